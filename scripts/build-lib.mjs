@@ -1,0 +1,55 @@
+// Builds the published library into dist/:
+//   dist/index.js        ESM entry; comlink is bundled in, no bare imports remain
+//   dist/worker.js       the module worker, self-contained, a same-origin file next to the entry
+//   dist/types/**.d.ts   declarations (tsc)
+//
+// Vite emits the worker but writes its URL as
+//   new URL(/* @vite-ignore */ new URL("…", import.meta.url).href, "" + import.meta.url)
+// which consuming bundlers do not recognize as a worker. We rewrite it to the canonical
+//   new Worker(new URL("./worker.js", import.meta.url), …)
+// that Vite (dev pre-bundling included) and webpack 5 pick up in a dependency, and fail
+// the build if the pattern ever stops matching (see BROWSER.md, "Shipping the worker").
+import { build } from 'vite';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+
+const WORKER_FILE = 'worker.js';
+const VITE_WORKER_URL = /new URL\(\s*\/\* @vite-ignore \*\/\s*new URL\("\.?\/?worker\.js", import\.meta\.url\)\.href,\s*"" \+ import\.meta\.url\s*\)/g;
+const CANONICAL_WORKER_URL = `new URL("./${WORKER_FILE}", import.meta.url)`;
+
+const canonicalWorkerUrl = {
+  name: 'vyre-web:canonical-worker-url',
+  renderChunk(code) {
+    const rewritten = code.replace(VITE_WORKER_URL, CANONICAL_WORKER_URL);
+    return rewritten === code ? null : { code: rewritten, map: null };
+  },
+};
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  configFile: false,
+  base: './',
+  logLevel: 'warn',
+  plugins: [canonicalWorkerUrl],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+  },
+  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: WORKER_FILE } } },
+});
+
+const entry = readFileSync('dist/index.js', 'utf8');
+if (!entry.includes(`new Worker(${CANONICAL_WORKER_URL}`)) {
+  throw new Error('build-lib: dist/index.js does not spawn its worker with the canonical new Worker(new URL("./worker.js", import.meta.url)) form; Vite changed its output, update VITE_WORKER_URL.');
+}
+for (const file of ['dist/index.js', `dist/${WORKER_FILE}`]) {
+  if (/^\s*import\s.+from\s+["'][^./]/m.test(readFileSync(file, 'utf8'))) {
+    throw new Error(`build-lib: ${file} still has a bare import; the bundle must be self-contained.`);
+  }
+}
+execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+console.log('built dist/ (index.js, worker.js, types/)');

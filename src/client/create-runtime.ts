@@ -1,0 +1,85 @@
+/**
+ * `createRuntime`: spawns the module worker that owns the GPUDevice and wraps it in the
+ * main-thread facade. This folder never imports worker code; it knows the worker only
+ * through the type-only {@link WorkerApi} contract.
+ */
+import { wrap, type Remote } from 'comlink';
+import { VyreError } from '../errors.ts';
+import { installErrorTransfer } from '../protocol/error-transfer.ts';
+import type { WorkerApi } from '../protocol/worker-api.ts';
+import type { CompileReport } from '../pipeline/build.ts';
+import type { CompiledPipeline, CompiledPipelineBuild, Runtime, RuntimeOptions } from './runtime-types.ts';
+import { createWorkerLink, type WorkerLink } from './worker-link.ts';
+
+/**
+ * Starts a runtime: a module Worker that requests the adapter and owns the device.
+ *
+ * @param options - adapter preference and, rarely, the worker URL.
+ * @returns a ready runtime; its `device` describes the adapter.
+ * @throws VyreError `webgpu-unavailable`, `adapter-unavailable`, `worker-terminated`
+ *   (the worker script failed to load).
+ * @example
+ * ```ts
+ * import { createRuntime, wgsl } from 'vyre-web';
+ * const runtime = await createRuntime();
+ * const { pipeline } = await runtime.compile(wgsl({ code }));
+ * const { y } = await pipeline.dispatch({ x: new Float32Array([1, 2, 3]) });
+ * ```
+ */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  installErrorTransfer();
+  if (typeof Worker === 'undefined') {
+    throw new VyreError(
+      'webgpu-unavailable',
+      'This environment has no Web Workers, so the runtime cannot start its GPU worker.',
+      'run vyre-web in a browser page.',
+    );
+  }
+  const worker = options.workerUrl === undefined
+    // The literal `new Worker(new URL(…, import.meta.url))` form is what bundlers recognize.
+    ? new Worker(new URL('../worker/entry.ts', import.meta.url), { type: 'module', name: 'vyre-web' })
+    : new Worker(options.workerUrl, { type: 'module', name: 'vyre-web' });
+  const link = createWorkerLink(worker, wrap<WorkerApi>(worker));
+  try {
+    const device = await link.call((remote) => remote.init(options.adapter ? { adapter: options.adapter } : {}));
+    return createRuntimeFacade(link, device);
+  } catch (error) {
+    link.terminate('worker-terminated');
+    throw error;
+  }
+}
+
+function createRuntimeFacade(link: WorkerLink, device: Runtime['device']): Runtime {
+  return {
+    device,
+    async compile(program) {
+      const report = await link.call((remote) => remote.compile(program));
+      return toBuild(link, report);
+    },
+    async dispose() {
+      if (link.state() !== 'open') return;
+      // Stop new calls first, then give the worker a moment to destroy its device.
+      const goodbye = link.callUnguarded((remote) => remote.dispose());
+      link.terminate('disposed', goodbye);
+      await link.closed();
+    },
+  };
+}
+
+function toBuild(link: WorkerLink, report: CompileReport): CompiledPipelineBuild {
+  const pipeline: CompiledPipeline = {
+    id: report.pipelineId,
+    entryPoint: report.entryPoint,
+    workgroupSize: report.workgroupSize,
+    buffers: report.buffers,
+    dispatch: (inputs, dispatchOptions) =>
+      link.call((remote: Remote<WorkerApi>) => remote.dispatch(report.pipelineId, inputs, dispatchOptions)),
+  };
+  return {
+    pipeline,
+    cacheHit: report.cacheHit,
+    tier: report.tier,
+    timings: report.timings,
+    manifest: report.manifest,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Turns WGSL plus a binding layout into a `GPUComputePipeline`, inside validation error
+ * scopes, and turns every compiler message into a `shader-compilation` error the user can act on.
+ */
+import { VyreError, type CloneableValue } from '../errors.ts';
+import type { BufferDeclaration } from '../program/types.ts';
+
+/** What the GPU compile needs; everything here can be rebuilt without lowering. */
+export interface ShaderArtifact {
+  readonly code: string;
+  readonly entryPoint: string;
+  readonly buffers: readonly BufferDeclaration[];
+  readonly label: string;
+}
+
+export interface GpuPipeline {
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroupLayout: GPUBindGroupLayout;
+}
+
+/** One compiler message, with 1-based line and column as WebGPU reports them. */
+export interface ShaderMessage {
+  readonly type: string;
+  readonly line: number;
+  readonly column: number;
+  readonly text: string;
+}
+
+/**
+ * Compiles `artifact` with `createComputePipelineAsync` and an explicit layout.
+ * @throws VyreError `shader-compilation` carrying the compiler's messages.
+ */
+export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifact): Promise<GpuPipeline> {
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ label: `${artifact.label} module`, code: artifact.code });
+  const info = await module.getCompilationInfo();
+  const bindGroupLayout = device.createBindGroupLayout({
+    label: `${artifact.label} bind group layout`,
+    entries: artifact.buffers.map((buffer) => ({
+      binding: buffer.binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type: buffer.access === 'read' ? 'read-only-storage' : 'storage' },
+    })),
+  });
+  const layout = device.createPipelineLayout({ label: `${artifact.label} layout`, bindGroupLayouts: [bindGroupLayout] });
+  let pipeline: GPUComputePipeline | undefined;
+  let pipelineError: unknown;
+  try {
+    pipeline = await device.createComputePipelineAsync({
+      label: artifact.label,
+      layout,
+      compute: { module, entryPoint: artifact.entryPoint },
+    });
+  } catch (error) {
+    pipelineError = error;
+  }
+  const scopeError = await device.popErrorScope();
+  const messages = info.messages.map(toShaderMessage);
+  const errors = messages.filter((message) => message.type === 'error');
+  if (errors.length > 0 || pipeline === undefined || scopeError !== null) {
+    const first = errors[0];
+    const reason = first
+      ? `line ${first.line}:${first.column}: ${first.text}`
+      : describe(pipelineError ?? scopeError);
+    throw new VyreError(
+      'shader-compilation',
+      `The WGSL of "${artifact.label}" did not compile: ${reason}`,
+      'correct the shader at the reported line; details.messages lists every compiler message.',
+      {
+        messages: messages.map((m): CloneableValue => ({ ...m })),
+        entryPoint: artifact.entryPoint,
+        ...(errors.length === 0 ? { pipelineError: describe(pipelineError ?? scopeError) } : {}),
+      },
+    );
+  }
+  return { pipeline, bindGroupLayout };
+}
+
+function toShaderMessage(message: GPUCompilationMessage): ShaderMessage {
+  return { type: message.type, line: message.lineNum, column: message.linePos, text: message.message };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) return String(error.message);
+  return String(error);
+}

@@ -1,0 +1,120 @@
+/**
+ * Adapter and device acquisition. Takes the `GPU` object as a parameter instead of
+ * reading `navigator.gpu`, so the same code runs in a browser worker and under Node
+ * with Dawn (`webgpu` package).
+ */
+import { VyreError } from '../errors.ts';
+
+/** Options for picking the adapter. */
+export interface AdapterOptions {
+  readonly powerPreference?: 'low-power' | 'high-performance';
+}
+
+/** What the runtime tells the app about the device it got. Plain data. */
+export interface DeviceSummary {
+  readonly adapterInfo: {
+    readonly vendor: string;
+    readonly architecture: string;
+    readonly device: string;
+    readonly description: string;
+  };
+  readonly isFallbackAdapter: boolean;
+  readonly features: readonly string[];
+  readonly limits: DeviceLimits;
+}
+
+/** The device limits vyre-web plans dispatches with. */
+export interface DeviceLimits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupSizeX: number;
+  readonly maxComputeWorkgroupSizeY: number;
+  readonly maxComputeWorkgroupSizeZ: number;
+  readonly maxStorageBuffersPerShaderStage: number;
+  readonly maxComputeWorkgroupStorageSize: number;
+}
+
+const REQUESTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupsPerDimension',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+] as const satisfies readonly (keyof DeviceLimits)[];
+
+/** Optional features we enable when the adapter has them. */
+const WANTED_FEATURES = ['timestamp-query', 'shader-f16', 'subgroups'] as const;
+
+export interface AcquiredDevice {
+  readonly adapter: GPUAdapter;
+  readonly device: GPUDevice;
+  readonly summary: DeviceSummary;
+}
+
+/**
+ * Requests an adapter and a device with the adapter's full compute limits.
+ * @throws VyreError `webgpu-unavailable` when `gpu` is missing;
+ *   `adapter-unavailable` when no adapter or device can be had.
+ */
+export async function acquireDevice(gpu: GPU | undefined, options: AdapterOptions = {}): Promise<AcquiredDevice> {
+  if (gpu === undefined || gpu === null || typeof gpu.requestAdapter !== 'function') {
+    throw new VyreError(
+      'webgpu-unavailable',
+      'This environment has no WebGPU (navigator.gpu is missing).',
+      'use a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+) on a secure context (https:// or http://localhost).',
+    );
+  }
+  const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
+  if (adapter === null) {
+    throw new VyreError(
+      'adapter-unavailable',
+      'WebGPU is present but the browser offered no GPU adapter.',
+      'check chrome://gpu for a blocklisted GPU or disabled hardware acceleration; on a machine without a GPU, Chrome needs --enable-unsafe-swiftshader.',
+    );
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const name of REQUESTED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const requiredFeatures = WANTED_FEATURES.filter((feature) => adapter.features.has(feature));
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ label: 'vyre-web device', requiredLimits, requiredFeatures });
+  } catch (cause) {
+    throw new VyreError(
+      'adapter-unavailable',
+      `The GPU adapter refused to create a device: ${describe(cause)}.`,
+      'close other tabs using the GPU and retry; if it persists, the GPU driver may be in a bad state.',
+      {},
+      { cause },
+    );
+  }
+  return { adapter, device, summary: summarize(adapter, device) };
+}
+
+function summarize(adapter: GPUAdapter, device: GPUDevice): DeviceSummary {
+  const info = adapter.info;
+  const limits = {} as Record<keyof DeviceLimits, number>;
+  for (const name of REQUESTED_LIMITS) limits[name] = device.limits[name];
+  return {
+    adapterInfo: {
+      vendor: info.vendor,
+      architecture: info.architecture,
+      device: info.device,
+      description: info.description,
+    },
+    // `isFallbackAdapter` moved from GPUAdapter to GPUAdapterInfo; read whichever exists.
+    isFallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+      (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    features: [...device.features].sort(),
+    limits,
+  };
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

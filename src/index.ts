@@ -1,0 +1,22 @@
+/**
+ * vyre-web: compile a GPU compute program once, dispatch it many times.
+ * Public entry (main thread). Re-exports only.
+ */
+export { createRuntime } from './client/create-runtime.ts';
+export type {
+  CompiledPipeline,
+  CompiledPipelineBuild,
+  Program,
+  Runtime,
+  RuntimeOptions,
+} from './client/runtime-types.ts';
+export { VyreError, isVyreError, VYRE_ERROR_CODES } from './errors.ts';
+export type { VyreErrorCode, VyreErrorDetails } from './errors.ts';
+export { wgsl } from './program/wgsl-program.ts';
+export type { WgslProgram, WgslProgramSource } from './program/wgsl-program.ts';
+export type { BufferAccess, BufferDeclaration, ElementArray, ElementType, WorkgroupSize } from './program/types.ts';
+export type { CacheHit, CompileTier, CompileTimings } from './pipeline/build.ts';
+export type { DispatchInputs, DispatchOptions, DispatchOutputs } from './pipeline/dispatch-plan.ts';
+export type { PipelineReproManifest } from './pipeline/manifest.ts';
+export { CURRENT_PIPELINE_CACHE_KEY_VERSION } from './pipeline/identity.ts';
+export type { AdapterOptions, DeviceLimits, DeviceSummary } from './gpu/device.ts';

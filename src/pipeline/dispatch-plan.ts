@@ -1,0 +1,192 @@
+/**
+ * Dispatch planning: checks a caller's inputs against a pipeline's buffers and the
+ * device limits, and decides every buffer length and the grid, before anything is
+ * encoded. Pure; no WebGPU.
+ */
+import { VyreError } from '../errors.ts';
+import {
+  ELEMENT_BYTES,
+  arrayConstructorFor,
+  elementTypeOf,
+  isReadBack,
+  type BufferDeclaration,
+  type ElementArray,
+  type WorkgroupSize,
+} from '../program/types.ts';
+
+/** Launch-time settings of one dispatch; none of them enters the pipeline identity. */
+export interface DispatchOptions {
+  /** Element count per `output` / `read-write` buffer; default: the length of the first input. */
+  readonly outputs?: Readonly<Record<string, number>>;
+  /** Workgroups per dimension; default: one invocation per output element. */
+  readonly grid?: number | readonly number[];
+}
+
+/** Inputs named by buffer. */
+export type DispatchInputs = Readonly<Record<string, ElementArray>>;
+
+/** Outputs named by buffer: every `output` and `read-write` buffer. */
+export type DispatchOutputs = Record<string, ElementArray>;
+
+export interface PlannedBuffer {
+  readonly declaration: BufferDeclaration;
+  /** Element count. */
+  readonly length: number;
+  /** The caller's data to upload, when there is some. */
+  readonly data: ElementArray | undefined;
+}
+
+export interface DispatchPlan {
+  readonly buffers: readonly PlannedBuffer[];
+  readonly grid: readonly [number, number, number];
+}
+
+export interface PlanLimits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+}
+
+/**
+ * Plans one dispatch.
+ * @throws VyreError `invalid-input` for anything the caller got wrong; the message names the buffer.
+ */
+export function planDispatch(
+  buffers: readonly BufferDeclaration[],
+  workgroupSize: WorkgroupSize,
+  inputs: unknown,
+  options: DispatchOptions | undefined,
+  limits: PlanLimits,
+): DispatchPlan {
+  const supplied = checkInputs(buffers, inputs);
+  const outputLengths = checkOutputLengths(buffers, options?.outputs);
+  const firstInput = buffers.map((buffer) => supplied.get(buffer.name)).find((data) => data !== undefined);
+
+  const planned = buffers.map((declaration): PlannedBuffer => {
+    const data = supplied.get(declaration.name);
+    const length = data?.length ?? outputLengths.get(declaration.name) ?? firstInput?.length;
+    if (length === undefined) {
+      throw invalidInput(
+        `Cannot size the ${declaration.access} buffer "${declaration.name}": no input was given to take its length from.`,
+        `pass { outputs: { ${declaration.name}: <element count> } } as dispatch options.`,
+        { buffer: declaration.name },
+      );
+    }
+    const bytes = length * ELEMENT_BYTES;
+    if (bytes > limits.maxStorageBufferBindingSize) {
+      throw invalidInput(
+        `Buffer "${declaration.name}" needs ${bytes} bytes, over this device's maxStorageBufferBindingSize of ${limits.maxStorageBufferBindingSize} bytes.`,
+        'split the work into several dispatches over smaller buffers.',
+        { buffer: declaration.name, bytes, limit: limits.maxStorageBufferBindingSize },
+      );
+    }
+    return { declaration, length, data };
+  });
+
+  const invocations = Math.max(0, ...planned.filter((p) => isReadBack(p.declaration.access)).map((p) => p.length));
+  const grid = options?.grid === undefined
+    ? defaultGrid(invocations, workgroupSize, limits)
+    : checkGrid(options.grid, limits);
+  return { buffers: planned, grid };
+}
+
+function checkInputs(buffers: readonly BufferDeclaration[], inputs: unknown): Map<string, ElementArray> {
+  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) {
+    throw invalidInput('Dispatch inputs must be an object of typed arrays named by buffer.', 'call dispatch({ x: new Float32Array(n), … }).', {});
+  }
+  const byName = new Map(buffers.map((buffer) => [buffer.name, buffer]));
+  const supplied = new Map<string, ElementArray>();
+  for (const [name, value] of Object.entries(inputs)) {
+    const declaration = byName.get(name);
+    if (declaration === undefined) {
+      throw invalidInput(
+        `Unknown buffer "${name}".`,
+        `name one of the program's buffers: ${buffers.map((b) => b.name).join(', ')}.`,
+        { buffer: name, known: buffers.map((b) => b.name) },
+      );
+    }
+    if (declaration.access === 'output') {
+      throw invalidInput(
+        `"${name}" is an output buffer; the runtime allocates it.`,
+        'leave it out of the inputs (size it with options.outputs), or declare it read-write to upload initial contents.',
+        { buffer: name },
+      );
+    }
+    const actual = elementTypeOf(value);
+    if (actual !== declaration.type) {
+      const expected = arrayConstructorFor(declaration.type).name;
+      throw invalidInput(
+        `Buffer "${name}" holds ${declaration.type} but got ${describeValue(value)}.`,
+        `pass a ${expected}.`,
+        { buffer: name, expected, received: describeValue(value) },
+      );
+    }
+    supplied.set(name, value as ElementArray);
+  }
+  for (const buffer of buffers) {
+    if (buffer.access === 'read' && !supplied.has(buffer.name)) {
+      throw invalidInput(`Missing input "${buffer.name}".`, `pass a ${arrayConstructorFor(buffer.type).name} named "${buffer.name}".`, { buffer: buffer.name });
+    }
+  }
+  return supplied;
+}
+
+function checkOutputLengths(buffers: readonly BufferDeclaration[], outputs: unknown): Map<string, number> {
+  const lengths = new Map<string, number>();
+  if (outputs === undefined) return lengths;
+  if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
+    throw invalidInput('options.outputs must be an object of element counts.', 'pass { outputs: { y: 1024 } }.', {});
+  }
+  for (const [name, value] of Object.entries(outputs)) {
+    const declaration = buffers.find((buffer) => buffer.name === name);
+    if (declaration === undefined || !isReadBack(declaration.access)) {
+      throw invalidInput(`options.outputs names "${name}", which is not an output or read-write buffer.`, 'size only the buffers that come back.', { buffer: name });
+    }
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw invalidInput(`options.outputs.${name} is ${String(value)}, not an element count.`, 'pass a non-negative integer.', { buffer: name });
+    }
+    lengths.set(name, value);
+  }
+  return lengths;
+}
+
+function defaultGrid(invocations: number, workgroupSize: WorkgroupSize, limits: PlanLimits): [number, number, number] {
+  const perWorkgroup = workgroupSize[0] * workgroupSize[1] * workgroupSize[2];
+  const workgroups = Math.ceil(invocations / perWorkgroup);
+  if (workgroups > limits.maxComputeWorkgroupsPerDimension) {
+    throw invalidInput(
+      `One invocation per element needs ${workgroups} workgroups in x, over this device's maxComputeWorkgroupsPerDimension of ${limits.maxComputeWorkgroupsPerDimension}.`,
+      'pass options.grid as [x, y] and compute the element index from global_invocation_id.x and .y in the kernel, or use a larger workgroup size.',
+      { workgroups, limit: limits.maxComputeWorkgroupsPerDimension },
+    );
+  }
+  return [workgroups, 1, 1];
+}
+
+function checkGrid(grid: unknown, limits: PlanLimits): [number, number, number] {
+  const parts = typeof grid === 'number' ? [grid] : Array.isArray(grid) ? (grid as unknown[]) : undefined;
+  if (parts === undefined || parts.length < 1 || parts.length > 3) {
+    throw invalidInput('options.grid must be a number or a list of 1 to 3 numbers.', 'pass e.g. { grid: [64, 64] }.', {});
+  }
+  const out: [number, number, number] = [1, 1, 1];
+  parts.forEach((value, axis) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > limits.maxComputeWorkgroupsPerDimension) {
+      throw invalidInput(
+        `options.grid[${axis}] is ${String(value)}; each dimension must be an integer in 0…${limits.maxComputeWorkgroupsPerDimension}.`,
+        'fold large grids into more dimensions.',
+        { axis, limit: limits.maxComputeWorkgroupsPerDimension },
+      );
+    }
+    out[axis] = value;
+  });
+  return out;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value as object).constructor?.name ?? 'an object';
+}
+
+function invalidInput(problem: string, fix: string, details: Record<string, string | number | readonly string[]>): VyreError {
+  return new VyreError('invalid-input', problem, fix, details);
+}

@@ -1,0 +1,42 @@
+/**
+ * The normalized program digest: a SHA-256 over exactly what code generation reads.
+ *
+ * Framing (see `src/hash/framing.ts` for the field encoding), WGSL-source programs:
+ *   label "vyre-web/program-digest/wgsl/v1"
+ *   string normalized code        (comments removed, whitespace runs collapsed)
+ *   string entry point
+ *   u32 x3 workgroup size
+ *   list  buffers, each: u32 binding, string name, string access, string type
+ *
+ * Buffers are framed in binding order, so the order a caller listed them in does not
+ * matter, while swapping two bindings does. Buffer lengths never enter: resizing an
+ * input must not recompile. Changing this framing requires a new version label.
+ */
+import { FrameWriter } from '../hash/framing.ts';
+import type { WgslProgram } from './wgsl-program.ts';
+import { normalizeWgsl } from './wgsl-text.ts';
+
+export const WGSL_PROGRAM_DIGEST_LABEL = 'vyre-web/program-digest/wgsl/v1';
+
+const memo = new WeakMap<object, string>();
+
+/** Lowercase-hex SHA-256 of the normalized program; memoized per program object. */
+export function programDigest(program: WgslProgram): string {
+  const cached = memo.get(program);
+  if (cached !== undefined) return cached;
+  const frame = new FrameWriter()
+    .label(WGSL_PROGRAM_DIGEST_LABEL)
+    .string(normalizeWgsl(program.code))
+    .string(program.entryPoint)
+    .u32(program.workgroupSize[0])
+    .u32(program.workgroupSize[1])
+    .u32(program.workgroupSize[2]);
+  const buffers = [...program.buffers].sort((a, b) => a.binding - b.binding);
+  frame.list(buffers.length);
+  for (const buffer of buffers) {
+    frame.u32(buffer.binding).string(buffer.name).string(buffer.access).string(buffer.type);
+  }
+  const digest = frame.digestHex();
+  memo.set(program, digest);
+  return digest;
+}

@@ -1,0 +1,68 @@
+/**
+ * Shared vocabulary of programs: element types, buffer access modes, typed-array mapping.
+ * Plain data only; everything here crosses the worker boundary by structured clone.
+ */
+
+/** Element types a storage buffer can hold. */
+export const ELEMENT_TYPES = ['f32', 'u32', 'i32'] as const;
+export type ElementType = (typeof ELEMENT_TYPES)[number];
+
+/**
+ * How a kernel uses a buffer.
+ * - `read`: an input the caller must supply; never read back.
+ * - `read-write`: uploaded from the caller's array when given, zero-filled otherwise; read back.
+ * - `output`: allocated (zero-filled) by the runtime, never supplied by the caller; read back.
+ */
+export const BUFFER_ACCESS_MODES = ['read', 'read-write', 'output'] as const;
+export type BufferAccess = (typeof BUFFER_ACCESS_MODES)[number];
+
+/** One storage buffer of a program, bound at `@group(0) @binding(binding)`. */
+export interface BufferDeclaration {
+  readonly name: string;
+  readonly binding: number;
+  readonly access: BufferAccess;
+  readonly type: ElementType;
+}
+
+export type WorkgroupSize = readonly [x: number, y: number, z: number];
+
+/** The typed array that carries each element type. */
+export interface ElementArrayByType {
+  f32: Float32Array;
+  u32: Uint32Array;
+  i32: Int32Array;
+}
+
+export type ElementArray = ElementArrayByType[ElementType];
+
+/** Constructor of the typed array for `type`. */
+export function arrayConstructorFor(type: ElementType): {
+  new (length: number): ElementArray;
+  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): ElementArray;
+  readonly name: string;
+} {
+  switch (type) {
+    case 'f32':
+      return Float32Array;
+    case 'u32':
+      return Uint32Array;
+    case 'i32':
+      return Int32Array;
+  }
+}
+
+/** Element type of a typed array, or `undefined` for any other value. */
+export function elementTypeOf(value: unknown): ElementType | undefined {
+  if (value instanceof Float32Array) return 'f32';
+  if (value instanceof Uint32Array) return 'u32';
+  if (value instanceof Int32Array) return 'i32';
+  return undefined;
+}
+
+/** Every element type is 4 bytes wide in WGSL storage. */
+export const ELEMENT_BYTES = 4;
+
+/** True when the buffer's contents come back to the caller after a dispatch. */
+export function isReadBack(access: BufferAccess): boolean {
+  return access !== 'read';
+}

@@ -1,0 +1,38 @@
+/**
+ * Worker entry: the only file that calls `Comlink.expose`. It owns the GPUDevice
+ * through the engine; the main thread reaches it only through {@link WorkerApi}.
+ */
+import { expose, transfer } from 'comlink';
+import { VyreError } from '../errors.ts';
+import { createEngine, type Engine } from '../gpu/engine.ts';
+import { installErrorTransfer } from '../protocol/error-transfer.ts';
+import type { WorkerApi } from '../protocol/worker-api.ts';
+
+installErrorTransfer();
+
+let engine: Engine | undefined;
+
+function ready(): Engine {
+  if (engine === undefined) {
+    throw new VyreError('internal', 'The worker was used before init().', 'this is a vyre-web bug; please report it.');
+  }
+  return engine;
+}
+
+const api: WorkerApi = {
+  async init(options) {
+    engine ??= await createEngine(self.navigator.gpu, options.adapter ? { adapter: options.adapter } : {});
+    return engine.summary;
+  },
+  compile: (program) => ready().compile(program),
+  async dispatch(pipelineId, inputs, options) {
+    const outputs = await ready().dispatch(pipelineId, inputs, options);
+    return transfer(outputs, Object.values(outputs).map((array) => array.buffer as ArrayBuffer));
+  },
+  async dispose() {
+    engine?.dispose();
+    engine = undefined;
+  },
+};
+
+expose(api);

@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+// One Vite project for the demo page and the browser-test pages, rooted at the
+// repository so pages can import `src/` directly. The library itself is built by
+// scripts/build-lib.mjs (it needs a worker-URL rewrite this config does not do).
+export default defineConfig({
+  root: '.',
+  base: './',
+  server: { host: 'localhost', strictPort: true },
+  preview: { host: 'localhost', strictPort: true },
+  worker: { format: 'es' },
+  build: {
+    outDir: 'dist-demo',
+    emptyOutDir: true,
+    target: 'es2022',
+    rolldownOptions: { input: { demo: resolve(import.meta.dirname, 'demo/index.html') } },
+  },
+});

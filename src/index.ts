@@ -20,3 +20,4 @@ export type { DispatchInputs, DispatchOptions, DispatchOutputs } from './pipelin
 export type { PipelineReproManifest } from './pipeline/manifest.ts';
 export { CURRENT_PIPELINE_CACHE_KEY_VERSION } from './pipeline/identity.ts';
 export type { AdapterOptions, DeviceLimits, DeviceSummary } from './gpu/device.ts';
+export type { StorageStatus } from './store/open-database.ts';

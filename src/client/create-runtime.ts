@@ -6,7 +6,8 @@
 import { wrap, type Remote } from 'comlink';
 import { VyreError } from '../errors.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
-import type { WorkerApi } from '../protocol/worker-api.ts';
+import type { WorkerApi, WorkerInitResult } from '../protocol/worker-api.ts';
+import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import type { CompileReport } from '../pipeline/build.ts';
 import type { CompiledPipeline, CompiledPipelineBuild, Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
@@ -41,17 +42,22 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     : new Worker(options.workerUrl, { type: 'module', name: 'vyre-web' });
   const link = createWorkerLink(worker, wrap<WorkerApi>(worker));
   try {
-    const device = await link.call((remote) => remote.init(options.adapter ? { adapter: options.adapter } : {}));
-    return createRuntimeFacade(link, device);
+    const persistent = options.persistent === false
+      ? false
+      : { dbName: options.persistent?.dbName ?? DEFAULT_DATABASE_NAME };
+    const init = await link.call((remote) =>
+      remote.init(options.adapter ? { adapter: options.adapter, persistent } : { persistent }));
+    return createRuntimeFacade(link, init);
   } catch (error) {
     link.terminate('worker-terminated');
     throw error;
   }
 }
 
-function createRuntimeFacade(link: WorkerLink, device: Runtime['device']): Runtime {
+function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): Runtime {
   return {
-    device,
+    device: init.device,
+    storage: init.storage,
     async compile(program) {
       const report = await link.call((remote) => remote.compile(program));
       return toBuild(link, report);

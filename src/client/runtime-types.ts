@@ -7,6 +7,7 @@ import type { DispatchInputs, DispatchOptions, DispatchOutputs } from '../pipeli
 import type { PipelineReproManifest } from '../pipeline/manifest.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../program/types.ts';
 import type { WgslProgram } from '../program/wgsl-program.ts';
+import type { StorageStatus } from '../store/open-database.ts';
 
 export interface RuntimeOptions {
   /** Adapter selection, passed to `requestAdapter`. */
@@ -16,6 +17,11 @@ export interface RuntimeOptions {
    * which bundlers (Vite, webpack 5) pick up on their own. Override only for unusual hosting.
    */
   readonly workerUrl?: string | URL;
+  /**
+   * The IndexedDB database compiled artifacts persist in (default name `vyre-web`),
+   * or `false` to keep everything in memory.
+   */
+  readonly persistent?: false | { readonly dbName?: string };
 }
 
 /** A program any runtime method accepts. */
@@ -53,6 +59,8 @@ export interface CompiledPipelineBuild {
 export interface Runtime {
   /** The adapter and device the worker got. */
   readonly device: DeviceSummary;
+  /** Where compiled artifacts persist: IndexedDB, or memory only (with the reason). */
+  readonly storage: StorageStatus;
   /**
    * Compiles `program`, or reuses the pipeline compiled for it before.
    * @throws VyreError `invalid-program`, `shader-compilation`, `disposed`, `worker-terminated`.

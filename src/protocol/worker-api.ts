@@ -3,17 +3,25 @@
  * through Comlink. Type-only; both sides import it, neither imports the other.
  */
 import type { DeviceSummary, AdapterOptions } from '../gpu/device.ts';
+import type { StorageStatus } from '../store/open-database.ts';
 import type { CompileReport } from '../pipeline/build.ts';
 import type { DispatchOptions, DispatchOutputs } from '../pipeline/dispatch-plan.ts';
 
 export interface WorkerInitOptions {
   readonly adapter?: AdapterOptions;
+  /** IndexedDB database of the persistent tier, or `false` for memory only. */
+  readonly persistent: false | { readonly dbName: string };
+}
+
+export interface WorkerInitResult {
+  readonly device: DeviceSummary;
+  readonly storage: StorageStatus;
 }
 
 /** Every method rejects with a `VyreError` (rebuilt on the main thread by the error transfer handler). */
 export interface WorkerApi {
   /** Acquires the device; must be called once before anything else. */
-  init(options: WorkerInitOptions): Promise<DeviceSummary>;
+  init(options: WorkerInitOptions): Promise<WorkerInitResult>;
   compile(program: unknown): Promise<CompileReport>;
   /** Outputs come back transferred, not copied. */
   dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs>;

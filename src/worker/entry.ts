@@ -7,10 +7,12 @@ import { VyreError } from '../errors.ts';
 import { createEngine, type Engine } from '../gpu/engine.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
 import type { WorkerApi } from '../protocol/worker-api.ts';
+import { openDatabase, type StorageStatus } from '../store/open-database.ts';
 
 installErrorTransfer();
 
 let engine: Engine | undefined;
+let storage: StorageStatus = { mode: 'memory-only', reason: 'not opened yet' };
 
 function ready(): Engine {
   if (engine === undefined) {
@@ -22,7 +24,12 @@ function ready(): Engine {
 const api: WorkerApi = {
   async init(options) {
     engine ??= await createEngine(self.navigator.gpu, options.adapter ? { adapter: options.adapter } : {});
-    return engine.summary;
+    if (options.persistent === false) {
+      storage = { mode: 'memory-only', reason: 'persistent: false was requested' };
+    } else {
+      storage = (await openDatabase(options.persistent.dbName)).status;
+    }
+    return { device: engine.summary, storage };
   },
   compile: (program) => ready().compile(program),
   async dispatch(pipelineId, inputs, options) {

@@ -25,6 +25,11 @@ export interface HarnessOptions {
 export async function openHarness(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForFunction(() => window.vyreReady === true, undefined, { timeout: 30_000 });
+  await requireWebGpu(page);
+}
+
+/** Skips the test when the open page has no WebGPU adapter; fails instead under CI. */
+export async function requireWebGpu(page: Page): Promise<void> {
   const hasWebGpu = await page.evaluate(async () => {
     if (!('gpu' in navigator)) return false;
     return (await navigator.gpu.requestAdapter()) !== null;

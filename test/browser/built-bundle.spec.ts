@@ -1,0 +1,28 @@
+/**
+ * The built bundle (dist/), served as plain files with no bundler in between:
+ * what a page gets from `import … from 'vyre-web/dist/index.js'` on a static host.
+ */
+import { expect, test } from './support/fixtures.ts';
+import { SCALE_F32 } from './support/kernels.ts';
+
+const STATIC_ORIGIN = `http://localhost:${Number(process.env.VYRE_TEST_PORT ?? 5183) + 1}`;
+
+test.use({ harness: `${STATIC_ORIGIN}/test/browser/pages/built.html` });
+
+test('the built bundle spawns its worker file and dispatches a kernel', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async (code) => {
+    const { createRuntime, wgsl } = window.vyre;
+    const runtime = await createRuntime({ persistent: { dbName: `vyre-built-${Date.now()}` } });
+    const first = await runtime.compile(wgsl({ code }));
+    const second = await runtime.compile(wgsl({ code }));
+    const { y } = await first.pipeline.dispatch({ x: Float32Array.of(0, 1.5, -4) });
+    const storage = runtime.storage;
+    await runtime.dispose();
+    const workers = performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('/dist/worker.js'));
+    return { y: Array.from(y ?? []), tiers: [first.tier, second.tier], storage, workers };
+  }, SCALE_F32);
+  expect(result.y).toEqual([1, 4, -7]);
+  expect(result.tiers).toEqual(['compiled', 'memory']);
+  expect(result.storage).toMatchObject({ mode: 'persistent' });
+  expect(result.workers).toHaveLength(1);
+});

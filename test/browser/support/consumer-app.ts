@@ -1,0 +1,72 @@
+/**
+ * A real consumer of the published package: `npm pack` the library, install the tarball
+ * into a fresh Vite app outside the source tree, and serve it with Vite's dev server or
+ * a production build. The app's code is the README's usage example, verbatim.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+const VITE_BIN = join(REPO, 'node_modules/vite/bin/vite.js');
+
+/** The README's usage example: the fenced block between the usage markers. */
+export function readmeUsageExample(): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const section = /<!-- usage:start -->([\s\S]*?)<!-- usage:end -->/.exec(readme)?.[1];
+  const code = section === undefined ? undefined : /```(?:js|ts)\n([\s\S]*?)```/.exec(section)?.[1];
+  if (code === undefined) throw new Error('README.md has no ```js block between <!-- usage:start --> and <!-- usage:end -->');
+  return code;
+}
+
+export interface ConsumerApp {
+  readonly dir: string;
+  remove(): void;
+}
+
+/** Packs the library (dist/ must be built) and installs it into a new app in the temp folder. */
+export function createConsumerApp(mainScript: string): ConsumerApp {
+  const dir = mkdtempSync(join(tmpdir(), 'vyre-consumer-'));
+  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--silent'], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').pop();
+  if (!packed) throw new Error('npm pack printed no tarball name');
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'vyre-consumer', private: true, type: 'module' }, null, 2));
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>consumer</title><script type="module" src="./main.js"></script>\n',
+  );
+  writeFileSync(join(dir, 'main.js'), mainScript);
+  // The tarball has no runtime dependencies (comlink and idb are bundled), so this is offline.
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', `./${packed}`], { cwd: dir, stdio: 'pipe' });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs Vite's production build of the app; returns the emitted file names. */
+export function buildConsumerApp(app: ConsumerApp): string[] {
+  execFileSync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], { cwd: app.dir, stdio: 'pipe' });
+  return readdirSync(join(app.dir, 'dist/assets'));
+}
+
+/** Starts `vite` (dev) or `vite preview` (production) for the app and waits until it answers. */
+export async function serveConsumerApp(app: ConsumerApp, mode: 'dev' | 'preview', port: number): Promise<{ url: string; stop(): void }> {
+  const args = mode === 'dev' ? [VITE_BIN, '--port', String(port), '--strictPort'] : [VITE_BIN, 'preview', '--port', String(port), '--strictPort'];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: app.dir, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://localhost:${port}/`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill();
+      throw new Error(`vite ${mode} did not start on ${url}:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, stop: () => child.kill() };
+}

@@ -8,6 +8,8 @@ const STATIC_PORT = VITE_PORT + 1;
 // SwiftShader compiles are CPU-bound and a 2-core machine gains nothing from parallel tests.
 export default defineConfig({
   testDir: 'test/browser',
+  // Its own folder: Playwright empties outputDir at start, and test-results/ also holds unit.json.
+  outputDir: 'test-results/browser-artifacts',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   workers: 1,

@@ -7,7 +7,6 @@ import { wrap, type Remote } from 'comlink';
 import { VyreError } from '../errors.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
 import type { WorkerApi, WorkerInitResult } from '../protocol/worker-api.ts';
-import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import type { CompileReport } from '../pipeline/build.ts';
 import type { CompiledPipeline, CompiledPipelineBuild, Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
@@ -42,9 +41,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     : new Worker(options.workerUrl, { type: 'module', name: 'vyre-web' });
   const link = createWorkerLink(worker, wrap<WorkerApi>(worker));
   try {
-    const persistent = options.persistent === false
-      ? false
-      : { dbName: options.persistent?.dbName ?? DEFAULT_DATABASE_NAME };
+    const persistent = options.persistent === false ? false : { dbName: options.persistent?.dbName };
     const init = await link.call((remote) =>
       remote.init(options.adapter ? { adapter: options.adapter, persistent } : { persistent }));
     return createRuntimeFacade(link, init);

@@ -9,8 +9,8 @@ import type { DispatchOptions, DispatchOutputs } from '../pipeline/dispatch-plan
 
 export interface WorkerInitOptions {
   readonly adapter?: AdapterOptions;
-  /** IndexedDB database of the persistent tier, or `false` for memory only. */
-  readonly persistent: false | { readonly dbName: string };
+  /** IndexedDB database of the persistent tier (default name `vyre-web`), or `false` for memory only. */
+  readonly persistent: false | { readonly dbName: string | undefined };
 }
 
 export interface WorkerInitResult {

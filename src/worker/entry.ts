@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '../gpu/engine.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
 import type { WorkerApi } from '../protocol/worker-api.ts';
 import { openDatabase, type StorageStatus } from '../store/open-database.ts';
+import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 
 installErrorTransfer();
 
@@ -27,7 +28,7 @@ const api: WorkerApi = {
     if (options.persistent === false) {
       storage = { mode: 'memory-only', reason: 'persistent: false was requested' };
     } else {
-      storage = (await openDatabase(options.persistent.dbName)).status;
+      storage = (await openDatabase(options.persistent.dbName ?? DEFAULT_DATABASE_NAME)).status;
     }
     return { device: engine.summary, storage };
   },

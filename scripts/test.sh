@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: installs what it needs, type-checks, checks the layer rules, runs the
+# unit tests (Vitest, Node), builds the library and the demo, runs the browser tests
+# (Playwright, headed Chrome under Xvfb), and prints one summary line:
+#   ci: N passed, M failed
+# Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+failed_steps=()
+step() {
+  local name=$1; shift
+  echo "── $name"
+  if ! "$@"; then failed_steps+=("$name"); fi
+}
+
+bash scripts/ensure-chrome.sh || exit 1
+bash scripts/ensure-deps.sh || exit 1
+rm -rf test-results
+mkdir -p test-results
+
+step typecheck npx tsc -p tsconfig.json --noEmit
+step layers node scripts/check-layers.mjs
+step unit npx vitest run
+step build npm run --silent build
+step build-demo npx vite build --config vite.config.ts --logLevel warn
+step browser bash scripts/with-display.sh npx playwright test
+
+node scripts/summarize-tests.mjs "${failed_steps[@]}"

@@ -136,7 +136,9 @@ export function isVyreErrorWire(value: unknown): value is VyreErrorWire {
     (VYRE_ERROR_CODES as readonly string[]).includes(record['code']) &&
     typeof record['message'] === 'string' &&
     typeof record['details'] === 'object' &&
-    record['details'] !== null
+    record['details'] !== null &&
+    !Array.isArray(record['details']) &&
+    (record['stack'] === undefined || typeof record['stack'] === 'string')
   );
 }
 

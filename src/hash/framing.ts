@@ -59,6 +59,9 @@ export class FrameWriter {
 
   /** Announces a list of `count` fields that follow. */
   list(count: number): this {
+    if (!Number.isInteger(count) || count < 0 || count > 0xffff_ffff) {
+      throw new RangeError(`framing: list count ${count} is not a u32`);
+    }
     this.u32Tagged(TAG_LIST, count);
     return this;
   }

@@ -59,10 +59,25 @@ export function wgsl(source: WgslProgramSource): WgslProgram {
   if (typeof source !== 'object' || source === null || typeof source.code !== 'string') {
     throw invalid('wgsl() needs an object with a `code` string.', 'call wgsl({ code: "…WGSL…" }).', {});
   }
+  checkOptionTypes(source);
   const entry = resolveEntryPoint(source);
   const workgroupSize = resolveWorkgroupSize(source, entry);
   const buffers = source.buffers === undefined ? reflectBindings(source.code) : source.buffers.map(parseBuffer);
   return parseWgslProgram({ kind: 'wgsl', code: source.code, entryPoint: entry.name, workgroupSize, buffers });
+}
+
+/** Untyped callers get `invalid-program`, never a TypeError from deep inside. */
+function checkOptionTypes(source: WgslProgramSource): void {
+  const { entryPoint, workgroupSize, buffers } = source as { entryPoint?: unknown; workgroupSize?: unknown; buffers?: unknown };
+  if (entryPoint !== undefined && typeof entryPoint !== 'string') {
+    throw invalid(`entryPoint is ${JSON.stringify(entryPoint)}, not a function name.`, 'pass the name of a @compute function, or leave it out.', {});
+  }
+  if (workgroupSize !== undefined && typeof workgroupSize !== 'number' && !Array.isArray(workgroupSize)) {
+    throw invalid(`workgroupSize is ${JSON.stringify(workgroupSize)}.`, 'pass a number or [x, y, z], or leave it out.', {});
+  }
+  if (buffers !== undefined && !Array.isArray(buffers)) {
+    throw invalid('buffers is not a list.', 'pass an array of { name, binding, access, type }, or leave it out to reflect them.', {});
+  }
 }
 
 function resolveEntryPoint(source: WgslProgramSource): ReturnType<typeof reflectEntryPoints>[number] {
@@ -162,8 +177,8 @@ function parseBuffer(value: unknown, index: number): BufferDeclaration {
   if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name)) {
     throw invalid(`Buffer ${index} has the name ${JSON.stringify(name)}, which is not an identifier.`, 'name buffers like WGSL variables.', { index });
   }
-  if (typeof binding !== 'number' || !Number.isInteger(binding) || binding < 0 || binding > 1000) {
-    throw invalid(`Buffer "${name}" has binding ${String(binding)}.`, 'use a non-negative integer binding number.', { buffer: name });
+  if (typeof binding !== 'number' || !Number.isInteger(binding) || binding < 0 || binding >= 1000) {
+    throw invalid(`Buffer "${name}" has binding ${String(binding)}.`, 'use an integer binding number in 0…999 (WebGPU maxBindingsPerBindGroup is 1000).', { buffer: name });
   }
   if (!(BUFFER_ACCESS_MODES as readonly unknown[]).includes(access)) {
     throw invalid(`Buffer "${name}" has access ${JSON.stringify(access)}.`, `use one of ${BUFFER_ACCESS_MODES.join(', ')}.`, { buffer: name });

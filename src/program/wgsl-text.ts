@@ -3,6 +3,9 @@
  * WGSL block comments nest (WGSL §3.2), so a regular expression cannot strip them.
  */
 
+/** WGSL line breaks (WGSL §3.1 "blankspace and line breaks"): they end a `//` comment. */
+const LINE_BREAKS = new Set(['\n', '\r', '\u000b', '\u000c', '\u0085', '\u2028', '\u2029']);
+
 /**
  * Replaces every comment with spaces of the same length, keeping newlines, so that
  * offsets and line numbers in the result match the original text.
@@ -15,7 +18,7 @@ export function blankComments(code: string): string {
     const ch = code[i] ?? '';
     const next = code[i + 1] ?? '';
     if (inLine) {
-      if (ch === '\n' || ch === '\r') {
+      if (LINE_BREAKS.has(ch)) {
         inLine = false;
         out += ch;
       } else {
@@ -31,7 +34,7 @@ export function blankComments(code: string): string {
         out += '  ';
         i++;
       } else {
-        out += ch === '\n' || ch === '\r' ? ch : ' ';
+        out += LINE_BREAKS.has(ch) ? ch : ' ';
       }
     } else if (ch === '/' && next === '/') {
       inLine = true;
@@ -62,7 +65,9 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
+    const ch = text[i] ?? '';
+    // "\r\n" is one line break; its "\r" is counted when the "\n" comes.
+    if (LINE_BREAKS.has(ch) && !(ch === '\r' && text[i + 1] === '\n')) {
       line++;
       lineStart = i + 1;
     }

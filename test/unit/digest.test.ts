@@ -1,0 +1,147 @@
+/**
+ * The program digest: one SHA-256 over exactly what code generation reads, so equal
+ * kernels share a cache identity and any change that matters makes a new one.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { WGSL_PROGRAM_DIGEST_LABEL, programDigest } from '../../src/program/digest.ts';
+import type { BufferDeclaration } from '../../src/program/types.ts';
+import type { WgslProgram } from '../../src/program/wgsl-program.ts';
+
+const CODE =
+  '@group(0) @binding(0) var<storage, read> x: array<f32>; ' +
+  '@group(0) @binding(1) var<storage, read_write> y: array<f32>; ' +
+  '@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) { y[id.x] = 2.0 * x[id.x]; }';
+
+const X: BufferDeclaration = { name: 'x', binding: 0, access: 'read', type: 'f32' };
+const Y: BufferDeclaration = { name: 'y', binding: 1, access: 'read-write', type: 'f32' };
+
+function program(patch: Partial<WgslProgram> = {}): WgslProgram {
+  return { kind: 'wgsl', code: CODE, entryPoint: 'main', workgroupSize: [64, 1, 1], buffers: [X, Y], ...patch };
+}
+
+/**
+ * An independent reading of the documented framing (src/hash/framing.ts, src/program/digest.ts),
+ * built with Buffer and node:crypto instead of FrameWriter and our sha256.
+ * `code` must already be normalized (no comments, single spaces, trimmed).
+ */
+function referenceDigest(p: WgslProgram): string {
+  const u32 = (tag: number, value: number): Buffer => {
+    const field = Buffer.alloc(5);
+    field.writeUInt8(tag, 0);
+    field.writeUInt32LE(value, 1);
+    return field;
+  };
+  const text = (tag: number, value: string): Buffer => {
+    const utf8 = Buffer.from(value, 'utf8');
+    return Buffer.concat([u32(tag, utf8.length), utf8]);
+  };
+  const LABEL = 0x03;
+  const STRING = 0x02;
+  const U32 = 0x01;
+  const LIST = 0x04;
+  const buffers = [...p.buffers].sort((a, b) => a.binding - b.binding);
+  const fields = [
+    text(LABEL, 'vyre-web/program-digest/wgsl/v1'),
+    text(STRING, p.code),
+    text(STRING, p.entryPoint),
+    u32(U32, p.workgroupSize[0]),
+    u32(U32, p.workgroupSize[1]),
+    u32(U32, p.workgroupSize[2]),
+    u32(LIST, buffers.length),
+    ...buffers.flatMap((b) => [u32(U32, b.binding), text(STRING, b.name), text(STRING, b.access), text(STRING, b.type)]),
+  ];
+  return createHash('sha256').update(Buffer.concat(fields)).digest('hex');
+}
+
+/**
+ * Pinned for the v1 framing: computed once, outside this suite, by hand-framing program()'s
+ * fields with Buffer and node:crypto. A change here means cached pipelines no longer match.
+ */
+const GOLDEN_V1 = 'a234a06bfa5965091d0bf79c0bb83614108b4ccdd8de63481e929628d588d92b';
+
+describe('programDigest', () => {
+  it('is 64 lowercase hex characters', () => {
+    expect(programDigest(program())).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is deterministic across separately built, equal programs', () => {
+    expect(programDigest(program())).toBe(programDigest(program()));
+    expect(programDigest(structuredClone(program()))).toBe(programDigest(program()));
+  });
+
+  it('memoizes per program object: the same object gives back the digest it first had', () => {
+    const p = program();
+    const first = programDigest(p);
+    expect(programDigest(p)).toBe(first);
+    // Programs are readonly data; mutating one anyway shows the second call read the memo.
+    (p as { entryPoint: string }).entryPoint = 'other';
+    expect(programDigest(p)).toBe(first);
+    expect(programDigest({ ...p })).not.toBe(first);
+  });
+
+  it('uses the documented version label', () => {
+    expect(WGSL_PROGRAM_DIGEST_LABEL).toBe('vyre-web/program-digest/wgsl/v1');
+  });
+
+  it('follows the documented framing, byte for byte', () => {
+    expect(programDigest(program())).toBe(referenceDigest(program()));
+    const other = program({ entryPoint: 'run', workgroupSize: [8, 4, 2], buffers: [{ ...Y, access: 'output', type: 'u32' }] });
+    expect(programDigest(other)).toBe(referenceDigest(other));
+  });
+
+  it('matches the digest pinned for the v1 framing', () => {
+    expect(referenceDigest(program())).toBe(GOLDEN_V1);
+    expect(programDigest(program())).toBe(GOLDEN_V1);
+  });
+
+  it('ignores comments and whitespace in the code', () => {
+    const decorated = [
+      '// Doubles x into y.',
+      '@group(0)  @binding(0) var<storage, read> x: array<f32>;   /* input /* nested */ */',
+      '@group(0) @binding(1)',
+      '    var<storage, read_write> y: array<f32>;',
+      '',
+      '@compute @workgroup_size(64)',
+      'fn main(@builtin(global_invocation_id) id: vec3u) {',
+      '\ty[id.x] = 2.0 * x[id.x]; // the work',
+      '}',
+      '',
+    ].join('\r\n');
+    expect(programDigest(program({ code: decorated }))).toBe(programDigest(program()));
+  });
+
+  it('ignores the order the buffers are listed in', () => {
+    expect(programDigest(program({ buffers: [Y, X] }))).toBe(programDigest(program({ buffers: [X, Y] })));
+  });
+
+  it('never reads buffer lengths or other launch settings', () => {
+    const withExtras = { ...program(), grid: [4, 1, 1], outputs: { y: 10 } } as WgslProgram;
+    expect(programDigest(withExtras)).toBe(programDigest(program()));
+  });
+
+  const changes: [string, Partial<WgslProgram>][] = [
+    ['swapping two bindings', { buffers: [{ ...X, binding: 1 }, { ...Y, binding: 0 }] }],
+    ['renumbering a binding', { buffers: [X, { ...Y, binding: 2 }] }],
+    ['renaming a buffer', { buffers: [X, { ...Y, name: 'z' }] }],
+    ['changing an access mode', { buffers: [X, { ...Y, access: 'output' }] }],
+    ['changing an element type', { buffers: [{ ...X, type: 'u32' }, Y] }],
+    ['dropping a buffer', { buffers: [X] }],
+    ['changing a number in the code', { code: CODE.replace('2.0', '3.0') }],
+    ['changing an identifier in the code', { code: CODE.replace('y[id.x] =', 'x[id.x] =') }],
+    ['joining two tokens in the code', { code: CODE.replace('2.0 * x', '2.0 *x') }],
+    ['changing the entry point', { entryPoint: 'main2' }],
+    ['changing the workgroup size in x', { workgroupSize: [128, 1, 1] }],
+    ['changing the workgroup size in y', { workgroupSize: [64, 2, 1] }],
+    ['moving the workgroup size between axes', { workgroupSize: [1, 64, 1] }],
+  ];
+
+  it.each(changes)('changes when %s', (_what, patch) => {
+    expect(programDigest(program(patch))).not.toBe(programDigest(program()));
+  });
+
+  it('gives every change in the table its own digest', () => {
+    const digests = new Set(changes.map(([, patch]) => programDigest(program(patch))));
+    expect(digests.size).toBe(changes.length);
+  });
+});

@@ -1,0 +1,62 @@
+/** Bugs found by review, pinned so they stay fixed. */
+import { describe, expect, it } from 'vitest';
+import { fromWire, isVyreErrorWire } from '../../src/errors.ts';
+import { FrameWriter } from '../../src/hash/framing.ts';
+import { programDigest } from '../../src/program/digest.ts';
+import { reflectBindings } from '../../src/program/reflect-wgsl.ts';
+import { wgsl } from '../../src/program/wgsl-program.ts';
+import { blankComments, lineColumnAt } from '../../src/program/wgsl-text.ts';
+
+const BASE = '@group(0) @binding(0) var<storage, read_write> v: array<f32>;\n@compute @workgroup_size(64) fn main() {}';
+
+describe('WGSL line breaks', () => {
+  it.each(['\u000b', '\u000c', '\u0085', '\u2028', '\u2029', '\r'])('ends a line comment at %j', (lineBreak) => {
+    expect(blankComments(`// c${lineBreak}const K = 2.0;`)).toBe(`    ${lineBreak}const K = 2.0;`);
+  });
+
+  it('reflects a declaration that follows a comment ended by U+2028', () => {
+    expect(reflectBindings('// inputs\u2028@group(0) @binding(0) var<storage, read> x: array<f32>;')).toHaveLength(1);
+  });
+
+  it('gives different digests to shaders that differ after a comment ended by a vertical tab', () => {
+    const a = programDigest(wgsl({ code: `// k\u000bconst K = 2.0;\n${BASE}` }));
+    const b = programDigest(wgsl({ code: `// k\u000bconst K = 3.0;\n${BASE}` }));
+    expect(a).not.toBe(b);
+  });
+
+  it('counts lone \\r and \\r\\n line endings once each', () => {
+    expect(lineColumnAt('a\rb\r\nc', 5)).toEqual({ line: 3, column: 1 });
+  });
+});
+
+describe('wgsl() with untyped options', () => {
+  it.each([
+    { workgroupSize: {} },
+    { workgroupSize: null },
+    { buffers: 'x' },
+    { buffers: {} },
+    { entryPoint: null },
+  ])('rejects %j with invalid-program', (options) => {
+    expect(() => wgsl({ code: BASE, ...options } as never)).toThrow(expect.objectContaining({ code: 'invalid-program' }));
+  });
+
+  it('rejects binding 1000, the first past maxBindingsPerBindGroup', () => {
+    expect(() => wgsl({ code: BASE, buffers: [{ name: 'v', binding: 1000, access: 'read-write', type: 'f32' }] })).toThrow(
+      expect.objectContaining({ code: 'invalid-program' }),
+    );
+  });
+});
+
+describe('strict shapes', () => {
+  it('rejects list counts that are not u32', () => {
+    expect(() => new FrameWriter().list(-1)).toThrow(RangeError);
+    expect(() => new FrameWriter().list(1.5)).toThrow(RangeError);
+  });
+
+  it('rejects wire errors with a non-string stack or array details', () => {
+    const wire = { kind: 'vyre-error', code: 'invalid-input', message: 'm Fix: f', details: {} };
+    expect(isVyreErrorWire({ ...wire, stack: 42 })).toBe(false);
+    expect(isVyreErrorWire({ ...wire, details: [] })).toBe(false);
+    expect(fromWire({ ...wire, stack: 42 }).code).toBe('internal');
+  });
+});

@@ -21,3 +21,24 @@ export type { PipelineReproManifest } from './pipeline/manifest.ts';
 export { CURRENT_PIPELINE_CACHE_KEY_VERSION } from './pipeline/identity.ts';
 export type { AdapterOptions, DeviceLimits, DeviceSummary } from './gpu/device.ts';
 export type { StorageStatus } from './store/open-database.ts';
+export { program, ProgramBuilder, BufferRef, Local, Value } from './program/builder.ts';
+export type { BufferOptions, ProgramOptions, Int, Numeric, Operand } from './program/builder.ts';
+export type {
+  AtomicOp,
+  BinaryOp,
+  Builtin,
+  Expr,
+  IrAccess,
+  IrBuffer,
+  IrParam,
+  IrProgram,
+  OutputSizing,
+  ScalarType,
+  Stmt,
+  UnaryOp,
+} from './program/ir.ts';
+export { IR_LIMITS } from './program/ir.ts';
+export type { DispatchPolicy } from './pipeline/policy.ts';
+export { programDigest } from './program/digest.ts';
+export { runReference, DEFAULT_PLAN_LIMITS } from './pipeline/reference.ts';
+export * from './kernels/index.ts';

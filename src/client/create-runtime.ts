@@ -55,8 +55,8 @@ function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): Runtime 
   return {
     device: init.device,
     storage: init.storage,
-    async compile(program) {
-      const report = await link.call((remote) => remote.compile(program));
+    async compile(program, policy) {
+      const report = await link.call((remote) => remote.compile(program, policy));
       return toBuild(link, report);
     },
     async dispose() {

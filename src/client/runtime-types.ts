@@ -7,6 +7,8 @@ import type { DispatchInputs, DispatchOptions, DispatchOutputs } from '../pipeli
 import type { PipelineReproManifest } from '../pipeline/manifest.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../program/types.ts';
 import type { WgslProgram } from '../program/wgsl-program.ts';
+import type { IrProgram } from '../program/ir.ts';
+import type { DispatchPolicy } from '../pipeline/policy.ts';
 import type { StorageStatus } from '../store/open-database.ts';
 
 export interface RuntimeOptions {
@@ -24,8 +26,8 @@ export interface RuntimeOptions {
   readonly persistent?: false | { readonly dbName?: string };
 }
 
-/** A program any runtime method accepts. */
-export type Program = WgslProgram;
+/** A program any runtime method accepts: WGSL source (`wgsl()`) or the IR (`program()`). */
+export type Program = WgslProgram | IrProgram;
 
 /** A compiled pipeline: dispatch it as often as you like with new inputs. */
 export interface CompiledPipeline {
@@ -63,9 +65,12 @@ export interface Runtime {
   readonly storage: StorageStatus;
   /**
    * Compiles `program`, or reuses the pipeline compiled for it before.
-   * @throws VyreError `invalid-program`, `shader-compilation`, `disposed`, `worker-terminated`.
+   * @param policy - code-generation switches (e.g. a workgroup-size override for IR programs);
+   *   part of the cache key. Launch-time settings belong in dispatch options instead.
+   * @throws VyreError `invalid-program`, `invalid-policy`, `shader-compilation`, `disposed`,
+   *   `worker-terminated`.
    */
-  compile(program: Program): Promise<CompiledPipelineBuild>;
+  compile(program: Program, policy?: DispatchPolicy): Promise<CompiledPipelineBuild>;
   /** Releases the device and terminates the worker; pending and later calls reject with `disposed`. */
   dispose(): Promise<void>;
 }

@@ -3,15 +3,7 @@
  * scopes, and turns every compiler message into a `shader-compilation` error the user can act on.
  */
 import { VyreError, type CloneableValue } from '../errors.ts';
-import type { BufferDeclaration } from '../program/types.ts';
-
-/** What the GPU compile needs; everything here can be rebuilt without lowering. */
-export interface ShaderArtifact {
-  readonly code: string;
-  readonly entryPoint: string;
-  readonly buffers: readonly BufferDeclaration[];
-  readonly label: string;
-}
+import type { ShaderArtifact } from '../lower/artifact.ts';
 
 export interface GpuPipeline {
   readonly pipeline: GPUComputePipeline;
@@ -30,24 +22,25 @@ export interface ShaderMessage {
  * Compiles `artifact` with `createComputePipelineAsync` and an explicit layout.
  * @throws VyreError `shader-compilation` carrying the compiler's messages.
  */
-export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifact): Promise<GpuPipeline> {
+export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifact, label: string): Promise<GpuPipeline> {
   device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label: `${artifact.label} module`, code: artifact.code });
+  const module = device.createShaderModule({ label: `${label} module`, code: artifact.code });
   const info = await module.getCompilationInfo();
-  const bindGroupLayout = device.createBindGroupLayout({
-    label: `${artifact.label} bind group layout`,
-    entries: artifact.buffers.map((buffer) => ({
-      binding: buffer.binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type: buffer.access === 'read' ? 'read-only-storage' : 'storage' },
-    })),
-  });
-  const layout = device.createPipelineLayout({ label: `${artifact.label} layout`, bindGroupLayouts: [bindGroupLayout] });
+  const entries: GPUBindGroupLayoutEntry[] = artifact.buffers.map((buffer) => ({
+    binding: buffer.binding,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: { type: buffer.access === 'read' ? 'read-only-storage' : 'storage' },
+  }));
+  if (artifact.params !== undefined) {
+    entries.push({ binding: artifact.params.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+  }
+  const bindGroupLayout = device.createBindGroupLayout({ label: `${label} bind group layout`, entries });
+  const layout = device.createPipelineLayout({ label: `${label} layout`, bindGroupLayouts: [bindGroupLayout] });
   let pipeline: GPUComputePipeline | undefined;
   let pipelineError: unknown;
   try {
     pipeline = await device.createComputePipelineAsync({
-      label: artifact.label,
+      label,
       layout,
       compute: { module, entryPoint: artifact.entryPoint },
     });
@@ -64,7 +57,7 @@ export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifac
       : describe(pipelineError ?? scopeError);
     throw new VyreError(
       'shader-compilation',
-      `The WGSL of "${artifact.label}" did not compile: ${reason}`,
+      `The WGSL of "${label}" did not compile: ${reason}`,
       'correct the shader at the reported line; details.messages lists every compiler message.',
       {
         messages: messages.map((m): CloneableValue => ({ ...m })),

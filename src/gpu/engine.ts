@@ -4,11 +4,16 @@
  * here knows about threads.
  */
 import { VyreError } from '../errors.ts';
+import type { ShaderArtifact } from '../lower/artifact.ts';
+import { lowerProgram } from '../lower/lower-program.ts';
 import { emptyTimings, type CompileReport } from '../pipeline/build.ts';
 import { planDispatch, type DispatchOptions, type DispatchOutputs } from '../pipeline/dispatch-plan.ts';
-import { pipelineIdentity, policyString } from '../pipeline/identity.ts';
+import { pipelineIdentity } from '../pipeline/identity.ts';
 import { createManifest } from '../pipeline/manifest.ts';
+import { resolvePolicy } from '../pipeline/policy.ts';
 import { programDigest } from '../program/digest.ts';
+import type { IrProgram } from '../program/ir.ts';
+import { validateProgram } from '../program/validate.ts';
 import { parseWgslProgram, type WgslProgram } from '../program/wgsl-program.ts';
 import { compilePipeline, type GpuPipeline } from './compile-pipeline.ts';
 import { acquireDevice, type AdapterOptions, type DeviceSummary } from './device.ts';
@@ -20,8 +25,11 @@ export interface EngineOptions {
 
 export interface Engine {
   readonly summary: DeviceSummary;
-  /** Compiles (or reuses) the pipeline of `program`. @throws VyreError `invalid-program`, `shader-compilation` */
-  compile(program: unknown): Promise<CompileReport>;
+  /**
+   * Compiles (or reuses) the pipeline of `program` under `policy`.
+   * @throws VyreError `invalid-program`, `invalid-policy`, `shader-compilation`
+   */
+  compile(program: unknown, policy?: unknown): Promise<CompileReport>;
   /** Runs one dispatch of a compiled pipeline. @throws VyreError `invalid-input`, `gpu-error` */
   dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs>;
   /** Destroys the device. */
@@ -29,8 +37,9 @@ export interface Engine {
 }
 
 interface CompiledEntry {
-  readonly program: WgslProgram;
+  readonly artifact: ShaderArtifact;
   readonly gpu: GpuPipeline;
+  readonly label: string;
 }
 
 /**
@@ -42,37 +51,36 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions 
   const compiled = new Map<string, CompiledEntry>();
   const inFlight = new Map<string, Promise<CompiledEntry>>();
 
-  async function compile(value: unknown): Promise<CompileReport> {
+  async function compile(value: unknown, policyValue?: unknown): Promise<CompileReport> {
     const started = performance.now();
     const timings = emptyTimings();
-    const program = parseProgram(value);
+    const program = parseProgram(value, summary);
+    const policy = resolvePolicy(policyValue, program.workgroupSize, program.kind === 'ir');
     const digest = programDigest(program);
-    const policy = policyString(program.workgroupSize);
-    const pipelineId = pipelineIdentity(digest, policy).slice(0, 16);
+    const pipelineId = pipelineIdentity(digest, policy.string).slice(0, 16);
     timings.digest = performance.now() - started;
 
-    const ready = compiled.get(pipelineId);
-    const joined = ready === undefined ? inFlight.get(pipelineId) : undefined;
-    let tier: CompileReport['tier'] = 'memory';
-    if (ready === undefined && joined === undefined) {
-      tier = 'compiled';
+    let entry = compiled.get(pipelineId);
+    const joined = entry === undefined ? inFlight.get(pipelineId) : undefined;
+    const tier: CompileReport['tier'] = entry === undefined && joined === undefined ? 'compiled' : 'memory';
+    if (joined !== undefined) {
+      // Someone else is compiling this identity right now: share their compile.
+      entry = await joined;
+    } else if (entry === undefined) {
+      const lowerStarted = performance.now();
+      const artifact = program.kind === 'ir' ? lowerProgram(program, policy.workgroupSize) : wgslArtifact(program);
+      timings.lower = performance.now() - lowerStarted;
+      const label = `vyre-web ${program.kind === 'ir' ? program.name ?? 'program' : program.entryPoint} ${pipelineId}`;
       const gpuStarted = performance.now();
-      const pending = compilePipeline(device, {
-        code: program.code,
-        entryPoint: program.entryPoint,
-        buffers: program.buffers,
-        label: `vyre-web ${program.entryPoint} ${pipelineId}`,
-      }).then((gpuPipeline) => ({ program, gpu: gpuPipeline }));
+      const pending = compilePipeline(device, artifact, label).then((gpuPipeline) => ({ artifact, gpu: gpuPipeline, label }));
       inFlight.set(pipelineId, pending);
       try {
-        compiled.set(pipelineId, await pending);
+        entry = await pending;
+        compiled.set(pipelineId, entry);
       } finally {
         inFlight.delete(pipelineId);
       }
       timings.gpuCompile = performance.now() - gpuStarted;
-    } else if (joined !== undefined) {
-      // Someone else is compiling this identity right now: share their compile.
-      await joined;
     }
     timings.total = performance.now() - started;
     const cacheHit = tier === 'memory';
@@ -81,10 +89,10 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions 
       tier,
       cacheHit,
       timings,
-      manifest: createManifest({ pipelineId, programDigest: digest, dispatchPolicy: policy, cacheHit }),
-      entryPoint: program.entryPoint,
-      workgroupSize: program.workgroupSize,
-      buffers: program.buffers,
+      manifest: createManifest({ pipelineId, programDigest: digest, dispatchPolicy: policy.string, cacheHit }),
+      entryPoint: entry.artifact.entryPoint,
+      workgroupSize: entry.artifact.workgroupSize,
+      buffers: entry.artifact.buffers,
     };
   }
 
@@ -98,8 +106,8 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions 
         { pipelineId: String(pipelineId) },
       );
     }
-    const plan = planDispatch(entry.program.buffers, entry.program.workgroupSize, inputs, options, summary.limits);
-    return runDispatch(device, entry.gpu, plan, `vyre-web ${entry.program.entryPoint} ${pipelineId}`);
+    const plan = planDispatch(entry.artifact, inputs, options, summary.limits);
+    return runDispatch(device, entry.gpu, plan, entry.label);
   }
 
   return {
@@ -113,13 +121,26 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions 
   };
 }
 
-function parseProgram(value: unknown): WgslProgram {
+function parseProgram(value: unknown, summary: DeviceSummary): WgslProgram | IrProgram {
   const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
   if (kind === 'wgsl') return parseWgslProgram(value);
+  if (kind === 'ir') return validateProgram(value, summary.limits);
   throw new VyreError(
     'invalid-program',
     `Unknown program kind ${JSON.stringify(kind)}.`,
-    'build programs with wgsl({ code }).',
+    'build programs with wgsl({ code }) or program(options, b => …).',
     { kind: String(kind) },
   );
+}
+
+/** A WGSL-source program needs no lowering: its artifact is its own text and declarations. */
+function wgslArtifact(program: WgslProgram): ShaderArtifact {
+  return {
+    code: program.code,
+    entryPoint: program.entryPoint,
+    workgroupSize: program.workgroupSize,
+    buffers: program.buffers,
+    params: undefined,
+    foldableGrid: false,
+  };
 }

@@ -34,14 +34,21 @@ export async function runDispatch(
       }
       return buffer;
     });
-    const bindGroup = device.createBindGroup({
-      label: `${label} bind group`,
-      layout: compiled.bindGroupLayout,
-      entries: plan.buffers.map((planned, index) => ({
-        binding: planned.declaration.binding,
-        resource: { buffer: storage[index] as GPUBuffer },
-      })),
-    });
+    const entries: GPUBindGroupEntry[] = plan.buffers.map((planned, index) => ({
+      binding: planned.declaration.binding,
+      resource: { buffer: storage[index] as GPUBuffer },
+    }));
+    if (plan.params !== undefined) {
+      const uniform = device.createBuffer({
+        label: `${label} params`,
+        size: plan.params.bytes.byteLength,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      created.push(uniform);
+      device.queue.writeBuffer(uniform, 0, plan.params.bytes);
+      entries.push({ binding: plan.params.binding, resource: { buffer: uniform } });
+    }
+    const bindGroup = device.createBindGroup({ label: `${label} bind group`, layout: compiled.bindGroupLayout, entries });
 
     const encoder = device.createCommandEncoder({ label: `${label} encoder` });
     const [x, y, z] = plan.grid;

@@ -4,15 +4,10 @@
  * encoded. Pure; no WebGPU.
  */
 import { VyreError } from '../errors.ts';
-import {
-  ELEMENT_BYTES,
-  arrayConstructorFor,
-  elementTypeOf,
-  isReadBack,
-  type BufferDeclaration,
-  type ElementArray,
-  type WorkgroupSize,
-} from '../program/types.ts';
+import type { BoundBuffer, ShaderArtifact } from '../lower/artifact.ts';
+import { ELEMENT_BYTES, arrayConstructorFor, elementTypeOf, isReadBack, type ElementArray } from '../program/types.ts';
+import { foldGrid } from './fold-grid.ts';
+import { checkParams, type ParamValues } from './dispatch-params.ts';
 
 /** Launch-time settings of one dispatch; none of them enters the pipeline identity. */
 export interface DispatchOptions {
@@ -20,6 +15,18 @@ export interface DispatchOptions {
   readonly outputs?: Readonly<Record<string, number>>;
   /** Workgroups per dimension; default: one invocation per output element. */
   readonly grid?: number | readonly number[];
+  /**
+   * How many invocations the default grid must cover (default: one per element of the
+   * largest read-back buffer). The grid is folded when it exceeds the per-dimension limit.
+   */
+  readonly invocations?: number;
+  /** Per-dispatch scalar parameters of an IR program, by name. */
+  readonly params?: Readonly<Record<string, number>>;
+  /**
+   * Fold the default grid as if the device allowed at most this many workgroups per
+   * dimension (never more than it does). For testing grid folding at small sizes.
+   */
+  readonly foldAt?: number;
 }
 
 /** Inputs named by buffer. */
@@ -29,7 +36,7 @@ export type DispatchInputs = Readonly<Record<string, ElementArray>>;
 export type DispatchOutputs = Record<string, ElementArray>;
 
 export interface PlannedBuffer {
-  readonly declaration: BufferDeclaration;
+  readonly declaration: BoundBuffer;
   /** Element count. */
   readonly length: number;
   /** The caller's data to upload, when there is some. */
@@ -39,6 +46,8 @@ export interface PlannedBuffer {
 export interface DispatchPlan {
   readonly buffers: readonly PlannedBuffer[];
   readonly grid: readonly [number, number, number];
+  /** The params uniform's bytes, when the program has params. */
+  readonly params: ParamValues | undefined;
 }
 
 export interface PlanLimits {
@@ -51,19 +60,29 @@ export interface PlanLimits {
  * @throws VyreError `invalid-input` for anything the caller got wrong; the message names the buffer.
  */
 export function planDispatch(
-  buffers: readonly BufferDeclaration[],
-  workgroupSize: WorkgroupSize,
+  artifact: Pick<ShaderArtifact, 'buffers' | 'workgroupSize' | 'params' | 'foldableGrid'>,
   inputs: unknown,
   options: DispatchOptions | undefined,
   limits: PlanLimits,
 ): DispatchPlan {
+  const { buffers, workgroupSize } = artifact;
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw invalidInput('Dispatch options must be an object.', 'pass { outputs, grid, params } or nothing.', {});
+  }
   const supplied = checkInputs(buffers, inputs);
   const outputLengths = checkOutputLengths(buffers, options?.outputs);
+  const params = checkParams(artifact.params, options?.params);
   const firstInput = buffers.map((buffer) => supplied.get(buffer.name)).find((data) => data !== undefined);
+  const sizedLength = (declaration: BoundBuffer): number | undefined => {
+    const sizing = declaration.sizing;
+    if (sizing?.kind === 'static') return sizing.count;
+    if (sizing?.kind === 'same-as') return supplied.get(sizing.buffer)?.length ?? outputLengths.get(sizing.buffer) ?? firstInput?.length;
+    return undefined;
+  };
 
   const planned = buffers.map((declaration): PlannedBuffer => {
     const data = supplied.get(declaration.name);
-    const length = data?.length ?? outputLengths.get(declaration.name) ?? firstInput?.length;
+    const length = data?.length ?? outputLengths.get(declaration.name) ?? sizedLength(declaration) ?? firstInput?.length;
     if (length === undefined) {
       throw invalidInput(
         `Cannot size the ${declaration.access} buffer "${declaration.name}": no input was given to take its length from.`,
@@ -82,14 +101,31 @@ export function planDispatch(
     return { declaration, length, data };
   });
 
-  const invocations = Math.max(0, ...planned.filter((p) => isReadBack(p.declaration.access)).map((p) => p.length));
+  const invocations = options?.invocations === undefined
+    ? Math.max(0, ...planned.filter((p) => isReadBack(p.declaration.access)).map((p) => p.length))
+    : checkInvocations(options.invocations);
   const grid = options?.grid === undefined
-    ? defaultGrid(invocations, workgroupSize, limits)
+    ? defaultGrid(invocations, workgroupSize, artifact.foldableGrid, foldLimit(options?.foldAt, limits))
     : checkGrid(options.grid, limits);
-  return { buffers: planned, grid };
+  return { buffers: planned, grid, params };
 }
 
-function checkInputs(buffers: readonly BufferDeclaration[], inputs: unknown): Map<string, ElementArray> {
+function checkInvocations(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalidInput(`options.invocations is ${String(value)}.`, 'pass a non-negative integer, or leave it out.', {});
+  }
+  return value;
+}
+
+function foldLimit(foldAt: unknown, limits: PlanLimits): number {
+  if (foldAt === undefined) return limits.maxComputeWorkgroupsPerDimension;
+  if (typeof foldAt !== 'number' || !Number.isInteger(foldAt) || foldAt < 1) {
+    throw invalidInput(`options.foldAt is ${String(foldAt)}.`, 'pass a positive integer, or leave it out.', {});
+  }
+  return Math.min(foldAt, limits.maxComputeWorkgroupsPerDimension);
+}
+
+function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown): Map<string, ElementArray> {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) {
     throw invalidInput('Dispatch inputs must be an object of typed arrays named by buffer.', 'call dispatch({ x: new Float32Array(n), … }).', {});
   }
@@ -130,7 +166,7 @@ function checkInputs(buffers: readonly BufferDeclaration[], inputs: unknown): Ma
   return supplied;
 }
 
-function checkOutputLengths(buffers: readonly BufferDeclaration[], outputs: unknown): Map<string, number> {
+function checkOutputLengths(buffers: readonly BoundBuffer[], outputs: unknown): Map<string, number> {
   const lengths = new Map<string, number>();
   if (outputs === undefined) return lengths;
   if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
@@ -149,17 +185,31 @@ function checkOutputLengths(buffers: readonly BufferDeclaration[], outputs: unkn
   return lengths;
 }
 
-function defaultGrid(invocations: number, workgroupSize: WorkgroupSize, limits: PlanLimits): [number, number, number] {
+function defaultGrid(
+  invocations: number,
+  workgroupSize: readonly [number, number, number],
+  foldable: boolean,
+  perDimension: number,
+): [number, number, number] {
   const perWorkgroup = workgroupSize[0] * workgroupSize[1] * workgroupSize[2];
   const workgroups = Math.ceil(invocations / perWorkgroup);
-  if (workgroups > limits.maxComputeWorkgroupsPerDimension) {
+  if (workgroups <= perDimension) return [workgroups, 1, 1];
+  if (!foldable) {
     throw invalidInput(
-      `One invocation per element needs ${workgroups} workgroups in x, over this device's maxComputeWorkgroupsPerDimension of ${limits.maxComputeWorkgroupsPerDimension}.`,
+      `One invocation per element needs ${workgroups} workgroups in x, over this device's maxComputeWorkgroupsPerDimension of ${perDimension}.`,
       'pass options.grid as [x, y] and compute the element index from global_invocation_id.x and .y in the kernel, or use a larger workgroup size.',
-      { workgroups, limit: limits.maxComputeWorkgroupsPerDimension },
+      { workgroups, limit: perDimension },
     );
   }
-  return [workgroups, 1, 1];
+  const folded = foldGrid(workgroups, perDimension);
+  if (folded === undefined) {
+    throw invalidInput(
+      `The dispatch needs ${workgroups} workgroups, more than ${perDimension}³ even when folded into three dimensions.`,
+      'split the work into several dispatches.',
+      { workgroups, limit: perDimension },
+    );
+  }
+  return folded;
 }
 
 function checkGrid(grid: unknown, limits: PlanLimits): [number, number, number] {
@@ -168,7 +218,7 @@ function checkGrid(grid: unknown, limits: PlanLimits): [number, number, number] 
     throw invalidInput('options.grid must be a number or a list of 1 to 3 numbers.', 'pass e.g. { grid: [64, 64] }.', {});
   }
   const out: [number, number, number] = [1, 1, 1];
-  parts.forEach((value, axis) => {
+  parts.forEach((value: unknown, axis) => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > limits.maxComputeWorkgroupsPerDimension) {
       throw invalidInput(
         `options.grid[${axis}] is ${String(value)}; each dimension must be an integer in 0…${limits.maxComputeWorkgroupsPerDimension}.`,

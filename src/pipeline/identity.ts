@@ -5,15 +5,9 @@
  * digest, string policy string. Launch-time settings (grid, output sizes) never enter.
  */
 import { FrameWriter } from '../hash/framing.ts';
-import type { WorkgroupSize } from '../program/types.ts';
 
 /** Version mixed into every pipeline cache key; bump it when the key's meaning changes. */
 export const CURRENT_PIPELINE_CACHE_KEY_VERSION = 1;
-
-/** Stable human-readable policy string, e.g. `wg=[64,1,1]`. */
-export function policyString(workgroupSize: WorkgroupSize): string {
-  return `wg=[${workgroupSize.join(',')}]`;
-}
 
 /** The pipeline id: a short, stable name derived from the full identity. */
 export function pipelineIdentity(programDigest: string, policy: string): string {

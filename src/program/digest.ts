@@ -1,5 +1,7 @@
 /**
  * The normalized program digest: a SHA-256 over exactly what code generation reads.
+ * IR programs are framed by `ir-digest.ts`. A digest failure is an error, never a
+ * shared all-zero key.
  *
  * Framing (see `src/hash/framing.ts` for the field encoding), WGSL-source programs:
  *   label "vyre-web/program-digest/wgsl/v1"
@@ -13,6 +15,8 @@
  * input must not recompile. Changing this framing requires a new version label.
  */
 import { FrameWriter } from '../hash/framing.ts';
+import { frameIrProgram } from './ir-digest.ts';
+import type { IrProgram } from './ir.ts';
 import type { WgslProgram } from './wgsl-program.ts';
 import { normalizeWgsl } from './wgsl-text.ts';
 
@@ -21,10 +25,22 @@ export const WGSL_PROGRAM_DIGEST_LABEL = 'vyre-web/program-digest/wgsl/v1';
 const memo = new WeakMap<object, string>();
 
 /** Lowercase-hex SHA-256 of the normalized program; memoized per program object. */
-export function programDigest(program: WgslProgram): string {
+export function programDigest(program: WgslProgram | IrProgram): string {
   const cached = memo.get(program);
   if (cached !== undefined) return cached;
-  const frame = new FrameWriter()
+  const frame = new FrameWriter();
+  if (program.kind === 'ir') {
+    frameIrProgram(frame, program);
+  } else {
+    frameWgslProgram(frame, program);
+  }
+  const digest = frame.digestHex();
+  memo.set(program, digest);
+  return digest;
+}
+
+function frameWgslProgram(frame: FrameWriter, program: WgslProgram): void {
+  frame
     .label(WGSL_PROGRAM_DIGEST_LABEL)
     .string(normalizeWgsl(program.code))
     .string(program.entryPoint)
@@ -36,7 +52,4 @@ export function programDigest(program: WgslProgram): string {
   for (const buffer of buffers) {
     frame.u32(buffer.binding).string(buffer.name).string(buffer.access).string(buffer.type);
   }
-  const digest = frame.digestHex();
-  memo.set(program, digest);
-  return digest;
 }

@@ -22,7 +22,7 @@ export interface WorkerInitResult {
 export interface WorkerApi {
   /** Acquires the device; must be called once before anything else. */
   init(options: WorkerInitOptions): Promise<WorkerInitResult>;
-  compile(program: unknown): Promise<CompileReport>;
+  compile(program: unknown, policy?: unknown): Promise<CompileReport>;
   /** Outputs come back transferred, not copied. */
   dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs>;
   /** Releases the device; the client terminates the worker right after. */

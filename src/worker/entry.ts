@@ -32,7 +32,7 @@ const api: WorkerApi = {
     }
     return { device: engine.summary, storage };
   },
-  compile: (program) => ready().compile(program),
+  compile: (program, policy) => ready().compile(program, policy),
   async dispatch(pipelineId, inputs, options) {
     const outputs = await ready().dispatch(pipelineId, inputs, options);
     return transfer(outputs, Object.values(outputs).map((array) => array.buffer as ArrayBuffer));

@@ -24,7 +24,7 @@ function plan(
   options?: DispatchOptions,
   workgroupSize: WorkgroupSize = WG64,
 ) {
-  return planDispatch(buffers, workgroupSize, inputs, options, LIMITS);
+  return planDispatch({ buffers, workgroupSize, params: undefined, foldableGrid: false }, inputs, options, LIMITS);
 }
 
 function lengths(result: ReturnType<typeof plan>): Record<string, number> {

@@ -1,0 +1,297 @@
+/**
+ * Expression lowering: IR expression → WGSL expression text plus its type.
+ * Programs reach here validated, so types line up; the code only has to be exact.
+ */
+import { invariant, unreachable } from '../errors.ts';
+import type { AtomicOp, BinaryOp, Expr, IrBuffer, IrParam, ScalarType, UnaryOp } from '../program/ir.ts';
+import { HelperSet, wgslType } from './wgsl-helpers.ts';
+
+export interface Lowered {
+  readonly code: string;
+  readonly type: ScalarType;
+  /** Built only from literals: WGSL would evaluate it at shader creation. */
+  readonly constant: boolean;
+}
+
+export interface ExprContext {
+  readonly buffers: ReadonlyMap<string, IrBuffer>;
+  readonly atomicBuffers: ReadonlySet<string>;
+  readonly params: ReadonlyMap<string, IrParam>;
+  readonly helpers: HelperSet;
+  /** Innermost scope last. */
+  readonly scopes: Map<string, ScalarType>[];
+}
+
+/** WGSL names: buffers, workgroup arrays and locals get prefixes so they never collide. */
+export const wgslName = {
+  buffer: (buffer: IrBuffer): string => (buffer.access === 'workgroup' ? `w_${buffer.name}` : `b_${buffer.name}`),
+  local: (name: string): string => `v_${name}`,
+  param: (name: string): string => `vyre_params.p_${name}`,
+} as const;
+
+/** Lowers one expression. */
+export function lowerExpr(expr: Expr, context: ExprContext): Lowered {
+  switch (expr.kind) {
+    case 'literal':
+      return { code: formatLiteral(expr.type, expr.value), type: expr.type, constant: true };
+    case 'var':
+      return { code: wgslName.local(expr.name), type: localType(expr.name, context), constant: false };
+    case 'param': {
+      const param = context.params.get(expr.name);
+      invariant(param, `param ${expr.name} is declared`);
+      return { code: wgslName.param(expr.name), type: param.type, constant: false };
+    }
+    case 'load': {
+      const buffer = bufferOf(expr.buffer, context);
+      const index = lowerExpr(expr.index, context);
+      return { code: `${loadHelper(buffer, context)}(${index.code})`, type: buffer.type, constant: false };
+    }
+    case 'length': {
+      const buffer = bufferOf(expr.buffer, context);
+      const code = buffer.access === 'workgroup' ? `${buffer.count ?? 0}u` : `arrayLength(&${wgslName.buffer(buffer)})`;
+      return { code, type: 'u32', constant: false };
+    }
+    case 'builtin':
+      return { code: builtinCode(expr.name, expr.axis), type: 'u32', constant: false };
+    case 'unary':
+      return lowerUnary(expr.op, lowerExpr(expr.value, context), context);
+    case 'binary':
+      return lowerBinary(expr.op, lowerExpr(expr.left, context), lowerExpr(expr.right, context), context);
+    case 'select': {
+      // WGSL's select(f, t, cond) evaluates f, t, cond in that order; the semantics follow it.
+      const [ifFalse, ifTrue, cond] = runtime([lowerExpr(expr.ifFalse, context), lowerExpr(expr.ifTrue, context), lowerExpr(expr.cond, context)], context);
+      return { code: `select(${ifFalse.code}, ${ifTrue.code}, ${cond.code})`, type: ifTrue.type, constant: false };
+    }
+    case 'cast':
+      return lowerCast(runtime([lowerExpr(expr.value, context)], context)[0], expr.type, context);
+    case 'fma': {
+      const [a, b, c] = runtime([lowerExpr(expr.a, context), lowerExpr(expr.b, context), lowerExpr(expr.c, context)], context);
+      return { code: `fma(${a.code}, ${b.code}, ${c.code})`, type: 'f32', constant: false };
+    }
+    case 'atomic':
+      return lowerAtomic(expr, context);
+    default:
+      return unreachable(expr);
+  }
+}
+
+/** Makes sure at least one operand is a run-time value (see wgsl-helpers.ts for why). */
+function runtime<T extends Lowered[]>(operands: [...T], context: ExprContext): T {
+  if (!operands.every((operand) => operand.constant)) return operands;
+  const [first, ...rest] = operands;
+  invariant(first, 'an operator has operands');
+  const opaque = context.helpers.use(`vyre_opaque_${first.type}`);
+  return [{ ...first, code: `${opaque}(${first.code})`, constant: false }, ...rest] as T;
+}
+
+const WGSL_UNARY_BUILTIN: Partial<Record<UnaryOp, string>> = {
+  abs: 'abs', popcount: 'countOneBits', clz: 'countLeadingZeros', ctz: 'countTrailingZeros',
+  'reverse-bits': 'reverseBits', sqrt: 'sqrt', 'inverse-sqrt': 'inverseSqrt', exp: 'exp', exp2: 'exp2',
+  log: 'log', log2: 'log2', sin: 'sin', cos: 'cos', tan: 'tan', tanh: 'tanh', floor: 'floor',
+  ceil: 'ceil', round: 'round', trunc: 'trunc', sign: 'sign',
+};
+
+function lowerUnary(op: UnaryOp, raw: Lowered, context: ExprContext): Lowered {
+  const [value] = runtime([raw], context);
+  const builtin = WGSL_UNARY_BUILTIN[op];
+  if (builtin !== undefined) {
+    // abs of a u32 is the value itself; WGSL's abs accepts u32 and returns it unchanged.
+    return { code: `${builtin}(${value.code})`, type: value.type, constant: false };
+  }
+  switch (op) {
+    case 'neg':
+      return { code: `(-${value.code})`, type: value.type, constant: false };
+    case 'not':
+      return { code: `(!${value.code})`, type: 'bool', constant: false };
+    case 'bit-not':
+      return { code: `(~${value.code})`, type: value.type, constant: false };
+    default:
+      throw new Error(`lowering: unary ${op} has no WGSL form`);
+  }
+}
+
+const INFIX: Partial<Record<BinaryOp, string>> = {
+  add: '+', sub: '-', mul: '*', 'bit-and': '&', 'bit-or': '|', 'bit-xor': '^',
+  eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=',
+  // Non-short-circuit on bool: both operands are always evaluated, as the semantics require.
+  and: '&', or: '|',
+};
+
+function lowerBinary(op: BinaryOp, rawLeft: Lowered, rawRight: Lowered, context: ExprContext): Lowered {
+  const [left, right] = runtime([rawLeft, rawRight], context);
+  const type = left.type;
+  const comparison = op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
+  const infix = INFIX[op];
+  if (infix !== undefined) {
+    return { code: `(${left.code} ${infix} ${right.code})`, type: comparison ? 'bool' : type, constant: false };
+  }
+  const call = (name: string, resultType: ScalarType = type): Lowered => ({
+    code: `${name}(${left.code}, ${right.code})`,
+    type: resultType,
+    constant: false,
+  });
+  switch (op) {
+    case 'div':
+      return type === 'f32' ? { code: `(${left.code} / ${right.code})`, type, constant: false } : call(context.helpers.use(`vyre_div_${type}`));
+    case 'rem':
+      return call(context.helpers.use(`vyre_rem_${type}`));
+    case 'min':
+    case 'max':
+    case 'pow':
+      return call(op);
+    case 'abs-diff':
+      return type === 'f32'
+        ? { code: `abs(${left.code} - ${right.code})`, type, constant: false }
+        : call(context.helpers.use(`vyre_absdiff_${type}`), 'u32');
+    case 'mul-high':
+      return call(context.helpers.use(`vyre_mulhi_${type}`));
+    case 'shl':
+      return { code: `(${left.code} << (${right.code} & 31u))`, type, constant: false };
+    case 'shr':
+      return { code: `(${left.code} >> (${right.code} & 31u))`, type, constant: false };
+    case 'rotl':
+    case 'rotr':
+      return call(context.helpers.use(`vyre_${op}_${type}`));
+    default:
+      throw new Error(`lowering: binary ${op} has no WGSL form`);
+  }
+}
+
+function lowerCast(value: Lowered, to: ScalarType, context: ExprContext): Lowered {
+  const from = value.type;
+  const result = (code: string): Lowered => ({ code, type: to, constant: false });
+  if (from === to) return result(value.code);
+  if (from === 'bool') {
+    return result(`select(${formatLiteral(to, 0)}, ${formatLiteral(to, 1)}, ${value.code})`);
+  }
+  if (to === 'bool') return result(`(${value.code} != ${formatLiteral(from, 0)})`);
+  if (from === 'f32') return result(`${context.helpers.use(`vyre_f32_to_${to}`)}(${value.code})`);
+  if (to === 'f32') return result(`f32(${value.code})`);
+  return result(`bitcast<${wgslType(to)}>(${value.code})`);
+}
+
+const WGSL_ATOMIC: Record<Exclude<AtomicOp, 'compare-exchange' | 'load'>, string> = {
+  add: 'atomicAdd', sub: 'atomicSub', min: 'atomicMin', max: 'atomicMax',
+  and: 'atomicAnd', or: 'atomicOr', xor: 'atomicXor', exchange: 'atomicExchange',
+};
+
+function lowerAtomic(expr: Extract<Expr, { kind: 'atomic' }>, context: ExprContext): Lowered {
+  const buffer = bufferOf(expr.buffer, context);
+  const type = wgslType(buffer.type);
+  const name = `vyre_atomic_${expr.op.replace('-', '_')}_${wgslName.buffer(buffer)}`;
+  const target = `&${wgslName.buffer(buffer)}[i]`;
+  const zero = formatLiteral(buffer.type, 0);
+  const operation =
+    expr.op === 'load' ? `atomicLoad(${target})`
+    : expr.op === 'compare-exchange' ? `atomicCompareExchangeWeak(${target}, expected, value).old_value`
+    : `${WGSL_ATOMIC[expr.op]}(${target}, value)`;
+  const parameters = expr.op === 'load' ? '' : expr.op === 'compare-exchange' ? `, expected: ${type}, value: ${type}` : `, value: ${type}`;
+  context.helpers.define(name, `fn ${name}(i: u32${parameters}) -> ${type} {
+  if (i < ${lengthCode(buffer)}) { return ${operation}; }
+  return ${zero};
+}`);
+  const args = [lowerExpr(expr.index, context)];
+  if (expr.expected !== undefined) args.push(lowerExpr(expr.expected, context));
+  if (expr.value !== undefined) args.push(lowerExpr(expr.value, context));
+  return { code: `${name}(${args.map((arg) => arg.code).join(', ')})`, type: buffer.type, constant: false };
+}
+
+/** Name of the bounds-checked load helper of `buffer`, defining it on first use. */
+function loadHelper(buffer: IrBuffer, context: ExprContext): string {
+  const name = `vyre_load_${wgslName.buffer(buffer)}`;
+  const element = elementAccess(buffer, context, 'i');
+  const value = buffer.type === 'bool' ? `(${element} != 0u)` : element;
+  return context.helpers.define(name, `fn ${name}(i: u32) -> ${wgslType(buffer.type)} {
+  if (i < ${lengthCode(buffer)}) { return ${value}; }
+  return ${formatLiteral(buffer.type, 0)};
+}`);
+}
+
+/** Name of the bounds-checked store helper of `buffer`, defining it on first use. */
+export function storeHelper(buffer: IrBuffer, context: ExprContext): string {
+  const name = `vyre_store_${wgslName.buffer(buffer)}`;
+  const stored = buffer.type === 'bool' ? 'select(0u, 1u, v)' : 'v';
+  const write = context.atomicBuffers.has(buffer.name)
+    ? `atomicStore(&${wgslName.buffer(buffer)}[i], ${stored});`
+    : `${wgslName.buffer(buffer)}[i] = ${stored};`;
+  return context.helpers.define(name, `fn ${name}(i: u32, v: ${wgslType(buffer.type)}) {
+  if (i < ${lengthCode(buffer)}) { ${write} }
+}`);
+}
+
+function elementAccess(buffer: IrBuffer, context: ExprContext, index: string): string {
+  const element = `${wgslName.buffer(buffer)}[${index}]`;
+  return context.atomicBuffers.has(buffer.name) ? `atomicLoad(&${element})` : element;
+}
+
+function lengthCode(buffer: IrBuffer): string {
+  return buffer.access === 'workgroup' ? `${buffer.count ?? 0}u` : `arrayLength(&${wgslName.buffer(buffer)})`;
+}
+
+function builtinCode(name: Extract<Expr, { kind: 'builtin' }>['name'], axis: 0 | 1 | 2): string {
+  const component = (['x', 'y', 'z'] as const)[axis];
+  switch (name) {
+    case 'global-id':
+      return `vyre_global_id.${component}`;
+    case 'local-id':
+      return `vyre_local_id.${component}`;
+    case 'workgroup-id':
+      return `vyre_workgroup_id.${component}`;
+    case 'num-workgroups':
+      return `vyre_num_workgroups.${component}`;
+    case 'linear-index':
+      return 'vyre_linear_index';
+    case 'local-index':
+      return 'vyre_local_index';
+    default:
+      return unreachable(name);
+  }
+}
+
+function bufferOf(name: string, context: ExprContext): IrBuffer {
+  const buffer = context.buffers.get(name);
+  invariant(buffer, `buffer ${name} is declared`);
+  return buffer;
+}
+
+function localType(name: string, context: ExprContext): ScalarType {
+  for (let i = context.scopes.length - 1; i >= 0; i--) {
+    const type = context.scopes[i]?.get(name);
+    if (type !== undefined) return type;
+  }
+  invariant(false, `local ${name} is declared`);
+}
+
+/** WGSL literal text for `value` of `type`; every f32 spelled so it parses back bit-exactly. */
+export function formatLiteral(type: ScalarType, value: number | boolean): string {
+  switch (type) {
+    case 'bool':
+      return value ? 'true' : 'false';
+    case 'u32':
+      return `${Number(value)}u`;
+    case 'i32':
+      // i32(<abstract int>) spells every value, i32::MIN included (the literal 2147483648i is out of range).
+      return `i32(${Number(value)})`;
+    case 'f32':
+      return formatF32(Number(value));
+    default:
+      return unreachable(type);
+  }
+}
+
+function formatF32(value: number): string {
+  const rounded = Math.fround(value);
+  if (Object.is(rounded, -0)) return '-0.0f';
+  const bits = new Uint32Array(new Float32Array([rounded]).buffer)[0] ?? 0;
+  const exponent = (bits >>> 23) & 0xff;
+  // Subnormals: a decimal spelling may be flushed by the WGSL parser; spell the bits.
+  if (exponent === 0 && rounded !== 0) return `bitcast<f32>(0x${bits.toString(16)}u)`;
+  const text = rounded.toPrecision(9);
+  if (Math.fround(Number(text)) === rounded) return `${text.includes('e') ? text : trimZeros(text)}f`;
+  return `bitcast<f32>(0x${bits.toString(16)}u)`;
+}
+
+function trimZeros(text: string): string {
+  if (!text.includes('.')) return `${text}.0`;
+  return text.replace(/0+$/, '').replace(/\.$/, '.0');
+}

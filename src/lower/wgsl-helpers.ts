@@ -1,0 +1,92 @@
+/**
+ * WGSL helper functions that give the lowering the exact semantics of
+ * `docs/semantics.md`, independent of how a driver treats edge cases.
+ *
+ * They are emitted only when used. Calling a user-declared function also keeps WGSL's
+ * constant evaluator away from our operands: an expression like `2147483647i + 1i` is a
+ * const-expression in WGSL and overflow there is a shader-creation error, while the same
+ * addition at run time wraps, which is what the IR promises.
+ */
+import type { ScalarType } from '../program/ir.ts';
+
+const WGSL_TYPE: Record<ScalarType, string> = { u32: 'u32', i32: 'i32', f32: 'f32', bool: 'bool' };
+
+/** The WGSL spelling of a scalar type. */
+export function wgslType(type: ScalarType): string {
+  return WGSL_TYPE[type];
+}
+
+/** Fixed helpers, by name. */
+const FIXED: Record<string, string> = {
+  vyre_div_u32: `fn vyre_div_u32(a: u32, b: u32) -> u32 { if (b == 0u) { return a; } return a / b; }`,
+  vyre_div_i32: `fn vyre_div_i32(a: i32, b: i32) -> i32 {
+  if (b == 0i || (a == bitcast<i32>(0x80000000u) && b == -1i)) { return a; }
+  return a / b;
+}`,
+  vyre_rem_u32: `fn vyre_rem_u32(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a % b; }`,
+  vyre_rem_i32: `fn vyre_rem_i32(a: i32, b: i32) -> i32 { if (b == 0i || b == -1i) { return 0i; } return a % b; }`,
+  vyre_rem_f32: `fn vyre_rem_f32(a: f32, b: f32) -> f32 { let q = trunc(a / b); return a - b * q; }`,
+  vyre_rotl_u32: `fn vyre_rotl_u32(a: u32, b: u32) -> u32 { let s = b & 31u; if (s == 0u) { return a; } return (a << s) | (a >> (32u - s)); }`,
+  vyre_rotr_u32: `fn vyre_rotr_u32(a: u32, b: u32) -> u32 { let s = b & 31u; if (s == 0u) { return a; } return (a >> s) | (a << (32u - s)); }`,
+  vyre_rotl_i32: `fn vyre_rotl_i32(a: i32, b: u32) -> i32 { return bitcast<i32>(vyre_rotl_u32(bitcast<u32>(a), b)); }`,
+  vyre_rotr_i32: `fn vyre_rotr_i32(a: i32, b: u32) -> i32 { return bitcast<i32>(vyre_rotr_u32(bitcast<u32>(a), b)); }`,
+  // Upper half of the 64-bit product from four 16×16-bit partial products; `cross` cannot overflow.
+  vyre_mulhi_u32: `fn vyre_mulhi_u32(a: u32, b: u32) -> u32 {
+  let al = a & 0xffffu; let ah = a >> 16u; let bl = b & 0xffffu; let bh = b >> 16u;
+  let ll = al * bl; let hl = ah * bl; let lh = al * bh; let hh = ah * bh;
+  let cross = (ll >> 16u) + (hl & 0xffffu) + lh;
+  return hh + (hl >> 16u) + (cross >> 16u);
+}`,
+  // Signed high word = unsigned high word − (a < 0 ? b : 0) − (b < 0 ? a : 0), modulo 2³².
+  vyre_mulhi_i32: `fn vyre_mulhi_i32(a: i32, b: i32) -> i32 {
+  let ua = bitcast<u32>(a); let ub = bitcast<u32>(b);
+  var hi = vyre_mulhi_u32(ua, ub);
+  if (a < 0i) { hi = hi - ub; }
+  if (b < 0i) { hi = hi - ua; }
+  return bitcast<i32>(hi);
+}`,
+  vyre_absdiff_u32: `fn vyre_absdiff_u32(a: u32, b: u32) -> u32 { return select(b - a, a - b, a > b); }`,
+  vyre_absdiff_i32: `fn vyre_absdiff_i32(a: i32, b: i32) -> u32 {
+  let ua = bitcast<u32>(a); let ub = bitcast<u32>(b);
+  return select(ub - ua, ua - ub, a > b);
+}`,
+  vyre_f32_to_i32: `fn vyre_f32_to_i32(x: f32) -> i32 { if (x != x) { return 0i; } return i32(clamp(x, -2147483648.0, 2147483520.0)); }`,
+  vyre_f32_to_u32: `fn vyre_f32_to_u32(x: f32) -> u32 { if (x != x) { return 0u; } return u32(clamp(x, 0.0, 4294967040.0)); }`,
+  vyre_opaque_u32: `fn vyre_opaque_u32(x: u32) -> u32 { return x; }`,
+  vyre_opaque_i32: `fn vyre_opaque_i32(x: i32) -> i32 { return x; }`,
+  vyre_opaque_f32: `fn vyre_opaque_f32(x: f32) -> f32 { return x; }`,
+  vyre_opaque_bool: `fn vyre_opaque_bool(x: bool) -> bool { return x; }`,
+};
+
+/** Helpers a helper calls, so that requesting one emits its dependencies too. */
+const DEPENDENCIES: Record<string, readonly string[]> = {
+  vyre_rotl_i32: ['vyre_rotl_u32'],
+  vyre_rotr_i32: ['vyre_rotr_u32'],
+  vyre_mulhi_i32: ['vyre_mulhi_u32'],
+};
+
+/** Collects the helpers a module uses, then emits them once, in a stable order. */
+export class HelperSet {
+  private readonly used = new Set<string>();
+  private readonly custom = new Map<string, string>();
+
+  /** Requests a fixed helper; returns its name for the call site. */
+  use(name: string): string {
+    if (!(name in FIXED)) throw new Error(`lowering: unknown helper ${name}`);
+    this.used.add(name);
+    for (const dependency of DEPENDENCIES[name] ?? []) this.used.add(dependency);
+    return name;
+  }
+
+  /** Registers a generated helper (bounds-checked buffer access) under a unique name. */
+  define(name: string, code: string): string {
+    this.custom.set(name, code);
+    return name;
+  }
+
+  /** All helper code, fixed helpers first (sorted), then generated ones (in order of definition). */
+  emit(): string {
+    const fixed = [...this.used].sort().map((name) => FIXED[name] ?? '');
+    return [...fixed, ...this.custom.values()].join('\n');
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The Program builder: write kernels as TypeScript that reads like the kernel.
+ *
+ * Values are typed by their scalar type, so `f32.add(u32)` or `bool.mul(…)` does not
+ * compile. The builder only records IR; `program()` returns plain data, validated.
+ *
+ * @example
+ * ```ts
+ * const saxpy = program({ name: 'saxpy', workgroupSize: 64 }, (b) => {
+ *   const x = b.buffer('x', 'f32', 'read');
+ *   const y = b.buffer('y', 'f32', 'read-write');
+ *   const alpha = b.param('alpha', 'f32');
+ *   const i = b.let('i', b.linearIndex());
+ *   b.if(i.lt(x.length()), () => y.store(i, alpha.mul(x.load(i)).add(y.load(i))));
+ * });
+ * ```
+ */
+import type { AtomicOp, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, ScalarType, Stmt } from './ir.ts';
+import { Value, lift, type Int, type Operand } from './value.ts';
+import { validateProgram } from './validate.ts';
+
+export { Value } from './value.ts';
+export type { Int, Numeric, Operand } from './value.ts';
+
+/** A local variable: a value you can also assign to. */
+export class Local<T extends ScalarType> extends Value<T> {
+  constructor(
+    readonly name: string,
+    type: T,
+    private readonly builder: ProgramBuilder,
+  ) {
+    super({ kind: 'var', name }, type);
+  }
+
+  /** `name = value`. */
+  set(value: Operand<T>): void {
+    this.builder.emit({ kind: 'assign', name: this.name, value: lift(value, this.type).expr });
+  }
+}
+
+/** A declared buffer: loads, stores, length and atomics. */
+export class BufferRef<T extends ScalarType> {
+  constructor(
+    readonly declaration: IrBuffer,
+    private readonly builder: ProgramBuilder,
+  ) {}
+
+  get type(): T {
+    return this.declaration.type as T;
+  }
+
+  load(index: Operand<'u32'>): Value<T> {
+    return new Value({ kind: 'load', buffer: this.declaration.name, index: lift(index, 'u32').expr }, this.type);
+  }
+
+  store(index: Operand<'u32'>, value: Operand<T>): void {
+    this.builder.emit({ kind: 'store', buffer: this.declaration.name, index: lift(index, 'u32').expr, value: lift(value, this.type).expr });
+  }
+
+  /** Element count (a workgroup buffer's static count). */
+  length(): Value<'u32'> {
+    return new Value({ kind: 'length', buffer: this.declaration.name }, 'u32');
+  }
+
+  /** Atomic read-modify-write; returns the old value. Buffer elements must be u32 or i32. */
+  atomic(op: Exclude<AtomicOp, 'compare-exchange' | 'load'>, index: Operand<'u32'>, value: Operand<T>): Value<T> {
+    return new Value({ kind: 'atomic', op, buffer: this.declaration.name, index: lift(index, 'u32').expr, value: lift(value, this.type).expr }, this.type);
+  }
+
+  atomicLoad(index: Operand<'u32'>): Value<T> {
+    return new Value({ kind: 'atomic', op: 'load', buffer: this.declaration.name, index: lift(index, 'u32').expr }, this.type);
+  }
+
+  /** Replaces the element with `value` when it equals `expected`; returns the old value. May fail spuriously on the GPU. */
+  compareExchange(index: Operand<'u32'>, expected: Operand<T>, value: Operand<T>): Value<T> {
+    return new Value(
+      { kind: 'atomic', op: 'compare-exchange', buffer: this.declaration.name, index: lift(index, 'u32').expr, expected: lift(expected, this.type).expr, value: lift(value, this.type).expr },
+      this.type,
+    );
+  }
+}
+
+export interface BufferOptions {
+  /** Binding number; default: the next free one in declaration order. */
+  readonly binding?: number;
+  readonly sizing?: OutputSizing;
+}
+
+/** Records statements into nested lists while the kernel's callbacks run. */
+export class ProgramBuilder {
+  private readonly buffers: IrBuffer[] = [];
+  private readonly params: IrParam[] = [];
+  private readonly blocks: Stmt[][] = [[]];
+
+  /** @internal Appends a statement to the innermost block. */
+  emit(statement: Stmt): void {
+    this.blocks.at(-1)?.push(statement);
+  }
+
+  buffer<T extends ScalarType>(name: string, type: T, access: Exclude<IrAccess, 'workgroup'>, options: BufferOptions = {}): BufferRef<T> {
+    const used = this.buffers.filter((b) => b.access !== 'workgroup').map((b) => b.binding);
+    const binding = options.binding ?? (used.length === 0 ? 0 : Math.max(...used) + 1);
+    const declaration: IrBuffer = options.sizing === undefined ? { name, binding, access, type } : { name, binding, access, type, sizing: options.sizing };
+    this.buffers.push(declaration);
+    return new BufferRef<T>(declaration, this);
+  }
+
+  /** Per-workgroup scratch memory of `count` elements, zero-filled. */
+  workgroup<T extends ScalarType>(name: string, type: T, count: number): BufferRef<T> {
+    const declaration: IrBuffer = { name, binding: -1, access: 'workgroup', type, count };
+    this.buffers.push(declaration);
+    return new BufferRef<T>(declaration, this);
+  }
+
+  /** A per-dispatch scalar: `dispatch(…, { params: { [name]: value } })`. */
+  param<T extends 'u32' | 'i32' | 'f32'>(name: string, type: T): Value<T> {
+    this.params.push({ name, type });
+    return new Value<T>({ kind: 'param', name }, type);
+  }
+
+  let<T extends ScalarType>(name: string, value: Value<T>): Local<T> {
+    this.emit({ kind: 'let', name, value: value.expr });
+    return new Local(name, value.type, this);
+  }
+
+  if(cond: Value<'bool'>, then: () => void, otherwise?: () => void): void {
+    const thenBody = this.collect(then);
+    const elseBody = otherwise ? this.collect(otherwise) : [];
+    this.emit({ kind: 'if', cond: cond.expr, then: thenBody, otherwise: elseBody });
+  }
+
+  /**
+   * Half-open loop `from ≤ name < to` over u32 (plain numbers) or i32 (pass an i32 value);
+   * bounds are evaluated once and the loop variable is immutable.
+   */
+  loop(name: string, from: Operand<'u32'>, to: Operand<'u32'>, body: (index: Value<'u32'>) => void): void;
+  loop(name: string, from: Operand<'i32'>, to: Operand<'i32'>, body: (index: Value<'i32'>) => void): void;
+  loop(name: string, from: Value<Int> | number, to: Value<Int> | number, body: (index: Value<'u32'> & Value<'i32'>) => void): void {
+    const type: Int = from instanceof Value ? from.type : to instanceof Value ? to.type : 'u32';
+    const start = lift<Int>(from, type);
+    const end = lift<Int>(to, type);
+    const index = new Value<Int>({ kind: 'var', name }, type) as Value<'u32'> & Value<'i32'>;
+    this.emit({ kind: 'loop', var: name, from: start.expr, to: end.expr, body: this.collect(() => body(index)) });
+  }
+
+  break(): void {
+    this.emit({ kind: 'break' });
+  }
+
+  return(): void {
+    this.emit({ kind: 'return' });
+  }
+
+  barrier(): void {
+    this.emit({ kind: 'barrier' });
+  }
+
+  block(body: () => void): void {
+    this.emit({ kind: 'block', body: this.collect(body) });
+  }
+
+  region(name: string, body: () => void): void {
+    this.emit({ kind: 'region', name, body: this.collect(body) });
+  }
+
+  u32(value: number): Value<'u32'> {
+    return lift(value, 'u32');
+  }
+
+  i32(value: number): Value<'i32'> {
+    return lift(value, 'i32');
+  }
+
+  f32(value: number): Value<'f32'> {
+    return lift(value, 'f32');
+  }
+
+  bool(value: boolean): Value<'bool'> {
+    return new Value({ kind: 'literal', type: 'bool', value }, 'bool');
+  }
+
+  globalId(axis: 0 | 1 | 2 = 0): Value<'u32'> {
+    return builtin('global-id', axis);
+  }
+
+  localId(axis: 0 | 1 | 2 = 0): Value<'u32'> {
+    return builtin('local-id', axis);
+  }
+
+  workgroupId(axis: 0 | 1 | 2 = 0): Value<'u32'> {
+    return builtin('workgroup-id', axis);
+  }
+
+  numWorkgroups(axis: 0 | 1 | 2 = 0): Value<'u32'> {
+    return builtin('num-workgroups', axis);
+  }
+
+  /** Dense global index, valid whatever shape the runtime gives the grid. */
+  linearIndex(): Value<'u32'> {
+    return builtin('linear-index', 0);
+  }
+
+  localIndex(): Value<'u32'> {
+    return builtin('local-index', 0);
+  }
+
+  select<T extends ScalarType>(cond: Value<'bool'>, ifTrue: Value<T>, ifFalse: Operand<T>): Value<T> {
+    return new Value({ kind: 'select', cond: cond.expr, ifTrue: ifTrue.expr, ifFalse: lift(ifFalse, ifTrue.type).expr }, ifTrue.type);
+  }
+
+  fma(a: Value<'f32'>, b: Operand<'f32'>, c: Operand<'f32'>): Value<'f32'> {
+    return new Value({ kind: 'fma', a: a.expr, b: lift(b, 'f32').expr, c: lift(c, 'f32').expr }, 'f32');
+  }
+
+  /** @internal */
+  finish(name: string | undefined, workgroupSize: readonly [number, number, number]): IrProgram {
+    const body = this.blocks[0] ?? [];
+    const base = { kind: 'ir' as const, workgroupSize, buffers: this.buffers, params: this.params, body };
+    return name === undefined ? base : { ...base, name };
+  }
+
+  private collect(body: () => void): Stmt[] {
+    this.blocks.push([]);
+    try {
+      body();
+      return this.blocks.at(-1) ?? [];
+    } finally {
+      // Pop even when the callback throws, so the builder is never left mid-block.
+      this.blocks.pop();
+    }
+  }
+}
+
+function builtin(name: Extract<Expr, { kind: 'builtin' }>['name'], axis: 0 | 1 | 2): Value<'u32'> {
+  return new Value({ kind: 'builtin', name, axis }, 'u32');
+}
+
+export interface ProgramOptions {
+  readonly name?: string;
+  /** 1 to 3 axes; default 64. */
+  readonly workgroupSize?: number | readonly number[];
+}
+
+/**
+ * Builds and validates an IR Program.
+ * @throws VyreError `invalid-program` with the rule and the path of the offending node.
+ */
+export function program(options: ProgramOptions, build: (b: ProgramBuilder) => void): IrProgram {
+  const builder = new ProgramBuilder();
+  build(builder);
+  const size = options.workgroupSize ?? 64;
+  const axes = typeof size === 'number' ? [size] : [...size];
+  const workgroupSize = [axes[0] ?? 1, axes[1] ?? 1, axes[2] ?? 1] as const;
+  return validateProgram(builder.finish(options.name, workgroupSize));
+}

@@ -10,6 +10,9 @@ export default defineConfig({
   server: { host: 'localhost', strictPort: true },
   preview: { host: 'localhost', strictPort: true },
   worker: { format: 'es' },
+  // Pre-bundle up front: a dependency discovered mid-page makes Vite reload the page,
+  // which would cut a running test or fuzz session short.
+  optimizeDeps: { include: ['comlink', 'idb'] },
   build: {
     outDir: 'dist-demo',
     emptyOutDir: true,

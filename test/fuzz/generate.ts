@@ -54,7 +54,12 @@ class ProgramGenerator {
   private readonly scopes: Scope[] = [{ locals: new Map([['i', 'u32']]) }];
   private loopDepth = 0;
 
-  constructor(private readonly random: Random) {}
+  /** One atomic operation per program: different commutative ops on one element do not commute with each other. */
+  private readonly atomicOp: (typeof ATOMIC_OPS)[number];
+
+  constructor(private readonly random: Random) {
+    this.atomicOp = random.pick(ATOMIC_OPS);
+  }
 
   body(): Stmt[] {
     const statements: Stmt[] = [{ kind: 'let', name: 'i', value: { kind: 'builtin', name: 'linear-index', axis: 0 } }];
@@ -62,7 +67,8 @@ class ProgramGenerator {
     const stores = (['out_u', 'out_i', 'out_f', 'out_b'] as const).map((buffer): Stmt => ({
       kind: 'store',
       buffer,
-      index: this.random.chance(0.1) ? this.expr('u32', 2) : { kind: 'var', name: 'i' },
+      // Only to its own element (or past the end, where the store is dropped): no write races.
+      index: this.random.chance(0.1) ? binary('add', { kind: 'var', name: 'i' }, { kind: 'length', buffer }) : { kind: 'var', name: 'i' },
       value: this.expr(typeOfOutput(buffer), 3),
     }));
     statements.push({ kind: 'if', cond: binary('lt', { kind: 'var', name: 'i' }, { kind: 'length', buffer: 'out_u' }), then: [...inner, ...stores], otherwise: [] });
@@ -91,7 +97,7 @@ class ProgramGenerator {
       return {
         kind: 'let',
         name,
-        value: { kind: 'atomic', op: this.random.pick(ATOMIC_OPS), buffer: 'acc', index: binary('bit-and', this.expr('u32', 2), literal('u32', 7)), value: this.expr('u32', 2) },
+        value: { kind: 'atomic', op: this.atomicOp, buffer: 'acc', index: binary('bit-and', this.expr('u32', 2), literal('u32', 7)), value: this.expr('u32', 2) },
       };
     }
     if (roll === 3 && this.loopDepth > 0 && this.random.chance(0.3)) {
@@ -255,10 +261,14 @@ export function generateCase(seed: number): FuzzCase {
     in_i: Int32Array.from({ length: random.between(1, n) }, () => random.nextU32() | 0),
     in_f: Float32Array.from({ length: random.between(1, n) }, () => randomDyadic(random)),
   };
+  const [x, y, z] = program.workgroupSize;
+  const workgroups = Math.ceil(n / (x * y * z));
+  // Fold into two or three dimensions now and then; the limit always leaves room for every workgroup.
+  const foldAt = random.chance(0.5) ? Math.ceil(Math.sqrt(workgroups)) : Math.ceil(Math.cbrt(workgroups));
   const options = {
     outputs: { out_u: n, out_i: n, out_f: n, out_b: n },
     params: { pu: random.nextU32(), pi: random.nextU32() | 0, pf: randomDyadic(random) },
-    ...(random.chance(0.3) ? { foldAt: random.between(1, 4) } : {}),
+    ...(random.chance(0.3) && workgroups > 1 ? { foldAt } : {}),
   };
   return { seed, program, inputs, options };
 }

@@ -1,0 +1,32 @@
+/**
+ * Differential fuzzing in CI: 200 generated programs agree between the GPU and the
+ * reference interpreter, and 500 malformed programs are all rejected with invalid-program
+ * while the runtime keeps serving. `npm run fuzz` runs the same loops with other seeds.
+ */
+import { expect, test } from './support/fixtures.ts';
+
+declare global {
+  interface Window {
+    fuzz: {
+      differential(count: number, seed: number): Promise<import('../fuzz/run-fuzz.ts').DifferentialReport>;
+      malformed(count: number, seed: number): Promise<import('../fuzz/run-fuzz.ts').MalformedReport>;
+    };
+  }
+}
+
+test.use({ harness: '/test/browser/pages/fuzz.html' });
+
+test('200 generated programs give the interpreter\'s results on the GPU', async ({ vyrePage }) => {
+  test.setTimeout(600_000);
+  const report = await vyrePage.evaluate(() => window.fuzz.differential(200, 20261127));
+  expect(report.ran).toBe(200);
+  expect(report.failures, JSON.stringify(report.failures.slice(0, 3), null, 1)).toEqual([]);
+});
+
+test('500 malformed programs are each rejected with invalid-program and the runtime keeps serving', async ({ vyrePage }) => {
+  test.setTimeout(300_000);
+  const report = await vyrePage.evaluate(() => window.fuzz.malformed(500, 20261127));
+  expect(report.unexpected).toEqual([]);
+  expect(report.rejected).toBe(500);
+  expect(report.stillServing).toBe(true);
+});

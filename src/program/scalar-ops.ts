@@ -11,6 +11,7 @@
  */
 import { VyreError } from '../errors.ts';
 import type { BinaryOp, ScalarType, UnaryOp } from './ir.ts';
+import { binaryResultType as binaryResultForOperands } from './validate-types.ts';
 
 /** A scalar value in the representation described above. */
 export type Scalar = number | boolean;
@@ -24,33 +25,9 @@ const I32_MIN = -2147483648;
 const TWO_16 = 65536;
 const fround = Math.fround;
 
-const isNumeric = (type: ScalarType): boolean => type !== 'bool';
-const isInteger = (type: ScalarType): boolean => type === 'u32' || type === 'i32';
 
-/**
- * Result type of a unary operator, or `undefined` when the operator does not take `operand`.
- * Every unary operator keeps its operand's type.
- */
-export function unaryResultType(op: UnaryOp, operand: ScalarType): ScalarType | undefined {
-  switch (op) {
-    case 'neg':
-    case 'abs':
-      return isNumeric(operand) ? operand : undefined;
-    case 'not':
-      return operand === 'bool' ? 'bool' : undefined;
-    case 'bit-not':
-    case 'popcount':
-    case 'clz':
-    case 'ctz':
-    case 'reverse-bits':
-      return isInteger(operand) ? operand : undefined;
-    case 'sign':
-      return operand === 'i32' || operand === 'f32' ? operand : undefined;
-    default:
-      // sqrt … tanh, floor, ceil, round, trunc: f32 only.
-      return operand === 'f32' ? 'f32' : undefined;
-  }
-}
+/** Result type of a unary operator; the one typing table lives in validate-types.ts. */
+export { unaryResultType } from './validate-types.ts';
 
 /**
  * Result type of a binary operator whose left operand has type `operand`, or `undefined`
@@ -58,43 +35,10 @@ export function unaryResultType(op: UnaryOp, operand: ScalarType): ScalarType | 
  * for shifts and rotations, whose amount is always `u32` (see {@link binaryRightType}).
  */
 export function binaryResultType(op: BinaryOp, operand: ScalarType): ScalarType | undefined {
-  switch (op) {
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'rem':
-    case 'min':
-    case 'max':
-      return isNumeric(operand) ? operand : undefined;
-    case 'abs-diff':
-      return operand === 'f32' ? 'f32' : isInteger(operand) ? 'u32' : undefined;
-    case 'mul-high':
-    case 'bit-and':
-    case 'bit-or':
-    case 'bit-xor':
-    case 'shl':
-    case 'shr':
-    case 'rotl':
-    case 'rotr':
-      return isInteger(operand) ? operand : undefined;
-    case 'eq':
-    case 'ne':
-      return 'bool';
-    case 'lt':
-    case 'le':
-    case 'gt':
-    case 'ge':
-      return isNumeric(operand) ? 'bool' : undefined;
-    case 'and':
-    case 'or':
-      return operand === 'bool' ? 'bool' : undefined;
-    case 'pow':
-      return operand === 'f32' ? 'f32' : undefined;
-  }
+  return binaryResultForOperands(op, operand, binaryRightType(op, operand));
 }
 
-/** Type the right operand of `op` must have when the left operand has type `left`. */
+/** Type of the right operand of `op` when the left has type `left`. */
 export function binaryRightType(op: BinaryOp, left: ScalarType): ScalarType {
   return op === 'shl' || op === 'shr' || op === 'rotl' || op === 'rotr' ? 'u32' : left;
 }
@@ -235,7 +179,6 @@ const BOOL_BINARY: Partial<Record<BinaryOp, (a: boolean, b: boolean) => boolean>
 };
 
 const U32_UNARY: Partial<Record<UnaryOp, Num1>> = {
-  neg: (a) => -a >>> 0,
   abs: (a) => a,
   'bit-not': (a) => ~a >>> 0,
   popcount: popcount32,

@@ -46,3 +46,47 @@ test('folds a grid past the per-dimension limit and covers every element exactly
   });
   expect(result).toEqual({ n: 65535 * 64 + 1000, wrong: 0 });
 });
+
+test('computes the same program digest on the main thread as in the worker', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const { createRuntime, program, programDigest, wgsl } = window.vyre;
+    const ir = program({ name: 'double', workgroupSize: 32 }, (b) => {
+      const x = b.buffer('x', 'i32', 'read');
+      const y = b.buffer('y', 'i32', 'output');
+      const i = b.let('i', b.linearIndex());
+      y.store(i, x.load(i).mul(2));
+    });
+    const source = wgsl({ code: `
+      @group(0) @binding(0) var<storage, read> x: array<i32>;
+      @group(0) @binding(1) var<storage, read_write> y: array<i32>;
+      @compute @workgroup_size(32) fn main(@builtin(global_invocation_id) id: vec3u) { y[id.x] = 2 * x[id.x]; }` });
+    const runtime = await createRuntime({ persistent: false });
+    const fromWorker = [(await runtime.compile(ir)).manifest.programDigest, (await runtime.compile(source)).manifest.programDigest];
+    await runtime.dispose();
+    return { mainThread: [programDigest(ir), programDigest(source)], fromWorker };
+  });
+  expect(result.fromWorker).toEqual(result.mainThread);
+  expect(result.mainThread[0]).not.toBe(result.mainThread[1]);
+});
+
+test('rejects an invalid IR program with invalid-program, its rule and path, before the GPU sees it', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const { createRuntime } = window.vyre;
+    const runtime = await createRuntime({ persistent: false });
+    const bad = {
+      kind: 'ir', workgroupSize: [64, 1, 1], params: [],
+      buffers: [{ name: 'x', binding: 0, access: 'read', type: 'f32' }, { name: 'y', binding: 1, access: 'output', type: 'f32' }],
+      body: [{ kind: 'store', buffer: 'x', index: { kind: 'literal', type: 'u32', value: 0 }, value: { kind: 'literal', type: 'f32', value: 1 } }],
+    };
+    try {
+      await runtime.compile(bad as never);
+      return undefined;
+    } catch (error) {
+      const e = error as { code: string; details: Record<string, unknown>; message: string };
+      return { code: e.code, rule: e.details['rule'], path: e.details['path'], fix: /Fix: /.test(e.message) };
+    } finally {
+      await runtime.dispose();
+    }
+  });
+  expect(result).toEqual({ code: 'invalid-program', rule: 'store-to-read-only', path: 'body[0].buffer', fix: true });
+});

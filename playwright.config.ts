@@ -25,7 +25,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `npx vite --config vite.config.ts --port ${VITE_PORT}`,
+      command: `VYRE_NO_HMR=1 npx vite --config vite.config.ts --port ${VITE_PORT}`,
       url: `http://localhost:${VITE_PORT}/test/browser/pages/harness.html`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,

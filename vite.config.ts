@@ -7,7 +7,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: '.',
   base: './',
-  server: { host: 'localhost', strictPort: true },
+  // Tests and benchmarks set VYRE_NO_HMR: an edited file must not reload a page mid-run.
+  server: { host: 'localhost', strictPort: true, ...(process.env['VYRE_NO_HMR'] ? { hmr: false, watch: null } : {}) },
   preview: { host: 'localhost', strictPort: true },
   worker: { format: 'es' },
   // Pre-bundle up front: a dependency discovered mid-page makes Vite reload the page,

@@ -1,0 +1,18 @@
+/**
+ * The kernel library: ready-made IR Programs, built once at module load, with the
+ * dispatch options each needs. Every kernel indexes by `linear-index`, so the runtime may
+ * fold its grid. See docs/kernels.md.
+ */
+export { saxpy } from './saxpy.ts';
+export { mapKernel, squareU32, reluF32 } from './map.ts';
+export type { MapFunction } from './map.ts';
+export { sumReduce, sumReduceF32, sumReduceKernel, sumReduceOptions, SUM_REDUCE_BLOCK } from './sum-reduce.ts';
+export { histogram256, histogram256Options, HISTOGRAM_BINS } from './histogram.ts';
+export { matmul, matmulOptions, MATMUL_TILE } from './matmul.ts';
+export { scanBlocks, scanBlocksOptions, addBlockOffsets, SCAN_BLOCK } from './scan.ts';
+export { bitonicStep, bitonicSchedule } from './bitonic.ts';
+export type { BitonicStepParams } from './bitonic.ts';
+export { mandelbrot, mandelbrotOptions, MANDELBROT_MIN_IDENTICAL } from './mandelbrot.ts';
+export type { MandelbrotView } from './mandelbrot.ts';
+export { convolve1d } from './convolve.ts';
+export { countByte, countByteOptions } from './count-byte.ts';

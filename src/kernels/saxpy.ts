@@ -1,0 +1,32 @@
+/**
+ * saxpy: `y = alpha·x + y` over f32, the "hello world" of GPU kernels.
+ */
+import { program } from '../program/builder.ts';
+import type { IrProgram } from '../program/ir.ts';
+
+/**
+ * `y[i] = alpha · x[i] + y[i]` for every `i < x.length`.
+ *
+ * - Inputs: `x` (`read`, f32), `y` (`read-write`, f32; pass it, or it starts zero-filled
+ *   and is sized like `x`).
+ * - Outputs: `y`.
+ * - Params: `alpha` (f32).
+ * - Dispatch options: `{ params: { alpha } }`; the default grid covers `y`.
+ * - Floats: exact. The product and the sum are separate operations, each rounded to
+ *   f32 (`Math.fround(Math.fround(alpha * x) + y)`); the kernel does not use `fma`.
+ *
+ * Workgroup size 64; indexed by `linear-index`, so grids of any size fold.
+ *
+ * @example
+ * ```ts
+ * const { pipeline } = await runtime.compile(saxpy);
+ * const { y } = await pipeline.dispatch({ x, y: y0 }, { params: { alpha: 2 } });
+ * ```
+ */
+export const saxpy: IrProgram = program({ name: 'saxpy', workgroupSize: 64 }, (b) => {
+  const x = b.buffer('x', 'f32', 'read');
+  const y = b.buffer('y', 'f32', 'read-write', { sizing: { kind: 'same-as', buffer: 'x' } });
+  const alpha = b.param('alpha', 'f32');
+  const i = b.let('i', b.linearIndex());
+  b.if(i.lt(x.length()), () => y.store(i, alpha.mul(x.load(i)).add(y.load(i))));
+});

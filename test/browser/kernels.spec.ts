@@ -1,0 +1,397 @@
+/**
+ * The kernel library on real WebGPU, in headed Chrome: every kernel compiled once and
+ * dispatched on seeded random inputs of length 1, a ragged length and a grid folded into
+ * y and z (`foldAt: 8`), each result compared with the CPU reference interpreter run in
+ * the same page on the same inputs — bit for bit on integers, and on floats within the
+ * tolerance each kernel states (docs/kernels.md). Plus one dispatch over more workgroups
+ * than the device allows per dimension.
+ *
+ * Inputs are made here, in Node, from a seeded PRNG, so a failure names a reproducible case.
+ */
+import type { Page } from '@playwright/test';
+import type { DispatchOptions, IrProgram } from '../../src/index.ts';
+import {
+  MANDELBROT_MIN_IDENTICAL,
+  countByteOptions,
+  histogram256Options,
+  mandelbrotOptions,
+  matmulOptions,
+  sumReduceOptions,
+} from '../../src/kernels/index.ts';
+import { expect, test } from './support/fixtures.ts';
+
+// ---- seeded inputs -------------------------------------------------------------------
+
+/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type ElementKind = 'u32' | 'i32' | 'f32';
+
+/** A typed array as it crosses into the page: its element type and plain numbers. */
+interface PlainArray {
+  readonly type: ElementKind;
+  readonly values: readonly number[];
+}
+
+function randomU32(n: number, seed: number): PlainArray {
+  const next = prng(seed);
+  return { type: 'u32', values: Array.from({ length: n }, () => Math.floor(next() * 4294967296)) };
+}
+
+/** f32 values uniform in [-range, range), rounded to f32 here so both sides see the same bits. */
+function randomF32(n: number, seed: number, range = 100): PlainArray {
+  const next = prng(seed);
+  return { type: 'f32', values: Array.from({ length: n }, () => Math.fround((next() * 2 - 1) * range)) };
+}
+
+/** Lengths 1, ragged, and folded: 69 workgroups fold into [8, 5, 2] at foldAt 8 (with overshoot). */
+function sizes(workgroup: number): { label: string; n: number; foldAt?: number }[] {
+  return [
+    { label: 'n=1', n: 1 },
+    { label: `n=${3 * workgroup + 37} (ragged)`, n: 3 * workgroup + 37 },
+    { label: `n=${69 * workgroup + 5} (folded at 8)`, n: 69 * workgroup + 5, foldAt: 8 },
+  ];
+}
+
+function withFold(options: DispatchOptions, foldAt: number | undefined): DispatchOptions {
+  return foldAt === undefined ? options : { ...options, foldAt };
+}
+
+// ---- running in the page -------------------------------------------------------------
+
+/** The library's ready-made kernels, by export name. */
+type KernelName =
+  | 'saxpy'
+  | 'squareU32'
+  | 'reluF32'
+  | 'sumReduce'
+  | 'sumReduceF32'
+  | 'histogram256'
+  | 'matmul'
+  | 'scanBlocks'
+  | 'addBlockOffsets'
+  | 'bitonicStep'
+  | 'mandelbrot'
+  | 'convolve1d'
+  | 'countByte';
+
+interface Case {
+  readonly label: string;
+  readonly inputs: Readonly<Record<string, PlainArray>>;
+  readonly options: DispatchOptions;
+}
+
+type Outputs = Record<string, number[]>;
+
+interface CaseResult {
+  readonly label: string;
+  readonly gpu: Outputs;
+  readonly cpu: Outputs;
+}
+
+/**
+ * Compiles `kernel` once in a fresh runtime, dispatches every case on the GPU and on
+ * `runReference`, and returns both sides' outputs; the runtime is disposed before returning.
+ */
+async function gpuAndReference(page: Page, kernel: KernelName, cases: readonly Case[]): Promise<{ results: CaseResult[]; disposed: boolean }> {
+  return page.evaluate(
+    async ({ kernel, cases }) => {
+      const vyre = window.vyre;
+      const program: IrProgram = vyre[kernel];
+      const toTyped = ({ type, values }: PlainArray) =>
+        type === 'f32' ? Float32Array.from(values) : type === 'i32' ? Int32Array.from(values) : Uint32Array.from(values);
+      const toPlain = (outputs: Record<string, ArrayLike<number>>) =>
+        Object.fromEntries(Object.entries(outputs).map(([name, array]) => [name, Array.from(array)]));
+      const runtime = await vyre.createRuntime();
+      const { pipeline } = await runtime.compile(program);
+      const results = [];
+      for (const { label, inputs, options } of cases) {
+        const typed = Object.fromEntries(Object.entries(inputs).map(([name, array]) => [name, toTyped(array)]));
+        const cpu = vyre.runReference(program, typed, options);
+        const gpu = await pipeline.dispatch(typed, options);
+        results.push({ label, gpu: toPlain(gpu), cpu: toPlain(cpu) });
+      }
+      await runtime.dispose();
+      return { results, disposed: true };
+    },
+    { kernel, cases },
+  );
+}
+
+/** The first few indices where two arrays differ, with both values: what a failure prints. */
+function mismatches(gpu: readonly number[], cpu: readonly number[], limit = 5): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < Math.max(gpu.length, cpu.length) && found.length < limit; i++) {
+    if (!Object.is(gpu[i], cpu[i])) found.push(`[${i}] gpu=${gpu[i]} cpu=${cpu[i]}`);
+  }
+  return found;
+}
+
+/** Bit-exact agreement of every output (floats compared as numbers, -0 ≠ +0). */
+function expectIdentical(results: readonly CaseResult[]): void {
+  for (const { label, gpu, cpu } of results) {
+    expect(Object.keys(gpu).sort(), label).toEqual(Object.keys(cpu).sort());
+    for (const [name, values] of Object.entries(cpu)) {
+      const actual = gpu[name] ?? [];
+      expect(actual.length, `${label}: ${name} length`).toBe(values.length);
+      expect(mismatches(actual, values), `${label}: ${name} differs from the interpreter`).toEqual([]);
+    }
+  }
+}
+
+// ---- kernels -------------------------------------------------------------------------
+
+test('saxpy agrees with the interpreter bit for bit', async ({ vyrePage }) => {
+  const cases = sizes(64).map(({ label, n, foldAt }, s) => ({
+    label,
+    inputs: { x: randomF32(n, 100 + s), y: randomF32(n, 200 + s) },
+    options: withFold({ params: { alpha: -2.3125 } }, foldAt),
+  }));
+  const { results, disposed } = await gpuAndReference(vyrePage, 'saxpy', cases);
+  expectIdentical(results);
+  expect(disposed).toBe(true);
+});
+
+test('saxpy covers every element of a grid larger than maxComputeWorkgroupsPerDimension', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const { createRuntime, saxpy } = window.vyre;
+    const runtime = await createRuntime();
+    const limit = runtime.device.limits.maxComputeWorkgroupsPerDimension;
+    const n = limit * 64 + 100;
+    const x = new Float32Array(n);
+    const y = new Float32Array(n);
+    let state = 12345;
+    for (let i = 0; i < n; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      x[i] = (state >>> 8) / 65536 - 128;
+      y[i] = (i % 4099) / 16 - 100;
+    }
+    const alpha = Math.fround(0.7);
+    const { pipeline } = await runtime.compile(saxpy);
+    const out = (await pipeline.dispatch({ x, y }, { params: { alpha } }))['y'];
+    let wrong = 0;
+    const firstWrong: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const expected = Math.fround(Math.fround(alpha * (x[i] ?? 0)) + (y[i] ?? 0));
+      if (!Object.is(out?.[i], expected)) {
+        wrong++;
+        if (firstWrong.length < 5) firstWrong.push(`[${i}] gpu=${out?.[i]} expected=${expected}`);
+      }
+    }
+    await runtime.dispose();
+    return { limit, n, workgroups: Math.ceil(n / 64), length: out?.length, wrong, firstWrong, disposed: true };
+  });
+  expect(result.workgroups).toBeGreaterThan(result.limit);
+  expect(result).toMatchObject({ length: result.n, wrong: 0, firstWrong: [], disposed: true });
+});
+
+test('squareU32 and reluF32 agree with the interpreter bit for bit', async ({ vyrePage }) => {
+  const square = await gpuAndReference(
+    vyrePage,
+    'squareU32',
+    sizes(64).map(({ label, n, foldAt }, s) => ({ label, inputs: { x: randomU32(n, 300 + s) }, options: withFold({}, foldAt) })),
+  );
+  const relu = await gpuAndReference(
+    vyrePage,
+    'reluF32',
+    sizes(64).map(({ label, n, foldAt }, s) => ({ label, inputs: { x: randomF32(n, 400 + s) }, options: withFold({}, foldAt) })),
+  );
+  expectIdentical(square.results);
+  expectIdentical(relu.results);
+  expect([square.disposed, relu.disposed]).toEqual([true, true]);
+});
+
+test('sumReduce (u32 and f32) agrees with the interpreter bit for bit', async ({ vyrePage }) => {
+  const u32 = await gpuAndReference(
+    vyrePage,
+    'sumReduce',
+    sizes(256).map(({ label, n, foldAt }, s) => ({ label, inputs: { x: randomU32(n, 500 + s) }, options: withFold(sumReduceOptions(n), foldAt) })),
+  );
+  // f32: the tree fixes the order of the additions, so the stated tolerance is exact.
+  const f32 = await gpuAndReference(
+    vyrePage,
+    'sumReduceF32',
+    sizes(256).map(({ label, n, foldAt }, s) => ({ label, inputs: { x: randomF32(n, 600 + s) }, options: withFold(sumReduceOptions(n), foldAt) })),
+  );
+  expectIdentical(u32.results);
+  expectIdentical(f32.results);
+  // Independently: the u32 partials are the wrapping sums of 256-element blocks.
+  const x = randomU32(69 * 256 + 5, 502).values;
+  const blocks = Array.from({ length: Math.ceil(x.length / 256) }, (_, g) => x.slice(g * 256, g * 256 + 256).reduce((a, v) => (a + v) >>> 0, 0));
+  expect(u32.results[2]?.gpu['partials']).toEqual(blocks);
+  expect([u32.disposed, f32.disposed]).toEqual([true, true]);
+});
+
+test('histogram256 agrees with the interpreter bit for bit', async ({ vyrePage }) => {
+  const cases = sizes(256).map(({ label, n, foldAt }, s) => ({
+    label,
+    inputs: { x: randomU32(n, 700 + s) },
+    options: withFold(histogram256Options(n), foldAt),
+  }));
+  const { results, disposed } = await gpuAndReference(vyrePage, 'histogram256', cases);
+  expectIdentical(results);
+  const bins = results[2]?.gpu['bins'] ?? [];
+  expect(bins).toHaveLength(256);
+  expect(bins.reduce((a, b) => a + b, 0)).toBe(69 * 256 + 5);
+  expect(disposed).toBe(true);
+});
+
+test('matmul agrees with the interpreter bit for bit', async ({ vyrePage }) => {
+  const shapes = [
+    { label: '1×1·1×1', M: 1, N: 1, K: 1 },
+    { label: '37×19·19×21 (ragged)', M: 37, N: 21, K: 19 },
+    { label: '150×70·40×70 (folded at 8)', M: 150, N: 70, K: 40, foldAt: 8 },
+  ];
+  const cases = shapes.map(({ label, M, N, K, foldAt }, s) => ({
+    label,
+    inputs: { a: randomF32(M * K, 800 + s, 4), b: randomF32(K * N, 900 + s, 4) },
+    options: withFold(matmulOptions(M, N, K), foldAt),
+  }));
+  const { results, disposed } = await gpuAndReference(vyrePage, 'matmul', cases);
+  expectIdentical(results);
+  expect(disposed).toBe(true);
+});
+
+test('scanBlocks and addBlockOffsets compose into the inclusive scan, agreeing with the interpreter', async ({ vyrePage }) => {
+  const inputs = sizes(256).map(({ label, n, foldAt }, s) => ({ label, x: randomU32(n, 1000 + s).values, foldAt }));
+  const result = await vyrePage.evaluate(async (inputs) => {
+    const { createRuntime, runReference, scanBlocks, scanBlocksOptions, addBlockOffsets } = window.vyre;
+    const runtime = await createRuntime();
+    const blocks = (await runtime.compile(scanBlocks)).pipeline;
+    const offsets = (await runtime.compile(addBlockOffsets)).pipeline;
+    const plain = (array: ArrayLike<number> | undefined) => Array.from(array ?? []);
+    const cases = [];
+    for (const { label, x: values, foldAt } of inputs) {
+      const fold = foldAt === undefined ? {} : { foldAt };
+      const x = Uint32Array.from(values);
+      const stage1 = { ...scanBlocksOptions(x.length), ...fold };
+      const cpu1 = runReference(scanBlocks, { x }, stage1);
+      const gpu1 = await blocks.dispatch({ x }, stage1);
+      // Step 2: at most 70 blocks here, so one more scanBlocks dispatch scans them.
+      const sums = gpu1['blockSums'] as Uint32Array;
+      const stage2 = scanBlocksOptions(sums.length);
+      const cpu2 = runReference(scanBlocks, { x: sums }, stage2);
+      const gpu2 = await blocks.dispatch({ x: sums }, stage2);
+      const step3 = { y: gpu1['y'] as Uint32Array, scannedBlockSums: gpu2['y'] as Uint32Array };
+      const cpu3 = runReference(addBlockOffsets, step3, fold);
+      const gpu3 = await offsets.dispatch(step3, fold);
+      cases.push({
+        label,
+        stages: [
+          { stage: 'scanBlocks y', gpu: plain(gpu1['y']), cpu: plain(cpu1['y']) },
+          { stage: 'scanBlocks blockSums', gpu: plain(gpu1['blockSums']), cpu: plain(cpu1['blockSums']) },
+          { stage: 'scan of the block sums', gpu: plain(gpu2['y']), cpu: plain(cpu2['y']) },
+          { stage: 'addBlockOffsets y', gpu: plain(gpu3['y']), cpu: plain(cpu3['y']) },
+        ],
+      });
+    }
+    await runtime.dispose();
+    return { cases, disposed: true };
+  }, inputs);
+  result.cases.forEach(({ label, stages }, c) => {
+    for (const { stage, gpu, cpu } of stages) expect(mismatches(gpu, cpu), `${label}: ${stage}`).toEqual([]);
+    let sum = 0;
+    const naive = (inputs[c]?.x ?? []).map((v) => (sum = (sum + v) >>> 0));
+    expect(stages[3]?.gpu, `${label}: the whole scan`).toEqual(naive);
+  });
+  expect(result.disposed).toBe(true);
+});
+
+test('bitonicStep sorts through its schedule, agreeing with the interpreter at every step', async ({ vyrePage }) => {
+  const inputs = sizes(64).map(({ label, n, foldAt }, s) => ({ label, values: randomU32(n, 1100 + s).values, foldAt }));
+  const result = await vyrePage.evaluate(async (inputs) => {
+    const { createRuntime, runReference, bitonicStep, bitonicSchedule } = window.vyre;
+    const runtime = await createRuntime();
+    const { pipeline } = await runtime.compile(bitonicStep);
+    const cases = [];
+    for (const { label, values, foldAt } of inputs) {
+      const size = values.length <= 1 ? Math.max(values.length, 2) : 2 ** Math.ceil(Math.log2(values.length));
+      let gpu = new Uint32Array(size).fill(0xffffffff);
+      gpu.set(values);
+      let cpu = gpu.slice();
+      let firstDifferingStep: number | null = null;
+      const schedule = bitonicSchedule(size);
+      for (const [step, { k, j }] of schedule.entries()) {
+        const options = foldAt === undefined ? { params: { k, j } } : { params: { k, j }, foldAt };
+        cpu = runReference(bitonicStep, { data: cpu }, options)['data'] as Uint32Array<ArrayBuffer>;
+        gpu = (await pipeline.dispatch({ data: gpu }, options))['data'] as Uint32Array<ArrayBuffer>;
+        if (firstDifferingStep === null && gpu.some((v, i) => v !== cpu[i])) firstDifferingStep = step;
+      }
+      cases.push({ label, steps: schedule.length, firstDifferingStep, sorted: Array.from(gpu.subarray(0, values.length)) });
+    }
+    await runtime.dispose();
+    return { cases, disposed: true };
+  }, inputs);
+  result.cases.forEach(({ label, firstDifferingStep, sorted }, c) => {
+    expect(firstDifferingStep, `${label}: first step where the GPU and the interpreter differ`).toBeNull();
+    expect(sorted, label).toEqual([...(inputs[c]?.values ?? [])].sort((a, b) => a - b));
+  });
+  expect(result.cases.map((c) => c.steps)).toEqual([1, 36, 91]);
+  expect(result.disposed).toBe(true);
+});
+
+test('mandelbrot agrees with the interpreter within its stated tolerance', async ({ vyrePage }) => {
+  const views = [
+    { label: '1×1', width: 1, height: 1, maxIterations: 64, x0: -0.75, y0: 0.1, step: 0.01 },
+    { label: '23×17 (ragged)', width: 23, height: 17, maxIterations: 100, x0: -2, y0: -1.2, step: 0.12 },
+    { label: '96×48 (folded at 8)', width: 96, height: 48, maxIterations: 120, x0: -2.1, y0: -1.2, step: 0.05, foldAt: 8 },
+  ];
+  const cases = views.map(({ label, foldAt, ...view }) => ({
+    label,
+    inputs: {},
+    options: withFold(mandelbrotOptions(view), foldAt),
+  }));
+  const { results, disposed } = await gpuAndReference(vyrePage, 'mandelbrot', cases);
+  let differing = 0;
+  for (const { label, gpu, cpu } of results) {
+    const g = gpu['iterations'] ?? [];
+    const c = cpu['iterations'] ?? [];
+    expect(g.length, label).toBe(c.length);
+    const diffs = g.flatMap((v, i) => (v === c[i] ? [] : [{ i, gpu: v, cpu: c[i] ?? -1 }]));
+    differing += diffs.length;
+    // Tolerance (docs/kernels.md): at least MANDELBROT_MIN_IDENTICAL (99%) of the pixels identical.
+    const identical = c.length - diffs.length;
+    expect(identical, `${label}: differing pixels ${JSON.stringify(diffs.slice(0, 5))}`).toBeGreaterThanOrEqual(MANDELBROT_MIN_IDENTICAL * c.length);
+  }
+  test.info().annotations.push({ type: 'mandelbrot', description: `${differing} pixels differ between the GPU and the interpreter` });
+  expect(disposed).toBe(true);
+});
+
+test('convolve1d agrees with the interpreter bit for bit', async ({ vyrePage }) => {
+  const cases = sizes(64).flatMap(({ label, n, foldAt }, s) =>
+    [
+      { taps: 7, radius: 3 },
+      { taps: 5, radius: 0 },
+    ].map(({ taps, radius }) => ({
+      label: `${label}, ${taps} taps, radius ${radius}`,
+      inputs: { x: randomF32(n, 1200 + s), w: randomF32(taps, 1300 + taps, 1) },
+      options: withFold({ params: { radius } }, foldAt),
+    })),
+  );
+  const { results, disposed } = await gpuAndReference(vyrePage, 'convolve1d', cases);
+  expectIdentical(results);
+  expect(disposed).toBe(true);
+});
+
+test('countByte agrees with the interpreter bit for bit', async ({ vyrePage }) => {
+  const cases = sizes(256).flatMap(({ label, n, foldAt }, s) => {
+    const next = prng(1400 + s);
+    const bytes = Uint8Array.from({ length: n * 4 }, () => Math.floor(next() * 6) * 51);
+    const data: PlainArray = { type: 'u32', values: Array.from(new Uint32Array(bytes.buffer)) };
+    return [0, 102, 7].map((target) => ({ label: `${label}, target ${target}`, inputs: { data }, options: withFold(countByteOptions(n, target), foldAt) }));
+  });
+  const { results, disposed } = await gpuAndReference(vyrePage, 'countByte', cases);
+  expectIdentical(results);
+  expect(results.at(-3)?.gpu['count']?.[0]).toBeGreaterThan(0);
+  expect(results.at(-1)?.gpu['count']).toEqual([0]);
+  expect(disposed).toBe(true);
+});

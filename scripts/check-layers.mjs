@@ -11,17 +11,19 @@ const SRC = resolve(import.meta.dirname, '../src');
 /** layer → the layers it may import values from (besides itself). */
 const ALLOWED = {
   errors: [],
+  logger: [],
+  version: [],
   hash: [],
   program: ['errors', 'hash'],
   kernels: ['errors', 'program'],
   lower: ['errors', 'hash', 'program'],
   pipeline: ['errors', 'hash', 'program', 'lower'],
   store: ['errors', 'hash', 'program', 'lower', 'pipeline'],
-  gpu: ['errors', 'hash', 'program', 'lower', 'pipeline', 'store'],
+  gpu: ['errors', 'version', 'hash', 'program', 'lower', 'pipeline', 'store'],
   protocol: ['errors'],
-  worker: ['errors', 'hash', 'program', 'lower', 'pipeline', 'store', 'gpu', 'protocol', 'kernels'],
+  worker: ['errors', 'logger', 'version', 'hash', 'program', 'lower', 'pipeline', 'store', 'gpu', 'protocol', 'kernels'],
   client: ['errors', 'hash', 'program', 'protocol', 'kernels'],
-  index: ['errors', 'hash', 'program', 'lower', 'pipeline', 'client', 'kernels', 'store', 'gpu', 'protocol'],
+  index: ['errors', 'version', 'hash', 'program', 'lower', 'pipeline', 'client', 'kernels', 'store', 'gpu', 'protocol'],
 };
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]/gm;

@@ -12,11 +12,13 @@ export interface AdapterOptions {
 
 /** What the runtime tells the app about the device it got. Plain data. */
 export interface DeviceSummary {
+  /** Every field of `GPUAdapterInfo` the browser gave; vendor, architecture, device and description may legally be empty. */
   readonly adapterInfo: {
     readonly vendor: string;
     readonly architecture: string;
     readonly device: string;
     readonly description: string;
+    readonly [field: string]: string | number | boolean;
   };
   readonly isFallbackAdapter: boolean;
   readonly features: readonly string[];
@@ -34,6 +36,8 @@ export interface DeviceLimits {
   readonly maxComputeWorkgroupSizeZ: number;
   readonly maxStorageBuffersPerShaderStage: number;
   readonly maxComputeWorkgroupStorageSize: number;
+  readonly maxUniformBufferBindingSize: number;
+  readonly maxBindingsPerBindGroup: number;
 }
 
 const REQUESTED_LIMITS = [
@@ -46,6 +50,8 @@ const REQUESTED_LIMITS = [
   'maxComputeWorkgroupSizeZ',
   'maxStorageBuffersPerShaderStage',
   'maxComputeWorkgroupStorageSize',
+  'maxUniformBufferBindingSize',
+  'maxBindingsPerBindGroup',
 ] as const satisfies readonly (keyof DeviceLimits)[];
 
 /** Optional features we enable when the adapter has them. */
@@ -101,18 +107,24 @@ function summarize(adapter: GPUAdapter, device: GPUDevice): DeviceSummary {
   const limits = {} as Record<keyof DeviceLimits, number>;
   for (const name of REQUESTED_LIMITS) limits[name] = device.limits[name];
   return {
-    adapterInfo: {
-      vendor: info.vendor,
-      architecture: info.architecture,
-      device: info.device,
-      description: info.description,
-    },
+    adapterInfo: { ...readAdapterInfo(info), vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description },
     // `isFallbackAdapter` moved from GPUAdapter to GPUAdapterInfo; read whichever exists.
     isFallbackAdapter: Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
       (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
     features: [...device.features].sort(),
     limits,
   };
+}
+
+/** All scalar fields of GPUAdapterInfo, including ones newer than our type definitions. */
+function readAdapterInfo(info: GPUAdapterInfo): Record<string, string | number | boolean> {
+  const fields: Record<string, string | number | boolean> = {};
+  // WebIDL attributes are enumerable getters on the prototype, so for…in sees them.
+  for (const key in info) {
+    const value: unknown = (info as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
+  }
+  return fields;
 }
 
 function describe(cause: unknown): string {

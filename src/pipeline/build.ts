@@ -3,14 +3,16 @@
  * and the reproducibility manifest. Plain data; crosses the worker boundary as is.
  */
 import type { PipelineReproManifest } from './manifest.ts';
+import type { MissReason } from './miss-reason.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../program/types.ts';
 
 /**
  * Which tier served a compile.
  * - `memory`: the worker already held the GPU pipeline; no GPU compile was issued.
+ * - `persistent`: the artifact came from IndexedDB (no lowering); the GPU compile was re-issued.
  * - `compiled`: the program was lowered and compiled from scratch.
  */
-export type CompileTier = 'memory' | 'compiled';
+export type CompileTier = 'memory' | 'persistent' | 'compiled';
 
 /**
  * `true` only when we provably reused a pipeline, `false` when we compiled,
@@ -34,6 +36,8 @@ export interface CompileReport {
   readonly tier: CompileTier;
   readonly cacheHit: CacheHit;
   readonly timings: CompileTimings;
+  /** Why the persistent tier missed; `null` unless `tier` is `compiled`. */
+  readonly missReason: MissReason | null;
   readonly manifest: PipelineReproManifest;
   readonly entryPoint: string;
   readonly workgroupSize: WorkgroupSize;

@@ -6,10 +6,19 @@ export { createRuntime } from './client/create-runtime.ts';
 export type {
   CompiledPipeline,
   CompiledPipelineBuild,
+  PrewarmOptions,
   Program,
   Runtime,
   RuntimeOptions,
 } from './client/runtime-types.ts';
+export type { PipelinePrewarmReport } from './gpu/compiler.ts';
+export type { PrewarmProgress } from './gpu/engine.ts';
+export type { PipelineCacheAuditReport } from './pipeline/audit.ts';
+export type { CacheSnapshot, TierCounters } from './pipeline/snapshot.ts';
+export { MISS_REASONS } from './pipeline/miss-reason.ts';
+export type { MissReason } from './pipeline/miss-reason.ts';
+export { parseManifest, MANIFEST_SCHEMA } from './pipeline/manifest.ts';
+export { LIBRARY_VERSION } from './version.ts';
 export { VyreError, isVyreError, VYRE_ERROR_CODES } from './errors.ts';
 export type { VyreErrorCode, VyreErrorDetails } from './errors.ts';
 export { wgsl } from './program/wgsl-program.ts';

@@ -3,10 +3,10 @@
  * main-thread facade. This folder never imports worker code; it knows the worker only
  * through the type-only {@link WorkerApi} contract.
  */
-import { wrap, type Remote } from 'comlink';
+import { proxy, wrap, type Remote } from 'comlink';
 import { VyreError } from '../errors.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
-import type { WorkerApi, WorkerInitResult } from '../protocol/worker-api.ts';
+import type { WorkerApi, WorkerInitOptions, WorkerInitResult } from '../protocol/worker-api.ts';
 import type { CompileReport } from '../pipeline/build.ts';
 import type { CompiledPipeline, CompiledPipelineBuild, Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
@@ -41,9 +41,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     : new Worker(options.workerUrl, { type: 'module', name: 'vyre-web' });
   const link = createWorkerLink(worker, wrap<WorkerApi>(worker));
   try {
-    const persistent = options.persistent === false ? false : { dbName: options.persistent?.dbName };
-    const init = await link.call((remote) =>
-      remote.init(options.adapter ? { adapter: options.adapter, persistent } : { persistent }));
+    const init = await link.call((remote) => remote.init(initOptions(options)));
     return createRuntimeFacade(link, init);
   } catch (error) {
     link.terminate('worker-terminated');
@@ -51,14 +49,36 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
 }
 
+/** Default number of pipelines `prewarmOnStart: true` replays. */
+const DEFAULT_PREWARM_LIMIT = 64;
+
+function initOptions(options: RuntimeOptions): WorkerInitOptions {
+  const prewarm = options.prewarmOnStart;
+  return {
+    ...(options.adapter ? { adapter: options.adapter } : {}),
+    ...(options.cache !== undefined ? { cache: options.cache } : {}),
+    persistent: options.persistent === false ? false : { ...(options.persistent ?? {}) },
+    prewarmOnStart: prewarm === undefined || prewarm === false ? false : { limit: prewarm === true ? DEFAULT_PREWARM_LIMIT : prewarm.limit ?? DEFAULT_PREWARM_LIMIT },
+  };
+}
+
 function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): Runtime {
   return {
     device: init.device,
+    deviceFingerprint: init.deviceFingerprint,
     storage: init.storage,
     async compile(program, policy) {
       const report = await link.call((remote) => remote.compile(program, policy));
       return toBuild(link, report);
     },
+    prewarm: (programs, prewarmOptions = {}) =>
+      link.call((remote) =>
+        remote.prewarm(programs, prewarmOptions.concurrency, prewarmOptions.onProgress ? proxy(prewarmOptions.onProgress) : undefined)),
+    cacheAudit: (threshold = 0) => link.call((remote) => remote.cacheAudit(threshold)),
+    cacheSnapshot: () => link.call((remote) => remote.cacheSnapshot()),
+    manifests: () => link.call((remote) => remote.manifests()),
+    clearCache: (which = {}) =>
+      link.call((remote) => remote.clearCache({ memory: which.memory ?? true, persistent: which.persistent ?? true })),
     async dispose() {
       if (link.state() !== 'open') return;
       // Stop new calls first, then give the worker a moment to destroy its device.
@@ -83,6 +103,7 @@ function toBuild(link: WorkerLink, report: CompileReport): CompiledPipelineBuild
     cacheHit: report.cacheHit,
     tier: report.tier,
     timings: report.timings,
+    missReason: report.missReason,
     manifest: report.manifest,
   };
 }

@@ -3,6 +3,11 @@
  */
 import type { AdapterOptions, DeviceSummary } from '../gpu/device.ts';
 import type { CacheHit, CompileTier, CompileTimings } from '../pipeline/build.ts';
+import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
+import type { MissReason } from '../pipeline/miss-reason.ts';
+import type { CacheSnapshot } from '../pipeline/snapshot.ts';
+import type { PipelinePrewarmReport } from '../gpu/compiler.ts';
+import type { PrewarmProgress } from '../gpu/engine.ts';
 import type { DispatchInputs, DispatchOptions, DispatchOutputs } from '../pipeline/dispatch-plan.ts';
 import type { PipelineReproManifest } from '../pipeline/manifest.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../program/types.ts';
@@ -20,10 +25,21 @@ export interface RuntimeOptions {
    */
   readonly workerUrl?: string | URL;
   /**
-   * The IndexedDB database compiled artifacts persist in (default name `vyre-web`),
-   * or `false` to keep everything in memory.
+   * Bounds of the memory tier (compiled pipelines held by the worker). Defaults: 256
+   * entries, 256 MiB (an estimate per artifact). Invalid values fall back with a warning.
    */
-  readonly persistent?: false | { readonly dbName?: string };
+  readonly cache?: { readonly maxEntries?: number; readonly maxBytes?: number };
+  /**
+   * The persistent tier: IndexedDB database name (default `vyre-web`) and bounds
+   * (defaults 1,024 entries, 64 MiB), or `false` to keep everything in memory.
+   */
+  readonly persistent?: false | { readonly dbName?: string; readonly maxEntries?: number; readonly maxBytes?: number };
+  /**
+   * Replay the working set stored for this device (most recently used first) in the
+   * background at start, so the app's first compiles find warm pipelines. `true` means
+   * up to 64 pipelines.
+   */
+  readonly prewarmOnStart?: boolean | { readonly limit?: number };
 }
 
 /** A program any runtime method accepts: WGSL source (`wgsl()`) or the IR (`program()`). */
@@ -54,14 +70,25 @@ export interface CompiledPipelineBuild {
   readonly cacheHit: CacheHit;
   readonly tier: CompileTier;
   readonly timings: CompileTimings;
+  /** Why the persistent tier missed; `null` unless `tier` is `compiled`. */
+  readonly missReason: MissReason | null;
   readonly manifest: PipelineReproManifest;
+}
+
+export interface PrewarmOptions {
+  /** Called in the main thread after each program is warm. */
+  readonly onProgress?: (progress: PrewarmProgress) => void;
+  /** Compiles in flight at once (default 2). */
+  readonly concurrency?: number;
 }
 
 /** A worker-owned WebGPU runtime. */
 export interface Runtime {
   /** The adapter and device the worker got. */
   readonly device: DeviceSummary;
-  /** Where compiled artifacts persist: IndexedDB, or memory only (with the reason). */
+  /** The device fingerprint that keys the persistent tier, and its readable summary. */
+  readonly deviceFingerprint: { readonly digest: string; readonly readable: string };
+  /** Where compiled artifacts persisted when the runtime started; `cacheSnapshot()` has the current state. */
   readonly storage: StorageStatus;
   /**
    * Compiles `program`, or reuses the pipeline compiled for it before.
@@ -71,6 +98,24 @@ export interface Runtime {
    *   `worker-terminated`.
    */
   compile(program: Program, policy?: DispatchPolicy): Promise<CompiledPipelineBuild>;
+  /**
+   * Compiles without dispatching, so later compiles are memory-tier hits.
+   * @returns one report per program, in order.
+   */
+  prewarm(programs: readonly Program[], options?: PrewarmOptions): Promise<PipelinePrewarmReport[]>;
+  /**
+   * Hit rate over every compile and prewarm of this runtime, in basis points over hits +
+   * misses (unknowns excluded; `null` without data), with an alarm when the rate is
+   * strictly below `alarmThresholdBps` (0 disables it).
+   * @throws VyreError `invalid-input` for a threshold outside 0…10000.
+   */
+  cacheAudit(alarmThresholdBps?: number): Promise<PipelineCacheAuditReport>;
+  /** Per-tier counters, entry counts and bytes, and the storage mode. */
+  cacheSnapshot(): Promise<CacheSnapshot>;
+  /** The reproducibility manifests of every stored pipeline, most recently used first. */
+  manifests(): Promise<PipelineReproManifest[]>;
+  /** Clears the memory tier, the persistent tier, or both (the default). */
+  clearCache(which?: { readonly memory?: boolean; readonly persistent?: boolean }): Promise<void>;
   /** Releases the device and terminates the worker; pending and later calls reject with `disposed`. */
   dispose(): Promise<void>;
 }

@@ -1,103 +1,114 @@
 /**
- * The GPU engine: owns one device, compiles programs into pipelines (memory tier with
- * single-flight), and runs dispatches. The worker exposes it through Comlink; nothing
- * here knows about threads.
+ * The GPU engine: owns one device and wires the compiler (tiers, telemetry) to the
+ * dispatcher. The worker exposes it through Comlink; nothing here knows about threads,
+ * so the same engine runs under Node with Dawn.
  */
 import { VyreError } from '../errors.ts';
-import type { ShaderArtifact } from '../lower/artifact.ts';
-import { lowerProgram } from '../lower/lower-program.ts';
-import { emptyTimings, type CompileReport } from '../pipeline/build.ts';
+import type { Logger } from '../logger.ts';
+import { LOWERING_VERSION } from '../lower/lower-program.ts';
+import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
+import type { CompileReport } from '../pipeline/build.ts';
 import { planDispatch, type DispatchOptions, type DispatchOutputs } from '../pipeline/dispatch-plan.ts';
-import { pipelineIdentity } from '../pipeline/identity.ts';
-import { createManifest } from '../pipeline/manifest.ts';
-import { resolvePolicy } from '../pipeline/policy.ts';
-import { programDigest } from '../program/digest.ts';
-import type { IrProgram } from '../program/ir.ts';
-import { validateProgram } from '../program/validate.ts';
-import { parseWgslProgram, type WgslProgram } from '../program/wgsl-program.ts';
-import { compilePipeline, type GpuPipeline } from './compile-pipeline.ts';
+import { deviceFingerprint, type BrowserFacts, type DeviceFingerprint } from '../pipeline/fingerprint.ts';
+import type { PipelineReproManifest } from '../pipeline/manifest.ts';
+import type { CacheBounds } from '../pipeline/memory-cache.ts';
+import type { CacheSnapshot } from '../pipeline/snapshot.ts';
+import type { ArtifactStore } from '../store/artifact-store.ts';
+import { LIBRARY_VERSION } from '../version.ts';
+import { createCompiler, type PipelinePrewarmReport } from './compiler.ts';
 import { acquireDevice, type AdapterOptions, type DeviceSummary } from './device.ts';
 import { runDispatch } from './run-dispatch.ts';
 
 export interface EngineOptions {
   readonly adapter?: AdapterOptions;
+  readonly browser: BrowserFacts;
+  readonly store: ArtifactStore;
+  readonly memoryBounds: CacheBounds;
+  readonly persistentBounds: CacheBounds;
+  readonly logger: Logger;
+}
+
+export interface PrewarmProgress {
+  readonly completed: number;
+  readonly total: number;
+  readonly report: PipelinePrewarmReport;
 }
 
 export interface Engine {
   readonly summary: DeviceSummary;
-  /**
-   * Compiles (or reuses) the pipeline of `program` under `policy`.
-   * @throws VyreError `invalid-program`, `invalid-policy`, `shader-compilation`
-   */
+  readonly fingerprint: DeviceFingerprint;
+  /** @throws VyreError `invalid-program`, `invalid-policy`, `shader-compilation` */
   compile(program: unknown, policy?: unknown): Promise<CompileReport>;
-  /** Runs one dispatch of a compiled pipeline. @throws VyreError `invalid-input`, `gpu-error` */
+  /** Compiles without dispatching; one report per program, in order. */
+  prewarm(programs: unknown, options: { concurrency?: unknown; onProgress?: (progress: PrewarmProgress) => void }): Promise<PipelinePrewarmReport[]>;
+  /** Replays the stored working set of this device in the background of startup. */
+  prewarmFromStore(limit: number): Promise<number>;
+  /** @throws VyreError `invalid-input`, `gpu-error` */
   dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs>;
-  /** Destroys the device. */
+  cacheAudit(alarmThresholdBps: unknown): PipelineCacheAuditReport;
+  cacheSnapshot(): Promise<CacheSnapshot>;
+  manifests(): Promise<PipelineReproManifest[]>;
+  clearCache(which: { memory: boolean; persistent: boolean }): Promise<void>;
   dispose(): void;
-}
-
-interface CompiledEntry {
-  readonly artifact: ShaderArtifact;
-  readonly gpu: GpuPipeline;
-  readonly label: string;
 }
 
 /**
  * Acquires a device from `gpu` and returns an engine bound to it.
  * @throws VyreError `webgpu-unavailable`, `adapter-unavailable`
  */
-export async function createEngine(gpu: GPU | undefined, options: EngineOptions = {}): Promise<Engine> {
+export async function createEngine(gpu: GPU | undefined, options: EngineOptions): Promise<Engine> {
   const { device, summary } = await acquireDevice(gpu, options.adapter);
-  const compiled = new Map<string, CompiledEntry>();
-  const inFlight = new Map<string, Promise<CompiledEntry>>();
+  const fingerprint = deviceFingerprint({
+    adapterInfo: summary.adapterInfo,
+    isFallbackAdapter: summary.isFallbackAdapter,
+    features: summary.features,
+    limits: { ...summary.limits },
+    browser: options.browser,
+    libraryVersion: LIBRARY_VERSION,
+    loweringVersion: LOWERING_VERSION,
+  });
+  const compiler = createCompiler({
+    device,
+    summary,
+    fingerprint,
+    browser: `${options.browser.name} ${options.browser.version}`,
+    store: options.store,
+    memoryBounds: options.memoryBounds,
+    persistentBounds: options.persistentBounds,
+    logger: options.logger,
+  });
 
-  async function compile(value: unknown, policyValue?: unknown): Promise<CompileReport> {
-    const started = performance.now();
-    const timings = emptyTimings();
-    const program = parseProgram(value, summary);
-    const policy = resolvePolicy(policyValue, program.workgroupSize, program.kind === 'ir');
-    const digest = programDigest(program);
-    const pipelineId = pipelineIdentity(digest, policy.string).slice(0, 16);
-    timings.digest = performance.now() - started;
-
-    let entry = compiled.get(pipelineId);
-    const joined = entry === undefined ? inFlight.get(pipelineId) : undefined;
-    const tier: CompileReport['tier'] = entry === undefined && joined === undefined ? 'compiled' : 'memory';
-    if (joined !== undefined) {
-      // Someone else is compiling this identity right now: share their compile.
-      entry = await joined;
-    } else if (entry === undefined) {
-      const lowerStarted = performance.now();
-      const artifact = program.kind === 'ir' ? lowerProgram(program, policy.workgroupSize) : wgslArtifact(program);
-      timings.lower = performance.now() - lowerStarted;
-      const label = `vyre-web ${program.kind === 'ir' ? program.name ?? 'program' : program.entryPoint} ${pipelineId}`;
-      const gpuStarted = performance.now();
-      const pending = compilePipeline(device, artifact, label).then((gpuPipeline) => ({ artifact, gpu: gpuPipeline, label }));
-      inFlight.set(pipelineId, pending);
-      try {
-        entry = await pending;
-        compiled.set(pipelineId, entry);
-      } finally {
-        inFlight.delete(pipelineId);
-      }
-      timings.gpuCompile = performance.now() - gpuStarted;
+  async function prewarm(programs: unknown, prewarmOptions: { concurrency?: unknown; onProgress?: (progress: PrewarmProgress) => void }): Promise<PipelinePrewarmReport[]> {
+    if (!Array.isArray(programs)) {
+      throw new VyreError('invalid-program', 'prewarm() needs a list of programs.', 'pass an array: runtime.prewarm([programA, programB]).');
     }
-    timings.total = performance.now() - started;
-    const cacheHit = tier === 'memory';
-    return {
-      pipelineId,
-      tier,
-      cacheHit,
-      timings,
-      manifest: createManifest({ pipelineId, programDigest: digest, dispatchPolicy: policy.string, cacheHit }),
-      entryPoint: entry.artifact.entryPoint,
-      workgroupSize: entry.artifact.workgroupSize,
-      buffers: entry.artifact.buffers,
+    const concurrency = prewarmOptions.concurrency ?? 2;
+    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
+      throw new VyreError('invalid-input', `prewarm concurrency is ${String(concurrency)}.`, 'pass a positive integer (2 is a good default).');
+    }
+    const reports: PipelinePrewarmReport[] = new Array(programs.length);
+    let next = 0;
+    let completed = 0;
+    const worker = async (): Promise<void> => {
+      while (next < programs.length) {
+        const index = next++;
+        const report = await compiler.compile(programs[index]);
+        reports[index] = { pipelineId: report.pipelineId, cacheHit: report.cacheHit, tier: report.tier, manifest: report.manifest };
+        completed++;
+        // A failing progress callback (e.g. a closed page) must not fail the prewarm.
+        try {
+          prewarmOptions.onProgress?.({ completed, total: programs.length, report: reports[index] });
+        } catch (error) {
+          options.logger.warn('progress-callback-failed', 'The prewarm progress callback threw.', { error: String(error) });
+        }
+      }
     };
+    await Promise.all(Array.from({ length: Math.min(concurrency, programs.length) }, worker));
+    return reports;
   }
 
-  async function dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs> {
-    const entry = compiled.get(pipelineId);
+  async function dispatch(pipelineId: string, inputs: unknown, dispatchOptions?: DispatchOptions): Promise<DispatchOutputs> {
+    const entry = typeof pipelineId === 'string' ? await compiler.pipeline(pipelineId) : undefined;
     if (entry === undefined) {
       throw new VyreError(
         'invalid-input',
@@ -106,41 +117,24 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions 
         { pipelineId: String(pipelineId) },
       );
     }
-    const plan = planDispatch(entry.artifact, inputs, options, summary.limits);
+    const plan = planDispatch(entry.artifact, inputs, dispatchOptions, summary.limits);
     return runDispatch(device, entry.gpu, plan, entry.label);
   }
 
   return {
     summary,
-    compile,
+    fingerprint,
+    compile: compiler.compile,
+    prewarm,
+    prewarmFromStore: compiler.prewarmFromStore,
     dispatch,
+    cacheAudit: (threshold) => compiler.audit.report(threshold as number),
+    cacheSnapshot: compiler.snapshot,
+    manifests: () => options.store.manifests(),
+    clearCache: compiler.clear,
     dispose: () => {
-      compiled.clear();
+      options.store.close();
       device.destroy();
     },
-  };
-}
-
-function parseProgram(value: unknown, summary: DeviceSummary): WgslProgram | IrProgram {
-  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
-  if (kind === 'wgsl') return parseWgslProgram(value);
-  if (kind === 'ir') return validateProgram(value, summary.limits);
-  throw new VyreError(
-    'invalid-program',
-    `Unknown program kind ${JSON.stringify(kind)}.`,
-    'build programs with wgsl({ code }) or program(options, b => …).',
-    { kind: String(kind) },
-  );
-}
-
-/** A WGSL-source program needs no lowering: its artifact is its own text and declarations. */
-function wgslArtifact(program: WgslProgram): ShaderArtifact {
-  return {
-    code: program.code,
-    entryPoint: program.entryPoint,
-    workgroupSize: program.workgroupSize,
-    buffers: program.buffers,
-    params: undefined,
-    foldableGrid: false,
   };
 }

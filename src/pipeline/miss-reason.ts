@@ -24,6 +24,8 @@ export interface MissEvidence {
   readonly programKnown: boolean;
   /** Some record has this program digest and this policy (any device). */
   readonly programWithPolicyKnown: boolean;
+  /** Some record has this program digest, policy and device fingerprint, under another identity. */
+  readonly programWithPolicyOnDeviceKnown: boolean;
 }
 
 /**
@@ -41,5 +43,6 @@ export function classifyMiss(evidence: MissEvidence): MissReason {
   if (evidence.storeIsEmpty) return 'empty-cache';
   if (!evidence.programKnown) return 'program-changed';
   if (!evidence.programWithPolicyKnown) return 'dispatch-policy-changed';
-  return 'device-or-runtime-changed';
+  if (!evidence.programWithPolicyOnDeviceKnown) return 'device-or-runtime-changed';
+  return 'key-absent';
 }

@@ -2,29 +2,44 @@
  * The contract between the main thread and the worker: what the worker exposes
  * through Comlink. Type-only; both sides import it, neither imports the other.
  */
-import type { DeviceSummary, AdapterOptions } from '../gpu/device.ts';
-import type { StorageStatus } from '../store/open-database.ts';
+import type { AdapterOptions, DeviceSummary } from '../gpu/device.ts';
+import type { PipelinePrewarmReport } from '../gpu/compiler.ts';
+import type { PrewarmProgress } from '../gpu/engine.ts';
+import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
 import type { CompileReport } from '../pipeline/build.ts';
 import type { DispatchOptions, DispatchOutputs } from '../pipeline/dispatch-plan.ts';
+import type { PipelineReproManifest } from '../pipeline/manifest.ts';
+import type { CacheSnapshot } from '../pipeline/snapshot.ts';
+import type { StorageStatus } from '../store/open-database.ts';
 
+/** Raw options from the app; the worker checks them (bad limits fall back to defaults with a warning). */
 export interface WorkerInitOptions {
   readonly adapter?: AdapterOptions;
-  /** IndexedDB database of the persistent tier (default name `vyre-web`), or `false` for memory only. */
-  readonly persistent: false | { readonly dbName: string | undefined };
+  readonly cache?: unknown;
+  /** IndexedDB settings of the persistent tier, or `false` for memory only. */
+  readonly persistent: false | { readonly dbName?: unknown; readonly maxEntries?: unknown; readonly maxBytes?: unknown };
+  /** Replay the stored working set of this device in the background after start. */
+  readonly prewarmOnStart: false | { readonly limit: number };
 }
 
 export interface WorkerInitResult {
   readonly device: DeviceSummary;
+  readonly deviceFingerprint: { readonly digest: string; readonly readable: string };
   readonly storage: StorageStatus;
 }
 
 /** Every method rejects with a `VyreError` (rebuilt on the main thread by the error transfer handler). */
 export interface WorkerApi {
-  /** Acquires the device; must be called once before anything else. */
+  /** Acquires the device and opens the store; must be called once before anything else. */
   init(options: WorkerInitOptions): Promise<WorkerInitResult>;
   compile(program: unknown, policy?: unknown): Promise<CompileReport>;
+  prewarm(programs: unknown, concurrency: unknown, onProgress?: (progress: PrewarmProgress) => unknown): Promise<PipelinePrewarmReport[]>;
   /** Outputs come back transferred, not copied. */
   dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs>;
+  cacheAudit(alarmThresholdBps: unknown): Promise<PipelineCacheAuditReport>;
+  cacheSnapshot(): Promise<CacheSnapshot>;
+  manifests(): Promise<PipelineReproManifest[]>;
+  clearCache(which: { memory: boolean; persistent: boolean }): Promise<void>;
   /** Releases the device; the client terminates the worker right after. */
   dispose(): Promise<void>;
 }

@@ -10,6 +10,7 @@ const evidence = (fields: Partial<MissEvidence>): MissEvidence => ({
   storeIsEmpty: false,
   programKnown: true,
   programWithPolicyKnown: true,
+  programWithPolicyOnDeviceKnown: false,
   ...fields,
 });
 
@@ -25,6 +26,7 @@ describe('classifyMiss', () => {
     ['a program the store has never seen', { programKnown: false, programWithPolicyKnown: false }, 'program-changed'],
     ['a known program under a new policy', { programWithPolicyKnown: false }, 'dispatch-policy-changed'],
     ['a known program and policy on another device or runtime', {}, 'device-or-runtime-changed'],
+    ['a known program, policy and device under another key', { programWithPolicyOnDeviceKnown: true }, 'key-absent'],
   ])('names %s', (_, fields, reason) => {
     expect(classifyMiss(evidence(fields))).toBe(reason);
   });
@@ -46,9 +48,9 @@ describe('classifyMiss', () => {
     expect(classifyMiss(evidence(fields))).toBe(reason);
   });
 
-  it('names every combination of the four flags with the first applicable rule', () => {
-    for (let bits = 0; bits < 16; bits++) {
-      const e: MissEvidence = { corrupt: (bits & 1) !== 0, storeIsEmpty: (bits & 2) !== 0, programKnown: (bits & 4) !== 0, programWithPolicyKnown: (bits & 8) !== 0 };
+  it('names every combination of the five flags with the first applicable rule', () => {
+    for (let bits = 0; bits < 32; bits++) {
+      const e: MissEvidence = { corrupt: (bits & 1) !== 0, storeIsEmpty: (bits & 2) !== 0, programKnown: (bits & 4) !== 0, programWithPolicyKnown: (bits & 8) !== 0, programWithPolicyOnDeviceKnown: (bits & 16) !== 0 };
       const expected: MissReason = e.corrupt
         ? 'corrupt-entry'
         : e.storeIsEmpty
@@ -57,7 +59,9 @@ describe('classifyMiss', () => {
             ? 'program-changed'
             : !e.programWithPolicyKnown
               ? 'dispatch-policy-changed'
-              : 'device-or-runtime-changed';
+              : !e.programWithPolicyOnDeviceKnown
+                ? 'device-or-runtime-changed'
+                : 'key-absent';
       expect(classifyMiss(e), JSON.stringify(e)).toBe(expected);
     }
   });

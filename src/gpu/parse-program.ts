@@ -1,0 +1,20 @@
+/**
+ * Turns untyped data from the main thread into a checked program of either kind.
+ */
+import { VyreError } from '../errors.ts';
+import type { IrProgram } from '../program/ir.ts';
+import { validateProgram, type ValidationLimits } from '../program/validate.ts';
+import { parseWgslProgram, type WgslProgram } from '../program/wgsl-program.ts';
+
+/** @throws VyreError `invalid-program` */
+export function parseProgram(value: unknown, limits: ValidationLimits): WgslProgram | IrProgram {
+  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  if (kind === 'wgsl') return parseWgslProgram(value);
+  if (kind === 'ir') return validateProgram(value, limits);
+  throw new VyreError(
+    'invalid-program',
+    `Unknown program kind ${JSON.stringify(kind)}.`,
+    'build programs with wgsl({ code }) or program(options, b => …).',
+    { kind: String(kind) },
+  );
+}

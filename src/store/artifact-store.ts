@@ -1,0 +1,86 @@
+/**
+ * The persistent tier's contract. Two implementations: IndexedDB (`indexeddb-store.ts`,
+ * through idb) for browsers, and memory (`memory-store.ts`) for `persistent: false`,
+ * memory-only fallback, and Node.
+ *
+ * A store never throws at the runtime for its own faults: a corrupt record reads as a
+ * miss with `corrupt` evidence (and is deleted), an unusable database degrades the
+ * store to memory-only (visible in `status`).
+ */
+import type { ShaderArtifact } from '../lower/artifact.ts';
+import type { PipelineReproManifest } from '../pipeline/manifest.ts';
+import type { MissEvidence } from '../pipeline/miss-reason.ts';
+import type { StorageStatus } from './open-database.ts';
+
+/** Bump when the record layout changes; part of every record and of its checksum. */
+export const RECORD_SCHEMA_VERSION = 1;
+
+/** What the compiler hands the store; the store adds checksum, size and timestamps. */
+export interface ArtifactInput {
+  /** Full pipeline identity (hex); the record's key. */
+  readonly identity: string;
+  readonly keyVersion: number;
+  readonly deviceFingerprint: string;
+  readonly programDigest: string;
+  /** Dispatch policy string, e.g. `wg=[64,1,1]`. */
+  readonly policy: string;
+  /** Everything needed to rebuild the pipeline without lowering. */
+  readonly artifact: ShaderArtifact;
+  readonly manifest: PipelineReproManifest;
+}
+
+/** One stored record, exactly as it sits in the database. */
+export interface StoredArtifact extends ArtifactInput {
+  readonly schemaVersion: number;
+  /** SHA-256 (hex) over the record's content fields; see `record.ts`. */
+  readonly checksum: string;
+  /** Estimated size in bytes (what the byte bound counts). */
+  readonly bytes: number;
+  readonly createdAt: number;
+  /** Milliseconds since the epoch of the last read or write; drives LRU eviction. */
+  readonly lastUsed: number;
+}
+
+/** The key a lookup needs: the identity, plus what miss classification compares. */
+export interface ArtifactKey {
+  readonly identity: string;
+  readonly programDigest: string;
+  readonly policy: string;
+  readonly deviceFingerprint: string;
+}
+
+export type StoreRead =
+  | { readonly kind: 'hit'; readonly record: StoredArtifact }
+  | { readonly kind: 'miss'; readonly evidence: MissEvidence };
+
+export interface StoreLimits {
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+}
+
+export interface StoreStats {
+  readonly entries: number;
+  readonly bytes: number;
+  /** Records deleted to stay within the bounds, since the store opened. */
+  readonly evictions: number;
+  /** Records deleted because they failed their integrity check, since the store opened. */
+  readonly corruptDeleted: number;
+}
+
+export interface ArtifactStore {
+  /** `persistent` with the database name, or `memory-only` with the reason. Changes if the database fails later. */
+  status(): StorageStatus;
+  /** Looks a record up; a hit also refreshes its `lastUsed` (without blocking the caller). */
+  read(key: ArtifactKey): Promise<StoreRead>;
+  /** Stores a record, then evicts least-recently-used records until within the bounds. */
+  write(input: ArtifactInput): Promise<void>;
+  /** The records of one device, most recently used first, at most `limit`; corrupt ones are skipped and deleted. */
+  workingSet(deviceFingerprint: string, limit: number): Promise<StoredArtifact[]>;
+  /** The manifests of every stored record, most recently used first. */
+  manifests(): Promise<PipelineReproManifest[]>;
+  stats(): Promise<StoreStats>;
+  /** Deletes every record. */
+  clear(): Promise<void>;
+  /** Closes the database connection; later calls act as memory-only. */
+  close(): void;
+}

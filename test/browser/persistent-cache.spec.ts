@@ -1,0 +1,201 @@
+/**
+ * The persistent tier in real Chrome with real IndexedDB, across real browser restarts
+ * (same profile, `launchPersistentContext`): what survives, what each miss means, and
+ * how faults in the store are recovered without the app noticing.
+ */
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { createProfile, openHarnessPage, type Profile } from './support/persistent-browser.ts';
+
+type Helpers = typeof import('./support/page-helpers.ts').helpers;
+type Vyre = typeof import('../../src/index.ts');
+declare global {
+  interface Window {
+    helpers: Helpers;
+  }
+}
+
+let profile: Profile;
+test.beforeEach(() => {
+  profile = createProfile();
+});
+test.afterEach(() => profile.remove());
+
+const DB = 'vyre-test-cache';
+
+/** Runs `addK(k)` in a fresh runtime on `page` with the test database. */
+function runAddK(page: Page, k: number, options: Record<string, unknown> = {}, policy?: Record<string, unknown>) {
+  return page.evaluate(async ([k, db, options, policy]) => {
+    const runtime = await window.vyre.createRuntime({ persistent: { dbName: db }, ...options } as never);
+    try {
+      return await window.helpers.runAddK(runtime, k, policy as never);
+    } finally {
+      await runtime.dispose();
+    }
+  }, [k, DB, options, policy] as const);
+}
+
+test('after a browser restart, a compile comes from the persistent tier: no lowering, cacheHit null, same results', async () => {
+  let browser = await profile.launch();
+  const first = await runAddK(browser.page, 5);
+  await browser.context.close();
+
+  browser = await profile.launch();
+  const second = await runAddK(browser.page, 5);
+  const records = await browser.page.evaluate((db) => window.helpers.allRecords(db), DB);
+  await browser.context.close();
+
+  expect(first).toMatchObject({ tier: 'compiled', cacheHit: false, missReason: 'empty-cache', y: [5, 6, 7, 8] });
+  expect(first.lower).toBeGreaterThan(0);
+  expect(second).toEqual({ tier: 'persistent', cacheHit: null, missReason: null, lower: 0, y: first.y });
+  expect(records).toHaveLength(1);
+  expect(browser.errors).toEqual([]);
+});
+
+test('each miss reason arises from the change that causes it', async () => {
+  const browser = await profile.launch();
+  const page = browser.page;
+  const reasons = {
+    empty: (await runAddK(page, 1)).missReason,
+    program: (await runAddK(page, 2)).missReason,
+    policy: (await runAddK(page, 1, {}, { workgroupSize: 32 })).missReason,
+  };
+  // Another device's record of program 3, and program 4 stored under an older key of this device.
+  const crafted = await page.evaluate(async (db) => {
+    const vyre: Vyre = window.vyre;
+    const runtime = await vyre.createRuntime({ persistent: { dbName: db } });
+    await window.helpers.runAddK(runtime, 3);
+    await window.helpers.runAddK(runtime, 4);
+    await runtime.dispose();
+    const records = await window.helpers.allRecords(db);
+    const [three, four] = [3, 4].map((k) => records.find((r) => r.artifact.code.includes(`"add-${k}"`)));
+    if (!three || !four) throw new Error('records of programs 3 and 4 not found');
+    await window.helpers.deleteRecord(db, three.identity);
+    await window.helpers.craftVariant(db, three, { deviceFingerprint: 'f'.repeat(64), identity: 'a'.repeat(64) });
+    await window.helpers.deleteRecord(db, four.identity);
+    await window.helpers.craftVariant(db, four, { identity: 'b'.repeat(64) });
+  }, DB);
+  void crafted;
+  const device = (await runAddK(page, 3)).missReason;
+  const key = (await runAddK(page, 4)).missReason;
+  await browser.context.close();
+  expect({ ...reasons, device, key }).toEqual({
+    empty: 'empty-cache',
+    program: 'program-changed',
+    policy: 'dispatch-policy-changed',
+    device: 'device-or-runtime-changed',
+    key: 'key-absent',
+  });
+});
+
+for (const how of ['bad checksum', 'truncated WGSL', 'wrong schema version', 'missing field', 'not an object'] as const) {
+  test(`recovers a record with ${how}: corrupt-entry, rebuilt, correct result`, async () => {
+    const browser = await profile.launch();
+    const page = browser.page;
+    await runAddK(page, 7);
+    await page.evaluate(async ([db, how]) => {
+      const [record] = await window.helpers.allRecords(db);
+      if (!record) throw new Error('nothing stored');
+      await window.helpers.corrupt(db, record.identity, how);
+    }, [DB, how] as const);
+    const recovered = await runAddK(page, 7);
+    const again = await runAddK(page, 7);
+    const records = await page.evaluate((db) => window.helpers.allRecords(db), DB);
+    await browser.context.close();
+    expect(recovered).toMatchObject({ tier: 'compiled', cacheHit: false, missReason: 'corrupt-entry', y: [7, 8, 9, 10] });
+    expect(again).toMatchObject({ tier: 'persistent', y: [7, 8, 9, 10] });
+    expect(records).toHaveLength(1);
+    expect(browser.errors).toEqual([]);
+  });
+}
+
+test('startup prewarm makes the first compile after a restart a memory-tier hit (or a joined flight)', async () => {
+  let browser = await profile.launch();
+  for (const k of [11, 12, 13]) await runAddK(browser.page, k);
+  await browser.context.close();
+
+  browser = await profile.launch();
+  const result = await browser.page.evaluate(async (db) => {
+    const runtime = await window.vyre.createRuntime({ persistent: { dbName: db }, prewarmOnStart: true });
+    // Simulated app start-up work, while the worker replays the working set.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const runs = [];
+    for (const k of [13, 12, 11]) runs.push(await window.helpers.runAddK(runtime, k));
+    const snapshot = await runtime.cacheSnapshot();
+    await runtime.dispose();
+    return { runs, counters: snapshot.counters };
+  }, DB);
+  await browser.context.close();
+  for (const run of result.runs) expect(run).toMatchObject({ tier: 'memory', cacheHit: true, lower: 0 });
+  expect(result.counters.compiled).toBe(0);
+  expect(result.counters.startupPrewarmed + result.counters.joinedInFlight).toBeGreaterThanOrEqual(3);
+});
+
+test('a database that cannot open leaves the runtime memory-only, reported, with correct results', async () => {
+  const browser = await profile.launch();
+  const result = await browser.page.evaluate(async (db) => {
+    // A newer schema already there: our version-1 open fails with VersionError.
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(db, 999);
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+      request.onerror = () => reject(request.error);
+    });
+    const runtime = await window.vyre.createRuntime({ persistent: { dbName: db } });
+    const run = await window.helpers.runAddK(runtime, 9);
+    const again = await window.helpers.runAddK(runtime, 9);
+    const snapshot = await runtime.cacheSnapshot();
+    await runtime.dispose();
+    return { run, again, storage: snapshot.storage };
+  }, DB);
+  await browser.context.close();
+  expect(result.storage.mode).toBe('memory-only');
+  expect(result.run).toMatchObject({ tier: 'compiled', y: [9, 10, 11, 12] });
+  expect(result.again).toMatchObject({ tier: 'memory', y: [9, 10, 11, 12] });
+});
+
+test('two pages of one origin compiling the same 20 programs at once leave exactly 20 valid records', async () => {
+  test.setTimeout(240_000);
+  const browser = await profile.launch();
+  const second = await openHarnessPage(browser.context);
+  const compileAll = (page: Page) =>
+    page.evaluate(async (db) => {
+      const runtime = await window.vyre.createRuntime({ persistent: { dbName: db } });
+      const reports = await runtime.prewarm(Array.from({ length: 20 }, (_, k) => window.helpers.addK(100 + k)), { concurrency: 4 });
+      await runtime.dispose();
+      return reports.length;
+    }, DB);
+  const counts = await Promise.all([compileAll(browser.page), compileAll(second)]);
+  const check = await browser.page.evaluate(async (db) => {
+    const records = await window.helpers.allRecords(db);
+    const runtime = await window.vyre.createRuntime({ persistent: { dbName: db } });
+    const tiers = [];
+    for (let k = 0; k < 20; k++) tiers.push((await window.helpers.runAddK(runtime, 100 + k)).tier);
+    const snapshot = await runtime.cacheSnapshot();
+    await runtime.dispose();
+    return { records: records.length, identities: new Set(records.map((r) => r.identity)).size, tiers, persistent: snapshot.persistent };
+  }, DB);
+  await browser.context.close();
+  expect(counts).toEqual([20, 20]);
+  expect(check.records).toBe(20);
+  expect(check.identities).toBe(20);
+  expect(new Set(check.tiers)).toEqual(new Set(['persistent']));
+  expect(check.persistent.entries).toBe(20);
+  expect(browser.errors).toEqual([]);
+});
+
+test('500 artifacts stay within the persistent bounds, least recently used evicted first', async () => {
+  test.setTimeout(240_000);
+  const browser = await profile.launch();
+  const result = await browser.page.evaluate(async (db) => {
+    return window.helpers.fillStore(db, 500, { maxEntries: 120, maxBytes: 1024 * 1024 });
+  }, DB);
+  await browser.context.close();
+  expect(result.entries).toBeLessThanOrEqual(120);
+  expect(result.bytes).toBeLessThanOrEqual(1024 * 1024);
+  expect(result.recordsInDatabase).toBe(result.entries);
+  expect(result.newestKept).toBe(true);
+  expect(result.oldestEvicted).toBe(true);
+});

@@ -6,7 +6,7 @@ import { lowerProgram } from '../src/lower/lower-program.ts';
 import { programDigest } from '../src/program/digest.ts';
 import type { Expr, IrProgram, Stmt } from '../src/program/ir.ts';
 import { validateProgram } from '../src/program/validate.ts';
-import { summarize, type Summary } from './stats.ts';
+import { summarize, type Summary } from './summary.ts';
 
 export interface IrCostRow {
   /** Counted, not estimated: every statement and expression node. */

@@ -63,12 +63,27 @@ function initOptions(options: RuntimeOptions): WorkerInitOptions {
 }
 
 function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): Runtime {
+  /**
+   * Pipelines compiled from frozen program objects (what program() and wgsl() return), by
+   * object and policy. A frozen program cannot change, so compiling the same object again
+   * may skip sending, validating and hashing it: the worker only checks its memory tier.
+   */
+  const known = new WeakMap<object, Map<string, string>>();
+  const policyKey = (policy: unknown): string => (policy === undefined ? '' : JSON.stringify(policy));
   return {
     device: init.device,
     deviceFingerprint: init.deviceFingerprint,
     storage: init.storage,
     async compile(program, policy) {
-      const report = await link.call((remote) => remote.compile(program, policy));
+      const frozen = typeof program === 'object' && program !== null && Object.isFrozen(program);
+      const pipelineId = frozen ? known.get(program)?.get(policyKey(policy)) : undefined;
+      const fast = pipelineId === undefined ? null : await link.call((remote) => remote.compileKnown(pipelineId));
+      const report = fast ?? (await link.call((remote) => remote.compile(program, policy)));
+      if (frozen) {
+        const byPolicy = known.get(program) ?? new Map<string, string>();
+        byPolicy.set(policyKey(policy), report.pipelineId);
+        known.set(program, byPolicy);
+      }
       return toBuild(link, report);
     },
     prewarm: (programs, prewarmOptions = {}) =>

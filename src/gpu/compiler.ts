@@ -63,6 +63,7 @@ export interface PipelinePrewarmReport {
 
 export interface Compiler {
   compile(program: unknown, policy?: unknown): Promise<CompileReport>;
+  compileKnown(pipelineId: string): Promise<CompileReport | null>;
   /** Replays the stored working set of this device, most recently used first. */
   prewarmFromStore(limit: number): Promise<number>;
   /** The compiled entry of `pipelineId`, rebuilding it from its artifact if the memory tier evicted it. */
@@ -170,6 +171,24 @@ export function createCompiler(options: CompilerOptions): Compiler {
     const cacheHit: CacheHit = tier === 'memory' ? true : tier === 'persistent' ? null : false;
     record(tier, cacheHit, missReason);
     timings.total = performance.now() - started;
+    return reportOf(entry, tier, cacheHit, missReason, timings);
+  }
+
+  /**
+   * The memory-tier fast path for a program the client has compiled before (a frozen
+   * program object it remembers): no program crosses the boundary, nothing is validated
+   * or hashed again. `null` when the pipeline is no longer held; the client then compiles.
+   */
+  async function compileKnown(pipelineId: string): Promise<CompileReport | null> {
+    const started = performance.now();
+    const known = typeof pipelineId === 'string' ? issued.get(pipelineId) : undefined;
+    const held = known === undefined ? undefined : memory.get(known.identity);
+    if (held === undefined) return null;
+    record('memory', true, null);
+    return reportOf(held, 'memory', true, null, { ...emptyTimings(), total: performance.now() - started });
+  }
+
+  function reportOf(entry: CompiledEntry, tier: CompileTier, cacheHit: CacheHit, missReason: MissReason | null, timings: CompileReport['timings']): CompileReport {
     return {
       pipelineId: entry.pipelineId,
       tier,
@@ -240,6 +259,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
 
   return {
     compile,
+    compileKnown,
     prewarmFromStore,
     pipeline,
     audit,

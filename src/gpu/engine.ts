@@ -39,6 +39,8 @@ export interface Engine {
   readonly fingerprint: DeviceFingerprint;
   /** @throws VyreError `invalid-program`, `invalid-policy`, `shader-compilation` */
   compile(program: unknown, policy?: unknown): Promise<CompileReport>;
+  /** Memory-tier fast path for a pipeline this runtime handed out; `null` when not held. */
+  compileKnown(pipelineId: string): Promise<CompileReport | null>;
   /** Compiles without dispatching; one report per program, in order. */
   prewarm(programs: unknown, options: { concurrency?: unknown; onProgress?: (progress: PrewarmProgress) => void }): Promise<PipelinePrewarmReport[]>;
   /** Replays the stored working set of this device in the background of startup. */
@@ -125,6 +127,7 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     summary,
     fingerprint,
     compile: compiler.compile,
+    compileKnown: compiler.compileKnown,
     prewarm,
     prewarmFromStore: compiler.prewarmFromStore,
     dispatch,

@@ -2,7 +2,8 @@
  * The Program builder: write kernels as TypeScript that reads like the kernel.
  *
  * Values are typed by their scalar type, so `f32.add(u32)` or `bool.mul(…)` does not
- * compile. The builder only records IR; `program()` returns plain data, validated.
+ * compile. The builder only records IR; `program()` returns plain data, validated and
+ * deeply frozen.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@
 import type { AtomicOp, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, ScalarType, Stmt } from './ir.ts';
 import { Value, lift, type Int, type Operand } from './value.ts';
 import { validateProgram } from './validate.ts';
+import { deepFreeze } from './freeze.ts';
 
 export { Value } from './value.ts';
 export type { Int, Numeric, Operand } from './value.ts';
@@ -251,5 +253,6 @@ export function program(options: ProgramOptions, build: (b: ProgramBuilder) => v
   const size = options.workgroupSize ?? 64;
   const axes = typeof size === 'number' ? [size] : [...size];
   const workgroupSize = [axes[0] ?? 1, axes[1] ?? 1, axes[2] ?? 1] as const;
-  return validateProgram(builder.finish(options.name, workgroupSize));
+  // Frozen: the program can be hashed once and recognized by identity on later compiles.
+  return deepFreeze(validateProgram(builder.finish(options.name, workgroupSize)));
 }

@@ -6,6 +6,7 @@
  * same data again with {@link parseWgslProgram}, because it may come from an untyped caller.
  */
 import { VyreError } from '../errors.ts';
+import { deepFreeze } from './freeze.ts';
 import { reflectBindings, reflectEntryPoints } from './reflect-wgsl.ts';
 import {
   BUFFER_ACCESS_MODES,
@@ -63,7 +64,8 @@ export function wgsl(source: WgslProgramSource): WgslProgram {
   const entry = resolveEntryPoint(source);
   const workgroupSize = resolveWorkgroupSize(source, entry);
   const buffers = source.buffers === undefined ? reflectBindings(source.code) : source.buffers.map(parseBuffer);
-  return parseWgslProgram({ kind: 'wgsl', code: source.code, entryPoint: entry.name, workgroupSize, buffers });
+  // Frozen, like program(): hashed once, recognized by identity on later compiles.
+  return deepFreeze(parseWgslProgram({ kind: 'wgsl', code: source.code, entryPoint: entry.name, workgroupSize, buffers }));
 }
 
 /** Untyped callers get `invalid-program`, never a TypeError from deep inside. */

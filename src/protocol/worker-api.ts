@@ -33,6 +33,8 @@ export interface WorkerApi {
   /** Acquires the device and opens the store; must be called once before anything else. */
   init(options: WorkerInitOptions): Promise<WorkerInitResult>;
   compile(program: unknown, policy?: unknown): Promise<CompileReport>;
+  /** Memory-tier fast path by pipeline id (no program crosses); `null` when not held. */
+  compileKnown(pipelineId: string): Promise<CompileReport | null>;
   prewarm(programs: unknown, concurrency: unknown, onProgress?: (progress: PrewarmProgress) => unknown): Promise<PipelinePrewarmReport[]>;
   /** Outputs come back transferred, not copied. */
   dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs>;

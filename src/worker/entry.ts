@@ -58,6 +58,7 @@ const api: WorkerApi = {
     return { device: engine.summary, deviceFingerprint: engine.fingerprint, storage: store.status() };
   },
   compile: (program, policy) => ready().compile(program, policy),
+  compileKnown: (pipelineId) => ready().compileKnown(pipelineId),
   prewarm: (programs, concurrency, onProgress) =>
     ready().prewarm(programs, {
       concurrency,

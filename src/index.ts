@@ -3,9 +3,14 @@
  * Public entry (main thread). Re-exports only.
  */
 export { createRuntime } from './client/create-runtime.ts';
+export { ResidentBuffer } from './client/resident-buffer.ts';
 export type {
   CompiledPipeline,
   CompiledPipelineBuild,
+  DispatchTiming,
+  Outputs,
+  OutputsWithKept,
+  RuntimeInputs,
   PrewarmOptions,
   Program,
   Runtime,
@@ -13,6 +18,8 @@ export type {
 } from './client/runtime-types.ts';
 export type { PipelinePrewarmReport } from './gpu/compiler.ts';
 export type { PrewarmProgress } from './gpu/engine.ts';
+export type { GpuStats } from './gpu/gpu-stats.ts';
+export type { ResidentBufferRef } from './protocol/resident.ts';
 export type { PipelineCacheAuditReport } from './pipeline/audit.ts';
 export type { CacheSnapshot, TierCounters } from './pipeline/snapshot.ts';
 export { MISS_REASONS } from './pipeline/miss-reason.ts';
@@ -25,7 +32,8 @@ export { wgsl } from './program/wgsl-program.ts';
 export type { WgslProgram, WgslProgramSource } from './program/wgsl-program.ts';
 export type { BufferAccess, BufferDeclaration, ElementArray, ElementType, WorkgroupSize } from './program/types.ts';
 export type { CacheHit, CompileTier, CompileTimings } from './pipeline/build.ts';
-export type { DispatchInputs, DispatchOptions, DispatchOutputs } from './pipeline/dispatch-plan.ts';
+export type { DispatchOptions } from './pipeline/dispatch-plan.ts';
+export type { RuntimeInputs as DispatchInputs, Outputs as DispatchOutputs } from './client/runtime-types.ts';
 export type { PipelineReproManifest } from './pipeline/manifest.ts';
 export { CURRENT_PIPELINE_CACHE_KEY_VERSION } from './pipeline/identity.ts';
 export type { AdapterOptions, DeviceLimits, DeviceSummary } from './gpu/device.ts';

@@ -1,20 +1,22 @@
 /**
- * `createRuntime`: spawns the module worker that owns the GPUDevice and wraps it in the
- * main-thread facade. This folder never imports worker code; it knows the worker only
- * through the type-only {@link WorkerApi} contract.
+ * `createRuntime`: spawns the module worker that owns the GPUDevice (or, with
+ * `worker: false`, runs the same runtime in this thread) and wraps it in the facade.
+ * This folder never statically imports worker code; it knows the worker through the
+ * type-only {@link WorkerApi} contract. Same-thread mode loads the runtime lazily, as a
+ * separate chunk, only when asked for.
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { wrap, type Remote } from 'comlink';
 import { VyreError } from '../errors.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
-import type { WorkerApi, WorkerInitOptions, WorkerInitResult } from '../protocol/worker-api.ts';
-import type { CompileReport } from '../pipeline/build.ts';
-import type { CompiledPipeline, CompiledPipelineBuild, Runtime, RuntimeOptions } from './runtime-types.ts';
+import type { WorkerApi, WorkerInitOptions } from '../protocol/worker-api.ts';
+import { createRuntimeFacade } from './runtime-facade.ts';
+import type { Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
 
 /**
  * Starts a runtime: a module Worker that requests the adapter and owns the device.
  *
- * @param options - adapter preference and, rarely, the worker URL.
+ * @param options - adapter, cache bounds, persistence, startup prewarm, same-thread mode.
  * @returns a ready runtime; its `device` describes the adapter.
  * @throws VyreError `webgpu-unavailable`, `adapter-unavailable`, `worker-terminated`
  *   (the worker script failed to load).
@@ -28,20 +30,12 @@ import { createWorkerLink, type WorkerLink } from './worker-link.ts';
  */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   installErrorTransfer();
-  if (typeof Worker === 'undefined') {
-    throw new VyreError(
-      'webgpu-unavailable',
-      'This environment has no Web Workers, so the runtime cannot start its GPU worker.',
-      'run vyre-web in a browser page.',
-    );
-  }
-  const worker = options.workerUrl === undefined
-    // The literal `new Worker(new URL(…, import.meta.url))` form is what bundlers recognize.
-    ? new Worker(new URL('../worker/entry.ts', import.meta.url), { type: 'module', name: 'vyre-web' })
-    : new Worker(options.workerUrl, { type: 'module', name: 'vyre-web' });
-  const link = createWorkerLink(worker, wrap<WorkerApi>(worker));
+  const runtimeId = randomId();
+  const link = options.worker === false ? await sameThreadLink() : workerLink(options);
+  const lockName = options.worker === false ? undefined : `vyre-web-worker-${runtimeId}`;
   try {
-    const init = await link.call((remote) => remote.init(initOptions(options)));
+    const init = await link.call((remote) => remote.init(initOptions(options, runtimeId, lockName)));
+    if (lockName !== undefined) watchWorkerLifetime(link, lockName);
     return createRuntimeFacade(link, init);
   } catch (error) {
     link.terminate('worker-terminated');
@@ -49,76 +43,55 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
 }
 
+function workerLink(options: RuntimeOptions): WorkerLink {
+  if (typeof Worker === 'undefined') {
+    throw new VyreError(
+      'webgpu-unavailable',
+      'This environment has no Web Workers, so the runtime cannot start its GPU worker.',
+      'run vyre-web in a browser page, or pass { worker: false } inside a worker.',
+    );
+  }
+  const worker = options.workerUrl === undefined
+    // The literal `new Worker(new URL(…, import.meta.url))` form is what bundlers recognize.
+    ? new Worker(new URL('../worker/entry.ts', import.meta.url), { type: 'module', name: 'vyre-web' })
+    : new Worker(options.workerUrl, { type: 'module', name: 'vyre-web' });
+  return createWorkerLink(worker, wrap<WorkerApi>(worker));
+}
+
+async function sameThreadLink(): Promise<WorkerLink> {
+  const { createWorkerApi } = await import('../worker/api.ts');
+  const api = createWorkerApi({ navigator: globalThis.navigator });
+  // In-process, the API's promises stand in for Comlink's remote calls.
+  return createWorkerLink(undefined, api as unknown as Remote<WorkerApi>);
+}
+
+/**
+ * A worker that ends without an error event (closed, killed, crashed) would leave calls
+ * pending forever. It holds a Web Lock for its lifetime; our request for the same lock is
+ * granted the moment it dies, and then every pending call rejects with `worker-terminated`.
+ */
+function watchWorkerLifetime(link: WorkerLink, lockName: string): void {
+  if (typeof navigator === 'undefined' || navigator.locks === undefined) return;
+  void navigator.locks.request(lockName, () => {
+    link.terminate('worker-terminated', undefined, 'the worker ended unexpectedly');
+  });
+}
+
 /** Default number of pipelines `prewarmOnStart: true` replays. */
 const DEFAULT_PREWARM_LIMIT = 64;
 
-function initOptions(options: RuntimeOptions): WorkerInitOptions {
+function initOptions(options: RuntimeOptions, runtimeId: string, lockName: string | undefined): WorkerInitOptions {
   const prewarm = options.prewarmOnStart;
   return {
     ...(options.adapter ? { adapter: options.adapter } : {}),
     ...(options.cache !== undefined ? { cache: options.cache } : {}),
     persistent: options.persistent === false ? false : { ...(options.persistent ?? {}) },
     prewarmOnStart: prewarm === undefined || prewarm === false ? false : { limit: prewarm === true ? DEFAULT_PREWARM_LIMIT : prewarm.limit ?? DEFAULT_PREWARM_LIMIT },
+    runtimeId,
+    ...(lockName !== undefined ? { lockName } : {}),
   };
 }
 
-function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): Runtime {
-  /**
-   * Pipelines compiled from frozen program objects (what program() and wgsl() return), by
-   * object and policy. A frozen program cannot change, so compiling the same object again
-   * may skip sending, validating and hashing it: the worker only checks its memory tier.
-   */
-  const known = new WeakMap<object, Map<string, string>>();
-  const policyKey = (policy: unknown): string => (policy === undefined ? '' : JSON.stringify(policy));
-  return {
-    device: init.device,
-    deviceFingerprint: init.deviceFingerprint,
-    storage: init.storage,
-    async compile(program, policy) {
-      const frozen = typeof program === 'object' && program !== null && Object.isFrozen(program);
-      const pipelineId = frozen ? known.get(program)?.get(policyKey(policy)) : undefined;
-      const fast = pipelineId === undefined ? null : await link.call((remote) => remote.compileKnown(pipelineId));
-      const report = fast ?? (await link.call((remote) => remote.compile(program, policy)));
-      if (frozen) {
-        const byPolicy = known.get(program) ?? new Map<string, string>();
-        byPolicy.set(policyKey(policy), report.pipelineId);
-        known.set(program, byPolicy);
-      }
-      return toBuild(link, report);
-    },
-    prewarm: (programs, prewarmOptions = {}) =>
-      link.call((remote) =>
-        remote.prewarm(programs, prewarmOptions.concurrency, prewarmOptions.onProgress ? proxy(prewarmOptions.onProgress) : undefined)),
-    cacheAudit: (threshold = 0) => link.call((remote) => remote.cacheAudit(threshold)),
-    cacheSnapshot: () => link.call((remote) => remote.cacheSnapshot()),
-    manifests: () => link.call((remote) => remote.manifests()),
-    clearCache: (which = {}) =>
-      link.call((remote) => remote.clearCache({ memory: which.memory ?? true, persistent: which.persistent ?? true })),
-    async dispose() {
-      if (link.state() !== 'open') return;
-      // Stop new calls first, then give the worker a moment to destroy its device.
-      const goodbye = link.callUnguarded((remote) => remote.dispose());
-      link.terminate('disposed', goodbye);
-      await link.closed();
-    },
-  };
-}
-
-function toBuild(link: WorkerLink, report: CompileReport): CompiledPipelineBuild {
-  const pipeline: CompiledPipeline = {
-    id: report.pipelineId,
-    entryPoint: report.entryPoint,
-    workgroupSize: report.workgroupSize,
-    buffers: report.buffers,
-    dispatch: (inputs, dispatchOptions) =>
-      link.call((remote: Remote<WorkerApi>) => remote.dispatch(report.pipelineId, inputs, dispatchOptions)),
-  };
-  return {
-    pipeline,
-    cacheHit: report.cacheHit,
-    tier: report.tier,
-    timings: report.timings,
-    missReason: report.missReason,
-    manifest: report.manifest,
-  };
+function randomId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }

@@ -25,7 +25,8 @@ export interface WorkerLink {
 
 const FAREWELL_TIMEOUT_MS = 1000;
 
-export function createWorkerLink(worker: Worker, remote: Remote<WorkerApi>): WorkerLink {
+/** `worker` is undefined in same-thread mode: then there is nothing to watch or terminate. */
+export function createWorkerLink(worker: Worker | undefined, remote: Remote<WorkerApi>): WorkerLink {
   let state: LinkState = 'open';
   let closeError: VyreError | undefined;
   const pending = new Set<(error: VyreError) => void>();
@@ -36,8 +37,8 @@ export function createWorkerLink(worker: Worker, remote: Remote<WorkerApi>): Wor
     const detail = event instanceof ErrorEvent && event.message ? event.message : 'the worker script failed to load or crashed';
     link.terminate('worker-terminated', undefined, detail);
   };
-  worker.addEventListener('error', onFailure);
-  worker.addEventListener('messageerror', onFailure);
+  worker?.addEventListener('error', onFailure);
+  worker?.addEventListener('messageerror', onFailure);
 
   const link: WorkerLink = {
     state: () => state,
@@ -57,10 +58,10 @@ export function createWorkerLink(worker: Worker, remote: Remote<WorkerApi>): Wor
       closeError = closedError(reason, detail);
       for (const reject of pending) reject(closeError);
       pending.clear();
-      worker.removeEventListener('error', onFailure);
-      worker.removeEventListener('messageerror', onFailure);
+      worker?.removeEventListener('error', onFailure);
+      worker?.removeEventListener('messageerror', onFailure);
       const finish = (): void => {
-        worker.terminate();
+        worker?.terminate();
         markClosed();
       };
       if (after === undefined) {

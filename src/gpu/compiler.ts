@@ -42,7 +42,8 @@ export interface CompiledEntry {
 }
 
 export interface CompilerOptions {
-  readonly device: GPUDevice;
+  /** The current device; it changes when a lost device is replaced. */
+  readonly device: () => GPUDevice;
   readonly summary: DeviceSummary;
   readonly fingerprint: DeviceFingerprint;
   readonly browser: string;
@@ -71,6 +72,8 @@ export interface Compiler {
   audit: PipelineCacheAudit;
   snapshot(): Promise<CacheSnapshot>;
   clear(which: { memory: boolean; persistent: boolean }): Promise<void>;
+  /** The device was replaced: drop every GPU pipeline; they are rebuilt from their artifacts on demand. */
+  reset(): void;
 }
 
 interface Flight {
@@ -81,7 +84,7 @@ interface Flight {
 }
 
 export function createCompiler(options: CompilerOptions): Compiler {
-  const { device, summary, fingerprint, store, logger } = options;
+  const { summary, fingerprint, store, logger } = options;
   const memory = new LruCache<CompiledEntry>(options.memoryBounds, (entry) => estimateArtifactBytes(entry.artifact));
   const inFlight = new Map<string, Promise<Flight>>();
   /** Artifacts of every pipeline handed out, so a handle outlives a memory-tier eviction. */
@@ -91,7 +94,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
 
   async function build(identity: string, artifact: ShaderArtifact, label: string, manifest: PipelineReproManifest): Promise<{ entry: CompiledEntry; gpuCompile: number }> {
     const started = performance.now();
-    const gpu = await compilePipeline(device, artifact, label);
+    const gpu = await compilePipeline(options.device(), artifact, label);
     const entry: CompiledEntry = { identity, pipelineId: pipelineIdOf(identity), artifact, gpu, label, manifest };
     memory.set(identity, entry);
     issued.set(entry.pipelineId, { identity, artifact, label, manifest });
@@ -267,6 +270,10 @@ export function createCompiler(options: CompilerOptions): Compiler {
     async clear(which) {
       if (which.memory) memory.clear();
       if (which.persistent) await store.clear();
+    },
+    reset() {
+      memory.clear();
+      inFlight.clear();
     },
   };
 }

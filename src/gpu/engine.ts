@@ -1,23 +1,31 @@
 /**
- * The GPU engine: owns one device and wires the compiler (tiers, telemetry) to the
- * dispatcher. The worker exposes it through Comlink; nothing here knows about threads,
- * so the same engine runs under Node with Dawn.
+ * The GPU engine: owns the device, wires the compiler (tiers, telemetry) to the
+ * dispatcher (pools, bind groups, residents), and survives device loss: a lost device is
+ * replaced, pipelines are rebuilt from their artifacts on demand, calls in flight reject
+ * with `device-lost`, and later calls work without the app doing anything.
+ *
+ * Nothing here knows about threads: the worker exposes it through Comlink, same-thread
+ * mode calls it directly, and under Node it runs on Dawn.
  */
-import { VyreError } from '../errors.ts';
+import { VyreError, isVyreError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { LOWERING_VERSION } from '../lower/lower-program.ts';
 import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
 import type { CompileReport } from '../pipeline/build.ts';
-import { planDispatch, type DispatchOptions, type DispatchOutputs } from '../pipeline/dispatch-plan.ts';
+import { planDispatch, type DispatchOptions, type DispatchPlan } from '../pipeline/dispatch-plan.ts';
 import { deviceFingerprint, type BrowserFacts, type DeviceFingerprint } from '../pipeline/fingerprint.ts';
 import type { PipelineReproManifest } from '../pipeline/manifest.ts';
 import type { CacheBounds } from '../pipeline/memory-cache.ts';
+import type { ResidentBufferRef } from '../protocol/resident.ts';
 import type { CacheSnapshot } from '../pipeline/snapshot.ts';
+import { ELEMENT_TYPES, elementTypeOf, type ElementArray, type ElementType } from '../program/types.ts';
 import type { ArtifactStore } from '../store/artifact-store.ts';
 import { LIBRARY_VERSION } from '../version.ts';
-import { createCompiler, type PipelinePrewarmReport } from './compiler.ts';
+import { createCompiler, type CompiledEntry, type PipelinePrewarmReport } from './compiler.ts';
 import { acquireDevice, type AdapterOptions, type DeviceSummary } from './device.ts';
-import { runDispatch } from './run-dispatch.ts';
+import { Dispatcher, type TimedResult } from './dispatcher.ts';
+import { createGpuStats, type GpuStats } from './gpu-stats.ts';
+import { ResidentRegistry } from './resident-registry.ts';
 
 export interface EngineOptions {
   readonly adapter?: AdapterOptions;
@@ -26,6 +34,8 @@ export interface EngineOptions {
   readonly memoryBounds: CacheBounds;
   readonly persistentBounds: CacheBounds;
   readonly logger: Logger;
+  /** Names this runtime in resident-buffer references, so another runtime's are refused. */
+  readonly runtimeId: string;
 }
 
 export interface PrewarmProgress {
@@ -37,20 +47,22 @@ export interface PrewarmProgress {
 export interface Engine {
   readonly summary: DeviceSummary;
   readonly fingerprint: DeviceFingerprint;
-  /** @throws VyreError `invalid-program`, `invalid-policy`, `shader-compilation` */
   compile(program: unknown, policy?: unknown): Promise<CompileReport>;
-  /** Memory-tier fast path for a pipeline this runtime handed out; `null` when not held. */
   compileKnown(pipelineId: string): Promise<CompileReport | null>;
-  /** Compiles without dispatching; one report per program, in order. */
   prewarm(programs: unknown, options: { concurrency?: unknown; onProgress?: (progress: PrewarmProgress) => void }): Promise<PipelinePrewarmReport[]>;
-  /** Replays the stored working set of this device in the background of startup. */
   prewarmFromStore(limit: number): Promise<number>;
-  /** @throws VyreError `invalid-input`, `gpu-error` */
-  dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs>;
+  /** One dispatch per item of `batch`, in one encoder and one submit. */
+  dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<TimedResult[]>;
+  createBuffer(source: unknown): ResidentBufferRef;
+  readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
+  destroyBuffer(ref: ResidentBufferRef): void;
   cacheAudit(alarmThresholdBps: unknown): PipelineCacheAuditReport;
   cacheSnapshot(): Promise<CacheSnapshot>;
+  gpuStats(): GpuStats;
   manifests(): Promise<PipelineReproManifest[]>;
   clearCache(which: { memory: boolean; persistent: boolean }): Promise<void>;
+  /** Destroys the device as a driver reset would; the engine recovers. For resilience tests. */
+  loseDevice(): void;
   dispose(): void;
 }
 
@@ -59,7 +71,8 @@ export interface Engine {
  * @throws VyreError `webgpu-unavailable`, `adapter-unavailable`
  */
 export async function createEngine(gpu: GPU | undefined, options: EngineOptions): Promise<Engine> {
-  const { device, summary } = await acquireDevice(gpu, options.adapter);
+  let acquired = await acquireDevice(gpu, options.adapter);
+  const summary = acquired.summary;
   const fingerprint = deviceFingerprint({
     adapterInfo: summary.adapterInfo,
     isFallbackAdapter: summary.isFallbackAdapter,
@@ -69,8 +82,13 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     libraryVersion: LIBRARY_VERSION,
     loweringVersion: LOWERING_VERSION,
   });
+  const stats = createGpuStats();
+  const residents = new ResidentRegistry(options.runtimeId, acquired.device, stats);
+  let dispatcher = new Dispatcher(acquired.device, residents, stats);
+  let recovering: Promise<void> | undefined;
+  let disposed = false;
   const compiler = createCompiler({
-    device,
+    device: () => acquired.device,
     summary,
     fingerprint,
     browser: `${options.browser.name} ${options.browser.version}`,
@@ -79,6 +97,55 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     persistentBounds: options.persistentBounds,
     logger: options.logger,
   });
+
+  const watch = (device: GPUDevice): void => {
+    void device.lost.then((info) => {
+      if (disposed || device !== acquired.device) return;
+      stats.deviceLosses++;
+      options.logger.warn('device-lost', `The GPU device was lost (${info.reason}): ${info.message}. Requesting a new one.`);
+      recovering = recover().finally(() => (recovering = undefined));
+    });
+  };
+  const recover = async (): Promise<void> => {
+    const next = await acquireDevice(gpu, options.adapter);
+    acquired = next;
+    residents.deviceLost(next.device);
+    dispatcher = new Dispatcher(next.device, residents, stats);
+    compiler.reset();
+    watch(next.device);
+  };
+  watch(acquired.device);
+
+  /** Runs `work` on the current device; failures caused by losing that device become `device-lost`. */
+  async function onDevice<T>(work: () => Promise<T>): Promise<T> {
+    if (recovering) await recovering;
+    const device = acquired.device;
+    try {
+      return await work();
+    } catch (error) {
+      if (isVyreError(error) && error.code !== 'gpu-error' && error.code !== 'shader-compilation' && error.code !== 'internal') throw error;
+      const lost = await Promise.race([device.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 100))]);
+      if (!lost) throw error;
+      throw new VyreError('device-lost', 'The GPU device was lost while this call ran.', 'retry the call: the runtime has requested a new device and rebuilds pipelines on demand.', {}, { cause: error });
+    }
+  }
+
+  async function entryOf(pipelineId: unknown): Promise<CompiledEntry> {
+    const entry = typeof pipelineId === 'string' ? await compiler.pipeline(pipelineId) : undefined;
+    if (entry === undefined) {
+      throw new VyreError('invalid-input', `No compiled pipeline has the id "${String(pipelineId)}" in this runtime.`, 'dispatch through the pipeline returned by runtime.compile() of this runtime.', { pipelineId: String(pipelineId) });
+    }
+    return entry;
+  }
+
+  async function dispatch(pipelineId: string, batch: readonly unknown[], dispatchOptions?: DispatchOptions): Promise<TimedResult[]> {
+    return onDevice(async () => {
+      const entry = await entryOf(pipelineId);
+      const limits = { ...summary.limits, checkResident: (ref: ResidentBufferRef) => void residents.buffer(ref) };
+      const plans: DispatchPlan[] = batch.map((inputs) => planDispatch(entry.artifact, inputs, dispatchOptions, limits));
+      return dispatcher.run({ pipelineId: entry.pipelineId, gpu: entry.gpu, label: entry.label }, plans, dispatchOptions?.timing === true);
+    });
+  }
 
   async function prewarm(programs: unknown, prewarmOptions: { concurrency?: unknown; onProgress?: (progress: PrewarmProgress) => void }): Promise<PipelinePrewarmReport[]> {
     if (!Array.isArray(programs)) {
@@ -91,53 +158,65 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     const reports: PipelinePrewarmReport[] = new Array(programs.length);
     let next = 0;
     let completed = 0;
-    const worker = async (): Promise<void> => {
+    const lane = async (): Promise<void> => {
       while (next < programs.length) {
         const index = next++;
-        const report = await compiler.compile(programs[index]);
-        reports[index] = { pipelineId: report.pipelineId, cacheHit: report.cacheHit, tier: report.tier, manifest: report.manifest };
+        const report = await onDevice(() => compiler.compile(programs[index]));
+        const entry = { pipelineId: report.pipelineId, cacheHit: report.cacheHit, tier: report.tier, manifest: report.manifest };
+        reports[index] = entry;
         completed++;
         // A failing progress callback (e.g. a closed page) must not fail the prewarm.
         try {
-          prewarmOptions.onProgress?.({ completed, total: programs.length, report: reports[index] });
+          prewarmOptions.onProgress?.({ completed, total: programs.length, report: entry });
         } catch (error) {
           options.logger.warn('progress-callback-failed', 'The prewarm progress callback threw.', { error: String(error) });
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, programs.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, programs.length) }, lane));
     return reports;
   }
 
-  async function dispatch(pipelineId: string, inputs: unknown, dispatchOptions?: DispatchOptions): Promise<DispatchOutputs> {
-    const entry = typeof pipelineId === 'string' ? await compiler.pipeline(pipelineId) : undefined;
-    if (entry === undefined) {
-      throw new VyreError(
-        'invalid-input',
-        `No compiled pipeline has the id "${String(pipelineId)}" in this runtime.`,
-        'dispatch through the pipeline returned by runtime.compile() of this runtime.',
-        { pipelineId: String(pipelineId) },
-      );
+  function createBuffer(source: unknown): ResidentBufferRef {
+    const type = elementTypeOf(source);
+    if (type !== undefined) {
+      const data = source as ElementArray;
+      return residents.create(type, data.length, data);
     }
-    const plan = planDispatch(entry.artifact, inputs, dispatchOptions, summary.limits);
-    return runDispatch(device, entry.gpu, plan, entry.label);
+    const spec = (typeof source === 'object' && source !== null ? source : {}) as { type?: unknown; length?: unknown };
+    const length = spec.length;
+    if (!(ELEMENT_TYPES as readonly unknown[]).includes(spec.type) || typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+      throw new VyreError('invalid-input', 'createBuffer needs a typed array or { type, length }.', "pass new Float32Array(n) or { type: 'f32', length: n }.", {});
+    }
+    if (length * 4 > summary.limits.maxStorageBufferBindingSize) {
+      throw new VyreError('invalid-input', `A buffer of ${length * 4} bytes is over maxStorageBufferBindingSize (${summary.limits.maxStorageBufferBindingSize}).`, 'use smaller buffers.', { limit: summary.limits.maxStorageBufferBindingSize });
+    }
+    return residents.create(spec.type as ElementType, length);
   }
 
   return {
     summary,
     fingerprint,
-    compile: compiler.compile,
-    compileKnown: compiler.compileKnown,
+    compile: (program, policy) => onDevice(() => compiler.compile(program, policy)),
+    compileKnown: (pipelineId) => onDevice(() => compiler.compileKnown(pipelineId)),
     prewarm,
     prewarmFromStore: compiler.prewarmFromStore,
     dispatch,
+    createBuffer,
+    readBuffer: (ref) => onDevice(() => dispatcher.readResident(ref)),
+    destroyBuffer: (ref) => dispatcher.destroyResident(ref),
     cacheAudit: (threshold) => compiler.audit.report(threshold as number),
     cacheSnapshot: compiler.snapshot,
+    gpuStats: () => ({ ...stats }),
     manifests: () => options.store.manifests(),
     clearCache: compiler.clear,
+    loseDevice: () => acquired.device.destroy(),
     dispose: () => {
+      disposed = true;
+      residents.destroyAll();
+      dispatcher.clear();
       options.store.close();
-      device.destroy();
+      acquired.device.destroy();
     },
   };
 }

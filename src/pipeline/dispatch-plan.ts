@@ -8,6 +8,7 @@ import type { BoundBuffer, ShaderArtifact } from '../lower/artifact.ts';
 import { ELEMENT_BYTES, arrayConstructorFor, elementTypeOf, isReadBack, type ElementArray } from '../program/types.ts';
 import { foldGrid } from './fold-grid.ts';
 import { checkParams, type ParamValues } from './dispatch-params.ts';
+import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
 
 /** Launch-time settings of one dispatch; none of them enters the pipeline identity. */
 export interface DispatchOptions {
@@ -27,10 +28,19 @@ export interface DispatchOptions {
    * dimension (never more than it does). For testing grid folding at small sizes.
    */
   readonly foldAt?: number;
+  /**
+   * Read-back buffers to keep on the GPU: they come back as resident-buffer handles instead
+   * of arrays, so the next dispatch can take them as inputs without a round trip.
+   */
+  readonly keep?: readonly string[];
+  /** Measure GPU time with timestamp queries, where the adapter has them. */
+  readonly timing?: boolean;
+  /** Transfer (detach) the input arrays to the worker instead of copying them. */
+  readonly transfer?: boolean;
 }
 
-/** Inputs named by buffer. */
-export type DispatchInputs = Readonly<Record<string, ElementArray>>;
+/** Inputs named by buffer: typed arrays, or resident buffers of the same runtime. */
+export type DispatchInputs = Readonly<Record<string, ElementArray | ResidentBufferRef>>;
 
 /** Outputs named by buffer: every `output` and `read-write` buffer. */
 export type DispatchOutputs = Record<string, ElementArray>;
@@ -41,6 +51,10 @@ export interface PlannedBuffer {
   readonly length: number;
   /** The caller's data to upload, when there is some. */
   readonly data: ElementArray | undefined;
+  /** A resident buffer to bind directly (no upload), when the caller passed one. */
+  readonly resident: ResidentBufferRef | undefined;
+  /** Keep this output on the GPU as a new resident buffer instead of reading it back. */
+  readonly keep: boolean;
 }
 
 export interface DispatchPlan {
@@ -53,6 +67,8 @@ export interface DispatchPlan {
 export interface PlanLimits {
   readonly maxStorageBufferBindingSize: number;
   readonly maxComputeWorkgroupsPerDimension: number;
+  /** Checks that a resident buffer belongs to this runtime and is alive; throws VyreError otherwise. */
+  readonly checkResident?: (ref: ResidentBufferRef) => void;
 }
 
 /**
@@ -69,7 +85,8 @@ export function planDispatch(
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     throw invalidInput('Dispatch options must be an object.', 'pass { outputs, grid, params } or nothing.', {});
   }
-  const supplied = checkInputs(buffers, inputs);
+  const supplied = checkInputs(buffers, inputs, limits);
+  const keep = checkKeep(buffers, options?.keep);
   const outputLengths = checkOutputLengths(buffers, options?.outputs);
   const params = checkParams(artifact.params, options?.params);
   const firstInput = buffers.map((buffer) => supplied.get(buffer.name)).find((data) => data !== undefined);
@@ -82,6 +99,14 @@ export function planDispatch(
 
   const planned = buffers.map((declaration): PlannedBuffer => {
     const data = supplied.get(declaration.name);
+    const fixed = declaration.sizing?.kind === 'static' ? declaration.sizing.count : undefined;
+    if (data !== undefined && fixed !== undefined && data.length !== fixed) {
+      throw invalidInput(
+        `Buffer "${declaration.name}" has a static size of ${fixed} elements but got ${data.length}.`,
+        `pass exactly ${fixed} elements.`,
+        { buffer: declaration.name, expected: fixed, received: data.length },
+      );
+    }
     const length = data?.length ?? outputLengths.get(declaration.name) ?? sizedLength(declaration) ?? firstInput?.length;
     if (length === undefined) {
       throw invalidInput(
@@ -98,7 +123,13 @@ export function planDispatch(
         { buffer: declaration.name, bytes, limit: limits.maxStorageBufferBindingSize },
       );
     }
-    return { declaration, length, data };
+    return {
+      declaration,
+      length,
+      data: data === undefined || isResidentBufferRef(data) ? undefined : data,
+      resident: data !== undefined && isResidentBufferRef(data) ? data : undefined,
+      keep: keep.has(declaration.name),
+    };
   });
 
   const invocations = options?.invocations === undefined
@@ -125,12 +156,24 @@ function foldLimit(foldAt: unknown, limits: PlanLimits): number {
   return Math.min(foldAt, limits.maxComputeWorkgroupsPerDimension);
 }
 
-function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown): Map<string, ElementArray> {
+function checkKeep(buffers: readonly BoundBuffer[], keep: unknown): Set<string> {
+  if (keep === undefined) return new Set();
+  if (!Array.isArray(keep)) throw invalidInput('options.keep must be a list of buffer names.', "pass e.g. { keep: ['y'] }.", {});
+  for (const name of keep as unknown[]) {
+    const declaration = buffers.find((buffer) => buffer.name === name);
+    if (declaration === undefined || !isReadBack(declaration.access)) {
+      throw invalidInput(`options.keep names "${String(name)}", which is not an output or read-write buffer.`, 'keep only buffers that come back.', { buffer: String(name) });
+    }
+  }
+  return new Set(keep as string[]);
+}
+
+function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown, limits: PlanLimits): Map<string, ElementArray | ResidentBufferRef> {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) {
     throw invalidInput('Dispatch inputs must be an object of typed arrays named by buffer.', 'call dispatch({ x: new Float32Array(n), … }).', {});
   }
   const byName = new Map(buffers.map((buffer) => [buffer.name, buffer]));
-  const supplied = new Map<string, ElementArray>();
+  const supplied = new Map<string, ElementArray | ResidentBufferRef>();
   for (const [name, value] of Object.entries(inputs)) {
     const declaration = byName.get(name);
     if (declaration === undefined) {
@@ -146,6 +189,14 @@ function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown): Map<stri
         'leave it out of the inputs (size it with options.outputs), or declare it read-write to upload initial contents.',
         { buffer: name },
       );
+    }
+    if (isResidentBufferRef(value)) {
+      limits.checkResident?.(value);
+      if (value.type !== declaration.type) {
+        throw invalidInput(`Buffer "${name}" holds ${declaration.type} but got a resident ${value.type} buffer.`, `pass a resident buffer of ${declaration.type}.`, { buffer: name });
+      }
+      supplied.set(name, value);
+      continue;
     }
     const actual = elementTypeOf(value);
     if (actual !== declaration.type) {

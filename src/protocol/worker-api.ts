@@ -5,9 +5,13 @@
 import type { AdapterOptions, DeviceSummary } from '../gpu/device.ts';
 import type { PipelinePrewarmReport } from '../gpu/compiler.ts';
 import type { PrewarmProgress } from '../gpu/engine.ts';
+import type { TimedResult } from '../gpu/dispatcher.ts';
+import type { GpuStats } from '../gpu/gpu-stats.ts';
+import type { ResidentBufferRef } from '../protocol/resident.ts';
+import type { ElementArray } from '../program/types.ts';
 import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
 import type { CompileReport } from '../pipeline/build.ts';
-import type { DispatchOptions, DispatchOutputs } from '../pipeline/dispatch-plan.ts';
+import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
 import type { PipelineReproManifest } from '../pipeline/manifest.ts';
 import type { CacheSnapshot } from '../pipeline/snapshot.ts';
 import type { StorageStatus } from '../store/open-database.ts';
@@ -20,6 +24,10 @@ export interface WorkerInitOptions {
   readonly persistent: false | { readonly dbName?: unknown; readonly maxEntries?: unknown; readonly maxBytes?: unknown };
   /** Replay the stored working set of this device in the background after start. */
   readonly prewarmOnStart: false | { readonly limit: number };
+  /** Unique per runtime: names its resident buffers. */
+  readonly runtimeId: string;
+  /** A Web Lock the worker holds for its lifetime, so the main thread learns when it dies. */
+  readonly lockName?: string;
 }
 
 export interface WorkerInitResult {
@@ -36,8 +44,14 @@ export interface WorkerApi {
   /** Memory-tier fast path by pipeline id (no program crosses); `null` when not held. */
   compileKnown(pipelineId: string): Promise<CompileReport | null>;
   prewarm(programs: unknown, concurrency: unknown, onProgress?: (progress: PrewarmProgress) => unknown): Promise<PipelinePrewarmReport[]>;
-  /** Outputs come back transferred, not copied. */
-  dispatch(pipelineId: string, inputs: unknown, options?: DispatchOptions): Promise<DispatchOutputs>;
+  /** One result per item of `batch`; arrays come back transferred, not copied. */
+  dispatch(pipelineId: string, batch: unknown, options?: DispatchOptions): Promise<TimedResult[]>;
+  createBuffer(source: unknown): Promise<ResidentBufferRef>;
+  readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
+  destroyBuffer(ref: ResidentBufferRef): Promise<void>;
+  gpuStats(): Promise<GpuStats>;
+  /** Resilience testing: lose the device, or make the worker die. */
+  simulate(event: 'device-loss' | 'worker-crash'): Promise<void>;
   cacheAudit(alarmThresholdBps: unknown): Promise<PipelineCacheAuditReport>;
   cacheSnapshot(): Promise<CacheSnapshot>;
   manifests(): Promise<PipelineReproManifest[]>;

@@ -1,0 +1,63 @@
+/**
+ * GPU buffers pooled by usage and power-of-two size class, so a pipeline dispatched a
+ * thousand times with same-sized inputs allocates its buffers once.
+ *
+ * Releasing right after `queue.submit` is safe: WebGPU executes queue operations in order,
+ * so a later `writeBuffer` into a reused buffer lands after the work that read it.
+ */
+import type { GpuStats } from './gpu-stats.ts';
+
+/** The smallest class: tiny buffers share one size instead of fragmenting. */
+const MIN_CLASS_BYTES = 256;
+/** At most this many idle buffers per class; the rest are destroyed on release. */
+const MAX_IDLE_PER_CLASS = 8;
+
+export class BufferPool {
+  private readonly idle = new Map<string, GPUBuffer[]>();
+  private readonly classOf = new WeakMap<GPUBuffer, string>();
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly stats: GpuStats,
+  ) {}
+
+  /** A buffer of at least `bytes` with exactly `usage`. Its contents are whatever was there. */
+  acquire(bytes: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
+    const size = sizeClass(bytes);
+    const key = `${usage}:${size}`;
+    const reused = this.idle.get(key)?.pop();
+    if (reused !== undefined) {
+      this.stats.bufferReuses++;
+      return reused;
+    }
+    this.stats.buffersCreated++;
+    const buffer = this.device.createBuffer({ label: `${label} (pool ${size} B)`, size, usage });
+    this.classOf.set(buffer, key);
+    return buffer;
+  }
+
+  release(buffer: GPUBuffer): void {
+    const key = this.classOf.get(buffer);
+    if (key === undefined) return;
+    const list = this.idle.get(key) ?? [];
+    if (list.length >= MAX_IDLE_PER_CLASS) {
+      buffer.destroy();
+      return;
+    }
+    list.push(buffer);
+    this.idle.set(key, list);
+  }
+
+  /** Destroys every idle buffer (device loss, dispose). */
+  clear(): void {
+    for (const list of this.idle.values()) for (const buffer of list) buffer.destroy();
+    this.idle.clear();
+  }
+}
+
+/** Power-of-two size class, at least MIN_CLASS_BYTES; a multiple of 4 as storage bindings need. */
+export function sizeClass(bytes: number): number {
+  let size = MIN_CLASS_BYTES;
+  while (size < bytes) size *= 2;
+  return size;
+}

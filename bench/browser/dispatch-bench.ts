@@ -41,7 +41,7 @@ async function rawRig(device: GPUDevice, elements: number) {
   };
   return {
     /** Upload, dispatch, read back: what one vyre-web dispatch with arrays does. */
-    async roundTrip(input: Float32Array, yInput: Float32Array): Promise<Float32Array> {
+    async roundTrip(input: Float32Array<ArrayBuffer>, yInput: Float32Array<ArrayBuffer>): Promise<Float32Array> {
       device.queue.writeBuffer(x, 0, input);
       device.queue.writeBuffer(y, 0, yInput);
       const encoder = device.createCommandEncoder();
@@ -59,7 +59,7 @@ async function rawRig(device: GPUDevice, elements: number) {
       encodePass(encoder);
       device.queue.submit([encoder.finish()]);
     },
-    upload(input: Float32Array): void {
+    upload(input: Float32Array<ArrayBuffer>): void {
       device.queue.writeBuffer(x, 0, input);
       device.queue.writeBuffer(y, 0, input);
     },

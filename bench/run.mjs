@@ -1,34 +1,50 @@
 // The benchmark command (npm run bench): prints tables and writes bench-results/*.json.
-//   npm run bench [-- --only <suite>] [--repetitions 30]
+//   npm run bench [-- --only <suite>] [--repetitions 30] [--warmup-repetitions 5] [--scenario <list>]
 // Suites:
 //   ir-costs       digest, validation and lowering of 100 / 1,000 / 10,000-node programs (Node, V8)
 //   compile-tiers  compile latency per tier over the kernel library, in the worker and from
 //                  the main thread, beside raw createComputePipelineAsync (headless Chrome)
 //   store-lookup   persistent-tier lookups with 10,000 records (headless Chrome, IndexedDB)
+//   warmup         cold / warm in page / after a browser restart / startup prewarm, beside
+//                  hand-written raw WebGPU, with real restarts of headless Chrome on one
+//                  profile (bench/warmup.mjs). Repetitions: --warmup-repetitions, else an
+//                  explicit --repetitions, else 5 (each one restarts Chrome several times).
+//                  --scenario cold,warm,restart,prewarm,raw picks scenarios (implies
+//                  --only warmup when --only is not given). --library bundle (default:
+//                  src/ built into a temporary production bundle first) or src (the
+//                  source modules through the dev server).
+// See docs/benchmarks.md.
 // Timings are medians and p95 over the repetitions; the machine is named in the output.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { createServer, searchForWorkspaceRoot } from 'vite';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
+import { fmt, summarize } from './stats.mjs';
+import { buildLibrary, printWarmup, runWarmup, WARMUP_SCENARIOS } from './warmup.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const at = args.indexOf(`--${name}`);
   return at >= 0 && args[at + 1] !== undefined ? args[at + 1] : fallback;
 };
-const only = option('only', undefined);
+const scenarioOption = option('scenario', undefined);
+const only = option('only', scenarioOption === undefined ? undefined : 'warmup');
 const repetitions = Number(option('repetitions', 30));
+const library = option('library', 'bundle');
+const warmupRepetitions = Number(option('warmup-repetitions', option('repetitions', 5)));
+const scenarios = scenarioOption === undefined ? WARMUP_SCENARIOS : scenarioOption.split(',').map((s) => s.trim()).filter(Boolean);
+const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'warmup'];
+const unknownScenario = scenarios.find((s) => !WARMUP_SCENARIOS.includes(s));
+if ((only !== undefined && !SUITES.includes(only)) || unknownScenario !== undefined || !(repetitions >= 1) || !(warmupRepetitions >= 1) || !['bundle', 'src'].includes(library)) {
+  console.error(`usage: node bench/run.mjs [--only ${SUITES.join('|')}] [--repetitions N] [--warmup-repetitions N] [--scenario ${WARMUP_SCENARIOS.join(',')}] [--library bundle|src]`);
+  process.exit(2);
+}
 const wants = (suite) => !only || only === suite;
 const machine = `${hostname()}: ${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 const results = { machine, date: new Date().toISOString(), repetitions, suites: {} };
 
-const fmt = (ms) => (!Number.isFinite(ms) ? '–' : ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
-function summarize(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-  return { n: sorted.length, median: at(0.5), p95: at(0.95) };
-}
 function printSamples(title, samples) {
   console.log(`\n${title}`);
   console.log('| measurement | n | median | p95 |');
@@ -44,7 +60,14 @@ function printSamples(title, samples) {
 
 // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, hmr: false, watch: null, headers: ISOLATION } });
+// The warmup suite measures the library as apps ship it: built once, served by this server.
+const bundleDir = wants('warmup') && library === 'bundle' ? mkdtempSync(join(tmpdir(), 'vyre-bench-lib-')) : undefined;
+const bundle = bundleDir === undefined ? undefined : await buildLibrary(bundleDir).catch((error) => {
+  rmSync(bundleDir, { recursive: true, force: true });
+  throw new Error(`warmup: building the library from src/ failed (try --library src to see the source error in the browser): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+});
+const fs = bundleDir === undefined ? {} : { fs: { allow: [searchForWorkspaceRoot(process.cwd()), bundleDir] } };
+const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, hmr: false, watch: null, headers: ISOLATION, ...fs } });
 await server.listen();
 try {
   if (wants('ir-costs')) {
@@ -82,8 +105,16 @@ try {
       await browser.close();
     }
   }
+  if (wants('warmup')) {
+    const pageUrl = new URL('bench/bench.html', server.resolvedUrls.local[0]).href;
+    const libraryUrl = bundleDir === undefined ? null : `/@fs${join(bundleDir, bundle.entry)}`;
+    const warmup = await runWarmup({ pageUrl, libraryUrl, library, repetitions: warmupRepetitions, scenarios });
+    results.suites.warmup = { ...warmup, ...(bundle ? { bundleBuildSeconds: bundle.seconds } : {}) };
+    printWarmup(warmup);
+  }
 } finally {
   await server.close();
+  if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true });
 }
 mkdirSync('bench-results', { recursive: true });
 const file = `bench-results/bench-${Date.now()}.json`;

@@ -1,16 +1,95 @@
-/** The demo page: two kernels compiled twice, dispatched, checked against the CPU. */
-import { expect, test, requireWebGpu } from './support/fixtures.ts';
+/**
+ * The cache-warmup benchmark page: runs cold → warm → after a reload (and app start-up
+ * with and without prewarm) on a small workload, and reads back what a person would see:
+ * the tier of each run, a chart per run, the audit rate, and the manifest download.
+ */
+import { readFile } from 'node:fs/promises';
+import { chromium, type Page } from '@playwright/test';
+import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../../scripts/chrome-flags.mjs';
+import { expect, requireWebGpu, test } from './support/fixtures.ts';
 
-test('the demo compiles each kernel twice, the second from memory, and its results match the CPU', async ({ page, strayErrors }, testInfo) => {
+/** Clicks a run button and waits until that run's summary names the tier(s) it saw. */
+async function run(page: Page, kind: string): Promise<void> {
+  await expect(page.getByTestId(`run-${kind}`)).toBeEnabled();
+  await page.getByTestId(`run-${kind}`).click();
+  await expect(page.getByTestId(`run-summary-${kind}`)).not.toHaveAttribute('data-tier', '', { timeout: 60_000 });
+  await expect(page.locator('body[data-busy="false"]')).toBeAttached();
+}
+
+async function pointsOf(page: Page, kind: string): Promise<number> {
+  return Number(await page.getByTestId(`chart-${kind}`).getAttribute('data-points'));
+}
+
+test('the demo runs cold, warm and after a reload, charting each run by tier', async ({ page, strayErrors }, testInfo) => {
   void strayErrors;
   await page.goto('/demo/');
   await requireWebGpu(page);
-  await expect(page.locator('body[data-ready="true"]')).toBeAttached({ timeout: 60_000 });
-  const tiers = await page.locator('#compiles tbody tr td:nth-child(3)').allTextContents();
-  const hits = await page.locator('#compiles tbody tr td:nth-child(4)').allTextContents();
-  expect(tiers).toEqual(['compiled', 'memory', 'compiled', 'memory']);
-  expect(hits).toEqual(['miss', 'hit', 'miss', 'hit']);
-  await expect(page.locator('#results tbody tr td:nth-child(4)')).toHaveText(['matches CPU', 'matches CPU']);
-  await expect(page.locator('#device')).toContainText('"mode": "persistent"');
+  await expect(page.locator('body[data-state="ready"]')).toBeAttached({ timeout: 60_000 });
+  await page.getByTestId('workload').selectOption('few');
+
+  await run(page, 'cold');
+  await expect(page.getByTestId('run-summary-cold')).toHaveAttribute('data-tier', 'compiled');
+  await expect(page.getByTestId('run-summary-cold')).toContainText('compiled ×3');
+  await expect(page.getByTestId('run-summary-cold')).toContainText('0 hit · 3 miss · 0 unknown');
+
+  await run(page, 'warm');
+  await expect(page.getByTestId('run-summary-warm')).toHaveAttribute('data-tier', 'memory');
+  await expect(page.getByTestId('run-summary-warm')).toContainText('3 hit · 0 miss');
+  // 3 misses (cold) and 3 hits (warm) on this page's runtime.
+  await expect(page.getByTestId('audit-rate')).toHaveText('5000 bps');
+  await page.getByTestId('audit-threshold').fill('9000');
+  await expect(page.getByTestId('audit-alarm')).toHaveAttribute('data-state', 'alarm');
+
+  // The page reloads itself, starts a new runtime and continues with the run on its own.
+  await Promise.all([page.waitForEvent('load'), page.getByTestId('run-after-reload').click()]);
+  await expect(page.getByTestId('run-summary-after-reload')).toHaveAttribute('data-tier', 'persistent', { timeout: 60_000 });
+  await expect(page.getByTestId('run-summary-after-reload')).toContainText('0 hit · 0 miss · 3 unknown');
+  await expect(page.locator('body[data-busy="false"]')).toBeAttached();
+  // Earlier runs survive the reload: they are shown next to the new one.
+  await expect(page.getByTestId('run-summary-cold')).toHaveAttribute('data-tier', 'compiled');
+  await expect(page.getByTestId('run-summary-warm')).toHaveAttribute('data-tier', 'memory');
+  // A new runtime: only unknowns so far, so no rate, and the threshold set before the reload is kept.
+  await expect(page.getByTestId('audit-rate')).toHaveText('no data');
+  await expect(page.getByTestId('audit-threshold')).toHaveValue('9000');
+
+  await run(page, 'startup-plain');
+  await run(page, 'startup-prewarm');
+  await expect(page.getByTestId('run-summary-startup-prewarm')).toContainText('createRuntime()');
+
+  for (const kind of ['cold', 'warm', 'after-reload', 'startup-plain', 'startup-prewarm']) {
+    expect(await pointsOf(page, kind), `points in chart-${kind}`).toBe(3);
+    await expect(page.getByTestId(`chart-${kind}`).locator('canvas')).toHaveCount(1);
+  }
+  expect(await pointsOf(page, 'first-result')).toBe(5);
+  await expect(page.getByTestId('device')).toContainText('fingerprint');
+  // Per compile, the page says hit / miss / unknown; after the reload every one is unknown.
+  await page.locator('.run-card[data-run="after-reload"] details summary').click();
+  await expect(page.getByTestId('samples-after-reload').locator('.badge')).toHaveText(['unknown', 'unknown', 'unknown']);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('manifest-download').click()]);
+  const manifests: unknown = JSON.parse(await readFile(await download.path(), 'utf8'));
+  expect(Array.isArray(manifests)).toBe(true);
+  expect(manifests).toHaveLength(3);
+  for (const manifest of manifests as unknown[]) expect(manifest).toMatchObject({ schema: 1, backendId: 'webgpu' });
+
   await page.screenshot({ path: testInfo.outputPath('demo.png'), fullPage: true });
+});
+
+test('without a GPU adapter the demo says so instead of showing a blank page', async ({ baseURL }) => {
+  // Chrome without the SwiftShader flags, on a machine with no GPU: navigator.gpu but no adapter.
+  const args = CHROME_WEBGPU_FLAGS.filter((flag) => !/webgpu|vulkan|swiftshader/i.test(flag));
+  const browser = await chromium.launch({ executablePath: CHROME_PATH, headless: false, args });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${baseURL ?? ''}/demo/`);
+    await expect(page.locator('body[data-state]')).toBeAttached({ timeout: 60_000 });
+    const state = await page.locator('body').getAttribute('data-state');
+    test.skip(state === 'ready', 'this machine has a hardware GPU adapter, so it cannot show the no-adapter case');
+    await expect(page.getByTestId('error')).toBeVisible();
+    await expect(page.getByTestId('error')).toHaveAttribute('data-code', /^(adapter|webgpu)-unavailable$/);
+    await expect(page.getByTestId('error')).toContainText('Fix:');
+    await expect(page.getByTestId('run-cold')).toBeDisabled();
+  } finally {
+    await browser.close();
+  }
 });

@@ -35,7 +35,7 @@ const repetitions = Number(option('repetitions', 30));
 const library = option('library', 'bundle');
 const warmupRepetitions = Number(option('warmup-repetitions', option('repetitions', 5)));
 const scenarios = scenarioOption === undefined ? WARMUP_SCENARIOS : scenarioOption.split(',').map((s) => s.trim()).filter(Boolean);
-const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'warmup'];
+const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'dispatch', 'warmup'];
 const unknownScenario = scenarios.find((s) => !WARMUP_SCENARIOS.includes(s));
 if ((only !== undefined && !SUITES.includes(only)) || unknownScenario !== undefined || !(repetitions >= 1) || !(warmupRepetitions >= 1) || !['bundle', 'src'].includes(library)) {
   console.error(`usage: node bench/run.mjs [--only ${SUITES.join('|')}] [--repetitions N] [--warmup-repetitions N] [--scenario ${WARMUP_SCENARIOS.join(',')}] [--library bundle|src]`);
@@ -53,7 +53,9 @@ function printSamples(title, samples) {
   for (const [name, values] of Object.entries(samples)) {
     const s = summarize(values);
     summary[name] = s;
-    console.log(`| ${name} | ${s.n} | ${fmt(s.median)} | ${fmt(s.p95)} |`);
+    // Rates carry their unit in brackets ("[GB/s]"); everything else is milliseconds.
+    const show = (v) => (name.includes('[') ? v.toFixed(v < 10 ? 2 : 0) : fmt(v));
+    console.log(`| ${name} | ${s.n} | ${show(s.median)} | ${show(s.p95)} |`);
   }
   return summary;
 }
@@ -82,7 +84,7 @@ try {
     }
     console.log('goals (issue #3, 10,000 nodes): digest ≤ 5 ms, lower ≤ 20 ms');
   }
-  if (wants('compile-tiers') || wants('store-lookup')) {
+  if (wants('compile-tiers') || wants('store-lookup') || wants('dispatch')) {
     const browser = await chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROME_WEBGPU_FLAGS });
     try {
       const page = await browser.newPage();
@@ -100,6 +102,24 @@ try {
         const { samples, stored } = await page.evaluate(() => window.bench.storeLookup(10_000, 200));
         results.suites['store-lookup'] = { browser: browserVersion, stored, summary: printSamples(`Persistent store holding ${stored} records (Chrome ${browserVersion}, IndexedDB)`, samples), samples };
         console.log('goal (issue #4): lookup ≤ 2 ms median at 10,000 records');
+      }
+      if (wants('dispatch')) {
+        const small = await page.evaluate((r) => window.bench.smallDispatch(r), Math.max(repetitions, 50));
+        const chained = await page.evaluate((r) => window.bench.chainedResident(r), Math.min(repetitions, 5));
+        const bandwidth = await page.evaluate((r) => window.bench.bandwidth(r), Math.min(repetitions, 5));
+        results.suites['dispatch'] = {
+          browser: browserVersion,
+          small: printSamples(`One small dispatch, 4 KiB in and read back (Chrome ${browserVersion}; raw WebGPU baseline in the same page)`, small),
+          chained: printSamples('1,000 chained dispatches over resident buffers, then one readback', chained),
+          bandwidth: printSamples('Element-wise kernel over 64 MiB (reads x and y, writes y: 192 MiB moved per dispatch)', bandwidth),
+          samples: { small, chained, bandwidth },
+        };
+        const median = (values) => summarize(values).median;
+        const raw = median(small['raw WebGPU (baseline)']);
+        console.log(`ratios to raw (medians): inside the worker ${(median(small['vyre-web inside the worker']) / raw).toFixed(2)}×, same-thread ${(median(small['vyre-web same-thread mode']) / raw).toFixed(2)}×, main thread +${(median(small['vyre-web from the main thread (Comlink)']) - raw).toFixed(3)} ms; ` +
+          `resident chain (batch) ${(median(chained['vyre-web dispatchBatch over resident buffers [dispatches/s]']) / median(chained['raw WebGPU, one encoder (baseline) [dispatches/s]'])).toFixed(2)}× raw throughput; ` +
+          `bandwidth ${(median(bandwidth['vyre-web, resident buffers [GB/s]']) / median(bandwidth['raw WebGPU (baseline) [GB/s]'])).toFixed(2)}× raw`);
+        console.log('goals (issue #5): within 1.10× of raw inside the worker; main thread ≤ raw + 0.15 ms; resident chains ≥ 0.95× raw throughput');
       }
     } finally {
       await browser.close();

@@ -120,15 +120,18 @@ export class Dispatcher {
       // Release in reverse order so the next same-sized dispatch gets the same buffers back in the same roles.
       for (const buffer of acquired.reverse()) this.pool.release(buffer);
 
+      // Pop both scopes now and wait for them together with the maps: one wait, not three in a row.
       scopesOpen = false;
-      const validation = await device.popErrorScope();
-      const outOfMemory = await device.popErrorScope();
+      const scopes = Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      const maps = Promise.allSettled(readbacks.map(({ staging }) => staging.mapAsync(GPUMapMode.READ)));
+      const [[validation, outOfMemory], mapped] = await Promise.all([scopes, maps]);
       const scopeError = validation ?? outOfMemory;
       if (scopeError !== null) {
         throw new VyreError('gpu-error', `WebGPU rejected the dispatch of "${target.label}": ${scopeError.message}`, 'check the grid and buffer sizes against the device limits; if they are within them, this is a vyre-web bug.', { gpuMessage: scopeError.message });
       }
+      const failedMap = mapped.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failedMap !== undefined) throw failedMap.reason;
       const results: DispatchResult[] = plans.map((_, item) => Object.fromEntries(kept[item] ?? []));
-      await Promise.all(readbacks.map(({ staging }) => staging.mapAsync(GPUMapMode.READ)));
       for (const readback of readbacks) {
         const ArrayType = arrayConstructorFor(readback.type);
         // slice() copies out of the mapped range, which unmap() invalidates; only the bytes asked for.

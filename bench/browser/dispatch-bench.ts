@@ -21,7 +21,7 @@ export const scaleInPlace = vyre.program({ name: 'scale-in-place', workgroupSize
 });
 
 /** A raw WebGPU rig for the same kernel: buffers, bind group and pipeline created once. */
-async function rawRig(device: GPUDevice, elements: number) {
+export async function rawRig(device: GPUDevice, elements: number) {
   const artifact = lowerProgram(scaleInPlace, scaleInPlace.workgroupSize);
   const module = device.createShaderModule({ code: artifact.code });
   const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: artifact.entryPoint } });

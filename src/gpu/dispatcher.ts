@@ -18,7 +18,7 @@ import { BindGroupCache } from './bind-group-cache.ts';
 import { BufferPool } from './buffer-pool.ts';
 import type { GpuPipeline } from './compile-pipeline.ts';
 import type { GpuStats } from './gpu-stats.ts';
-import { RESIDENT_USAGE, type ResidentRegistry } from './resident-registry.ts';
+import { storageUsage, type ResidentRegistry } from './resident-registry.ts';
 
 /** What one dispatch returns: arrays read back, and handles of outputs kept on the GPU. */
 export type DispatchResult = Record<string, DispatchOutputs[string] | ResidentBufferRef>;
@@ -77,10 +77,10 @@ export class Dispatcher {
             // Kept in place: the caller's resident buffer is the output.
             if (planned.keep) kept[item]?.set(planned.declaration.name, planned.resident);
           } else if (planned.keep) {
-            buffer = device.createBuffer({ label: `${target.label} ${planned.declaration.name} (kept)`, size: bytes, usage: RESIDENT_USAGE });
+            buffer = device.createBuffer({ label: `${target.label} ${planned.declaration.name} (kept)`, size: bytes, usage: storageUsage() });
             kept[item]?.set(planned.declaration.name, this.residents.adopt(buffer, planned.declaration.type, planned.length));
           } else {
-            buffer = this.pool.acquire(bytes, RESIDENT_USAGE, `${target.label} ${planned.declaration.name}`);
+            buffer = this.pool.acquire(bytes, storageUsage(), `${target.label} ${planned.declaration.name}`);
             acquired.push(buffer);
             if (planned.data === undefined) encoder.clearBuffer(buffer, 0, bytes);
           }

@@ -8,7 +8,10 @@ import type { ResidentBufferRef } from '../protocol/resident.ts';
 import { ELEMENT_BYTES, type ElementType } from '../program/types.ts';
 import type { GpuStats } from './gpu-stats.ts';
 
-export const RESIDENT_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+/** Usage of every storage buffer we create. A function: GPUBufferUsage may not exist when this module loads (Node + Dawn sets it later). */
+export function storageUsage(): GPUBufferUsageFlags {
+  return GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+}
 
 interface Entry {
   readonly ref: ResidentBufferRef;
@@ -28,7 +31,7 @@ export class ResidentRegistry {
 
   /** A new zero-filled resident buffer, or one holding `data`. */
   create(type: ElementType, length: number, data?: ArrayBufferView): ResidentBufferRef {
-    const buffer = this.device.createBuffer({ label: `vyre-web resident ${type}[${length}]`, size: Math.max(ELEMENT_BYTES, length * ELEMENT_BYTES), usage: RESIDENT_USAGE });
+    const buffer = this.device.createBuffer({ label: `vyre-web resident ${type}[${length}]`, size: Math.max(ELEMENT_BYTES, length * ELEMENT_BYTES), usage: storageUsage() });
     if (data !== undefined && data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
     return this.adopt(buffer, type, length);
   }

@@ -87,6 +87,8 @@ export function createCompiler(options: CompilerOptions): Compiler {
   const { summary, fingerprint, store, logger } = options;
   const memory = new LruCache<CompiledEntry>(options.memoryBounds, (entry) => estimateArtifactBytes(entry.artifact));
   const inFlight = new Map<string, Promise<Flight>>();
+  /** Compiles the app asked for (not startup prewarm), in flight now. */
+  const appFlights = new Set<Promise<Flight>>();
   /** Artifacts of every pipeline handed out, so a handle outlives a memory-tier eviction. */
   const issued = new Map<string, { identity: string; artifact: ShaderArtifact; label: string; manifest: PipelineReproManifest }>();
   const counters = createTierCounters();
@@ -162,11 +164,13 @@ export function createCompiler(options: CompilerOptions): Compiler {
     } else {
       const flight = fly(program, { identity, programDigest: digest, policy: policy.string }, policy.workgroupSize);
       inFlight.set(identity, flight);
+      appFlights.add(flight);
       let result: Flight;
       try {
         result = await flight;
       } finally {
         inFlight.delete(identity);
+        appFlights.delete(flight);
       }
       ({ entry, tier, missReason } = result);
       Object.assign(timings, result.timings);
@@ -217,6 +221,9 @@ export function createCompiler(options: CompilerOptions): Compiler {
     const records = await store.workingSet(fingerprint.digest, limit);
     let warmed = 0;
     for (const stored of records) {
+      // The app comes first: while it compiles something itself, the replay waits, so the
+      // two do not compete for the same cores (GPU compiles are CPU-bound in many drivers).
+      while (appFlights.size > 0) await Promise.allSettled([...appFlights]);
       if (memory.has(stored.identity) || inFlight.has(stored.identity)) continue;
       const flight = warmOne(stored);
       inFlight.set(stored.identity, flight);

@@ -19,20 +19,10 @@ import {
   sumReduceOptions,
 } from '../../src/kernels/index.ts';
 import { expect, test } from './support/fixtures.ts';
+import { prng } from '../fuzz/random.ts';
 
 // ---- seeded inputs -------------------------------------------------------------------
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type ElementKind = 'u32' | 'i32' | 'f32';
 

@@ -35,3 +35,9 @@ export class Random {
     return item;
   }
 }
+
+/** A seeded uniform source in [0, 1), for tests that want a plain function. */
+export function prng(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.nextU32() / 0x1_0000_0000;
+}

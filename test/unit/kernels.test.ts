@@ -38,22 +38,12 @@ import type { DispatchOptions } from '../../src/pipeline/dispatch-plan.ts';
 import { runReference } from '../../src/pipeline/reference.ts';
 import type { IrProgram } from '../../src/program/ir.ts';
 import type { ElementArray } from '../../src/program/types.ts';
+import { prng } from '../fuzz/random.ts';
 
 const { fround } = Math;
 
 // ---- seeded inputs -------------------------------------------------------------------
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomU32(n: number, seed: number): Uint32Array {
   const next = prng(seed);

@@ -9,6 +9,7 @@ import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
 import { RECORD_SCHEMA_VERSION, type ArtifactInput, type StoredArtifact } from '../../src/store/artifact-store.ts';
 import { checksumOf, createRecord, estimateRecordBytes, parseRecord } from '../../src/store/record.ts';
+import { prng } from '../fuzz/random.ts';
 
 const hex = (c: string): string => c.repeat(64);
 
@@ -245,17 +246,6 @@ describe('parseRecord', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['identity', 'keyVersion', 'schemaVersion', 'artifact', 'manifest', 'checksum', 'code', 'buffers', 'kind', 'bytes', 'x'];
 

@@ -112,7 +112,21 @@ export async function smallDispatch(repetitions: number): Promise<Samples> {
   device.destroy();
   await worker.dispose();
   await local.dispose();
+  samples['raw WebGPU inside a worker (baseline for the in-worker figure)'] = await rawInWorker(repetitions);
   return samples;
+}
+
+function rawInWorker(repetitions: number): Promise<number[]> {
+  const worker = new Worker(new URL('./raw-dispatch-worker.ts', import.meta.url), { type: 'module' });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<{ samples?: number[]; error?: string }>) => {
+      worker.terminate();
+      if (event.data.samples) resolve(event.data.samples);
+      else reject(new Error(event.data.error ?? 'raw worker failed'));
+    };
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.postMessage({ repetitions });
+  });
 }
 
 /** 1,000 chained dispatches over resident buffers, then one readback; `repetitions` times. */

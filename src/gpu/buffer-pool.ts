@@ -15,6 +15,11 @@ const MAX_IDLE_PER_CLASS = 8;
 export class BufferPool {
   private readonly idle = new Map<string, GPUBuffer[]>();
   private readonly classOf = new WeakMap<GPUBuffer, string>();
+  /**
+   * Out-of-memory checks of the allocations since the last drain. Only allocations can run
+   * out of memory, so the hot path (every buffer reused) pays for no out-of-memory scope.
+   */
+  readonly allocationChecks: Promise<GPUError | null>[] = [];
 
   constructor(
     private readonly device: GPUDevice,
@@ -31,7 +36,7 @@ export class BufferPool {
       return reused;
     }
     this.stats.buffersCreated++;
-    const buffer = this.device.createBuffer({ label: `${label} (pool ${size} B)`, size, usage });
+    const buffer = createCheckedBuffer(this.device, { label: `${label} (pool ${size} B)`, size, usage }, this.allocationChecks);
     this.classOf.set(buffer, key);
     return buffer;
   }
@@ -60,4 +65,12 @@ export function sizeClass(bytes: number): number {
   let size = MIN_CLASS_BYTES;
   while (size < bytes) size *= 2;
   return size;
+}
+
+/** Creates a buffer inside its own out-of-memory scope and records the scope's outcome. */
+export function createCheckedBuffer(device: GPUDevice, descriptor: GPUBufferDescriptor, checks: Promise<GPUError | null>[]): GPUBuffer {
+  device.pushErrorScope('out-of-memory');
+  const buffer = device.createBuffer(descriptor);
+  checks.push(device.popErrorScope());
+  return buffer;
 }

@@ -7,15 +7,16 @@
  *                        buffer, one pass per item, copies of exactly the bytes read back
  *   per batch            one command encoder, one submit, one map of every staging buffer
  *
- * Everything runs inside error scopes, so a stray validation or out-of-memory error
- * becomes a `gpu-error` instead of a silently wrong result.
+ * Everything runs inside a validation error scope, and every allocation inside an
+ * out-of-memory scope, so a stray error becomes a `gpu-error` instead of a silently wrong
+ * result, while a dispatch that allocates nothing pays for one scope only.
  */
 import { VyreError } from '../errors.ts';
 import type { DispatchOutputs, DispatchPlan } from '../pipeline/dispatch-plan.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
 import { ELEMENT_BYTES, arrayConstructorFor } from '../program/types.ts';
 import { BindGroupCache } from './bind-group-cache.ts';
-import { BufferPool } from './buffer-pool.ts';
+import { BufferPool, createCheckedBuffer } from './buffer-pool.ts';
 import type { GpuPipeline } from './compile-pipeline.ts';
 import type { GpuStats } from './gpu-stats.ts';
 import { storageUsage, type ResidentRegistry } from './resident-registry.ts';
@@ -63,7 +64,6 @@ export class Dispatcher {
     const readbacks: Readback[] = [];
     const kept: Map<string, ResidentBufferRef>[] = plans.map(() => new Map());
     const timer = timing && device.features.has('timestamp-query') ? this.createTimer(plans.length) : undefined;
-    device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     let scopesOpen = true;
     try {
@@ -77,7 +77,7 @@ export class Dispatcher {
             // Kept in place: the caller's resident buffer is the output.
             if (planned.keep) kept[item]?.set(planned.declaration.name, planned.resident);
           } else if (planned.keep) {
-            buffer = device.createBuffer({ label: `${target.label} ${planned.declaration.name} (kept)`, size: bytes, usage: storageUsage() });
+            buffer = createCheckedBuffer(device, { label: `${target.label} ${planned.declaration.name} (kept)`, size: bytes, usage: storageUsage() }, this.pool.allocationChecks);
             kept[item]?.set(planned.declaration.name, this.residents.adopt(buffer, planned.declaration.type, planned.length));
           } else {
             buffer = this.pool.acquire(bytes, storageUsage(), `${target.label} ${planned.declaration.name}`);
@@ -122,10 +122,10 @@ export class Dispatcher {
 
       // Pop both scopes now and wait for them together with the maps: one wait, not three in a row.
       scopesOpen = false;
-      const scopes = Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      const scopes = Promise.all([device.popErrorScope(), ...this.pool.allocationChecks.splice(0)]);
       const maps = Promise.allSettled(readbacks.map(({ staging }) => staging.mapAsync(GPUMapMode.READ)));
-      const [[validation, outOfMemory], mapped] = await Promise.all([scopes, maps]);
-      const scopeError = validation ?? outOfMemory;
+      const [scopeErrors, mapped] = await Promise.all([scopes, maps]);
+      const scopeError = scopeErrors.find((error) => error !== null) ?? null;
       if (scopeError !== null) {
         throw new VyreError('gpu-error', `WebGPU rejected the dispatch of "${target.label}": ${scopeError.message}`, 'check the grid and buffer sizes against the device limits; if they are within them, this is a vyre-web bug.', { gpuMessage: scopeError.message });
       }
@@ -153,8 +153,7 @@ export class Dispatcher {
       return results.map((outputs, item) => ({ outputs, timing: { wallMs, gpuMs: gpuMs?.[item] ?? null } }));
     } finally {
       if (scopesOpen) {
-        // A synchronous throw left our scopes pushed; pop them so later calls are not misattributed.
-        await device.popErrorScope().catch(() => null);
+        // A synchronous throw left our scope pushed; pop it so later calls are not misattributed.
         await device.popErrorScope().catch(() => null);
       }
     }
@@ -176,7 +175,9 @@ export class Dispatcher {
     const encoder = this.device.createCommandEncoder({ label: 'vyre-web resident read' });
     encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
+    const [allocationErrors] = await Promise.all([Promise.all(this.pool.allocationChecks.splice(0)), staging.mapAsync(GPUMapMode.READ)]);
+    const outOfMemory = allocationErrors.find((error) => error !== null);
+    if (outOfMemory) throw new VyreError('gpu-error', `WebGPU could not allocate a staging buffer: ${outOfMemory.message}`, 'free resident buffers you no longer need.', { gpuMessage: outOfMemory.message });
     const data = new ArrayType(staging.getMappedRange(0, bytes).slice(0));
     staging.unmap();
     this.pool.release(staging);

@@ -4,7 +4,6 @@
  */
 import { invariant, unreachable } from '../errors.ts';
 import {
-  
   type BinaryOp,
   type Builtin,
   type Expr,
@@ -29,7 +28,6 @@ import {
   BREAK,
   type ExprFn,
   type GenFn,
-  
   Invocation,
   type Local,
   type Memory,

@@ -7,15 +7,11 @@ import {
   SCALAR_TYPES,
   type AtomicOp,
   type BinaryOp,
-  
   type IrBuffer,
   type ScalarType,
   type Stmt,
 } from './ir.ts';
 import {
-  
-  
-  
   
   type Scalar,
 } from './scalar-ops.ts';

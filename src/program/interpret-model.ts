@@ -2,7 +2,7 @@
  * The interpreter's model: per-invocation state, control signals, bound memories and
  * the small helpers the compiler and the scheduler share (see interpret.ts).
  */
-import { VyreError, invariant, } from '../errors.ts';
+import { VyreError, invariant } from '../errors.ts';
 import {
   SCALAR_TYPES,
   type AtomicOp,
@@ -11,10 +11,7 @@ import {
   type ScalarType,
   type Stmt,
 } from './ir.ts';
-import {
-  
-  type Scalar,
-} from './scalar-ops.ts';
+import type { Scalar } from './scalar-ops.ts';
 
 /** A bound buffer's storage; `bool` buffers use `Uint32Array` words. */
 export type InterpretArray = Uint32Array | Int32Array | Float32Array;

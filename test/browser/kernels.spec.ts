@@ -3,8 +3,10 @@
  * dispatched on seeded random inputs of length 1, a ragged length and a grid folded into
  * y and z (`foldAt: 8`), each result compared with the CPU reference interpreter run in
  * the same page on the same inputs — bit for bit on integers, and on floats within the
- * tolerance each kernel states (docs/kernels.md). Plus one dispatch over more workgroups
- * than the device allows per dimension.
+ * tolerance each kernel states (docs/kernels.md). Plus, for every kernel, one dispatch
+ * over more workgroups than the device allows per dimension (the smallest input that
+ * needs limit + 1), so the runtime folds the grid at the real limit, again compared with
+ * the interpreter.
  *
  * Inputs are made here, in Node, from a seeded PRNG, so a failure names a reproducible case.
  */
@@ -385,3 +387,274 @@ test('countByte agrees with the interpreter bit for bit', async ({ vyrePage }) =
   expect(results.at(-1)?.gpu['count']).toEqual([0]);
   expect(disposed).toBe(true);
 });
+
+// ---- at the real device limit --------------------------------------------------------
+
+/**
+ * What one dispatch at the device limit gave: the limit, how many invocations the default
+ * grid had to cover, and each output compared in the page (the arrays are tens of MB, too
+ * big to bring back).
+ */
+interface LimitRun {
+  readonly limit: number;
+  readonly perWorkgroup: number;
+  readonly invocations: number;
+  readonly shape: string;
+  readonly outputs: readonly { name: string; gpuLength: number; cpuLength: number; differing: number; first: string[] }[];
+  /** Checks of the result against plain JS, independent of the interpreter. */
+  readonly checks: readonly { what: string; ok: boolean }[];
+  readonly gpuMs: number;
+  readonly cpuMs: number;
+  readonly disposed: boolean;
+}
+
+/**
+ * Dispatches `kernel` once on the GPU and once on `runReference`, planned with the device's
+ * own limits, over the smallest input whose default grid needs more workgroups than
+ * `maxComputeWorkgroupsPerDimension`, so the runtime folds it at the real limit. The inputs
+ * are made in the page from a seeded PRNG (mulberry32), sized from the limit read there.
+ */
+async function atDeviceLimit(page: Page, kernel: KernelName): Promise<LimitRun> {
+  return page.evaluate(async (kernel) => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime();
+    const limits = runtime.device.limits;
+    const limit = limits.maxComputeWorkgroupsPerDimension;
+    const planLimits = { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxComputeWorkgroupsPerDimension: limit };
+
+    const random = (seed: number) => {
+      let state = seed >>> 0;
+      return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return (t ^ (t >>> 14)) >>> 0;
+      };
+    };
+    const u32s = (n: number, seed: number) => {
+      const next = random(seed);
+      const array = new Uint32Array(n);
+      for (let i = 0; i < n; i++) array[i] = next();
+      return array;
+    };
+    /** Uniform in [-range, range) on a grid of range · 2⁻²³: exact in f32 for a power-of-two range. */
+    const f32s = (n: number, seed: number, range: number) => {
+      const next = random(seed);
+      const array = new Float32Array(n);
+      for (let i = 0; i < n; i++) array[i] = (((next() >>> 8) - 2 ** 23) / 2 ** 23) * range;
+      return array;
+    };
+    /** The smallest length whose one-invocation-per-element grid needs limit + 1 workgroups (a ragged last one). */
+    const justOver = (perWorkgroup: number) => limit * perWorkgroup + 1;
+    /** The inclusive scan (mod 2³²) of each block of 256, and the totals of the blocks. */
+    const blockScans = (x: Uint32Array) => {
+      const y = new Uint32Array(x.length);
+      const sums = new Uint32Array(Math.ceil(x.length / 256));
+      for (let i = 0; i < x.length; i++) {
+        y[i] = i % 256 === 0 ? (x[i] ?? 0) : ((y[i - 1] ?? 0) + (x[i] ?? 0)) >>> 0;
+        sums[i >>> 8] = y[i] ?? 0;
+      }
+      return { y, sums };
+    };
+    const sameArrays = (a: ArrayLike<number> | undefined, b: ArrayLike<number>) => {
+      if (a === undefined || a.length !== b.length) return false;
+      for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+      return true;
+    };
+
+    type Spec = {
+      program: IrProgram;
+      inputs: Record<string, Uint32Array | Float32Array>;
+      options: DispatchOptions;
+      shape: string;
+      checks?: (gpu: Record<string, ArrayLike<number>>) => { what: string; ok: boolean }[];
+    };
+    const specs: Record<typeof kernel, () => Spec> = {
+      saxpy: () => {
+        const n = justOver(64);
+        return { program: vyre.saxpy, inputs: { x: f32s(n, 1, 128), y: f32s(n, 2, 128) }, options: { params: { alpha: -2.3125 } }, shape: `n=${n}` };
+      },
+      squareU32: () => {
+        const n = justOver(64);
+        return { program: vyre.squareU32, inputs: { x: u32s(n, 3) }, options: {}, shape: `n=${n}` };
+      },
+      reluF32: () => {
+        const n = justOver(64);
+        return { program: vyre.reluF32, inputs: { x: f32s(n, 4, 128) }, options: {}, shape: `n=${n}` };
+      },
+      sumReduce: () => {
+        const n = justOver(256);
+        return { program: vyre.sumReduce, inputs: { x: u32s(n, 5) }, options: vyre.sumReduceOptions(n), shape: `n=${n}` };
+      },
+      sumReduceF32: () => {
+        const n = justOver(256);
+        return { program: vyre.sumReduceF32, inputs: { x: f32s(n, 6, 128) }, options: vyre.sumReduceOptions(n), shape: `n=${n}` };
+      },
+      histogram256: () => {
+        const n = justOver(256);
+        return {
+          program: vyre.histogram256,
+          inputs: { x: u32s(n, 7) },
+          options: vyre.histogram256Options(n),
+          shape: `n=${n}`,
+          checks: (gpu) => [{ what: 'the bins add up to n', ok: Array.from(gpu['bins'] ?? []).reduce((a, b) => a + b, 0) === n }],
+        };
+      },
+      matmul: () => {
+        // ceil(N/16) = limit + 1 tiles in one row of tiles, the last one a single column wide.
+        const M = 16;
+        const K = 16;
+        const N = 16 * limit + 1;
+        return { program: vyre.matmul, inputs: { a: f32s(M * K, 8, 4), b: f32s(K * N, 9, 4) }, options: vyre.matmulOptions(M, N, K), shape: `M=${M} N=${N} K=${K}` };
+      },
+      scanBlocks: () => {
+        const n = justOver(256);
+        const x = u32s(n, 10);
+        const expected = blockScans(x);
+        return {
+          program: vyre.scanBlocks,
+          inputs: { x },
+          options: vyre.scanBlocksOptions(n),
+          shape: `n=${n}`,
+          checks: (gpu) => [
+            { what: 'y is the scan of each block', ok: sameArrays(gpu['y'], expected.y) },
+            { what: 'blockSums are the totals of the blocks', ok: sameArrays(gpu['blockSums'], expected.sums) },
+          ],
+        };
+      },
+      addBlockOffsets: () => {
+        // Its inputs as step 1 and 2 of the scan make them (computed here), so its output is the scan of x.
+        const n = justOver(256);
+        const x = u32s(n, 11);
+        const { y, sums } = blockScans(x);
+        let running = 0;
+        const scannedBlockSums = sums.map((v) => (running = (running + v) >>> 0));
+        running = 0;
+        const scan = x.map((v) => (running = (running + v) >>> 0));
+        return {
+          program: vyre.addBlockOffsets,
+          inputs: { y, scannedBlockSums },
+          options: {},
+          shape: `n=${n}`,
+          checks: (gpu) => [{ what: 'y is the inclusive scan of x', ok: sameArrays(gpu['y'], scan) }],
+        };
+      },
+      bitonicStep: () => {
+        // The first step of the second-to-last merge: ascending below size/2, descending
+        // above (at a limit of 65535, the two rows of the folded grid), partners size/4 apart.
+        const size = 2 ** Math.ceil(Math.log2(justOver(64)));
+        const params = { k: size / 2, j: size / 4 };
+        return { program: vyre.bitonicStep, inputs: { data: u32s(size, 12) }, options: { params }, shape: `n=${size} k=${params.k} j=${params.j}` };
+      },
+      mandelbrot: () => {
+        const width = 2047;
+        const height = Math.ceil(justOver(64) / width);
+        const view = { width, height, maxIterations: 6, x0: -2.2, y0: -1.5, step: 3 / height };
+        return { program: vyre.mandelbrot, inputs: {}, options: vyre.mandelbrotOptions(view), shape: `${width}×${height}, maxIterations ${view.maxIterations}` };
+      },
+      convolve1d: () => {
+        const n = justOver(64);
+        return { program: vyre.convolve1d, inputs: { x: f32s(n, 13, 128), w: f32s(3, 14, 1) }, options: { params: { radius: 1 } }, shape: `n=${n}, 3 taps, radius 1` };
+      },
+      countByte: () => {
+        const words = justOver(256);
+        const next = random(15);
+        const bytes = new Uint8Array(words * 4);
+        for (let i = 0; i < bytes.length; i++) bytes[i] = (next() % 6) * 51;
+        const target = 102;
+        const count = bytes.reduce((a, b) => a + (b === target ? 1 : 0), 0);
+        return {
+          program: vyre.countByte,
+          inputs: { data: new Uint32Array(bytes.buffer) },
+          options: vyre.countByteOptions(words, target),
+          shape: `${words} words, target ${target}`,
+          checks: (gpu) => [{ what: `count is ${count}`, ok: gpu['count']?.[0] === count }],
+        };
+      },
+    };
+
+    const { program, inputs, options, shape, checks } = specs[kernel]();
+    const { pipeline } = await runtime.compile(program);
+    let start = performance.now();
+    const gpu = await pipeline.dispatch(inputs, options);
+    const gpuMs = performance.now() - start;
+    start = performance.now();
+    const cpu = vyre.runReference(program, inputs, options, planLimits);
+    const cpuMs = performance.now() - start;
+
+    const outputs = Object.entries(cpu).map(([name, expected]) => {
+      const actual = gpu[name] as ArrayLike<number> | undefined;
+      let differing = 0;
+      const first: string[] = [];
+      for (let i = 0; i < Math.max(actual?.length ?? 0, expected.length); i++) {
+        if (!Object.is(actual?.[i], expected[i])) {
+          differing++;
+          if (first.length < 5) first.push(`[${i}] gpu=${actual?.[i]} cpu=${expected[i]}`);
+        }
+      }
+      return { name, gpuLength: actual?.length ?? -1, cpuLength: expected.length, differing, first };
+    });
+    const [x, y, z] = program.workgroupSize;
+    const invocations = options.invocations ?? Math.max(...Object.values(cpu).map((array) => array.length));
+    const result = {
+      limit,
+      perWorkgroup: x * y * z,
+      invocations,
+      shape,
+      outputs,
+      checks: checks?.(gpu as Record<string, ArrayLike<number>>) ?? [],
+      gpuMs,
+      cpuMs,
+    };
+    await runtime.dispose();
+    return { ...result, disposed: true };
+  }, kernel);
+}
+
+/**
+ * Every kernel (a Record, so a new KernelName cannot be left out), with its test's timeout.
+ * The 256-wide kernels need 65535 × 256 + 1 ≈ 16.8M invocations; those with barriers
+ * (sumReduce, sumReduceF32, matmul, scanBlocks) take 50–85 s each on 2 cores with
+ * SwiftShader (GPU 18–26 s, interpreter 29–57 s), the others 2–14 s.
+ */
+const AT_DEVICE_LIMIT: Readonly<Record<KernelName, number>> = {
+  saxpy: 120_000,
+  squareU32: 120_000,
+  reluF32: 120_000,
+  sumReduce: 300_000,
+  sumReduceF32: 300_000,
+  histogram256: 120_000,
+  matmul: 300_000,
+  scanBlocks: 300_000,
+  addBlockOffsets: 120_000,
+  bitonicStep: 120_000,
+  mandelbrot: 120_000,
+  convolve1d: 120_000,
+  countByte: 120_000,
+};
+
+for (const [kernel, timeout] of Object.entries(AT_DEVICE_LIMIT) as [KernelName, number][]) {
+  test(`${kernel} matches the interpreter on a grid folded at the real device limit`, async ({ vyrePage }) => {
+    test.setTimeout(timeout);
+    const run = await atDeviceLimit(vyrePage, kernel);
+    test.info().annotations.push({
+      type: 'device limit',
+      description: `${run.shape}: ${run.invocations} invocations > ${run.limit} × ${run.perWorkgroup}; GPU ${Math.round(run.gpuMs)} ms, interpreter ${Math.round(run.cpuMs)} ms`,
+    });
+    // The default grid really needed more workgroups than the device allows in one dimension.
+    expect(run.invocations).toBeGreaterThan(run.limit * run.perWorkgroup);
+    for (const { name, gpuLength, cpuLength, differing, first } of run.outputs) {
+      expect(gpuLength, `${name} length`).toBe(cpuLength);
+      if (kernel === 'mandelbrot') {
+        // Tolerance (docs/kernels.md): at least MANDELBROT_MIN_IDENTICAL of the pixels identical.
+        test.info().annotations.push({ type: 'mandelbrot', description: `${differing} of ${cpuLength} pixels differ between the GPU and the interpreter` });
+        expect(cpuLength - differing, `${name}: differing pixels ${JSON.stringify(first)}`).toBeGreaterThanOrEqual(MANDELBROT_MIN_IDENTICAL * cpuLength);
+      } else {
+        expect(first, `${name} differs from the interpreter in ${differing} elements`).toEqual([]);
+      }
+    }
+    for (const { what, ok } of run.checks) expect(ok, what).toBe(true);
+    expect(run.disposed).toBe(true);
+  });
+}

@@ -3,6 +3,9 @@
 //    since they vanish at build time and cross the worker boundary as contracts;
 //  - no import cycles between files;
 //  - src/index.ts only re-exports, and nothing in src/ imports it.
+// One deliberate exception, not matched here: client/create-runtime.ts loads worker/api.ts
+// with a dynamic import() for same-thread mode, so it becomes a separate chunk that only
+// apps asking for `worker: false` ever load.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { VyreError } from '../../src/errors.ts';
 import { planDispatch, type DispatchOptions, type PlanLimits } from '../../src/pipeline/dispatch-plan.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../../src/program/types.ts';
+import { thrownBy } from './support/thrown-by.ts';
 
 const LIMITS: PlanLimits = { maxStorageBufferBindingSize: 1 << 20, maxComputeWorkgroupsPerDimension: 65535 };
 /** Elements of 4 bytes that fit exactly in maxStorageBufferBindingSize. */
@@ -29,16 +30,6 @@ function plan(
 
 function lengths(result: ReturnType<typeof plan>): Record<string, number> {
   return Object.fromEntries(result.buffers.map((b) => [b.declaration.name, b.length]));
-}
-
-function thrownBy(run: () => unknown): VyreError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VyreError);
-    return error as VyreError;
-  }
-  throw new Error('expected a VyreError, but nothing was thrown');
 }
 
 function expectInvalidInput(run: () => unknown, buffer?: string): VyreError {

@@ -3,20 +3,10 @@
  * points are sized, and a precise, actionable rejection of everything else.
  */
 import { describe, expect, it } from 'vitest';
-import { VyreError } from '../../src/errors.ts';
 import { reflectBindings, reflectEntryPoints } from '../../src/program/reflect-wgsl.ts';
+import { thrownBy } from './support/thrown-by.ts';
 
 const ENTRY = '@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) {}';
-
-function thrownBy(run: () => unknown): VyreError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VyreError);
-    return error as VyreError;
-  }
-  throw new Error('expected a VyreError, but nothing was thrown');
-}
 
 describe('reflectBindings', () => {
   it('reads name, binding, access and element type of each storage buffer', () => {

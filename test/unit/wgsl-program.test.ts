@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { VyreError } from '../../src/errors.ts';
 import { parseWgslProgram, wgsl, type WgslProgram } from '../../src/program/wgsl-program.ts';
+import { thrownBy } from './support/thrown-by.ts';
 
 const DOUBLE = `
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -22,16 +23,6 @@ const OVERRIDDEN_SIZE = `
 override WG: u32 = 128;
 @group(0) @binding(0) var<storage, read_write> v: array<i32>;
 @compute @workgroup_size(WG) fn main(@builtin(global_invocation_id) id: vec3u) { v[id.x] = 1; }`;
-
-function thrownBy(run: () => unknown): VyreError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VyreError);
-    return error as VyreError;
-  }
-  throw new Error('expected a VyreError, but nothing was thrown');
-}
 
 function expectInvalidProgram(run: () => unknown, problem?: RegExp): VyreError {
   const error = thrownBy(run);

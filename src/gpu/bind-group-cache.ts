@@ -1,43 +1,75 @@
 /**
  * Bind groups cached per pipeline and buffer set. Pooled buffers come back in the same
  * order for same-sized dispatches, so the same bind group serves them all.
+ *
+ * Each cached group has a numeric id: the dispatcher names an already-validated command
+ * by (bind group id, grid), since a bind group pins every buffer and size it binds.
  */
 import type { GpuStats } from './gpu-stats.ts';
 
 /** Per-pipeline bound; the oldest bind group is dropped first. */
 const MAX_PER_PIPELINE = 32;
 
+export interface BindingEntry {
+  readonly binding: number;
+  readonly buffer: GPUBuffer;
+  readonly size: number;
+}
+
+export interface CachedBindGroup {
+  readonly id: number;
+  readonly group: GPUBindGroup;
+  readonly entries: readonly BindingEntry[];
+}
+
 export class BindGroupCache {
-  private readonly byPipeline = new Map<string, Map<string, GPUBindGroup>>();
+  private readonly byPipeline = new Map<string, Map<string, CachedBindGroup>>();
+  /** The group each pipeline used last: a batch over the same buffers skips building keys. */
+  private readonly lastUsed = new Map<string, CachedBindGroup>();
   private readonly ids = new WeakMap<GPUBuffer, number>();
-  private nextId = 1;
+  private nextBufferId = 1;
+  private nextGroupId = 1;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly stats: GpuStats,
+    /** Where the validation-scope outcome of each bind group created goes (the dispatcher drains it). */
+    private readonly creationChecks: Promise<GPUError | null>[],
   ) {}
 
-  get(pipelineId: string, layout: GPUBindGroupLayout, entries: readonly { binding: number; buffer: GPUBuffer; size: number }[], label: string): GPUBindGroup {
+  get(pipelineId: string, layout: GPUBindGroupLayout, entries: readonly BindingEntry[], label: string): CachedBindGroup {
+    const last = this.lastUsed.get(pipelineId);
+    if (last !== undefined && sameEntries(last.entries, entries)) {
+      this.stats.bindGroupReuses++;
+      return last;
+    }
     const key = entries.map((entry) => `${entry.binding}:${this.idOf(entry.buffer)}:${entry.size}`).join('|');
-    const cache = this.byPipeline.get(pipelineId) ?? new Map<string, GPUBindGroup>();
-    this.byPipeline.set(pipelineId, cache);
-    const cached = cache.get(key);
+    let cache = this.byPipeline.get(pipelineId);
+    if (cache === undefined) {
+      cache = new Map();
+      this.byPipeline.set(pipelineId, cache);
+    }
+    let cached = cache.get(key);
     if (cached !== undefined) {
       this.stats.bindGroupReuses++;
-      return cached;
+    } else {
+      this.stats.bindGroupsCreated++;
+      this.device.pushErrorScope('validation');
+      const group = this.device.createBindGroup({
+        label: `${label} bind group`,
+        layout,
+        entries: entries.map((entry) => ({ binding: entry.binding, resource: { buffer: entry.buffer, offset: 0, size: entry.size } })),
+      });
+      this.creationChecks.push(this.device.popErrorScope());
+      if (cache.size >= MAX_PER_PIPELINE) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      cached = { id: this.nextGroupId++, group, entries: [...entries] };
+      cache.set(key, cached);
     }
-    this.stats.bindGroupsCreated++;
-    const group = this.device.createBindGroup({
-      label: `${label} bind group`,
-      layout,
-      entries: entries.map((entry) => ({ binding: entry.binding, resource: { buffer: entry.buffer, offset: 0, size: entry.size } })),
-    });
-    if (cache.size >= MAX_PER_PIPELINE) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.set(key, group);
-    return group;
+    this.lastUsed.set(pipelineId, cached);
+    return cached;
   }
 
   /** Forgets every bind group that refers to `buffer` (it is being destroyed). */
@@ -48,18 +80,32 @@ export class BindGroupCache {
     for (const cache of this.byPipeline.values()) {
       for (const key of [...cache.keys()]) if (`|${key}|`.includes(needle)) cache.delete(key);
     }
+    for (const [pipelineId, last] of this.lastUsed) {
+      if (last.entries.some((entry) => entry.buffer === buffer)) this.lastUsed.delete(pipelineId);
+    }
   }
 
   clear(): void {
     this.byPipeline.clear();
+    this.lastUsed.clear();
   }
 
   private idOf(buffer: GPUBuffer): number {
     let id = this.ids.get(buffer);
     if (id === undefined) {
-      id = this.nextId++;
+      id = this.nextBufferId++;
       this.ids.set(buffer, id);
     }
     return id;
   }
+}
+
+function sameEntries(a: readonly BindingEntry[], b: readonly BindingEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x.buffer !== y.buffer || x.binding !== y.binding || x.size !== y.size) return false;
+  }
+  return true;
 }

@@ -15,19 +15,21 @@ const MAX_IDLE_PER_CLASS = 8;
 export class BufferPool {
   private readonly idle = new Map<string, GPUBuffer[]>();
   private readonly classOf = new WeakMap<GPUBuffer, string>();
-  /**
-   * Out-of-memory checks of the allocations since the last drain. Only allocations can run
-   * out of memory, so the hot path (every buffer reused) pays for no out-of-memory scope.
-   */
-  readonly allocationChecks: Promise<GPUError | null>[] = [];
-
   constructor(
     private readonly device: GPUDevice,
     private readonly stats: GpuStats,
+    /**
+     * Error-scope outcomes of the allocations since the last drain. Only allocations can
+     * run out of memory, so the hot path (every buffer reused) pays for no scope at all.
+     */
+    readonly allocationChecks: Promise<GPUError | null>[],
   ) {}
 
-  /** A buffer of at least `bytes` with exactly `usage`. Its contents are whatever was there. */
-  acquire(bytes: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
+  /**
+   * A buffer of at least `bytes` with exactly `usage`. Its contents are whatever was there.
+   * The label is `owner` and `role`, joined only when a buffer is created.
+   */
+  acquire(bytes: number, usage: GPUBufferUsageFlags, owner: string, role: string): GPUBuffer {
     const size = sizeClass(bytes);
     const key = `${usage}:${size}`;
     const reused = this.idle.get(key)?.pop();
@@ -36,7 +38,7 @@ export class BufferPool {
       return reused;
     }
     this.stats.buffersCreated++;
-    const buffer = createCheckedBuffer(this.device, { label: `${label} (pool ${size} B)`, size, usage }, this.allocationChecks);
+    const buffer = createCheckedBuffer(this.device, { label: `${owner} ${role} (pool ${size} B)`, size, usage }, this.allocationChecks);
     this.classOf.set(buffer, key);
     return buffer;
   }
@@ -67,10 +69,14 @@ export function sizeClass(bytes: number): number {
   return size;
 }
 
-/** Creates a buffer inside its own out-of-memory scope and records the scope's outcome. */
+/**
+ * Creates a buffer inside its own out-of-memory and validation scopes and records their
+ * outcomes (e.g. a size class over `maxBufferSize` is a validation error).
+ */
 export function createCheckedBuffer(device: GPUDevice, descriptor: GPUBufferDescriptor, checks: Promise<GPUError | null>[]): GPUBuffer {
+  device.pushErrorScope('validation');
   device.pushErrorScope('out-of-memory');
   const buffer = device.createBuffer(descriptor);
-  checks.push(device.popErrorScope());
+  checks.push(device.popErrorScope(), device.popErrorScope());
   return buffer;
 }

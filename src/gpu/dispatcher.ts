@@ -1,25 +1,29 @@
 /**
  * The dispatcher: runs planned dispatches with no avoidable work per call.
  *
- *   once per size class  storage, uniform and staging buffers (pooled)
- *   once per buffer set  the bind group (cached per pipeline)
- *   per call             uploads of the caller's bytes, one clear per runtime-allocated
- *                        buffer, one pass per item, copies of exactly the bytes read back
- *   per batch            one command encoder, one submit, one map of every staging buffer
+ *   once per size class   storage, uniform and staging buffers (pooled)
+ *   once per buffer set   the bind group (cached per pipeline)
+ *   once per command      a validation error scope around the first run of each
+ *                         (bind group, grid): see {@link ValidatedCommands}
+ *   per call              uploads of the caller's bytes, one clear per runtime-allocated
+ *                         buffer, copies of exactly the bytes read back
+ *   per batch             one command encoder, one compute pass (one per item when timed),
+ *                         one submit, one map of every staging buffer
  *
- * Everything runs inside a validation error scope, and every allocation inside an
- * out-of-memory scope, so a stray error becomes a `gpu-error` instead of a silently wrong
- * result, while a dispatch that allocates nothing pays for one scope only.
+ * Every allocation and bind group is created inside its own error scopes, so a stray
+ * error becomes a `gpu-error` instead of a silently wrong result.
  */
 import { VyreError } from '../errors.ts';
 import type { DispatchOutputs, DispatchPlan } from '../pipeline/dispatch-plan.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
-import { ELEMENT_BYTES, arrayConstructorFor } from '../program/types.ts';
-import { BindGroupCache } from './bind-group-cache.ts';
+import { ELEMENT_BYTES, arrayConstructorFor, type ElementType } from '../program/types.ts';
+import { BindGroupCache, type BindingEntry, type CachedBindGroup } from './bind-group-cache.ts';
 import { BufferPool, createCheckedBuffer } from './buffer-pool.ts';
 import type { GpuPipeline } from './compile-pipeline.ts';
 import type { GpuStats } from './gpu-stats.ts';
 import { storageUsage, type ResidentRegistry } from './resident-registry.ts';
+import { TimerPool, type PassTimer } from './timestamp-timer.ts';
+import { ValidatedCommands } from './validated-commands.ts';
 
 /** What one dispatch returns: arrays read back, and handles of outputs kept on the GPU. */
 export type DispatchResult = Record<string, DispatchOutputs[string] | ResidentBufferRef>;
@@ -38,22 +42,50 @@ export interface PipelineTarget {
 interface Readback {
   readonly item: number;
   readonly name: string;
-  readonly type: Parameters<typeof arrayConstructorFor>[0];
+  readonly type: ElementType;
+  readonly source: GPUBuffer;
   readonly staging: GPUBuffer;
   readonly bytes: number;
 }
 
+/** One batch item, bound and ready to encode. */
+interface BoundItem {
+  readonly bindGroup: CachedBindGroup;
+  readonly grid: readonly [number, number, number];
+  readonly readbacks: readonly Readback[];
+  /** A read-back source is a resident buffer a later item may write: copy it right after this item. */
+  readonly copyAtOnce: boolean;
+  readonly kept: Map<string, ResidentBufferRef> | undefined;
+}
+
+interface Upload {
+  readonly buffer: GPUBuffer;
+  readonly data: ArrayBufferView;
+}
+
+/** What binding a batch collects: pooled buffers, staging buffers, uploads and clears. */
+interface BatchWork {
+  readonly acquired: GPUBuffer[];
+  readonly staged: GPUBuffer[];
+  readonly uploads: Upload[];
+  readonly clears: { buffer: GPUBuffer; bytes: number }[];
+}
+
 export class Dispatcher {
+  private readonly checks: Promise<GPUError | null>[] = [];
   private readonly pool: BufferPool;
   private readonly bindGroups: BindGroupCache;
+  private readonly timers: TimerPool;
+  private readonly validated = new ValidatedCommands();
 
   constructor(
     private readonly device: GPUDevice,
     private readonly residents: ResidentRegistry,
     private readonly stats: GpuStats,
   ) {
-    this.pool = new BufferPool(device, stats);
-    this.bindGroups = new BindGroupCache(device, stats);
+    this.pool = new BufferPool(device, stats, this.checks);
+    this.bindGroups = new BindGroupCache(device, stats, this.checks);
+    this.timers = new TimerPool(device);
   }
 
   /** Runs every plan of a batch in one encoder and one submit; results in order. */
@@ -61,102 +93,139 @@ export class Dispatcher {
     const started = performance.now();
     const device = this.device;
     const acquired: GPUBuffer[] = [];
-    const readbacks: Readback[] = [];
-    const kept: Map<string, ResidentBufferRef>[] = plans.map(() => new Map());
-    const timer = timing && device.features.has('timestamp-query') ? this.createTimer(plans.length) : undefined;
-    device.pushErrorScope('validation');
-    let scopesOpen = true;
+    const staged: GPUBuffer[] = [];
+    const uploads: Upload[] = [];
+    const clears: { buffer: GPUBuffer; bytes: number }[] = [];
+    let timer: PassTimer | undefined;
+    let scoped = false;
+    let submitted = false;
     try {
+      // Everything that can allocate happens first, each allocation in its own scopes.
+      const items = plans.map((plan, item) => this.bind(target, plan, item, { acquired, staged, uploads, clears }));
+      timer = timing ? this.timers.acquire(plans.length) : undefined;
+      const commands = items.map((item) => ValidatedCommands.name(item.bindGroup.id, item.grid, item.readbacks.length));
+      scoped = timer !== undefined || !this.validated.hasAll(commands);
+      if (scoped) device.pushErrorScope('validation');
+      for (const { buffer, data } of uploads) device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
       const encoder = device.createCommandEncoder({ label: `${target.label} encoder` });
-      plans.forEach((plan, item) => {
-        const entries = plan.buffers.map((planned) => {
-          const bytes = Math.max(ELEMENT_BYTES, planned.length * ELEMENT_BYTES);
-          let buffer: GPUBuffer;
-          if (planned.resident !== undefined) {
-            buffer = this.residents.buffer(planned.resident);
-            // Kept in place: the caller's resident buffer is the output.
-            if (planned.keep) kept[item]?.set(planned.declaration.name, planned.resident);
-          } else if (planned.keep) {
-            buffer = createCheckedBuffer(device, { label: `${target.label} ${planned.declaration.name} (kept)`, size: bytes, usage: storageUsage() }, this.pool.allocationChecks);
-            kept[item]?.set(planned.declaration.name, this.residents.adopt(buffer, planned.declaration.type, planned.length));
-          } else {
-            buffer = this.pool.acquire(bytes, storageUsage(), `${target.label} ${planned.declaration.name}`);
-            acquired.push(buffer);
-            if (planned.data === undefined) encoder.clearBuffer(buffer, 0, bytes);
-          }
-          if (planned.data !== undefined && planned.data.byteLength > 0) {
-            device.queue.writeBuffer(buffer, 0, planned.data.buffer as ArrayBuffer, planned.data.byteOffset, planned.data.byteLength);
-          }
-          return { binding: planned.declaration.binding, buffer, size: bytes };
-        });
-        if (plan.params !== undefined) {
-          const uniform = this.pool.acquire(plan.params.bytes.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, `${target.label} params`);
-          acquired.push(uniform);
-          device.queue.writeBuffer(uniform, 0, plan.params.bytes);
-          entries.push({ binding: plan.params.binding, buffer: uniform, size: plan.params.bytes.byteLength });
-        }
-        const bindGroup = this.bindGroups.get(target.pipelineId, target.gpu.bindGroupLayout, entries, target.label);
-        const [x, y, z] = plan.grid;
-        if (x > 0 && y > 0 && z > 0) {
-          const pass = encoder.beginComputePass({ label: `${target.label} pass`, ...(timer ? { timestampWrites: timer.writes(item) } : {}) });
-          pass.setPipeline(target.gpu.pipeline);
-          pass.setBindGroup(0, bindGroup);
-          pass.dispatchWorkgroups(x, y, z);
-          pass.end();
-          this.stats.dispatches++;
-        }
-        plan.buffers.forEach((planned, index) => {
-          const entry = entries[index];
-          if (planned.declaration.access === 'read' || planned.keep || planned.length === 0 || entry === undefined) return;
-          const bytes = planned.length * ELEMENT_BYTES;
-          const staging = this.pool.acquire(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, `${target.label} ${planned.declaration.name} staging`);
-          encoder.copyBufferToBuffer(entry.buffer, 0, staging, 0, bytes);
-          readbacks.push({ item, name: planned.declaration.name, type: planned.declaration.type, staging, bytes });
-        });
-      });
+      for (const { buffer, bytes } of clears) encoder.clearBuffer(buffer, 0, bytes);
+      this.encodePasses(encoder, target, items, timer);
       timer?.resolve(encoder);
       device.queue.submit([encoder.finish()]);
+      submitted = true;
       this.stats.submits++;
+      if (scoped) this.stats.validatedSubmits++;
       // Release in reverse order so the next same-sized dispatch gets the same buffers back in the same roles.
       for (const buffer of acquired.reverse()) this.pool.release(buffer);
 
-      // Pop both scopes now and wait for them together with the maps: one wait, not three in a row.
-      scopesOpen = false;
-      const scopes = Promise.all([device.popErrorScope(), ...this.pool.allocationChecks.splice(0)]);
+      // Wait for the scopes and the maps together: one wait, not several in a row.
+      const scopes = Promise.all([scoped ? device.popErrorScope() : null, ...this.checks.splice(0)]);
+      scoped = false;
+      const readbacks = items.flatMap((item) => item.readbacks);
       const maps = Promise.allSettled(readbacks.map(({ staging }) => staging.mapAsync(GPUMapMode.READ)));
       const [scopeErrors, mapped] = await Promise.all([scopes, maps]);
       const scopeError = scopeErrors.find((error) => error !== null) ?? null;
       if (scopeError !== null) {
         throw new VyreError('gpu-error', `WebGPU rejected the dispatch of "${target.label}": ${scopeError.message}`, 'check the grid and buffer sizes against the device limits; if they are within them, this is a vyre-web bug.', { gpuMessage: scopeError.message });
       }
+      this.validated.add(commands);
       const failedMap = mapped.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failedMap !== undefined) throw failedMap.reason;
-      const results: DispatchResult[] = plans.map((_, item) => Object.fromEntries(kept[item] ?? []));
-      for (const readback of readbacks) {
-        const ArrayType = arrayConstructorFor(readback.type);
-        // slice() copies out of the mapped range, which unmap() invalidates; only the bytes asked for.
-        const result = results[readback.item];
-        if (result) result[readback.name] = new ArrayType(readback.staging.getMappedRange(0, readback.bytes).slice(0));
-        readback.staging.unmap();
-        this.pool.release(readback.staging);
-      }
-      plans.forEach((plan, item) => {
-        for (const planned of plan.buffers) {
-          const result = results[item];
-          if (result && planned.declaration.access !== 'read' && !planned.keep && planned.length === 0) {
-            result[planned.declaration.name] = new (arrayConstructorFor(planned.declaration.type))(0);
-          }
-        }
-      });
+      const results = items.map((item, index) => collectOutputs(plans[index], item));
+      for (const readback of readbacks) this.pool.release(readback.staging);
       const gpuMs = timer ? await timer.read() : null;
+      timer = undefined;
       const wallMs = performance.now() - started;
       return results.map((outputs, item) => ({ outputs, timing: { wallMs, gpuMs: gpuMs?.[item] ?? null } }));
     } finally {
-      if (scopesOpen) {
-        // A synchronous throw left our scope pushed; pop it so later calls are not misattributed.
-        await device.popErrorScope().catch(() => null);
+      timer?.discard();
+      if (!submitted) {
+        // A synchronous throw (e.g. a resident buffer destroyed meanwhile): nothing was
+        // submitted, so the buffers are free again and the checks belong to no later call.
+        for (const buffer of [...acquired, ...staged]) this.pool.release(buffer);
+        void Promise.all(this.checks.splice(0)).catch(() => undefined);
+      }
+      // A synchronous throw left our scope pushed; pop it so later calls are not misattributed.
+      if (scoped) await device.popErrorScope().catch(() => null);
+    }
+  }
+
+  /** Binds one plan: buffers (pooled, resident or new kept ones), uploads, clears, staging. */
+  private bind(target: PipelineTarget, plan: DispatchPlan, item: number, work: BatchWork): BoundItem {
+    const { acquired, staged, uploads, clears } = work;
+    let kept: Map<string, ResidentBufferRef> | undefined;
+    const entries: BindingEntry[] = [];
+    const readbacks: Readback[] = [];
+    let copyAtOnce = false;
+    for (const planned of plan.buffers) {
+      const { name, binding, type, access } = planned.declaration;
+      const bytes = Math.max(ELEMENT_BYTES, planned.length * ELEMENT_BYTES);
+      let buffer: GPUBuffer;
+      if (planned.resident !== undefined) {
+        buffer = this.residents.buffer(planned.resident);
+        // Kept in place: the caller's resident buffer is the output.
+        if (planned.keep) (kept ??= new Map()).set(name, planned.resident);
+      } else if (planned.keep) {
+        buffer = createCheckedBuffer(this.device, { label: `${target.label} ${name} (kept)`, size: bytes, usage: storageUsage() }, this.checks);
+        (kept ??= new Map()).set(name, this.residents.adopt(buffer, type, planned.length));
+      } else {
+        buffer = this.pool.acquire(bytes, storageUsage(), target.label, name);
+        acquired.push(buffer);
+        if (planned.data === undefined) clears.push({ buffer, bytes });
+      }
+      if (planned.data !== undefined && planned.data.byteLength > 0) uploads.push({ buffer, data: planned.data });
+      entries.push({ binding, buffer, size: bytes });
+      if (access !== 'read' && !planned.keep && planned.length > 0) {
+        const readBytes = planned.length * ELEMENT_BYTES;
+        const staging = this.pool.acquire(readBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, target.label, `${name} staging`);
+        staged.push(staging);
+        readbacks.push({ item, name, type, source: buffer, staging, bytes: readBytes });
+        if (planned.resident !== undefined) copyAtOnce = true;
       }
     }
+    if (plan.params !== undefined) {
+      const uniform = this.pool.acquire(plan.params.bytes.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, target.label, 'params');
+      acquired.push(uniform);
+      uploads.push({ buffer: uniform, data: new Uint8Array(plan.params.bytes) });
+      entries.push({ binding: plan.params.binding, buffer: uniform, size: plan.params.bytes.byteLength });
+    }
+    const bindGroup = this.bindGroups.get(target.pipelineId, target.gpu.bindGroupLayout, entries, target.label);
+    return { bindGroup, grid: plan.grid, readbacks, copyAtOnce, kept };
+  }
+
+  /**
+   * Encodes the items' dispatches into as few compute passes as the results allow: one for
+   * the whole batch, since WebGPU orders the dispatches of a pass like separate passes.
+   * A pass ends early after an item whose resident buffer is read back (a later item may
+   * overwrite it) and after every item when timed (timestamps are per pass).
+   */
+  private encodePasses(encoder: GPUCommandEncoder, target: PipelineTarget, items: readonly BoundItem[], timer: PassTimer | undefined): void {
+    let pass: GPUComputePassEncoder | undefined;
+    let bound: CachedBindGroup | undefined;
+    const deferred: Readback[] = [];
+    items.forEach((item, index) => {
+      const [x, y, z] = item.grid;
+      if (x > 0 && y > 0 && z > 0) {
+        if (pass === undefined) {
+          pass = encoder.beginComputePass(timer ? { label: `${target.label} pass`, timestampWrites: timer.writes(index) } : { label: `${target.label} pass` });
+          pass.setPipeline(target.gpu.pipeline);
+          bound = undefined;
+        }
+        if (bound !== item.bindGroup) pass.setBindGroup(0, item.bindGroup.group);
+        bound = item.bindGroup;
+        pass.dispatchWorkgroups(x, y, z);
+        this.stats.dispatches++;
+      }
+      if (timer !== undefined || item.copyAtOnce) {
+        pass?.end();
+        pass = undefined;
+        for (const readback of item.readbacks) encoder.copyBufferToBuffer(readback.source, 0, readback.staging, 0, readback.bytes);
+      } else {
+        deferred.push(...item.readbacks);
+      }
+    });
+    (pass as GPUComputePassEncoder | undefined)?.end();
+    for (const readback of deferred) encoder.copyBufferToBuffer(readback.source, 0, readback.staging, 0, readback.bytes);
   }
 
   /** Frees a resident buffer and the bind groups that refer to it. */
@@ -171,13 +240,13 @@ export class Dispatcher {
     const bytes = ref.length * ELEMENT_BYTES;
     const ArrayType = arrayConstructorFor(ref.type);
     if (bytes === 0) return new ArrayType(0);
-    const staging = this.pool.acquire(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'vyre-web resident read staging');
+    const staging = this.pool.acquire(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'vyre-web resident read', 'staging');
     const encoder = this.device.createCommandEncoder({ label: 'vyre-web resident read' });
     encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
-    const [allocationErrors] = await Promise.all([Promise.all(this.pool.allocationChecks.splice(0)), staging.mapAsync(GPUMapMode.READ)]);
-    const outOfMemory = allocationErrors.find((error) => error !== null);
-    if (outOfMemory) throw new VyreError('gpu-error', `WebGPU could not allocate a staging buffer: ${outOfMemory.message}`, 'free resident buffers you no longer need.', { gpuMessage: outOfMemory.message });
+    const [allocationErrors] = await Promise.all([Promise.all(this.checks.splice(0)), staging.mapAsync(GPUMapMode.READ)]);
+    const failed = allocationErrors.find((error) => error !== null);
+    if (failed) throw new VyreError('gpu-error', `WebGPU could not allocate a staging buffer: ${failed.message}`, 'free resident buffers you no longer need.', { gpuMessage: failed.message });
     const data = new ArrayType(staging.getMappedRange(0, bytes).slice(0));
     staging.unmap();
     this.pool.release(staging);
@@ -187,29 +256,20 @@ export class Dispatcher {
   clear(): void {
     this.pool.clear();
     this.bindGroups.clear();
+    this.timers.clear();
   }
+}
 
-  private createTimer(items: number): { writes(item: number): GPUComputePassTimestampWrites; resolve(encoder: GPUCommandEncoder): void; read(): Promise<number[]> } {
-    const device = this.device;
-    const count = items * 2;
-    const querySet = device.createQuerySet({ label: 'vyre-web timing', type: 'timestamp', count });
-    const resolveBuffer = device.createBuffer({ label: 'vyre-web timing resolve', size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    const readBuffer = device.createBuffer({ label: 'vyre-web timing read', size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    return {
-      writes: (item) => ({ querySet, beginningOfPassWriteIndex: item * 2, endOfPassWriteIndex: item * 2 + 1 }),
-      resolve(encoder) {
-        encoder.resolveQuerySet(querySet, 0, count, resolveBuffer, 0);
-        encoder.copyBufferToBuffer(resolveBuffer, 0, readBuffer, 0, count * 8);
-      },
-      async read() {
-        await readBuffer.mapAsync(GPUMapMode.READ);
-        const stamps = new BigUint64Array(readBuffer.getMappedRange().slice(0));
-        readBuffer.unmap();
-        querySet.destroy();
-        resolveBuffer.destroy();
-        readBuffer.destroy();
-        return Array.from({ length: items }, (_, item) => Number((stamps[item * 2 + 1] ?? 0n) - (stamps[item * 2] ?? 0n)) / 1e6);
-      },
-    };
+/** A batch item's outputs: kept handles, arrays copied out of the mapped staging buffers. */
+function collectOutputs(plan: DispatchPlan | undefined, item: BoundItem): DispatchResult {
+  const result: DispatchResult = item.kept === undefined ? {} : Object.fromEntries(item.kept);
+  for (const readback of item.readbacks) {
+    // slice() copies out of the mapped range, which unmap() invalidates; only the bytes asked for.
+    result[readback.name] = new (arrayConstructorFor(readback.type))(readback.staging.getMappedRange(0, readback.bytes).slice(0));
+    readback.staging.unmap();
   }
+  for (const planned of plan?.buffers ?? []) {
+    if (planned.declaration.access !== 'read' && !planned.keep && planned.length === 0) result[planned.declaration.name] = new (arrayConstructorFor(planned.declaration.type))(0);
+  }
+  return result;
 }

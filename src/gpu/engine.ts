@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts';
 import { LOWERING_VERSION } from '../lower/lower-program.ts';
 import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
 import type { CompileReport } from '../pipeline/build.ts';
-import { planDispatch, type DispatchOptions, type DispatchPlan } from '../pipeline/dispatch-plan.ts';
+import { planDispatch, type DispatchOptions, type DispatchPlan, type PlanLimits } from '../pipeline/dispatch-plan.ts';
 import { deviceFingerprint, type BrowserFacts, type DeviceFingerprint } from '../pipeline/fingerprint.ts';
 import type { PipelineReproManifest } from '../pipeline/manifest.ts';
 import type { CacheBounds } from '../pipeline/memory-cache.ts';
@@ -99,6 +99,12 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
   });
 
   const watch = (device: GPUDevice): void => {
+    // Dispatches repeat validated commands without an error scope; anything that slips
+    // past every scope lands here, counted and logged rather than silent.
+    device.addEventListener('uncapturederror', (event) => {
+      stats.uncapturedErrors++;
+      options.logger.warn('uncaptured-gpu-error', `WebGPU reported an error no scope caught: ${(event as GPUUncapturedErrorEvent).error.message}`);
+    });
     void device.lost.then((info) => {
       if (disposed || device !== acquired.device) return;
       stats.deviceLosses++;
@@ -138,10 +144,15 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     return entry;
   }
 
+  const limits: PlanLimits = {
+    maxStorageBufferBindingSize: summary.limits.maxStorageBufferBindingSize,
+    maxComputeWorkgroupsPerDimension: summary.limits.maxComputeWorkgroupsPerDimension,
+    checkResident: (ref) => void residents.buffer(ref),
+  };
+
   async function dispatch(pipelineId: string, batch: readonly unknown[], dispatchOptions?: DispatchOptions): Promise<TimedResult[]> {
     return onDevice(async () => {
       const entry = await entryOf(pipelineId);
-      const limits = { ...summary.limits, checkResident: (ref: ResidentBufferRef) => void residents.buffer(ref) };
       const plans: DispatchPlan[] = batch.map((inputs) => planDispatch(entry.artifact, inputs, dispatchOptions, limits));
       return dispatcher.run({ pipelineId: entry.pipelineId, gpu: entry.gpu, label: entry.label }, plans, dispatchOptions?.timing === true);
     });

@@ -1,6 +1,6 @@
 /**
  * Dispatch costs, each beside a hand-written raw WebGPU baseline doing the same work in
- * the same page and run:
+ * the same thread and run, measured in turns (see {@link interleaved}):
  * - latency of one small dispatch (4 KiB in, 4 KiB read back): inside the worker, in
  *   same-thread mode, and from the main thread through Comlink;
  * - throughput of 1,000 chained dispatches over resident buffers;
@@ -82,85 +82,144 @@ export async function rawRig(device: GPUDevice, elements: number) {
   };
 }
 
-/** One small dispatch with readback, `repetitions` times, four ways. */
-export async function smallDispatch(repetitions: number): Promise<Samples> {
+/** The small dispatch's inputs: 4 KiB each. */
+export function smallInputs(): { x: Float32Array<ArrayBuffer>; y: Float32Array<ArrayBuffer> } {
+  return { x: Float32Array.from({ length: 1024 }, (_, i) => i / 8), y: new Float32Array(1024) };
+}
+
+/**
+ * Runs each named way once per round, rotating which goes first so no way always follows
+ * the same one, and records milliseconds after `warmup` rounds.
+ */
+export async function interleaved(ways: Record<string, () => Promise<unknown>>, rounds: number, warmup = 20): Promise<Samples> {
   const samples: Samples = {};
-  const elements = 1024; // 4 KiB
-  const x = Float32Array.from({ length: elements }, (_, i) => i / 8);
-  const y = new Float32Array(elements);
+  const names = Object.keys(ways);
+  for (let round = 0; round < rounds + warmup; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length] as string;
+      const started = performance.now();
+      await ways[name]?.();
+      if (round >= warmup) push(samples, name, performance.now() - started);
+    }
+  }
+  return samples;
+}
+
+/**
+ * One small dispatch with readback (4 KiB in, 4 KiB back), `repetitions` times:
+ * on the main thread (raw, the library's worker through Comlink, same-thread mode, and a
+ * bare postMessage round trip with the same bytes: the floor of any worker design), then
+ * inside a worker (raw beside the engine in same-thread mode, which is the code the
+ * library's worker runs, minus the Comlink hop).
+ */
+export async function smallDispatch(repetitions: number): Promise<Samples> {
+  const { x, y } = smallInputs();
   const device = await (await navigator.gpu.requestAdapter())?.requestDevice();
   if (!device) throw new Error('no WebGPU device');
-  const raw = await rawRig(device, elements);
+  const raw = await rawRig(device, x.length);
   const worker = await vyre.createRuntime({ persistent: false });
   const local = await vyre.createRuntime({ persistent: false, worker: false });
   const inWorker = (await worker.compile(scaleInPlace)).pipeline;
   const sameThread = (await local.compile(scaleInPlace)).pipeline;
-  for (let r = 0; r < repetitions + 20; r++) {
-    const warm = r < 20;
-    let t = performance.now();
-    await raw.roundTrip(x, y);
-    if (!warm) push(samples, 'raw WebGPU (baseline)', performance.now() - t);
-    t = performance.now();
-    const timed = await inWorker.dispatch({ x, y }, { timing: true });
-    if (!warm) push(samples, 'vyre-web from the main thread (Comlink)', performance.now() - t);
-    if (!warm) push(samples, 'vyre-web inside the worker', timed.timing.wallMs);
-    t = performance.now();
-    await sameThread.dispatch({ x, y });
-    if (!warm) push(samples, 'vyre-web same-thread mode', performance.now() - t);
-  }
+  const echo = echoWorker();
+  const samples = await interleaved({
+    'raw WebGPU on the main thread (baseline)': () => raw.roundTrip(x, y),
+    'vyre-web from the main thread (its worker, through Comlink)': () => inWorker.dispatch({ x, y }),
+    'vyre-web same-thread mode on the main thread': () => sameThread.dispatch({ x, y }),
+    'postMessage round trip to a worker, same bytes, no GPU (floor of any worker design)': () => echo.roundTrip({ x, y }),
+  }, repetitions);
+  echo.terminate();
   raw.destroy();
   device.destroy();
   await worker.dispose();
   await local.dispose();
-  samples['raw WebGPU inside a worker (baseline for the in-worker figure)'] = await rawInWorker(repetitions);
-  return samples;
+  return { ...samples, ...(await inBenchWorker<Samples>({ suite: 'small', repetitions })) };
 }
 
-function rawInWorker(repetitions: number): Promise<number[]> {
-  const worker = new Worker(new URL('./raw-dispatch-worker.ts', import.meta.url), { type: 'module' });
-  return new Promise((resolve, reject) => {
-    worker.onmessage = (event: MessageEvent<{ samples?: number[]; error?: string }>) => {
+/** A worker that sends back a 4 KiB array for every message: postMessage cost alone. */
+function echoWorker(): { roundTrip(message: unknown): Promise<void>; terminate(): void } {
+  const source = 'const reply = new Float32Array(1024); onmessage = () => postMessage({ y: reply });';
+  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+  return {
+    roundTrip: (message) => new Promise((resolve) => {
+      worker.onmessage = () => resolve();
+      worker.postMessage(message);
+    }),
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** Runs a suite of bench/browser/bench-worker.ts in a fresh worker and returns its result. */
+export function inBenchWorker<T>(request: { suite: 'small' | 'chain'; repetitions: number }): Promise<T> {
+  const worker = new Worker(new URL('./bench-worker.ts', import.meta.url), { type: 'module' });
+  return new Promise<T>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<{ result?: T; error?: string }>) => {
       worker.terminate();
-      if (event.data.samples) resolve(event.data.samples);
-      else reject(new Error(event.data.error ?? 'raw worker failed'));
+      if (event.data.result !== undefined) resolve(event.data.result);
+      else reject(new Error(event.data.error ?? 'bench worker failed'));
     };
     worker.onerror = (event) => reject(new Error(event.message));
-    worker.postMessage({ repetitions });
+    worker.postMessage(request);
   });
 }
 
-/** 1,000 chained dispatches over resident buffers, then one readback; `repetitions` times. */
-export async function chainedResident(repetitions: number, chain = 1000): Promise<Samples> {
-  const samples: Samples = {};
+/** Milliseconds per run of `chain` dispatches → dispatches per second, under a "[dispatches/s]" name. */
+export function asRates(samples: Samples, chain: number): Samples {
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [`${name} [dispatches/s]`, values.map((ms) => chain / (ms / 1000))]));
+}
+
+/**
+ * The chained-dispatch ways of one thread: raw WebGPU (one encoder, one pass per dispatch,
+ * one submit, then a tiny readback to wait for the queue) and vyre-web's dispatchBatch
+ * over resident buffers followed by a read of the same tiny kind.
+ */
+export async function chainWays(device: GPUDevice, runtime: vyre.Runtime, where: { raw: string; vyre: string }, chain: number): Promise<{ ways: Record<string, () => Promise<unknown>>; release(): Promise<void> }> {
   const elements = 1024;
   const x0 = Float32Array.from({ length: elements }, () => 0.5);
-  const device = await (await navigator.gpu.requestAdapter())?.requestDevice();
-  if (!device) throw new Error('no WebGPU device');
   const raw = await rawRig(device, elements);
-  const runtime = await vyre.createRuntime({ persistent: false });
+  raw.upload(x0);
   const { pipeline } = await runtime.compile(scaleInPlace);
   const x = await runtime.createBuffer(x0);
   const y = await runtime.createBuffer({ type: 'f32', length: elements });
+  const marker = await runtime.createBuffer({ type: 'f32', length: 1 });
   const batch = Array.from({ length: chain }, () => ({ x, y }));
-  for (let r = 0; r < repetitions + 1; r++) {
-    let t = performance.now();
-    raw.upload(x0);
-    raw.submitOnly(chain);
-    await raw.drain();
-    if (r > 0) push(samples, 'raw WebGPU, one encoder (baseline) [dispatches/s]', chain / ((performance.now() - t) / 1000));
-    t = performance.now();
-    await pipeline.dispatchBatch(batch, { keep: ['y'] });
-    await runtime.read(y);
-    if (r > 0) push(samples, 'vyre-web dispatchBatch over resident buffers [dispatches/s]', chain / ((performance.now() - t) / 1000));
-    t = performance.now();
-    for (let n = 0; n < chain; n++) await pipeline.dispatch({ x, y }, { keep: ['y'] });
-    await runtime.read(y);
-    if (r > 0) push(samples, 'vyre-web, each dispatch awaited (a round trip each) [dispatches/s]', chain / ((performance.now() - t) / 1000));
-  }
-  raw.destroy();
+  return {
+    ways: {
+      [`raw WebGPU ${where.raw}, one encoder (baseline)`]: async () => {
+        raw.submitOnly(chain);
+        await raw.drain();
+      },
+      [`vyre-web dispatchBatch ${where.vyre}`]: async () => {
+        await pipeline.dispatchBatch(batch, { keep: ['y'] });
+        await runtime.read(marker);
+      },
+    },
+    async release() {
+      raw.destroy();
+      await runtime.dispose();
+    },
+  };
+}
+
+/** 1,000 chained dispatches over resident buffers, then one tiny readback; `repetitions` times. */
+export async function chainedResident(repetitions: number, chain = 1000): Promise<Samples> {
+  const device = await (await navigator.gpu.requestAdapter())?.requestDevice();
+  if (!device) throw new Error('no WebGPU device');
+  const { ways, release } = await chainWays(device, await vyre.createRuntime({ persistent: false }), { raw: 'on the main thread', vyre: 'from the main thread (its worker)' }, chain);
+  const awaited = await vyre.createRuntime({ persistent: false });
+  const { pipeline } = await awaited.compile(scaleInPlace);
+  const x = await awaited.createBuffer(Float32Array.from({ length: 1024 }, () => 0.5));
+  const y = await awaited.createBuffer({ type: 'f32', length: 1024 });
+  const samples = await interleaved({
+    ...ways,
+    'vyre-web, each dispatch awaited from the main thread (a round trip each)': async () => {
+      for (let n = 0; n < chain; n++) await pipeline.dispatch({ x, y }, { keep: ['y'] });
+    },
+  }, repetitions, 1);
+  await release();
+  await awaited.dispose();
   device.destroy();
-  await runtime.dispose();
-  return samples;
+  return { ...asRates(samples, chain), ...asRates(await inBenchWorker<Samples>({ suite: 'chain', repetitions }), chain) };
 }
 
 /** GB/s of the element-wise kernel over 64 MiB (128 MiB moved per dispatch). */

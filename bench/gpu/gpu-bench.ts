@@ -79,6 +79,24 @@ const scale = await engine.compile(scaleInPlace);
     await engine.dispatch(scale.pipelineId, [{ x, y }]);
     if (r >= 20) push('dispatch 4 KiB + readback: vyre-web engine [ms]', performance.now() - t);
   }
+  // 1,000 chained dispatches over resident 4 KiB buffers, in turns with raw Dawn.
+  const CHAIN = 1000;
+  const xs = engine.createBuffer(x) as ResidentBufferRef;
+  const ys = engine.createBuffer({ type: 'f32', length: 1024 }) as ResidentBufferRef;
+  const tiny = engine.createBuffer({ type: 'f32', length: 1 }) as ResidentBufferRef;
+  const chain = Array.from({ length: CHAIN }, () => ({ x: xs, y: ys }));
+  raw.upload(x);
+  for (let r = 0; r < 21; r++) {
+    let t = performance.now();
+    raw.submitOnly(CHAIN);
+    await raw.drain();
+    if (r > 0) push('1,000 chained dispatches: raw Dawn, one encoder [dispatches/s]', CHAIN / ((performance.now() - t) / 1000));
+    t = performance.now();
+    await engine.dispatch(scale.pipelineId, chain, { keep: ['y'] });
+    await engine.readBuffer(tiny);
+    if (r > 0) push('1,000 chained dispatches: vyre-web engine, one batch [dispatches/s]', CHAIN / ((performance.now() - t) / 1000));
+  }
+  for (const ref of [xs, ys, tiny]) engine.destroyBuffer(ref);
   raw.destroy();
   device.destroy();
 }
@@ -181,6 +199,8 @@ log(`vyre-web kernel / copyBufferToBuffer bandwidth: ${((kernel / median('copyBu
 log(`vyre-web kernel / vec4 copy-kernel bandwidth: ${((kernel / median('vec4 copy kernel 256 MiB, raw Dawn, wall over 20 [GB/s]')) * 100).toFixed(1)}%`);
 const small = median('dispatch 4 KiB + readback: vyre-web engine [ms]') / median('dispatch 4 KiB + readback: raw Dawn [ms]');
 log(`small dispatch, vyre-web engine / raw Dawn: ${small.toFixed(2)}×`);
+const chained = median('1,000 chained dispatches: vyre-web engine, one batch [dispatches/s]') / median('1,000 chained dispatches: raw Dawn, one encoder [dispatches/s]');
+log(`1,000 chained dispatches, vyre-web engine / raw Dawn throughput: ${chained.toFixed(2)}×`);
 const out = process.env['OUT'] ?? 'bench-results';
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/gpu-results.json`, JSON.stringify({ adapter: engine.fingerprint.readable, limits: engine.summary.limits, summary, samples }, null, 2));

@@ -38,7 +38,7 @@ export class BufferPool {
       return reused;
     }
     this.stats.buffersCreated++;
-    const buffer = createCheckedBuffer(this.device, { label: `${owner} ${role} (pool ${size} B)`, size, usage }, this.allocationChecks);
+    const buffer = createCheckedBuffer(this.device, { label: `${owner} ${role}${usage & GPUBufferUsage.MAP_READ ? ' staging' : ''} (pool ${size} B)`, size, usage }, this.allocationChecks);
     this.classOf.set(buffer, key);
     return buffer;
   }

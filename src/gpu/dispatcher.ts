@@ -77,6 +77,7 @@ export class Dispatcher {
   private readonly bindGroups: BindGroupCache;
   private readonly timers: TimerPool;
   private readonly validated = new ValidatedCommands();
+  private readonly labels = new Map<string, { encoder: GPUCommandEncoderDescriptor; pass: GPUComputePassDescriptor }>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -107,9 +108,10 @@ export class Dispatcher {
       scoped = timer !== undefined || !this.validated.hasAll(commands);
       if (scoped) device.pushErrorScope('validation');
       for (const { buffer, data } of uploads) device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
-      const encoder = device.createCommandEncoder({ label: `${target.label} encoder` });
+      const labels = this.labelsOf(target.label);
+      const encoder = device.createCommandEncoder(labels.encoder);
       for (const { buffer, bytes } of clears) encoder.clearBuffer(buffer, 0, bytes);
-      this.encodePasses(encoder, target, items, timer);
+      this.encodePasses(encoder, target, items, timer, labels.pass);
       timer?.resolve(encoder);
       device.queue.submit([encoder.finish()]);
       submitted = true;
@@ -177,7 +179,7 @@ export class Dispatcher {
       entries.push({ binding, buffer, size: bytes });
       if (access !== 'read' && !planned.keep && planned.length > 0) {
         const readBytes = planned.length * ELEMENT_BYTES;
-        const staging = this.pool.acquire(readBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, target.label, `${name} staging`);
+        const staging = this.pool.acquire(readBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, target.label, name);
         staged.push(staging);
         readbacks.push({ item, name, type, source: buffer, staging, bytes: readBytes });
         if (planned.resident !== undefined) copyAtOnce = true;
@@ -199,7 +201,7 @@ export class Dispatcher {
    * A pass ends early after an item whose resident buffer is read back (a later item may
    * overwrite it) and after every item when timed (timestamps are per pass).
    */
-  private encodePasses(encoder: GPUCommandEncoder, target: PipelineTarget, items: readonly BoundItem[], timer: PassTimer | undefined): void {
+  private encodePasses(encoder: GPUCommandEncoder, target: PipelineTarget, items: readonly BoundItem[], timer: PassTimer | undefined, passDescriptor: GPUComputePassDescriptor): void {
     let pass: GPUComputePassEncoder | undefined;
     let bound: CachedBindGroup | undefined;
     const deferred: Readback[] = [];
@@ -207,7 +209,7 @@ export class Dispatcher {
       const [x, y, z] = item.grid;
       if (x > 0 && y > 0 && z > 0) {
         if (pass === undefined) {
-          pass = encoder.beginComputePass(timer ? { label: `${target.label} pass`, timestampWrites: timer.writes(index) } : { label: `${target.label} pass` });
+          pass = encoder.beginComputePass(timer ? { ...passDescriptor, timestampWrites: timer.writes(index) } : passDescriptor);
           pass.setPipeline(target.gpu.pipeline);
           bound = undefined;
         }
@@ -226,6 +228,16 @@ export class Dispatcher {
     });
     (pass as GPUComputePassEncoder | undefined)?.end();
     for (const readback of deferred) encoder.copyBufferToBuffer(readback.source, 0, readback.staging, 0, readback.bytes);
+  }
+
+  /** Encoder and pass descriptors of a pipeline, built once: labels are per pipeline, not per call. */
+  private labelsOf(label: string): { encoder: GPUCommandEncoderDescriptor; pass: GPUComputePassDescriptor } {
+    let labels = this.labels.get(label);
+    if (labels === undefined) {
+      labels = { encoder: { label: `${label} encoder` }, pass: { label: `${label} pass` } };
+      this.labels.set(label, labels);
+    }
+    return labels;
   }
 
   /** Frees a resident buffer and the bind groups that refer to it. */

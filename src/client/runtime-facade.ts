@@ -23,9 +23,17 @@ export function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): R
   const known = new WeakMap<object, Map<string, string>>();
   const policyKey = (policy: unknown): string => (policy === undefined ? '' : JSON.stringify(policy));
   const destroy = (ref: ResidentBuffer['ref']): Promise<void> => link.call((remote) => remote.destroyBuffer(ref));
-  const wrapOutputs = (outputs: TimedResult['outputs']): OutputsWithKept => {
+  /** Kept outputs become handles: the caller's own handle when the output was kept in place. */
+  const wrapOutputs = (outputs: TimedResult['outputs'], inputs: RuntimeInputs | undefined): OutputsWithKept => {
     const wrapped: OutputsWithKept = {};
-    for (const [name, value] of Object.entries(outputs)) wrapped[name] = isResidentBufferRef(value) ? new ResidentBuffer(value, destroy) : value;
+    for (const [name, value] of Object.entries(outputs)) {
+      if (!isResidentBufferRef(value)) {
+        wrapped[name] = value;
+        continue;
+      }
+      const passed: unknown = inputs?.[name];
+      wrapped[name] = passed instanceof ResidentBuffer && passed.ref.id === value.id ? passed : new ResidentBuffer(value, destroy);
+    }
     return wrapped;
   };
 
@@ -39,7 +47,7 @@ export function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): R
   const toBuild = (report: CompileReport): CompiledPipelineBuild => {
     async function dispatch(inputs: RuntimeInputs, options?: DispatchOptions): Promise<unknown> {
       const [result] = await run(report.pipelineId, [inputs], options);
-      const outputs = wrapOutputs(result?.outputs ?? {});
+      const outputs = wrapOutputs(result?.outputs ?? {}, inputs);
       return options?.timing === true ? { outputs, timing: result?.timing } : outputs;
     }
     const pipeline: CompiledPipeline = {
@@ -50,7 +58,7 @@ export function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): R
       dispatch: dispatch as CompiledPipeline['dispatch'],
       async dispatchBatch(batch, options) {
         const results = await run(report.pipelineId, batch, options);
-        return results.map((result) => wrapOutputs(result.outputs) as Outputs);
+        return results.map((result, item) => wrapOutputs(result.outputs, batch[item]) as Outputs);
       },
     };
     return { pipeline, cacheHit: report.cacheHit, tier: report.tier, timings: report.timings, missReason: report.missReason, manifest: report.manifest };

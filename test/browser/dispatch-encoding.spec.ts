@@ -97,3 +97,29 @@ test('timed dispatches reuse timers: 20 in a row and 5 at once all report GPU ti
   expect(result.gpuTimes).toEqual(Array(25).fill(result.hasTimestamps ? 'number' : 'null'));
   expect(result.uncaptured).toBe(0);
 });
+
+test('an output kept in place comes back as the caller\'s own handle; a new kept output as a new one', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const { createRuntime, saxpy } = window.vyre;
+    const runtime = await createRuntime({ persistent: false });
+    const { pipeline } = await runtime.compile(saxpy);
+    const x = await runtime.createBuffer(Float32Array.of(1, 2, 3));
+    const y = await runtime.createBuffer(Float32Array.of(10, 20, 30));
+    const inPlace = await pipeline.dispatch({ x, y }, { params: { alpha: 2 }, keep: ['y'] });
+    const batch = await pipeline.dispatchBatch([{ x, y }, { x, y }], { params: { alpha: 1 }, keep: ['y'] });
+    const fresh = await pipeline.dispatch({ x, y: Float32Array.of(0, 0, 0) }, { params: { alpha: 1 }, keep: ['y'] });
+    const freshY = fresh['y'];
+    const values = Array.from(await runtime.read(y));
+    const freshValues = freshY !== undefined && !ArrayBuffer.isView(freshY) ? Array.from(await runtime.read(freshY)) : [];
+    await runtime.dispose();
+    return {
+      sameHandle: inPlace['y'] === y,
+      sameInBatch: batch.every((outputs) => (outputs as Record<string, unknown>)['y'] === y),
+      freshIsNew: freshY !== y && freshY !== undefined && !ArrayBuffer.isView(freshY),
+      values,
+      freshValues,
+    };
+  });
+  // y = 10,20,30 + 2·x, then + x twice: 10+4·1, 20+4·2, 30+4·3.
+  expect(result).toEqual({ sameHandle: true, sameInBatch: true, freshIsNew: true, values: [14, 28, 42], freshValues: [1, 2, 3] });
+});

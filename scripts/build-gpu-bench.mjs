@@ -1,18 +1,19 @@
-// Bundles bench/gpu/gpu-bench.ts into .gpu/gpu-bench.mjs for the GPU machine (Node + Dawn),
-// with `webgpu` left external (gpu-pack.sh ships it). Then: bash ../shared/tools/gpu-pack.sh
+// Bundles bench/gpu/gpu-bench.ts and bench/gpu/dispatch-profile.ts into .gpu/*.mjs for the
+// GPU machine (Node + Dawn), with `webgpu` left external (gpu-pack.sh ships it).
+// Then: bash ../shared/tools/gpu-pack.sh
 import { build } from 'vite';
 
-await build({
+for (const name of ['gpu-bench', 'dispatch-profile']) await build({
   configFile: false,
   logLevel: 'warn',
   build: {
-    ssr: 'bench/gpu/gpu-bench.ts',
+    ssr: `bench/gpu/${name}.ts`,
     outDir: '.gpu',
     emptyOutDir: false,
     target: 'node20',
     minify: false,
-    rolldownOptions: { external: ['webgpu'], output: { entryFileNames: 'gpu-bench.mjs' } },
+    rolldownOptions: { external: ['webgpu'], output: { entryFileNames: `${name}.mjs` } },
   },
   ssr: { noExternal: true, external: ['webgpu'] },
 });
-console.log('built .gpu/gpu-bench.mjs');
+console.log('built .gpu/gpu-bench.mjs and .gpu/dispatch-profile.mjs');

@@ -21,7 +21,10 @@ export const scaleInPlace = vyre.program({ name: 'scale-in-place', workgroupSize
 });
 
 /** A raw WebGPU rig for the same kernel: buffers, bind group and pipeline created once. */
-export async function rawRig(device: GPUDevice, elements: number) {
+export async function rawRig(device: GPUDevice, elements: number, options: { labels?: boolean } = {}) {
+  // Labels as vyre-web gives its encoders and passes, to price them (bench/gpu/dispatch-profile.ts).
+  const encoderDescriptor = options.labels ? { label: 'raw encoder' } : undefined;
+  const passDescriptor = options.labels ? { label: 'raw pass' } : undefined;
   const artifact = lowerProgram(scaleInPlace, scaleInPlace.workgroupSize);
   const module = device.createShaderModule({ code: artifact.code });
   const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: artifact.entryPoint } });
@@ -36,7 +39,7 @@ export async function rawRig(device: GPUDevice, elements: number) {
   const rows = Math.ceil(workgroups / 65535);
   const columns = Math.ceil(workgroups / rows);
   const encodePass = (encoder: GPUCommandEncoder): void => {
-    const pass = encoder.beginComputePass();
+    const pass = encoder.beginComputePass(passDescriptor);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(columns, rows, 1);
@@ -47,7 +50,7 @@ export async function rawRig(device: GPUDevice, elements: number) {
     async roundTrip(input: Float32Array<ArrayBuffer>, yInput: Float32Array<ArrayBuffer>): Promise<Float32Array> {
       device.queue.writeBuffer(x, 0, input);
       device.queue.writeBuffer(y, 0, yInput);
-      const encoder = device.createCommandEncoder();
+      const encoder = device.createCommandEncoder(encoderDescriptor);
       encodePass(encoder);
       encoder.copyBufferToBuffer(y, 0, staging, 0, bytes);
       device.queue.submit([encoder.finish()]);
@@ -88,18 +91,22 @@ export function smallInputs(): { x: Float32Array<ArrayBuffer>; y: Float32Array<A
 }
 
 /**
- * Runs each named way once per round, rotating which goes first so no way always follows
- * the same one, and records milliseconds after `warmup` rounds.
+ * Runs each named way in turns, rotating which goes first so no way always follows the
+ * same one, and records milliseconds per call after `warmup` rounds. A turn is `block`
+ * calls in a row: 1 measures calls that each follow another way's; larger blocks measure
+ * back-to-back calls of one way (which a GPU stack may serve faster).
  */
-export async function interleaved(ways: Record<string, () => Promise<unknown>>, rounds: number, warmup = 20): Promise<Samples> {
+export async function interleaved(ways: Record<string, () => Promise<unknown>>, rounds: number, warmup = 20, block = 1): Promise<Samples> {
   const samples: Samples = {};
   const names = Object.keys(ways);
   for (let round = 0; round < rounds + warmup; round++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(round + k) % names.length] as string;
-      const started = performance.now();
-      await ways[name]?.();
-      if (round >= warmup) push(samples, name, performance.now() - started);
+      for (let call = 0; call < block; call++) {
+        const started = performance.now();
+        await ways[name]?.();
+        if (round >= warmup) push(samples, name, performance.now() - started);
+      }
     }
   }
   return samples;

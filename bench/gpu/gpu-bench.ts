@@ -13,7 +13,7 @@ import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS } from '../../src/pipe
 import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { KERNEL_PROGRAMS } from '../browser/kernel-programs.ts';
-import { rawRig, scaleInPlace } from '../browser/dispatch-bench.ts';
+import { interleaved, rawRig, scaleInPlace } from '../browser/dispatch-bench.ts';
 import { summarize } from '../summary.ts';
 
 Object.assign(globalThis, globals);
@@ -71,13 +71,15 @@ const scale = await engine.compile(scaleInPlace);
   const x = Float32Array.from({ length: 1024 }, (_, i) => i / 8);
   const y = new Float32Array(1024);
   const raw = await rawRig(device, 1024);
-  for (let r = 0; r < 520; r++) {
-    let t = performance.now();
-    await raw.roundTrip(x, y);
-    if (r >= 20) push('dispatch 4 KiB + readback: raw Dawn [ms]', performance.now() - t);
-    t = performance.now();
-    await engine.dispatch(scale.pipelineId, [{ x, y }]);
-    if (r >= 20) push('dispatch 4 KiB + readback: vyre-web engine [ms]', performance.now() - t);
+  // In turns: each call after the other way's (block 1), and 50 calls of one way in a row
+  // (block 50; Dawn serves back-to-back calls on one device much faster than a call that
+  // follows work on another device, so both are reported).
+  const ways = { raw: () => raw.roundTrip(x, y), engine: () => engine.dispatch(scale.pipelineId, [{ x, y }]) };
+  for (const [block, rounds, warmup] of [[1, 1000, 20], [50, 20, 1]] as const) {
+    const timed = await interleaved(ways, rounds, warmup, block);
+    const how = block === 1 ? 'alternating' : 'back to back';
+    for (const value of timed['raw'] ?? []) push(`dispatch 4 KiB + readback, ${how}: raw Dawn [ms]`, value);
+    for (const value of timed['engine'] ?? []) push(`dispatch 4 KiB + readback, ${how}: vyre-web engine [ms]`, value);
   }
   // 1,000 chained dispatches over resident 4 KiB buffers, in turns with raw Dawn.
   const CHAIN = 1000;
@@ -197,8 +199,10 @@ const kernel = median('kernel 256 MiB, wall over 20 dispatches [GB/s]');
 log(`\nvyre-web kernel / raw Dawn same kernel: ${((kernel / median('kernel 256 MiB, raw Dawn, wall over 20 dispatches [GB/s]')) * 100).toFixed(1)}%`);
 log(`vyre-web kernel / copyBufferToBuffer bandwidth: ${((kernel / median('copyBufferToBuffer 256 MiB, wall over 20 copies [GB/s]')) * 100).toFixed(1)}% (goal ≥ 85%)`);
 log(`vyre-web kernel / vec4 copy-kernel bandwidth: ${((kernel / median('vec4 copy kernel 256 MiB, raw Dawn, wall over 20 [GB/s]')) * 100).toFixed(1)}%`);
-const small = median('dispatch 4 KiB + readback: vyre-web engine [ms]') / median('dispatch 4 KiB + readback: raw Dawn [ms]');
-log(`small dispatch, vyre-web engine / raw Dawn: ${small.toFixed(2)}×`);
+for (const how of ['alternating', 'back to back']) {
+  const small = median(`dispatch 4 KiB + readback, ${how}: vyre-web engine [ms]`) / median(`dispatch 4 KiB + readback, ${how}: raw Dawn [ms]`);
+  log(`small dispatch (${how}), vyre-web engine / raw Dawn: ${small.toFixed(2)}×`);
+}
 const chained = median('1,000 chained dispatches: vyre-web engine, one batch [dispatches/s]') / median('1,000 chained dispatches: raw Dawn, one encoder [dispatches/s]');
 log(`1,000 chained dispatches, vyre-web engine / raw Dawn throughput: ${chained.toFixed(2)}×`);
 const out = process.env['OUT'] ?? 'bench-results';

@@ -13,8 +13,9 @@ const MIN_CLASS_BYTES = 256;
 const MAX_IDLE_PER_CLASS = 8;
 
 export class BufferPool {
-  private readonly idle = new Map<string, GPUBuffer[]>();
-  private readonly classOf = new WeakMap<GPUBuffer, string>();
+  /** Idle buffers by usage, then size class. Numbers, not a joined string key: this is the hot path. */
+  private readonly idle = new Map<GPUBufferUsageFlags, Map<number, GPUBuffer[]>>();
+  private readonly classOf = new WeakMap<GPUBuffer, GPUBuffer[]>();
   constructor(
     private readonly device: GPUDevice,
     private readonly stats: GpuStats,
@@ -31,34 +32,46 @@ export class BufferPool {
    */
   acquire(bytes: number, usage: GPUBufferUsageFlags, owner: string, role: string): GPUBuffer {
     const size = sizeClass(bytes);
-    const key = `${usage}:${size}`;
-    const reused = this.idle.get(key)?.pop();
+    const list = this.idleList(usage, size);
+    const reused = list.pop();
     if (reused !== undefined) {
       this.stats.bufferReuses++;
       return reused;
     }
     this.stats.buffersCreated++;
     const buffer = createCheckedBuffer(this.device, { label: `${owner} ${role}${usage & GPUBufferUsage.MAP_READ ? ' staging' : ''} (pool ${size} B)`, size, usage }, this.allocationChecks);
-    this.classOf.set(buffer, key);
+    this.classOf.set(buffer, list);
     return buffer;
   }
 
   release(buffer: GPUBuffer): void {
-    const key = this.classOf.get(buffer);
-    if (key === undefined) return;
-    const list = this.idle.get(key) ?? [];
+    const list = this.classOf.get(buffer);
+    if (list === undefined) return;
     if (list.length >= MAX_IDLE_PER_CLASS) {
       buffer.destroy();
       return;
     }
     list.push(buffer);
-    this.idle.set(key, list);
   }
 
   /** Destroys every idle buffer (device loss, dispose). */
   clear(): void {
-    for (const list of this.idle.values()) for (const buffer of list) buffer.destroy();
-    this.idle.clear();
+    for (const bySize of this.idle.values()) for (const list of bySize.values()) for (const buffer of list.splice(0)) buffer.destroy();
+  }
+
+  /** The idle list of one usage and size class, created on first use and kept. */
+  private idleList(usage: GPUBufferUsageFlags, size: number): GPUBuffer[] {
+    let bySize = this.idle.get(usage);
+    if (bySize === undefined) {
+      bySize = new Map();
+      this.idle.set(usage, bySize);
+    }
+    let list = bySize.get(size);
+    if (list === undefined) {
+      list = [];
+      bySize.set(size, list);
+    }
+    return list;
   }
 }
 

@@ -69,6 +69,8 @@ export interface Compiler {
   prewarmFromStore(limit: number): Promise<number>;
   /** The compiled entry of `pipelineId`, rebuilding it from its artifact if the memory tier evicted it. */
   pipeline(pipelineId: string): Promise<CompiledEntry | undefined>;
+  /** Like `pipeline`, synchronously, when the memory tier holds the entry; else undefined. */
+  pipelineInMemory(pipelineId: string): CompiledEntry | undefined;
   audit: PipelineCacheAudit;
   snapshot(): Promise<CacheSnapshot>;
   clear(which: { memory: boolean; persistent: boolean }): Promise<void>;
@@ -251,6 +253,12 @@ export function createCompiler(options: CompilerOptions): Compiler {
     return { entry, tier: 'persistent', missReason: null, timings: { lower: 0, storeRead: 0, gpuCompile, storeWrite: 0 } };
   }
 
+  /** The entry when the memory tier holds it: no promise, for the dispatch hot path. */
+  function pipelineInMemory(pipelineId: string): CompiledEntry | undefined {
+    const known = issued.get(pipelineId);
+    return known === undefined ? undefined : memory.get(known.identity);
+  }
+
   async function pipeline(pipelineId: string): Promise<CompiledEntry | undefined> {
     const known = issued.get(pipelineId);
     if (known === undefined) return undefined;
@@ -276,6 +284,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
     compileKnown,
     prewarmFromStore,
     pipeline,
+    pipelineInMemory,
     audit,
     snapshot,
     async clear(which) {

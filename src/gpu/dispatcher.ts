@@ -120,13 +120,15 @@ export class Dispatcher {
       // Release in reverse order so the next same-sized dispatch gets the same buffers back in the same roles.
       for (const buffer of acquired.reverse()) this.pool.release(buffer);
 
-      // Wait for the scopes and the maps together: one wait, not several in a row.
-      const scopes = Promise.all([scoped ? device.popErrorScope() : null, ...this.checks.splice(0)]);
+      // The scopes were popped before the maps were asked for, so they settle first: the
+      // maps' wait covers both. A repeat of a validated command has no scope to wait for.
+      const checks = this.checks.splice(0);
+      if (scoped) checks.push(device.popErrorScope());
       scoped = false;
-      const readbacks = items.flatMap((item) => item.readbacks);
-      const maps = Promise.allSettled(readbacks.map(({ staging }) => staging.mapAsync(GPUMapMode.READ)));
-      const [scopeErrors, mapped] = await Promise.all([scopes, maps]);
-      const scopeError = scopeErrors.find((error) => error !== null) ?? null;
+      let readbacks: Readback[] = [];
+      for (const item of items) readbacks = readbacks.concat(item.readbacks);
+      const mapped = await Promise.allSettled(readbacks.map(({ staging }) => staging.mapAsync(GPUMapMode.READ)));
+      const scopeError = checks.length === 0 ? null : ((await Promise.all(checks)).find((error) => error !== null) ?? null);
       if (scopeError !== null) {
         throw new VyreError('gpu-error', `WebGPU rejected the dispatch of "${target.label}": ${scopeError.message}`, 'check the grid and buffer sizes against the device limits; if they are within them, this is a vyre-web bug.', { gpuMessage: scopeError.message });
       }

@@ -152,7 +152,7 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
 
   async function dispatch(pipelineId: string, batch: readonly unknown[], dispatchOptions?: DispatchOptions): Promise<TimedResult[]> {
     return onDevice(async () => {
-      const entry = await entryOf(pipelineId);
+      const entry = (typeof pipelineId === 'string' ? compiler.pipelineInMemory(pipelineId) : undefined) ?? (await entryOf(pipelineId));
       const plans: DispatchPlan[] = batch.map((inputs) => planDispatch(entry.artifact, inputs, dispatchOptions, limits));
       return dispatcher.run({ pipelineId: entry.pipelineId, gpu: entry.gpu, label: entry.label }, plans, dispatchOptions?.timing === true);
     });

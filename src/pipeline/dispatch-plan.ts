@@ -168,11 +168,22 @@ function checkKeep(buffers: readonly BoundBuffer[], keep: unknown): Set<string> 
   return new Set(keep as string[]);
 }
 
+/** Buffers by name, per artifact: built once, not per dispatch. */
+const byNameCache = new WeakMap<readonly BoundBuffer[], ReadonlyMap<string, BoundBuffer>>();
+function buffersByName(buffers: readonly BoundBuffer[]): ReadonlyMap<string, BoundBuffer> {
+  let byName = byNameCache.get(buffers);
+  if (byName === undefined) {
+    byName = new Map(buffers.map((buffer) => [buffer.name, buffer]));
+    byNameCache.set(buffers, byName);
+  }
+  return byName;
+}
+
 function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown, limits: PlanLimits): Map<string, ElementArray | ResidentBufferRef> {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) {
     throw invalidInput('Dispatch inputs must be an object of typed arrays named by buffer.', 'call dispatch({ x: new Float32Array(n), … }).', {});
   }
-  const byName = new Map(buffers.map((buffer) => [buffer.name, buffer]));
+  const byName = buffersByName(buffers);
   const supplied = new Map<string, ElementArray | ResidentBufferRef>();
   for (const [name, value] of Object.entries(inputs)) {
     const declaration = byName.get(name);

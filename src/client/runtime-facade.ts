@@ -4,7 +4,7 @@
  * disposed or its worker dies.
  */
 import { proxy, transfer } from 'comlink';
-import type { TimedResult } from '../gpu/dispatcher.ts';
+import type { DispatchReply, DispatchResult } from '../gpu/dispatcher.ts';
 import type { CompileReport } from '../pipeline/build.ts';
 import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
 import { isResidentBufferRef } from '../protocol/resident.ts';
@@ -24,7 +24,7 @@ export function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): R
   const policyKey = (policy: unknown): string => (policy === undefined ? '' : JSON.stringify(policy));
   const destroy = (ref: ResidentBuffer['ref']): Promise<void> => link.call((remote) => remote.destroyBuffer(ref));
   /** Kept outputs become handles: the caller's own handle when the output was kept in place. */
-  const wrapOutputs = (outputs: TimedResult['outputs'], inputs: RuntimeInputs | undefined): OutputsWithKept => {
+  const wrapOutputs = (outputs: DispatchResult, inputs: RuntimeInputs | undefined): OutputsWithKept => {
     const wrapped: OutputsWithKept = {};
     for (const [name, value] of Object.entries(outputs)) {
       if (!isResidentBufferRef(value)) {
@@ -37,7 +37,7 @@ export function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): R
     return wrapped;
   };
 
-  const run = (pipelineId: string, batch: readonly RuntimeInputs[], options: DispatchOptions | undefined): Promise<TimedResult[]> => {
+  const run = (pipelineId: string, batch: readonly RuntimeInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> => {
     const wire = batch.map(toWireInputs);
     // Transfer is opt-in: it detaches the caller's arrays.
     const payload = options?.transfer === true ? transfer(wire, inputBuffers(batch)) : wire;
@@ -46,9 +46,10 @@ export function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): R
 
   const toBuild = (report: CompileReport): CompiledPipelineBuild => {
     async function dispatch(inputs: RuntimeInputs, options?: DispatchOptions): Promise<unknown> {
-      const [result] = await run(report.pipelineId, [inputs], options);
-      const outputs = wrapOutputs(result?.outputs ?? {}, inputs);
-      return options?.timing === true ? { outputs, timing: result?.timing } : outputs;
+      const reply = await run(report.pipelineId, [inputs], options);
+      const outputs = wrapOutputs(reply.outputs[0] ?? {}, inputs);
+      if (options?.timing !== true) return outputs;
+      return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs[0] ?? null } };
     }
     const pipeline: CompiledPipeline = {
       id: report.pipelineId,
@@ -57,8 +58,8 @@ export function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): R
       buffers: report.buffers,
       dispatch: dispatch as CompiledPipeline['dispatch'],
       async dispatchBatch(batch, options) {
-        const results = await run(report.pipelineId, batch, options);
-        return results.map((result, item) => wrapOutputs(result.outputs, batch[item]) as Outputs);
+        const reply = await run(report.pipelineId, batch, options);
+        return reply.outputs.map((outputs, item) => wrapOutputs(outputs, batch[item]) as Outputs);
       },
     };
     return { pipeline, cacheHit: report.cacheHit, tier: report.tier, timings: report.timings, missReason: report.missReason, manifest: report.manifest };

@@ -23,7 +23,7 @@ import type { ArtifactStore } from '../store/artifact-store.ts';
 import { LIBRARY_VERSION } from '../version.ts';
 import { createCompiler, type CompiledEntry, type PipelinePrewarmReport } from './compiler.ts';
 import { acquireDevice, type AdapterOptions, type DeviceSummary } from './device.ts';
-import { Dispatcher, type TimedResult } from './dispatcher.ts';
+import { Dispatcher, type DispatchReply } from './dispatcher.ts';
 import { createGpuStats, type GpuStats } from './gpu-stats.ts';
 import { ResidentRegistry } from './resident-registry.ts';
 
@@ -52,7 +52,7 @@ export interface Engine {
   prewarm(programs: unknown, options: { concurrency?: unknown; onProgress?: (progress: PrewarmProgress) => void }): Promise<PipelinePrewarmReport[]>;
   prewarmFromStore(limit: number): Promise<number>;
   /** One dispatch per item of `batch`, in one encoder and one submit. */
-  dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<TimedResult[]>;
+  dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<DispatchReply>;
   createBuffer(source: unknown): ResidentBufferRef;
   readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
   destroyBuffer(ref: ResidentBufferRef): void;
@@ -150,7 +150,7 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     checkResident: (ref) => void residents.buffer(ref),
   };
 
-  async function dispatch(pipelineId: string, batch: readonly unknown[], dispatchOptions?: DispatchOptions): Promise<TimedResult[]> {
+  async function dispatch(pipelineId: string, batch: readonly unknown[], dispatchOptions?: DispatchOptions): Promise<DispatchReply> {
     return onDevice(async () => {
       const entry = (typeof pipelineId === 'string' ? compiler.pipelineInMemory(pipelineId) : undefined) ?? (await entryOf(pipelineId));
       const plans: DispatchPlan[] = batch.map((inputs) => planDispatch(entry.artifact, inputs, dispatchOptions, limits));

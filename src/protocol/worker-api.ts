@@ -5,7 +5,7 @@
 import type { AdapterOptions, DeviceSummary } from '../gpu/device.ts';
 import type { PipelinePrewarmReport } from '../gpu/compiler.ts';
 import type { PrewarmProgress } from '../gpu/engine.ts';
-import type { TimedResult } from '../gpu/dispatcher.ts';
+import type { DispatchReply } from '../gpu/dispatcher.ts';
 import type { GpuStats } from '../gpu/gpu-stats.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
 import type { ElementArray } from '../program/types.ts';
@@ -44,8 +44,8 @@ export interface WorkerApi {
   /** Memory-tier fast path by pipeline id (no program crosses); `null` when not held. */
   compileKnown(pipelineId: string): Promise<CompileReport | null>;
   prewarm(programs: unknown, concurrency: unknown, onProgress?: (progress: PrewarmProgress) => unknown): Promise<PipelinePrewarmReport[]>;
-  /** One result per item of `batch`; arrays come back transferred, not copied. */
-  dispatch(pipelineId: string, batch: unknown, options?: DispatchOptions): Promise<TimedResult[]>;
+  /** Outputs per item of `batch` (arrays come back transferred, not copied), timing when asked for. */
+  dispatch(pipelineId: string, batch: unknown, options?: DispatchOptions): Promise<DispatchReply>;
   createBuffer(source: unknown): Promise<ResidentBufferRef>;
   readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
   destroyBuffer(ref: ResidentBufferRef): Promise<void>;

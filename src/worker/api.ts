@@ -91,8 +91,8 @@ export function createWorkerApi(environment: WorkerEnvironment): WorkerApi {
       }),
     async dispatch(pipelineId, batch, options) {
       if (!Array.isArray(batch)) throw new VyreError('invalid-input', 'A batch must be a list of inputs.', 'pass [inputsA, inputsB, …].');
-      const results = await ready().dispatch(pipelineId, batch, options);
-      return transferred(results, results.flatMap((result) => Object.values(result.outputs)));
+      const reply = await ready().dispatch(pipelineId, batch, options);
+      return transferred(reply, reply.outputs.flatMap((outputs) => Object.values(outputs)));
     },
     createBuffer: async (source) => ready().createBuffer(source),
     readBuffer: async (ref) => {

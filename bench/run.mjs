@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer, searchForWorkspaceRoot } from 'vite';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
+import { dispatchRatios, printDispatchRatios } from './dispatch-ratios.mjs';
 import { fmt, summarize } from './stats.mjs';
 import { buildLibrary, printWarmup, runWarmup, WARMUP_SCENARIOS } from './warmup.mjs';
 
@@ -105,7 +106,7 @@ try {
       }
       if (wants('dispatch')) {
         const small = await page.evaluate((r) => window.bench.smallDispatch(r), Math.max(repetitions, 200));
-        const chained = await page.evaluate((r) => window.bench.chainedResident(r), Math.min(repetitions, 10));
+        const chained = await page.evaluate((r) => window.bench.chainedResident(r), repetitions);
         const bandwidth = await page.evaluate((r) => window.bench.bandwidth(r), Math.min(repetitions, 5));
         results.suites['dispatch'] = {
           browser: browserVersion,
@@ -114,29 +115,9 @@ try {
           bandwidth: printSamples('Element-wise kernel over 64 MiB (reads x and y, writes y: 192 MiB moved per dispatch)', bandwidth),
           samples: { small, chained, bandwidth },
         };
-        const median = (name, table) => {
-          const values = table[name];
-          if (values === undefined) throw new Error(`dispatch bench: no samples named "${name}"`);
-          return summarize(values).median;
-        };
-        const rawMain = median('raw WebGPU on the main thread (baseline)', small);
-        const rawWorker = median('raw WebGPU inside a worker (baseline)', small);
-        const fromMain = median('vyre-web from the main thread (its worker, through Comlink)', small);
-        const floor = median('postMessage round trip to a worker, same bytes, no GPU (floor of any worker design)', small);
-        const ratios = {
-          insideWorker: median('vyre-web engine inside a worker', small) / rawWorker,
-          sameThread: median('vyre-web same-thread mode on the main thread', small) / rawMain,
-          mainThreadExtraMs: fromMain - rawMain,
-          postMessageFloorMs: floor,
-          chainFromMain: median('vyre-web dispatchBatch from the main thread (its worker) [dispatches/s]', chained) / median('raw WebGPU on the main thread, one encoder (baseline) [dispatches/s]', chained),
-          chainInsideWorker: median('vyre-web dispatchBatch inside a worker (engine, same-thread mode) [dispatches/s]', chained) / median('raw WebGPU inside a worker, one encoder (baseline) [dispatches/s]', chained),
-          bandwidth: median('vyre-web, resident buffers [GB/s]', bandwidth) / median('raw WebGPU (baseline) [GB/s]', bandwidth),
-        };
+        const ratios = dispatchRatios({ small, chained, bandwidth });
         results.suites['dispatch'].ratios = ratios;
-        console.log(`\nratios to raw (medians): engine inside a worker ${ratios.insideWorker.toFixed(2)}× raw in a worker; same-thread mode ${ratios.sameThread.toFixed(2)}× raw; ` +
-          `from the main thread raw + ${ratios.mainThreadExtraMs.toFixed(3)} ms (a bare postMessage round trip alone: ${floor.toFixed(3)} ms); ` +
-          `resident chain ${ratios.chainFromMain.toFixed(2)}× raw throughput from the main thread, ${ratios.chainInsideWorker.toFixed(2)}× inside a worker; bandwidth ${ratios.bandwidth.toFixed(2)}× raw`);
-        console.log('goals (issue #5): within 1.10× of raw inside the worker; main thread ≤ raw + 0.15 ms; resident chains ≥ 0.95× raw throughput');
+        printDispatchRatios(ratios);
       }
     } finally {
       await browser.close();

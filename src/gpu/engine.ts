@@ -154,7 +154,7 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     return onDevice(async () => {
       const entry = (typeof pipelineId === 'string' ? compiler.pipelineInMemory(pipelineId) : undefined) ?? (await entryOf(pipelineId));
       const plans: DispatchPlan[] = batch.map((inputs) => planDispatch(entry.artifact, inputs, dispatchOptions, limits));
-      return dispatcher.run({ pipelineId: entry.pipelineId, gpu: entry.gpu, label: entry.label }, plans, dispatchOptions?.timing === true);
+      return dispatcher.run(entry, plans, dispatchOptions?.timing === true);
     });
   }
 

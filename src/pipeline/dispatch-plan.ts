@@ -89,7 +89,11 @@ export function planDispatch(
   const keep = checkKeep(buffers, options?.keep);
   const outputLengths = checkOutputLengths(buffers, options?.outputs);
   const params = checkParams(artifact.params, options?.params);
-  const firstInput = buffers.map((buffer) => supplied.get(buffer.name)).find((data) => data !== undefined);
+  let firstInput: ElementArray | ResidentBufferRef | undefined;
+  for (const buffer of buffers) {
+    firstInput = supplied.get(buffer.name);
+    if (firstInput !== undefined) break;
+  }
   const sizedLength = (declaration: BoundBuffer): number | undefined => {
     const sizing = declaration.sizing;
     if (sizing?.kind === 'static') return sizing.count;
@@ -132,13 +136,18 @@ export function planDispatch(
     };
   });
 
-  const invocations = options?.invocations === undefined
-    ? Math.max(0, ...planned.filter((p) => isReadBack(p.declaration.access)).map((p) => p.length))
-    : checkInvocations(options.invocations);
+  const invocations = options?.invocations === undefined ? largestReadBack(planned) : checkInvocations(options.invocations);
   const grid = options?.grid === undefined
     ? defaultGrid(invocations, workgroupSize, artifact.foldableGrid, foldLimit(options?.foldAt, limits))
     : checkGrid(options.grid, limits);
   return { buffers: planned, grid, params };
+}
+
+/** Element count of the largest read-back buffer: one invocation per element by default. */
+function largestReadBack(planned: readonly PlannedBuffer[]): number {
+  let largest = 0;
+  for (const buffer of planned) if (isReadBack(buffer.declaration.access) && buffer.length > largest) largest = buffer.length;
+  return largest;
 }
 
 function checkInvocations(value: unknown): number {
@@ -156,8 +165,12 @@ function foldLimit(foldAt: unknown, limits: PlanLimits): number {
   return Math.min(foldAt, limits.maxComputeWorkgroupsPerDimension);
 }
 
-function checkKeep(buffers: readonly BoundBuffer[], keep: unknown): Set<string> {
-  if (keep === undefined) return new Set();
+/** Shared empties for the common dispatch without `keep` or `outputs`: nothing to allocate. */
+const NO_NAMES: ReadonlySet<string> = new Set();
+const NO_LENGTHS: ReadonlyMap<string, number> = new Map();
+
+function checkKeep(buffers: readonly BoundBuffer[], keep: unknown): ReadonlySet<string> {
+  if (keep === undefined) return NO_NAMES;
   if (!Array.isArray(keep)) throw invalidInput('options.keep must be a list of buffer names.', "pass e.g. { keep: ['y'] }.", {});
   for (const name of keep as unknown[]) {
     const declaration = buffers.find((buffer) => buffer.name === name);
@@ -228,9 +241,9 @@ function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown, limits: P
   return supplied;
 }
 
-function checkOutputLengths(buffers: readonly BoundBuffer[], outputs: unknown): Map<string, number> {
+function checkOutputLengths(buffers: readonly BoundBuffer[], outputs: unknown): ReadonlyMap<string, number> {
+  if (outputs === undefined) return NO_LENGTHS;
   const lengths = new Map<string, number>();
-  if (outputs === undefined) return lengths;
   if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
     throw invalidInput('options.outputs must be an object of element counts.', 'pass { outputs: { y: 1024 } }.', {});
   }

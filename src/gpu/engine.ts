@@ -30,7 +30,8 @@ import { ResidentRegistry } from './resident-registry.ts';
 export interface EngineOptions {
   readonly adapter?: AdapterOptions;
   readonly browser: BrowserFacts;
-  readonly store: ArtifactStore;
+  /** The artifact store, or its opening: the device is requested while the store opens. */
+  readonly store: ArtifactStore | Promise<ArtifactStore>;
   readonly memoryBounds: CacheBounds;
   readonly persistentBounds: CacheBounds;
   readonly logger: Logger;
@@ -71,7 +72,14 @@ export interface Engine {
  * @throws VyreError `webgpu-unavailable`, `adapter-unavailable`
  */
 export async function createEngine(gpu: GPU | undefined, options: EngineOptions): Promise<Engine> {
-  let acquired = await acquireDevice(gpu, options.adapter);
+  // Both wait on other processes (GPU, storage): ask for both at once. If the store fails,
+  // the device is not left behind (a failed device is the caller's to report; it closes the store).
+  const acquiring = acquireDevice(gpu, options.adapter);
+  const [first, store] = await Promise.all([acquiring, options.store]).catch(async (error: unknown) => {
+    (await acquiring.catch(() => undefined))?.device.destroy();
+    throw error;
+  });
+  let acquired = first;
   const summary = acquired.summary;
   const fingerprint = deviceFingerprint({
     adapterInfo: summary.adapterInfo,
@@ -92,7 +100,7 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     summary,
     fingerprint,
     browser: `${options.browser.name} ${options.browser.version}`,
-    store: options.store,
+    store,
     memoryBounds: options.memoryBounds,
     persistentBounds: options.persistentBounds,
     logger: options.logger,
@@ -219,14 +227,14 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     cacheAudit: (threshold) => compiler.audit.report(threshold as number),
     cacheSnapshot: compiler.snapshot,
     gpuStats: () => ({ ...stats }),
-    manifests: () => options.store.manifests(),
+    manifests: () => store.manifests(),
     clearCache: compiler.clear,
     loseDevice: () => acquired.device.destroy(),
     dispose: () => {
       disposed = true;
       residents.destroyAll();
       dispatcher.clear();
-      options.store.close();
+      store.close();
       acquired.device.destroy();
     },
   };

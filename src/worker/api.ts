@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '../gpu/engine.ts';
 import { createLogger } from '../logger.ts';
 import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from '../pipeline/limits.ts';
 import type { WorkerApi } from '../protocol/worker-api.ts';
+import type { ArtifactStore } from '../store/artifact-store.ts';
 import { openIndexedDbStore } from '../store/indexeddb-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
@@ -47,9 +48,10 @@ export function createWorkerApi(environment: WorkerEnvironment): WorkerApi {
       if (dbName !== undefined && (typeof dbName !== 'string' || dbName === '')) {
         throw new VyreError('invalid-input', `persistent.dbName is ${JSON.stringify(dbName)}.`, 'pass a non-empty string, or leave it out for "vyre-web".');
       }
-      const store = options.persistent === false
-        ? createMemoryStore(persistentBounds)
-        : await openIndexedDbStore({ dbName: dbName ?? DEFAULT_DATABASE_NAME, limits: persistentBounds, logger });
+      // Opened while the engine requests its device (createEngine awaits both together).
+      const store: Promise<ArtifactStore> = options.persistent === false
+        ? Promise.resolve(createMemoryStore(persistentBounds))
+        : openIndexedDbStore({ dbName: dbName ?? DEFAULT_DATABASE_NAME, limits: persistentBounds, logger });
       const browser = await readBrowserFacts(environment.navigator);
       engine = await createEngine(environment.navigator.gpu, {
         ...(options.adapter ? { adapter: options.adapter } : {}),
@@ -59,8 +61,8 @@ export function createWorkerApi(environment: WorkerEnvironment): WorkerApi {
         persistentBounds,
         logger,
         runtimeId: options.runtimeId,
-      }).catch((error: unknown) => {
-        store.close();
+      }).catch(async (error: unknown) => {
+        (await store.catch(() => undefined))?.close();
         throw error;
       });
       const locks = environment.navigator.locks as LockManager | undefined;
@@ -79,7 +81,7 @@ export function createWorkerApi(environment: WorkerEnvironment): WorkerApi {
         // In the background: compiles that arrive meanwhile join the flights it starts.
         void engine.prewarmFromStore(options.prewarmOnStart.limit).catch((error: unknown) => logger.warn('prewarm-failed', 'Startup prewarm stopped.', { error: String(error) }));
       }
-      return { device: engine.summary, deviceFingerprint: engine.fingerprint, storage: store.status() };
+      return { device: engine.summary, deviceFingerprint: engine.fingerprint, storage: (await store).status() };
     },
     compile: (program, policy) => ready().compile(program, policy),
     compileKnown: (pipelineId) => ready().compileKnown(pipelineId),

@@ -4,32 +4,19 @@
  * calls (labels, explicit map range), in rotating turns; run with `node --cpu-prof` to
  * see the JavaScript cost by function. Built into .gpu/dispatch-profile.mjs.
  */
-import { create, globals } from 'webgpu';
 import { compilePipeline } from '../../src/gpu/compile-pipeline.ts';
 import { acquireDevice } from '../../src/gpu/device.ts';
 import { Dispatcher } from '../../src/gpu/dispatcher.ts';
-import { createEngine } from '../../src/gpu/engine.ts';
 import { createGpuStats } from '../../src/gpu/gpu-stats.ts';
 import { ResidentRegistry } from '../../src/gpu/resident-registry.ts';
-import { createLogger } from '../../src/logger.ts';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
 import { planDispatch } from '../../src/pipeline/dispatch-plan.ts';
-import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS } from '../../src/pipeline/limits.ts';
-import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { interleaved, rawRig, scaleInPlace, smallInputs } from '../browser/dispatch-bench.ts';
 import { summarize } from '../summary.ts';
+import { createNodeEngine } from './node-engine.ts';
 
-Object.assign(globalThis, globals);
-const gpu = create([]) as unknown as GPU;
 const rounds = Number(process.argv[2] ?? 2000);
-const engine = await createEngine(gpu, {
-  browser: { name: 'node-dawn', version: process.version },
-  store: createMemoryStore(DEFAULT_PERSISTENT_BOUNDS),
-  memoryBounds: DEFAULT_MEMORY_BOUNDS,
-  persistentBounds: DEFAULT_PERSISTENT_BOUNDS,
-  logger: createLogger(),
-  runtimeId: 'profile',
-});
+const { gpu, engine } = await createNodeEngine('profile');
 const { pipelineId } = await engine.compile(scaleInPlace);
 const { x, y } = smallInputs();
 

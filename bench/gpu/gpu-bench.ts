@@ -5,32 +5,19 @@
  * Built into .gpu/gpu-bench.mjs by scripts/build-gpu-bench.mjs; see ../shared/BROWSER.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { create, globals } from 'webgpu';
-import { createEngine } from '../../src/gpu/engine.ts';
-import { createLogger } from '../../src/logger.ts';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
-import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS } from '../../src/pipeline/limits.ts';
 import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
-import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { KERNEL_PROGRAMS } from '../browser/kernel-programs.ts';
 import { interleaved, rawRig, scaleInPlace } from '../browser/dispatch-bench.ts';
 import { summarize } from '../summary.ts';
+import { createNodeEngine } from './node-engine.ts';
 
-Object.assign(globalThis, globals);
 type Samples = Record<string, number[]>;
 const samples: Samples = {};
 const push = (key: string, value: number): void => void (samples[key] ??= []).push(value);
 const log = (line: string): void => console.log(line);
 
-const gpu = create([]) as unknown as GPU;
-const engine = await createEngine(gpu, {
-  browser: { name: 'node-dawn', version: process.version },
-  store: createMemoryStore(DEFAULT_PERSISTENT_BOUNDS),
-  memoryBounds: DEFAULT_MEMORY_BOUNDS,
-  persistentBounds: DEFAULT_PERSISTENT_BOUNDS,
-  logger: createLogger(),
-  runtimeId: 'gpu-bench',
-});
+const { gpu, engine } = await createNodeEngine('gpu-bench');
 log(`adapter: ${engine.fingerprint.readable}`);
 log(`limits: maxStorageBufferBindingSize ${engine.summary.limits.maxStorageBufferBindingSize}, features ${engine.summary.features.join(' ')}`);
 

@@ -1,9 +1,10 @@
-// Bundles bench/gpu/gpu-bench.ts and bench/gpu/dispatch-profile.ts into .gpu/*.mjs for the
+// Bundles the GPU benches of bench/gpu/ (gpu-bench, dispatch-profile, thread-bench and the
+// engine-thread it starts) into .gpu/*.mjs for the
 // GPU machine (Node + Dawn), with `webgpu` left external (gpu-pack.sh ships it).
 // Then: bash ../shared/tools/gpu-pack.sh
 import { build } from 'vite';
 
-for (const name of ['gpu-bench', 'dispatch-profile']) await build({
+for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread']) await build({
   configFile: false,
   logLevel: 'warn',
   build: {
@@ -16,4 +17,4 @@ for (const name of ['gpu-bench', 'dispatch-profile']) await build({
   },
   ssr: { noExternal: true, external: ['webgpu'] },
 });
-console.log('built .gpu/gpu-bench.mjs and .gpu/dispatch-profile.mjs');
+console.log('built .gpu/gpu-bench.mjs, dispatch-profile.mjs, thread-bench.mjs and engine-thread.mjs');

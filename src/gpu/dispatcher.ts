@@ -130,8 +130,8 @@ export class Dispatcher {
       const checks = this.checks.splice(0);
       if (scoped) checks.push(device.popErrorScope());
       scoped = false;
-      let readbacks: Readback[] = [];
-      for (const item of items) readbacks = readbacks.concat(item.readbacks);
+      const readbacks: Readback[] = [];
+      for (const item of items) readbacks.push(...item.readbacks);
       const mapped = await Promise.allSettled(readbacks.map(({ staging }) => staging.mapAsync(GPUMapMode.READ)));
       const scopeError = checks.length === 0 ? null : ((await Promise.all(checks)).find((error) => error !== null) ?? null);
       if (scopeError !== null) {

@@ -1,10 +1,10 @@
 // Bundles the GPU benches of bench/gpu/ (gpu-bench, dispatch-profile, thread-bench and the
-// engine-thread it starts) into .gpu/*.mjs for the
+// engine-thread it starts, fuzz-gpu, kernels-gpu) into .gpu/*.mjs for the
 // GPU machine (Node + Dawn), with `webgpu` left external (gpu-pack.sh ships it).
 // Then: bash ../shared/tools/gpu-pack.sh
 import { build } from 'vite';
 
-for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread']) await build({
+for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread', 'fuzz-gpu', 'kernels-gpu']) await build({
   configFile: false,
   logLevel: 'warn',
   build: {
@@ -13,8 +13,8 @@ for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thr
     emptyOutDir: false,
     target: 'node20',
     minify: false,
-    rolldownOptions: { external: ['webgpu'], output: { entryFileNames: `${name}.mjs` } },
+    rolldownOptions: { external: ['webgpu'], output: { entryFileNames: `${name}.mjs`, codeSplitting: false } },
   },
   ssr: { noExternal: true, external: ['webgpu'] },
 });
-console.log('built .gpu/gpu-bench.mjs, dispatch-profile.mjs, thread-bench.mjs and engine-thread.mjs');
+console.log('built .gpu/gpu-bench.mjs, dispatch-profile.mjs, thread-bench.mjs, engine-thread.mjs, fuzz-gpu.mjs and kernels-gpu.mjs');

@@ -117,9 +117,16 @@ const INFIX: Partial<Record<BinaryOp, string>> = {
   and: '&', or: '|',
 };
 
+/** The entry point's run-time 1.0 that strict f32 products multiply by (see wgsl-helpers.ts). */
+export const RUNTIME_ONE_F32 = 'vyre_one_f32';
+
 function lowerBinary(op: BinaryOp, rawLeft: Lowered, rawRight: Lowered, context: ExprContext): Lowered {
   const [left, right] = runtime([rawLeft, rawRight], context);
   const type = left.type;
+  if (type === 'f32' && (op === 'mul' || op === 'rem')) {
+    // Rounded on its own, never fused into a following add (docs/semantics.md, "Contraction").
+    return { code: `${context.helpers.use(`vyre_${op}_f32`)}(${left.code}, ${right.code}, ${RUNTIME_ONE_F32})`, type, constant: false };
+  }
   const comparison = op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
   const infix = INFIX[op];
   if (infix !== undefined) {

@@ -12,11 +12,11 @@ import type { Expr, IrBuffer, IrProgram, ScalarType, Stmt } from '../program/ir.
 import type { WorkgroupSize } from '../program/types.ts';
 import type { ParamsLayout, ShaderArtifact } from './artifact.ts';
 import { boundBuffersOf, paramsLayoutOf, toBoundBuffer } from './layout.ts';
-import { lowerExpr, storeHelper, wgslName, type ExprContext } from './lower-expr.ts';
+import { RUNTIME_ONE_F32, lowerExpr, storeHelper, wgslName, type ExprContext } from './lower-expr.ts';
 import { HelperSet, wgslType } from './wgsl-helpers.ts';
 
 /** Bumped whenever the generated code changes for the same Program; part of the device fingerprint. */
-export const LOWERING_VERSION = 1;
+export const LOWERING_VERSION = 2;
 
 export const ENTRY_POINT = 'main';
 
@@ -51,6 +51,8 @@ export function lowerProgram(program: IrProgram, workgroupSize: WorkgroupSize): 
     '  @builtin(local_invocation_index) vyre_local_index: u32,',
     ') {',
     `  let vyre_linear_index = (vyre_workgroup_id.x + vyre_num_workgroups.x * (vyre_workgroup_id.y + vyre_num_workgroups.y * vyre_workgroup_id.z)) * ${invocations}u + vyre_local_index;`,
+    // 1.0 at run time (num_workgroups.x ≥ 1 whenever this runs) that no compiler can fold; a uniform value.
+    ...(helpers.has('vyre_mul_f32') ? [`  let ${RUNTIME_ONE_F32} = f32(min(vyre_num_workgroups.x, 1u));`] : []),
     body,
     '}',
     '',

@@ -25,7 +25,13 @@ const FIXED: Record<string, string> = {
 }`,
   vyre_rem_u32: `fn vyre_rem_u32(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a % b; }`,
   vyre_rem_i32: `fn vyre_rem_i32(a: i32, b: i32) -> i32 { if (b == 0i || b == -1i) { return 0i; } return a % b; }`,
-  vyre_rem_f32: `fn vyre_rem_f32(a: f32, b: f32) -> f32 { let q = trunc(a / b); return a - b * q; }`,
+  vyre_rem_f32: `fn vyre_rem_f32(a: f32, b: f32, one: f32) -> f32 { let q = trunc(a / b); return a - vyre_mul_f32(b, q, one); }`,
+  // An f32 product rounded on its own. Drivers may fuse a product that feeds an addition into
+  // one fused multiply-add (NVIDIA's Vulkan compiler does), rounding once where the semantics
+  // round twice. Multiplying the product by a run-time 1.0 (\`one\`, from num_workgroups, which
+  // no compiler can know) leaves only that exact multiply to fuse: fma(a·b rounded, 1, c) is the
+  // rounded sum of the rounded product, as the semantics say.
+  vyre_mul_f32: `fn vyre_mul_f32(a: f32, b: f32, one: f32) -> f32 { return (a * b) * one; }`,
   vyre_rotl_u32: `fn vyre_rotl_u32(a: u32, b: u32) -> u32 { let s = b & 31u; if (s == 0u) { return a; } return (a << s) | (a >> (32u - s)); }`,
   vyre_rotr_u32: `fn vyre_rotr_u32(a: u32, b: u32) -> u32 { let s = b & 31u; if (s == 0u) { return a; } return (a >> s) | (a << (32u - s)); }`,
   vyre_rotl_i32: `fn vyre_rotl_i32(a: i32, b: u32) -> i32 { return bitcast<i32>(vyre_rotl_u32(bitcast<u32>(a), b)); }`,
@@ -60,6 +66,7 @@ const FIXED: Record<string, string> = {
 
 /** Helpers a helper calls, so that requesting one emits its dependencies too. */
 const DEPENDENCIES: Record<string, readonly string[]> = {
+  vyre_rem_f32: ['vyre_mul_f32'],
   vyre_rotl_i32: ['vyre_rotl_u32'],
   vyre_rotr_i32: ['vyre_rotr_u32'],
   vyre_mulhi_i32: ['vyre_mulhi_u32'],
@@ -76,6 +83,11 @@ export class HelperSet {
     this.used.add(name);
     for (const dependency of DEPENDENCIES[name] ?? []) this.used.add(dependency);
     return name;
+  }
+
+  /** Whether the module uses the fixed helper `name` (directly or as a dependency). */
+  has(name: string): boolean {
+    return this.used.has(name);
   }
 
   /** Registers a generated helper (bounds-checked buffer access) under a unique name. */

@@ -1,0 +1,52 @@
+/**
+ * Lowering keeps f32 products from being fused into a following addition
+ * (docs/semantics.md, "Contraction"): every f32 mul and the product inside f32 rem go
+ * through a helper that multiplies the rounded product by a run-time 1.0.
+ */
+import { describe, expect, it } from 'vitest';
+import { lowerProgram } from '../../src/lower/lower-program.ts';
+import { program } from '../../src/program/builder.ts';
+import type { ScalarType } from '../../src/program/ir.ts';
+
+function lowered(type: Extract<ScalarType, 'u32' | 'i32' | 'f32'>, op: 'mul' | 'add' | 'rem'): string {
+  const built = program({ name: `${op}-${type}`, workgroupSize: 64 }, (b) => {
+    const x = b.buffer('x', type, 'read');
+    const y = b.buffer('y', type, 'read-write');
+    const i = b.let('i', b.linearIndex());
+    b.if(i.lt(y.length()), () => y.store(i, x.load(i)[op](y.load(i)).add(y.load(i))));
+  });
+  return lowerProgram(built, built.workgroupSize).code;
+}
+
+describe('lowering of products (contraction)', () => {
+  it('rounds an f32 product on its own: a helper multiplies it by a run-time 1.0', () => {
+    const code = lowered('f32', 'mul');
+    expect(code).toContain('fn vyre_mul_f32(a: f32, b: f32, one: f32) -> f32 { return (a * b) * one; }');
+    expect(code).toMatch(/vyre_mul_f32\(vyre_load_b_x\(v_i\), vyre_load_b_y\(v_i\), vyre_one_f32\)/);
+  });
+
+  it('takes the 1.0 from num_workgroups, which no compiler can fold, once per invocation', () => {
+    const code = lowered('f32', 'mul');
+    expect(code.match(/let vyre_one_f32 = f32\(min\(vyre_num_workgroups\.x, 1u\)\);/g)).toHaveLength(1);
+  });
+
+  it('rounds the product inside f32 rem the same way', () => {
+    const code = lowered('f32', 'rem');
+    expect(code).toContain('return a - vyre_mul_f32(b, q, one);');
+    expect(code).toContain('fn vyre_mul_f32(');
+    expect(code).toContain('let vyre_one_f32');
+  });
+
+  it.each(['u32', 'i32'] as const)('leaves %s products alone: integer arithmetic has nothing to fuse', (type) => {
+    const code = lowered(type, 'mul');
+    expect(code).not.toContain('vyre_mul_f32');
+    expect(code).not.toContain('vyre_one_f32');
+    expect(code).toMatch(/\(vyre_load_b_x\(v_i\) \* vyre_load_b_y\(v_i\)\)/);
+  });
+
+  it('adds nothing to an f32 program without products', () => {
+    const code = lowered('f32', 'add');
+    expect(code).not.toContain('vyre_mul_f32');
+    expect(code).not.toContain('vyre_one_f32');
+  });
+});

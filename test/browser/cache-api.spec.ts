@@ -27,6 +27,20 @@ test('prewarm reports per program in order, with progress in the main thread, an
   expect(result.later).toBe('memory');
 });
 
+test('two compiles of one program at once share one flight: one GPU compile, the other joins it', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const runtime = await window.vyre.createRuntime({ persistent: false });
+    // Both requests are posted before the worker handles the first; the second finds it in flight.
+    const [first, second] = await Promise.all([runtime.compile(window.helpers.addK(21)), runtime.compile(window.helpers.addK(21))]);
+    const { counters } = await runtime.cacheSnapshot();
+    await runtime.dispose();
+    return { ids: [first.pipeline.id, second.pipeline.id], tiers: [first.tier, second.tier], compiled: counters.compiled, joined: counters.joinedInFlight };
+  });
+  expect(result.ids[0]).toBe(result.ids[1]);
+  expect(result.tiers).toEqual(['compiled', 'memory']);
+  expect({ compiled: result.compiled, joined: result.joined }).toEqual({ compiled: 1, joined: 1 });
+});
+
 test('the audit counts every compile and prewarm: 3 hits and 1 miss is 7500 bps, alarm only strictly below', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async () => {
     const runtime = await window.vyre.createRuntime({ persistent: false });

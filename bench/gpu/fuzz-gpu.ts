@@ -6,13 +6,11 @@
  * Built into .gpu/fuzz-gpu.mjs; run: bash .gpu/run.sh .gpu/fuzz-gpu.mjs [count] [seed] [malformed]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { create, globals } from 'webgpu';
 import * as vyre from '../../src/index.ts';
+import { installNodeNavigator } from './node-engine.ts';
 import { runDifferential, runMalformed } from '../../test/fuzz/run-fuzz.ts';
 
-Object.assign(globalThis, globals);
-// Same-thread mode reads navigator.gpu, as it would inside a worker.
-Object.assign(globalThis, { navigator: { gpu: create([]), userAgent: `Node.js/${process.version}` } });
+installNodeNavigator();
 const [count, seed, malformed] = [process.argv[2] ?? '1000', process.argv[3] ?? '7000', process.argv[4] ?? '500'].map(Number);
 const sameThread: typeof vyre = { ...vyre, createRuntime: (options = {}) => vyre.createRuntime({ ...options, worker: false }) };
 

@@ -8,8 +8,8 @@
  * Built into .gpu/kernels-gpu.mjs; run: bash .gpu/run.sh .gpu/kernels-gpu.mjs
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { create, globals } from 'webgpu';
 import * as vyre from '../../src/index.ts';
+import { installNodeNavigator } from './node-engine.ts';
 import type { DispatchOptions, IrProgram } from '../../src/index.ts';
 import {
   MANDELBROT_MIN_IDENTICAL,
@@ -23,8 +23,7 @@ import {
 } from '../../src/kernels/index.ts';
 import { prng } from '../../test/fuzz/random.ts';
 
-Object.assign(globalThis, globals);
-Object.assign(globalThis, { navigator: { gpu: create([]), userAgent: `Node.js/${process.version}` } });
+installNodeNavigator();
 
 type Typed = Float32Array | Uint32Array | Int32Array;
 const u32 = (n: number, seed: number): Uint32Array => {

@@ -8,6 +8,15 @@ import { createLogger } from '../../src/logger.ts';
 import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS } from '../../src/pipeline/limits.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 
+/**
+ * Installs the WebGPU globals and a `navigator` with Dawn's `gpu`, as a worker has them,
+ * so the runtime's same-thread mode runs under Node.
+ */
+export function installNodeNavigator(): void {
+  Object.assign(globalThis, globals);
+  Object.assign(globalThis, { navigator: { gpu: create([]), userAgent: `Node.js/${process.version}` } });
+}
+
 export async function createNodeEngine(runtimeId: string): Promise<{ gpu: GPU; engine: Engine }> {
   Object.assign(globalThis, globals);
   const gpu = create([]) as unknown as GPU;

@@ -160,7 +160,7 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
 
   async function dispatch(pipelineId: string, batch: readonly unknown[], dispatchOptions?: DispatchOptions): Promise<DispatchReply> {
     return onDevice(async () => {
-      const entry = (typeof pipelineId === 'string' ? compiler.pipelineInMemory(pipelineId) : undefined) ?? (await entryOf(pipelineId));
+      const entry = compiler.pipelineInMemory(pipelineId) ?? (await entryOf(pipelineId));
       const plans: DispatchPlan[] = batch.map((inputs) => planDispatch(entry.artifact, inputs, dispatchOptions, limits));
       return dispatcher.run(entry, plans, dispatchOptions?.timing === true);
     });

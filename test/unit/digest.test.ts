@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { WGSL_PROGRAM_DIGEST_LABEL, programDigest } from '../../src/program/digest.ts';
 import type { BufferDeclaration } from '../../src/program/types.ts';
 import type { WgslProgram } from '../../src/program/wgsl-program.ts';
+import { taggedText, taggedU32 } from './support/reference-framing.ts';
 
 const CODE =
   '@group(0) @binding(0) var<storage, read> x: array<f32>; ' +
@@ -26,16 +27,8 @@ function program(patch: Partial<WgslProgram> = {}): WgslProgram {
  * `code` must already be normalized (no comments, single spaces, trimmed).
  */
 function referenceDigest(p: WgslProgram): string {
-  const u32 = (tag: number, value: number): Buffer => {
-    const field = Buffer.alloc(5);
-    field.writeUInt8(tag, 0);
-    field.writeUInt32LE(value, 1);
-    return field;
-  };
-  const text = (tag: number, value: string): Buffer => {
-    const utf8 = Buffer.from(value, 'utf8');
-    return Buffer.concat([u32(tag, utf8.length), utf8]);
-  };
+  const u32 = taggedU32;
+  const text = taggedText;
   const LABEL = 0x03;
   const STRING = 0x02;
   const U32 = 0x01;

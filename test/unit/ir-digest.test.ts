@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { programDigest } from '../../src/program/digest.ts';
 import type { Expr, IrBuffer, IrProgram, Stmt } from '../../src/program/ir.ts';
 import { program as build } from '../../src/program/builder.ts';
+import { taggedF64, taggedText, taggedU32 } from './support/reference-framing.ts';
 
 const X: IrBuffer = { name: 'x', binding: 0, access: 'read', type: 'u32' };
 const Y: IrBuffer = { name: 'y', binding: 1, access: 'output', type: 'u32' };
@@ -26,22 +27,9 @@ function tiny(patch: Partial<IrProgram> = {}): IrProgram {
  * independently with Buffer and node:crypto, for exactly the shape of `tiny()`.
  */
 function referenceDigestOfTiny(p: IrProgram): string {
-  const tagged = (tag: number, value: number): Buffer => {
-    const field = Buffer.alloc(5);
-    field.writeUInt8(tag, 0);
-    field.writeUInt32LE(value, 1);
-    return field;
-  };
-  const text = (tag: number, value: string): Buffer => {
-    const utf8 = Buffer.from(value, 'utf8');
-    return Buffer.concat([tagged(tag, utf8.length), utf8]);
-  };
-  const f64 = (value: number): Buffer => {
-    const field = Buffer.alloc(9);
-    field.writeUInt8(0x05, 0);
-    field.writeDoubleLE(value, 1);
-    return field;
-  };
+  const tagged = taggedU32;
+  const text = taggedText;
+  const f64 = (value: number): Buffer => taggedF64(0x05, value);
   const u32 = (v: number) => tagged(0x01, v);
   const str = (v: string) => text(0x02, v);
   const list = (n: number) => tagged(0x04, n);

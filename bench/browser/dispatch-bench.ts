@@ -8,6 +8,7 @@
  */
 import * as vyre from '../../src/index.ts';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
+import { turnOrders } from '../turns.ts';
 
 type Samples = Record<string, number[]>;
 const push = (samples: Samples, key: string, value: number): void => void (samples[key] ??= []).push(value);
@@ -91,17 +92,19 @@ export function smallInputs(): { x: Float32Array<ArrayBuffer>; y: Float32Array<A
 }
 
 /**
- * Runs each named way in turns, rotating which goes first so no way always follows the
- * same one, and records milliseconds per call after `warmup` rounds. A turn is `block`
- * calls in a row: 1 measures calls that each follow another way's; larger blocks measure
- * back-to-back calls of one way (which a GPU stack may serve faster).
+ * Runs each named way in turns, in an order shuffled every round (see {@link turnOrders}) so
+ * that each way follows each other way about equally often, and records milliseconds per
+ * call after `warmup` rounds. A turn is `block` calls in a row: 1 measures calls that each
+ * follow another way's; larger blocks measure back-to-back calls of one way (which a GPU
+ * stack may serve faster).
  */
 export async function interleaved(ways: Record<string, () => Promise<unknown>>, rounds: number, warmup = 20, block = 1): Promise<Samples> {
   const samples: Samples = {};
   const names = Object.keys(ways);
+  const order = turnOrders(names.length);
   for (let round = 0; round < rounds + warmup; round++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(round + k) % names.length] as string;
+    for (const index of order(round)) {
+      const name = names[index] as string;
       for (let call = 0; call < block; call++) {
         const started = performance.now();
         await ways[name]?.();
@@ -143,13 +146,17 @@ export async function smallDispatch(repetitions: number): Promise<Samples> {
   return { ...samples, ...(await inBenchWorker<Samples>({ suite: 'small', repetitions })) };
 }
 
-/** A worker that sends back a 4 KiB array for every message: postMessage cost alone. */
+/**
+ * A worker that sends back a 4 KiB array for every message: postMessage cost alone. Both
+ * ends read what they receive: Chrome deserializes a message only when its data is first
+ * read, and any real worker design reads its inputs and its caller reads the reply.
+ */
 function echoWorker(): { roundTrip(message: unknown): Promise<void>; terminate(): void } {
-  const source = 'const reply = new Float32Array(1024); onmessage = () => postMessage({ y: reply });';
+  const source = 'const reply = new Float32Array(1024); onmessage = (event) => { if (event.data.x.length > 0) postMessage({ y: reply }); };';
   const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
   return {
-    roundTrip: (message) => new Promise((resolve) => {
-      worker.onmessage = () => resolve();
+    roundTrip: (message) => new Promise((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<{ y: Float32Array }>) => (event.data.y.length === 1024 ? resolve() : reject(new Error('echo: wrong reply')));
       worker.postMessage(message);
     }),
     terminate: () => worker.terminate(),

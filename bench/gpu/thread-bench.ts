@@ -16,6 +16,7 @@ import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
 import type { WorkerApi } from '../../src/protocol/worker-api.ts';
 import { scaleInPlace, smallInputs } from '../browser/dispatch-bench.ts';
 import { summarize } from '../summary.ts';
+import { turnOrders } from '../turns.ts';
 
 interface RawInThread {
   init(elements: number, upload: Float32Array<ArrayBuffer>): Promise<void>;
@@ -45,7 +46,7 @@ const echoRoundTrip = (message: unknown): Promise<void> => new Promise((resolve)
 type Samples = Record<string, number[]>;
 const push = (samples: Samples, name: string, value: number): void => void (samples[name] ??= []).push(value);
 
-/** Runs the three ways in turns, `block` calls each, rotating which goes first. */
+/** Runs the three ways in turns, `block` calls each, in a shuffled order (bench/turns.ts). */
 async function smallDispatch(rounds: number, warmup: number, block: number): Promise<Samples> {
   const samples: Samples = {};
   const ways: (() => Promise<void>)[] = [
@@ -61,9 +62,10 @@ async function smallDispatch(rounds: number, warmup: number, block: number): Pro
       push(samples, 'postMessage round trip to a worker thread, same bytes, no GPU', performance.now() - started);
     },
   ];
+  const order = turnOrders(ways.length);
   for (let round = 0; round < rounds + warmup; round++) {
     if (round === warmup) for (const key of Object.keys(samples)) delete samples[key];
-    for (let k = 0; k < ways.length; k++) for (let call = 0; call < block; call++) await ways[(round + k) % ways.length]?.();
+    for (const index of order(round)) for (let call = 0; call < block; call++) await ways[index]?.();
   }
   return samples;
 }

@@ -31,6 +31,8 @@ export class ResidentBuffer {
 /** Replaces handles by their plain references, so the inputs can cross to the worker. */
 export function toWireInputs(inputs: unknown): unknown {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) return inputs;
+  // The common case, arrays only, crosses as it is: no copy of the object per call.
+  if (!Object.values(inputs).some((value) => value instanceof ResidentBuffer)) return inputs;
   const wire: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(inputs)) wire[name] = value instanceof ResidentBuffer ? value.ref : value;
   return wire;

@@ -25,6 +25,8 @@ export function createRuntimeFacade(link: WorkerLink, init: WorkerInitResult): R
   const destroy = (ref: ResidentBuffer['ref']): Promise<void> => link.call((remote) => remote.destroyBuffer(ref));
   /** Kept outputs become handles: the caller's own handle when the output was kept in place. */
   const wrapOutputs = (outputs: DispatchResult, inputs: RuntimeInputs | undefined): OutputsWithKept => {
+    // Arrays only (nothing kept): the reply's own fresh object is the result.
+    if (!Object.values(outputs).some(isResidentBufferRef)) return outputs as OutputsWithKept;
     const wrapped: OutputsWithKept = {};
     for (const [name, value] of Object.entries(outputs)) {
       if (!isResidentBufferRef(value)) {

@@ -46,9 +46,16 @@ export function createWorkerLink(worker: Worker | undefined, remote: Remote<Work
       if (closeError !== undefined) return Promise.reject(closeError);
       return new Promise((resolve, reject) => {
         pending.add(reject);
-        request(remote)
-          .then(resolve, reject)
-          .finally(() => pending.delete(reject));
+        request(remote).then(
+          (value) => {
+            pending.delete(reject);
+            resolve(value);
+          },
+          (error: unknown) => {
+            pending.delete(reject);
+            reject(error);
+          },
+        );
       });
     },
     callUnguarded: (request) => request(remote),

@@ -137,7 +137,7 @@ export class Dispatcher {
       if (scopeError !== null) {
         throw new VyreError('gpu-error', `WebGPU rejected the dispatch of "${target.label}": ${scopeError.message}`, 'check the grid and buffer sizes against the device limits; if they are within them, this is a vyre-web bug.', { gpuMessage: scopeError.message });
       }
-      this.validated.add(commands);
+      if (checks.length > 0) this.validated.add(commands);
       const failedMap = mapped.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failedMap !== undefined) throw failedMap.reason;
       const results = items.map((item, index) => collectOutputs(plans[index], item));

@@ -94,7 +94,9 @@ export function createWorkerApi(environment: WorkerEnvironment): WorkerApi {
     async dispatch(pipelineId, batch, options) {
       if (!Array.isArray(batch)) throw new VyreError('invalid-input', 'A batch must be a list of inputs.', 'pass [inputsA, inputsB, …].');
       const reply = await ready().dispatch(pipelineId, batch, options);
-      return transferred(reply, reply.outputs.flatMap((outputs) => Object.values(outputs)));
+      const arrays: unknown[] = [];
+      for (const outputs of reply.outputs) for (const name in outputs) arrays.push(outputs[name]);
+      return transferred(reply, arrays);
     },
     createBuffer: async (source) => ready().createBuffer(source),
     readBuffer: async (ref) => {

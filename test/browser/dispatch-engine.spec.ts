@@ -31,6 +31,43 @@ test('1,000 dispatches with changing inputs are all correct and create no new bu
   expect(result.end.dispatches).toBe(1000);
 });
 
+test('a repeated shape reuses its plan, and a new length, a wrong type or options right after it are planned afresh', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const { pipeline } = await runtime.compile(window.helpers.addK(3));
+    const codes: string[] = [];
+    const attempt = async (run: () => Promise<unknown>): Promise<void> => {
+      try {
+        await run();
+        codes.push('ok');
+      } catch (error) {
+        codes.push((error as { code?: string }).code ?? String(error));
+      }
+    };
+    const plus3 = (length: number, seed: number): Uint32Array => Uint32Array.from({ length }, (_, i) => i * 5 + seed);
+    // Three of one shape (the second and third reuse the first's plan), then other shapes.
+    const lengths: number[] = [];
+    let wrong = 0;
+    for (const [length, seed] of [[256, 1], [256, 2], [256, 3], [1000, 4], [256, 5], [1, 6]] as const) {
+      const x = plus3(length, seed);
+      const { y } = await pipeline.dispatch({ x });
+      lengths.push(y?.length ?? -1);
+      for (let i = 0; i < length; i++) if (y?.[i] !== (x[i] ?? 0) + 3) wrong++;
+    }
+    await attempt(() => pipeline.dispatch({ x: new Float32Array(256) } as never));
+    await attempt(() => pipeline.dispatch({ x: plus3(256, 7), extra: plus3(256, 7) } as never));
+    const sized = await pipeline.dispatch({ x: plus3(256, 8) }, { outputs: { y: 10 } });
+    const after = await pipeline.dispatch({ x: plus3(256, 9) });
+    await runtime.dispose();
+    return { lengths, wrong, codes, sized: sized['y']?.length, after: Array.from(after['y']?.slice(0, 2) ?? []) };
+  });
+  expect(result.lengths).toEqual([256, 256, 256, 1000, 256, 1]);
+  expect(result.wrong).toBe(0);
+  expect(result.codes).toEqual(['invalid-input', 'invalid-input']);
+  expect(result.sized).toBe(10);
+  expect(result.after).toEqual([12, 17]);
+});
+
 test('a batch gives the same results as single dispatches, in one submit', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async () => {
     const { createRuntime, saxpy } = window.vyre;

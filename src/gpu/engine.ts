@@ -13,7 +13,7 @@ import { LOWERING_VERSION } from '../lower/lower-program.ts';
 import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
 import type { CompileReport } from '../pipeline/build.ts';
 import type { DispatchOptions, DispatchPlan, PlanLimits } from '../pipeline/dispatch-plan.ts';
-import { planWithRepeats } from '../pipeline/repeat-plan.ts';
+import { planBatch } from '../pipeline/repeat-plan.ts';
 import { deviceFingerprint, type BrowserFacts, type DeviceFingerprint } from '../pipeline/fingerprint.ts';
 import type { PipelineReproManifest } from '../pipeline/manifest.ts';
 import type { CacheBounds } from '../pipeline/memory-cache.ts';
@@ -162,7 +162,7 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
   async function dispatch(pipelineId: string, batch: readonly unknown[], dispatchOptions?: DispatchOptions): Promise<DispatchReply> {
     return onDevice(async () => {
       const entry = compiler.pipelineInMemory(pipelineId) ?? (await entryOf(pipelineId));
-      const plans: DispatchPlan[] = batch.map((inputs) => planWithRepeats(entry.artifact, inputs, dispatchOptions, limits));
+      const plans: DispatchPlan[] = planBatch(entry.artifact, batch, dispatchOptions, limits);
       return dispatcher.run(entry, plans, dispatchOptions?.timing === true);
     });
   }

@@ -1,88 +1,117 @@
 /**
- * Pipeline mode's common case, planned once: a pipeline dispatched again and again with
- * new arrays of the same names, types and lengths, and no options, gets the plan its
- * first such call got, with only the data swapped in. Checking that the shape repeats is
- * the same validation the full planner does for such a call, at a fraction of its cost
- * (it is most of the engine's own time per small dispatch).
+ * Pipeline mode's common cases, planned once: a pipeline dispatched again and again with
+ * new arrays of the same names, types and lengths and no options, and the items of one
+ * batch that repeat the shape of the item before (a chain over resident buffers). Such an
+ * item gets the plan of the first with only its data or resident buffers swapped in.
+ * Checking that the shape repeats is the validation the full planner would do for it, at
+ * a fraction of the cost (planning was most of the engine's own time per small dispatch).
  *
- * Anything else — options, a resident buffer, a name, order, type or length that differs,
- * other limits — is planned in full by {@link planDispatch}, which also names every mistake.
- * The remembered plan holds no caller data, so it keeps no caller's arrays alive.
+ * Anything else — a name, order, type, length or kind (array or resident) that differs,
+ * other limits, and across calls any options — is planned in full by {@link planDispatch},
+ * which also names every mistake. Resident buffers are checked on every use (a handle
+ * destroyed since the last call is caught). Remembered plans hold no caller data, so they
+ * keep no caller's arrays alive.
  */
+import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
 import { elementTypeOf, type ElementArray, type ElementType } from '../program/types.ts';
 import { planDispatch, type DispatchOptions, type DispatchPlan, type PlanLimits, type PlannedBuffer } from './dispatch-plan.ts';
 
 type PlannedArtifact = Parameters<typeof planDispatch>[0];
 
+interface InputShape {
+  readonly type: ElementType;
+  readonly resident: boolean;
+  readonly length: number;
+}
+
 interface RepeatShape {
   readonly limits: PlanLimits;
-  /** The inputs' names in the order `Object.keys` gave them, with each one's type and length. */
+  /** The inputs' names in the order `Object.keys` gave them, and what each one was. */
   readonly names: readonly string[];
-  readonly types: readonly ElementType[];
-  readonly lengths: readonly number[];
-  /** The plan, its buffers without data. */
+  readonly inputs: readonly InputShape[];
+  /** The plan, its buffers without data or resident buffers. */
   readonly buffers: readonly PlannedBuffer[];
   readonly grid: DispatchPlan['grid'];
-  /** For each planned buffer, the index in `names` of the input that supplies its data, or -1. */
+  readonly params: DispatchPlan['params'];
+  /** For each planned buffer, the index in `names` of the input that supplies it, or -1. */
   readonly sources: readonly number[];
 }
 
-const shapes = new WeakMap<PlannedArtifact, RepeatShape>();
+/** The last shape planned without options, per artifact (the cross-call case). */
+const remembered = new WeakMap<PlannedArtifact, RepeatShape>();
 
 /**
- * {@link planDispatch}, reusing the last plan of `artifact` when this call repeats its shape.
- * @throws VyreError `invalid-input`, exactly as planDispatch does.
+ * Plans every item of a batch as {@link planDispatch} would, reusing a plan where an item
+ * repeats the shape of the one before (or, without options, of the last call).
+ * @throws VyreError `invalid-input`, exactly as planDispatch does, for the first bad item.
  */
-export function planWithRepeats(artifact: PlannedArtifact, inputs: unknown, options: DispatchOptions | undefined, limits: PlanLimits): DispatchPlan {
-  if (options !== undefined) return planDispatch(artifact, inputs, options, limits);
-  const shape = shapes.get(artifact);
-  const repeated = shape === undefined || shape.limits !== limits ? undefined : replan(shape, inputs);
-  if (repeated !== undefined) return repeated;
-  const plan = planDispatch(artifact, inputs, undefined, limits);
-  const learned = learn(inputs as Record<string, unknown>, plan, limits);
-  if (learned !== undefined) shapes.set(artifact, learned);
-  return plan;
+export function planBatch(artifact: PlannedArtifact, batch: readonly unknown[], options: DispatchOptions | undefined, limits: PlanLimits): DispatchPlan[] {
+  let shape = options === undefined ? remembered.get(artifact) : undefined;
+  if (shape !== undefined && shape.limits !== limits) shape = undefined;
+  const plans = new Array<DispatchPlan>(batch.length);
+  for (let item = 0; item < batch.length; item++) {
+    const inputs = batch[item];
+    let plan = shape === undefined ? undefined : replan(shape, inputs, limits);
+    if (plan === undefined) {
+      plan = planDispatch(artifact, inputs, options, limits);
+      shape = learn(inputs as Record<string, unknown>, plan, limits);
+      if (shape !== undefined && options === undefined) remembered.set(artifact, shape);
+    }
+    plans[item] = plan;
+  }
+  return plans;
 }
 
-/** The remembered plan with this call's arrays, or undefined when the shape differs in any way. */
-function replan(shape: RepeatShape, inputs: unknown): DispatchPlan | undefined {
+/** The shape's plan with these inputs, or undefined when they differ from it in any way. */
+function replan(shape: RepeatShape, inputs: unknown, limits: PlanLimits): DispatchPlan | undefined {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) return undefined;
   const names = Object.keys(inputs);
   if (names.length !== shape.names.length) return undefined;
-  const values: ElementArray[] = new Array<ElementArray>(names.length);
+  const values: unknown[] = new Array<unknown>(names.length);
   for (let index = 0; index < names.length; index++) {
     const name = names[index] as string;
+    const expected = shape.inputs[index] as InputShape;
     if (name !== shape.names[index]) return undefined;
     const value = (inputs as Record<string, unknown>)[name];
-    if (elementTypeOf(value) !== shape.types[index] || (value as ElementArray).length !== shape.lengths[index]) return undefined;
-    values[index] = value as ElementArray;
+    if (expected.resident) {
+      if (!isResidentBufferRef(value) || value.type !== expected.type || value.length !== expected.length) return undefined;
+      // Throws, as planning in full would, for a handle destroyed or from another runtime.
+      limits.checkResident?.(value);
+    } else if (elementTypeOf(value) !== expected.type || (value as ElementArray).length !== expected.length) {
+      return undefined;
+    }
+    values[index] = value;
   }
   const buffers = shape.buffers.map((buffer, index): PlannedBuffer => {
     const source = shape.sources[index] as number;
-    return source < 0 ? buffer : { ...buffer, data: values[source] };
+    if (source < 0) return buffer;
+    return (shape.inputs[source] as InputShape).resident
+      ? { ...buffer, resident: values[source] as ResidentBufferRef }
+      : { ...buffer, data: values[source] as ElementArray };
   });
-  return { buffers, grid: shape.grid, params: undefined };
+  return { buffers, grid: shape.grid, params: shape.params };
 }
 
 /**
- * The shape of a successful plan, when it is one a repeat may reuse: typed arrays only, no
- * params, and every input the very array the plan holds (a getter that answers differently
- * on a second read gets no shortcut).
+ * The shape of a successful plan. Every input must be the very array or handle the plan
+ * holds: a getter that answers differently on a second read gets no shortcut.
  */
 function learn(inputs: Record<string, unknown>, plan: DispatchPlan, limits: PlanLimits): RepeatShape | undefined {
-  if (plan.params !== undefined) return undefined;
   const names = Object.keys(inputs);
-  const types: ElementType[] = [];
-  const lengths: number[] = [];
+  const shapes: InputShape[] = [];
   for (const name of names) {
     const value = inputs[name];
-    const type = elementTypeOf(value);
     const planned = plan.buffers.find((buffer) => buffer.declaration.name === name);
-    if (type === undefined || planned === undefined || planned.data !== value) return undefined;
-    types.push(type);
-    lengths.push(planned.length);
+    if (planned === undefined) return undefined;
+    if (planned.resident !== undefined && planned.resident === value) {
+      shapes.push({ type: planned.resident.type, resident: true, length: planned.length });
+      continue;
+    }
+    const type = elementTypeOf(value);
+    if (type === undefined || planned.data !== value) return undefined;
+    shapes.push({ type, resident: false, length: planned.length });
   }
-  const sources = plan.buffers.map((buffer) => (buffer.data === undefined ? -1 : names.indexOf(buffer.declaration.name)));
-  const buffers = plan.buffers.map((buffer): PlannedBuffer => (buffer.data === undefined ? buffer : { ...buffer, data: undefined }));
-  return { limits, names, types, lengths, buffers, grid: plan.grid, sources };
+  const sources = plan.buffers.map((buffer) => (buffer.data === undefined && buffer.resident === undefined ? -1 : names.indexOf(buffer.declaration.name)));
+  const buffers = plan.buffers.map((buffer): PlannedBuffer => (buffer.data === undefined && buffer.resident === undefined ? buffer : { ...buffer, data: undefined, resident: undefined }));
+  return { limits, names, inputs: shapes, buffers, grid: plan.grid, params: plan.params, sources };
 }

@@ -1,12 +1,14 @@
 /**
- * Repeated dispatches of one shape reuse their plan: same answer as planning in full,
- * new data each time, and every mistake still caught.
+ * Repeated dispatches of one shape, across calls and within a batch, reuse their plan:
+ * the same answer as planning in full, new data each time, and every mistake still caught.
  */
 import { describe, expect, it } from 'vitest';
 import { planDispatch, type PlanLimits } from '../../src/pipeline/dispatch-plan.ts';
-import { planWithRepeats } from '../../src/pipeline/repeat-plan.ts';
+import { planBatch } from '../../src/pipeline/repeat-plan.ts';
+import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
 import type { BufferDeclaration } from '../../src/program/types.ts';
 import { thrownBy } from './support/thrown-by.ts';
+import { VyreError } from '../../src/errors.ts';
 
 const LIMITS: PlanLimits = { maxStorageBufferBindingSize: 1 << 20, maxComputeWorkgroupsPerDimension: 65535 };
 const X: BufferDeclaration = { name: 'x', binding: 0, access: 'read', type: 'f32' };
@@ -15,8 +17,16 @@ const OUT: BufferDeclaration = { name: 'out', binding: 2, access: 'output', type
 
 const artifact = () => ({ buffers: [X, Y, OUT], workgroupSize: [64, 1, 1] as const, params: undefined, foldableGrid: true });
 const inputs = (n: number) => ({ x: new Float32Array(n).fill(1), y: new Float32Array(n).fill(2) });
+type Artifact = ReturnType<typeof artifact>;
+/** One call: a batch of one. */
+const planWithRepeats = (shared: Artifact, given: unknown, options: Parameters<typeof planBatch>[2], limits: PlanLimits) => {
+  const [plan] = planBatch(shared, [given], options, limits);
+  if (plan === undefined) throw new Error('no plan');
+  return plan;
+};
+const resident = (id: number, length = 100): ResidentBufferRef => ({ kind: 'vyre-resident-buffer', id, runtimeId: 'rt', type: 'f32', length });
 
-describe('planWithRepeats', () => {
+describe('planBatch: across calls', () => {
   it('plans a repeat exactly as planning in full would, with the new call’s arrays', () => {
     const shared = artifact();
     planWithRepeats(shared, inputs(100), undefined, LIMITS);
@@ -70,13 +80,12 @@ describe('planWithRepeats', () => {
     expect(thrownBy(() => planWithRepeats(shared, inputs(100), undefined, tight)).details['limit']).toBe(256);
   });
 
-  it('gives no shortcut to a resident buffer, and keeps none of the caller’s arrays in the remembered plan', () => {
+  it('checks a resident buffer on every call, and keeps none of the caller’s arrays in the remembered plan', () => {
     const shared = artifact();
-    const resident = { kind: 'vyre-resident-buffer', id: 1, runtimeId: 'rt', type: 'f32', length: 100 } as const;
     const checked: number[] = [];
     const limits: PlanLimits = { ...LIMITS, checkResident: (ref) => void checked.push(ref.id) };
-    planWithRepeats(shared, { x: new Float32Array(100), y: resident }, undefined, limits);
-    planWithRepeats(shared, { x: new Float32Array(100), y: resident }, undefined, limits);
+    planWithRepeats(shared, { x: new Float32Array(100), y: resident(1) }, undefined, limits);
+    planWithRepeats(shared, { x: new Float32Array(100), y: resident(1) }, undefined, limits);
     // Each call checked the handle again (a destroyed handle must be caught every time).
     expect(checked).toEqual([1, 1]);
     const first = inputs(100);
@@ -84,5 +93,42 @@ describe('planWithRepeats', () => {
     // A repeat where x comes back as another array holds that array, not the first call's.
     const next = inputs(100);
     expect(planWithRepeats(shared, next, undefined, LIMITS).buffers[0]?.data).not.toBe(first.x);
+  });
+});
+
+describe('planBatch: within a batch', () => {
+  const chain = (length: number, ids: readonly number[]) => ids.map((id) => ({ x: resident(100, length), y: resident(id, length) }));
+
+  it('plans every item of a chain over resident buffers as planning each in full would', () => {
+    const batch = chain(100, [1, 2, 3, 4]);
+    const options = { keep: ['y'] };
+    const plans = planBatch(artifact(), batch, options, LIMITS);
+    expect(plans).toEqual(batch.map((item) => planDispatch(artifact(), item, options, LIMITS)));
+    expect(plans.map((plan) => plan.buffers[1]?.resident?.id)).toEqual([1, 2, 3, 4]);
+    expect(plans.every((plan) => plan.buffers[1]?.keep === true)).toBe(true);
+  });
+
+  it('follows items whose shape changes in the middle of a batch', () => {
+    const batch = [inputs(10), inputs(10), inputs(300), { x: new Float32Array(300), y: resident(9, 300) }, inputs(10)];
+    const options = { outputs: { out: 5 } };
+    expect(planBatch(artifact(), batch, options, LIMITS)).toEqual(batch.map((item) => planDispatch(artifact(), item, options, LIMITS)));
+  });
+
+  it('rejects a resident buffer destroyed or foreign in the middle of a chain, as planning in full does', () => {
+    const destroyed = new Set([3]);
+    const limits: PlanLimits = {
+      ...LIMITS,
+      checkResident: (ref) => {
+        if (destroyed.has(ref.id)) throw new VyreError('invalid-input', `Resident buffer ${ref.id} was destroyed.`, 'create a new one.', { id: ref.id });
+      },
+    };
+    const error = thrownBy(() => planBatch(artifact(), chain(100, [1, 2, 3, 4]), { keep: ['y'] }, limits));
+    expect([error.code, error.details['id']]).toEqual(['invalid-input', 3]);
+  });
+
+  it('rejects a later item of the wrong type even when the first ones repeat', () => {
+    const batch = [inputs(10), inputs(10), { x: new Float32Array(10), y: new Int32Array(10) }];
+    const error = thrownBy(() => planBatch(artifact(), batch, { outputs: { out: 5 } }, LIMITS));
+    expect([error.code, error.details['buffer']]).toEqual(['invalid-input', 'y']);
   });
 });

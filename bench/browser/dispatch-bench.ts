@@ -6,6 +6,7 @@
  * - throughput of 1,000 chained dispatches over resident buffers;
  * - bandwidth of an element-wise kernel over 64 MiB (read 64 MiB, write 64 MiB).
  */
+import { wrap } from 'comlink';
 import * as vyre from '../../src/index.ts';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
 import { turnOrders } from '../turns.ts';
@@ -117,8 +118,9 @@ export async function interleaved(ways: Record<string, () => Promise<unknown>>, 
 
 /**
  * One small dispatch with readback (4 KiB in, 4 KiB back), `repetitions` times:
- * on the main thread (raw, the library's worker through Comlink, same-thread mode, and a
- * bare postMessage round trip with the same bytes: the floor of any worker design), then
+ * on the main thread (raw, the library's worker through Comlink, same-thread mode, a bare
+ * postMessage round trip with the same bytes: the floor of any worker design, and a
+ * Comlink call with the same bytes: the floor of any design through Comlink), then
  * inside a worker (raw beside the engine in same-thread mode, which is the code the
  * library's worker runs, minus the Comlink hop).
  */
@@ -132,13 +134,19 @@ export async function smallDispatch(repetitions: number): Promise<Samples> {
   const inWorker = (await worker.compile(scaleInPlace)).pipeline;
   const sameThread = (await local.compile(scaleInPlace)).pipeline;
   const echo = echoWorker();
+  const comlinkWorker = new Worker(new URL('./comlink-echo-worker.ts', import.meta.url), { type: 'module' });
+  const comlinkEcho = { worker: comlinkWorker, remote: wrap<{ echo(inputs: { x: Float32Array; y: Float32Array }): { y: Float32Array } }>(comlinkWorker) };
   const samples = await interleaved({
     'raw WebGPU on the main thread (baseline)': () => raw.roundTrip(x, y),
     'vyre-web from the main thread (its worker, through Comlink)': () => inWorker.dispatch({ x, y }),
     'vyre-web same-thread mode on the main thread': () => sameThread.dispatch({ x, y }),
     'postMessage round trip to a worker, same bytes, no GPU (floor of any worker design)': () => echo.roundTrip({ x, y }),
+    'Comlink call to a worker, same bytes, no GPU (floor of any design through Comlink)': async () => {
+      if ((await comlinkEcho.remote.echo({ x, y })).y.length !== 1024) throw new Error('comlink echo: wrong reply');
+    },
   }, repetitions);
   echo.terminate();
+  comlinkEcho.worker.terminate();
   raw.destroy();
   device.destroy();
   await worker.dispose();

@@ -23,10 +23,7 @@ export const scaleInPlace = vyre.program({ name: 'scale-in-place', workgroupSize
 });
 
 /** A raw WebGPU rig for the same kernel: buffers, bind group and pipeline created once. */
-export async function rawRig(device: GPUDevice, elements: number, options: { labels?: boolean } = {}) {
-  // Labels as vyre-web gives its encoders and passes, to price them (bench/gpu/dispatch-profile.ts).
-  const encoderDescriptor = options.labels ? { label: 'raw encoder' } : undefined;
-  const passDescriptor = options.labels ? { label: 'raw pass' } : undefined;
+export async function rawRig(device: GPUDevice, elements: number) {
   const artifact = lowerProgram(scaleInPlace, scaleInPlace.workgroupSize);
   const module = device.createShaderModule({ code: artifact.code });
   const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: artifact.entryPoint } });
@@ -41,7 +38,7 @@ export async function rawRig(device: GPUDevice, elements: number, options: { lab
   const rows = Math.ceil(workgroups / 65535);
   const columns = Math.ceil(workgroups / rows);
   const encodePass = (encoder: GPUCommandEncoder): void => {
-    const pass = encoder.beginComputePass(passDescriptor);
+    const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(columns, rows, 1);
@@ -52,7 +49,7 @@ export async function rawRig(device: GPUDevice, elements: number, options: { lab
     async roundTrip(input: Float32Array<ArrayBuffer>, yInput: Float32Array<ArrayBuffer>): Promise<Float32Array> {
       device.queue.writeBuffer(x, 0, input);
       device.queue.writeBuffer(y, 0, yInput);
-      const encoder = device.createCommandEncoder(encoderDescriptor);
+      const encoder = device.createCommandEncoder();
       encodePass(encoder);
       encoder.copyBufferToBuffer(y, 0, staging, 0, bytes);
       device.queue.submit([encoder.finish()]);

@@ -1,7 +1,7 @@
 /**
  * Where the small dispatch's time goes on a real GPU (Node + Dawn): raw Dawn, the engine,
- * the dispatcher alone on a pre-planned dispatch, and raw Dawn with the engine's extra
- * calls (labels, explicit map range), in rotating turns; run with `node --cpu-prof` to
+ * the dispatcher alone on a pre-planned dispatch, and both on a device configured like the
+ * engine's, in shuffled turns (bench/turns.ts); run with `node --cpu-prof` to
  * see the JavaScript cost by function. Built into .gpu/dispatch-profile.mjs.
  */
 import { compilePipeline } from '../../src/gpu/compile-pipeline.ts';

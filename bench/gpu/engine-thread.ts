@@ -3,10 +3,11 @@
  * stand-in for the library's Web Worker in bench/gpu/thread-bench.ts. Beside it, `raw`:
  * the hand-written raw Dawn baseline, run and timed inside this thread (Dawn cannot be
  * loaded on two threads of one process here, so the baseline lives where the engine
- * does). Built into .gpu/engine-thread.mjs.
+ * does), and `echo`: a Comlink call with the same bytes and no GPU work. Built into
+ * .gpu/engine-thread.mjs.
  */
 import { parentPort } from 'node:worker_threads';
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { create, globals } from 'webgpu';
 import { installErrorTransfer } from '../../src/protocol/error-transfer.ts';
@@ -42,4 +43,11 @@ const raw = {
   },
 };
 
-expose({ api: createWorkerApi({ navigator }), raw }, nodeEndpoint(parentPort));
+/** The Comlink floor: the same bytes in, a transferred 4 KiB array back, no GPU work. */
+const echo = (inputs: { x: Float32Array }): { y: Float32Array } => {
+  if (inputs.x.length === 0) throw new Error('echo: empty input');
+  const y = new Float32Array(1024);
+  return transfer({ y }, [y.buffer]);
+};
+
+expose({ api: createWorkerApi({ navigator }), raw, echo }, nodeEndpoint(parentPort));

@@ -2,8 +2,9 @@
  * The main-thread path on a real GPU: vyre-web's worker API in a Node worker thread
  * (bench/gpu/engine-thread.ts), called through Comlink from the main thread. Beside it,
  * in turns: the raw Dawn round trip timed inside that thread (what a hand-written app
- * pays with the device on its own thread), and a bare postMessage round trip to another
- * worker thread carrying the same bytes. Worker threads stand in for Web Workers (the
+ * pays with the device on its own thread), a bare postMessage round trip to another
+ * worker thread carrying the same bytes, and a Comlink call with the same bytes into the
+ * engine's thread that does no GPU work (the floor of any design through Comlink). Worker threads stand in for Web Workers (the
  * same Comlink protocol and structured clone) on a fast host with a real GPU, where this
  * VM has SwiftShader and a slow postMessage. Built into .gpu/thread-bench.mjs; run:
  * bash .gpu/run.sh .gpu/thread-bench.mjs
@@ -26,7 +27,7 @@ interface RawInThread {
 
 installErrorTransfer();
 const thread = new Worker(new URL('./engine-thread.mjs', import.meta.url));
-const remote = wrap<{ api: WorkerApi; raw: RawInThread }>(nodeEndpoint(thread));
+const remote = wrap<{ api: WorkerApi; raw: RawInThread; echo(inputs: { x: Float32Array; y: Float32Array }): { y: Float32Array } }>(nodeEndpoint(thread));
 // Comlink types nested members as promises; they are proxies that forward calls.
 const api = remote.api as unknown as Remote<WorkerApi>;
 const raw = remote.raw as unknown as Remote<RawInThread>;
@@ -46,7 +47,7 @@ const echoRoundTrip = (message: unknown): Promise<void> => new Promise((resolve)
 type Samples = Record<string, number[]>;
 const push = (samples: Samples, name: string, value: number): void => void (samples[name] ??= []).push(value);
 
-/** Runs the three ways in turns, `block` calls each, in a shuffled order (bench/turns.ts). */
+/** Runs the four ways in turns, `block` calls each, in a shuffled order (bench/turns.ts). */
 async function smallDispatch(rounds: number, warmup: number, block: number): Promise<Samples> {
   const samples: Samples = {};
   const ways: (() => Promise<void>)[] = [
@@ -60,6 +61,11 @@ async function smallDispatch(rounds: number, warmup: number, block: number): Pro
       const started = performance.now();
       await echoRoundTrip({ x, y });
       push(samples, 'postMessage round trip to a worker thread, same bytes, no GPU', performance.now() - started);
+    },
+    async () => {
+      const started = performance.now();
+      if ((await remote.echo({ x, y })).y.length !== 1024) throw new Error('echo: wrong reply');
+      push(samples, 'Comlink call into the engine thread, same bytes, no GPU', performance.now() - started);
     },
   ];
   const order = turnOrders(ways.length);

@@ -21,7 +21,7 @@ import { BindGroupCache, type BindingEntry, type CachedBindGroup } from './bind-
 import { BufferPool, createCheckedBuffer } from './buffer-pool.ts';
 import type { GpuPipeline } from './compile-pipeline.ts';
 import type { GpuStats } from './gpu-stats.ts';
-import { storageUsage, type ResidentRegistry } from './resident-registry.ts';
+import { stagingUsage, storageUsage, type ResidentRegistry } from './resident-registry.ts';
 import { TimerPool, type PassTimer } from './timestamp-timer.ts';
 import { ValidatedCommands } from './validated-commands.ts';
 
@@ -45,7 +45,6 @@ export interface PipelineTarget {
 }
 
 interface Readback {
-  readonly item: number;
   readonly name: string;
   readonly type: ElementType;
   readonly source: GPUBuffer;
@@ -106,7 +105,7 @@ export class Dispatcher {
     let submitted = false;
     try {
       // Everything that can allocate happens first, each allocation in its own scopes.
-      const items = plans.map((plan, item) => this.bind(target, plan, item, { acquired, staged, uploads, clears }));
+      const items = plans.map((plan) => this.bind(target, plan, { acquired, staged, uploads, clears }));
       timer = timing ? this.timers.acquire(plans.length) : undefined;
       const commands = items.map((item) => ValidatedCommands.name(item.bindGroup.id, item.grid, item.readbacks.length));
       scoped = timer !== undefined || !this.validated.hasAll(commands);
@@ -160,7 +159,7 @@ export class Dispatcher {
   }
 
   /** Binds one plan: buffers (pooled, resident or new kept ones), uploads, clears, staging. */
-  private bind(target: PipelineTarget, plan: DispatchPlan, item: number, work: BatchWork): BoundItem {
+  private bind(target: PipelineTarget, plan: DispatchPlan, work: BatchWork): BoundItem {
     const { acquired, staged, uploads, clears } = work;
     let kept: Map<string, ResidentBufferRef> | undefined;
     const entries: BindingEntry[] = [];
@@ -186,9 +185,9 @@ export class Dispatcher {
       entries.push({ binding, buffer, size: bytes });
       if (access !== 'read' && !planned.keep && planned.length > 0) {
         const readBytes = planned.length * ELEMENT_BYTES;
-        const staging = this.pool.acquire(readBytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, target.label, name);
+        const staging = this.pool.acquire(readBytes, stagingUsage(), target.label, name);
         staged.push(staging);
-        readbacks.push({ item, name, type, source: buffer, staging, bytes: readBytes });
+        readbacks.push({ name, type, source: buffer, staging, bytes: readBytes });
         if (planned.resident !== undefined) copyAtOnce = true;
       }
     }
@@ -249,7 +248,7 @@ export class Dispatcher {
     const bytes = ref.length * ELEMENT_BYTES;
     const ArrayType = arrayConstructorFor(ref.type);
     if (bytes === 0) return new ArrayType(0);
-    const staging = this.pool.acquire(bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'vyre-web resident read', 'staging');
+    const staging = this.pool.acquire(bytes, stagingUsage(), 'vyre-web resident read', 'staging');
     const encoder = this.device.createCommandEncoder({ label: 'vyre-web resident read' });
     encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);

@@ -13,6 +13,11 @@ export function storageUsage(): GPUBufferUsageFlags {
   return GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 }
 
+/** Usage of every staging buffer results are read back through. */
+export function stagingUsage(): GPUBufferUsageFlags {
+  return GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
+}
+
 interface Entry {
   readonly ref: ResidentBufferRef;
   readonly buffer: GPUBuffer;

@@ -4,6 +4,7 @@
  * allocate three GPU objects per call. Timers in use by a dispatch in flight are not
  * handed out twice.
  */
+import { stagingUsage } from './resident-registry.ts';
 
 /** Idle timers kept for reuse; more are destroyed when released. */
 const MAX_IDLE_TIMERS = 4;
@@ -52,7 +53,7 @@ export class TimerPool {
       capacity,
       querySet: this.device.createQuerySet({ label: 'vyre-web timing', type: 'timestamp', count }),
       resolveBuffer: this.device.createBuffer({ label: 'vyre-web timing resolve', size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
-      readBuffer: this.device.createBuffer({ label: 'vyre-web timing read', size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      readBuffer: this.device.createBuffer({ label: 'vyre-web timing read', size: count * 8, usage: stagingUsage() }),
     };
   }
 

@@ -4,7 +4,7 @@
  */
 import { lowerProgram } from '../src/lower/lower-program.ts';
 import { programDigest } from '../src/program/digest.ts';
-import type { Expr, IrProgram, Stmt } from '../src/program/ir.ts';
+import type { Expr, IrProgram, Stmt } from '../src/protocol/ir.ts';
 import { validateProgram } from '../src/program/validate.ts';
 import { summarize, type Summary } from './summary.ts';
 

@@ -24,11 +24,9 @@ import {
   sumReduce,
   sumReduceF32,
   sumReduceOptions,
-  type DispatchInputs,
-  type DispatchOptions,
-  type IrProgram,
   type MapFunction,
-} from '../src/index.ts';
+} from '../src/kernels/index.ts';
+import type { DispatchInputs, DispatchOptions, IrProgram } from '../src/index.ts';
 
 /** One pipeline of a workload: compiled, then dispatched once for its first result. */
 export interface WorkloadItem {

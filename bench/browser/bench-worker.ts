@@ -4,7 +4,7 @@
  * the code the library's own worker runs for a call, without the Comlink hop, so this is
  * the engine's in-worker cost against raw WebGPU with the same thread kind and device path.
  */
-import * as vyre from '../../src/index.ts';
+import * as vyre from '../../test/support/vyre-all.ts';
 import { chainWays, interleaved, rawRig, scaleInPlace, smallInputs } from './dispatch-bench.ts';
 
 type Request = { suite: 'small' | 'chain'; repetitions: number };

@@ -4,7 +4,7 @@
  * with raw `createComputePipelineAsync` of the same WGSL on the main thread as the
  * baseline; and persistent-store lookup latency with 10,000 records.
  */
-import * as vyre from '../../src/index.ts';
+import * as vyre from '../../test/support/vyre-all.ts';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
 import { openIndexedDbStore } from '../../src/store/indexeddb-store.ts';

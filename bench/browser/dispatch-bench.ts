@@ -7,7 +7,7 @@
  * - bandwidth of an element-wise kernel over 64 MiB (read 64 MiB, write 64 MiB).
  */
 import { wrap } from 'comlink';
-import * as vyre from '../../src/index.ts';
+import * as vyre from '../../test/support/vyre-all.ts';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
 import { turnOrders } from '../turns.ts';
 

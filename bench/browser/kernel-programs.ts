@@ -1,5 +1,5 @@
 /** The kernel library as a list, for benchmarks and the demo. */
-import * as vyre from '../../src/index.ts';
+import * as vyre from '../../test/support/vyre-all.ts';
 
 export const KERNEL_PROGRAMS: readonly { readonly name: string; readonly program: vyre.IrProgram }[] = [
   { name: 'saxpy', program: vyre.saxpy },

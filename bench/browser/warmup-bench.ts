@@ -8,7 +8,7 @@
  * after another (time to all compiled). Times are main-thread wall clock from the start.
  * The raw baseline runs the very WGSL vyre-web generates, lowered before the clock starts.
  */
-import * as vyre from '../../src/index.ts';
+import * as vyre from '../../test/support/vyre-all.ts';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
 import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { KERNEL_PROGRAMS } from './kernel-programs.ts';

@@ -10,7 +10,7 @@ import { Dispatcher } from '../../src/gpu/dispatcher.ts';
 import { createGpuStats } from '../../src/gpu/gpu-stats.ts';
 import { ResidentRegistry } from '../../src/gpu/resident-registry.ts';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
-import { planDispatch } from '../../src/pipeline/dispatch-plan.ts';
+import { planDispatch } from '../../src/dispatch/dispatch-plan.ts';
 import { interleaved, rawRig, scaleInPlace, smallInputs } from '../browser/dispatch-bench.ts';
 import { summarize } from '../summary.ts';
 import { createNodeEngine } from './node-engine.ts';

@@ -6,7 +6,7 @@
  * Built into .gpu/fuzz-gpu.mjs; run: bash .gpu/run.sh .gpu/fuzz-gpu.mjs [count] [seed] [malformed]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import * as vyre from '../../src/index.ts';
+import * as vyre from '../../test/support/vyre-all.ts';
 import { installNodeNavigator } from './node-engine.ts';
 import { runDifferential, runMalformed } from '../../test/fuzz/run-fuzz.ts';
 

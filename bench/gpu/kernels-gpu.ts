@@ -8,9 +8,9 @@
  * Built into .gpu/kernels-gpu.mjs; run: bash .gpu/run.sh .gpu/kernels-gpu.mjs
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import * as vyre from '../../src/index.ts';
+import * as vyre from '../../test/support/vyre-all.ts';
 import { installNodeNavigator } from './node-engine.ts';
-import type { DispatchOptions, IrProgram } from '../../src/index.ts';
+import type { DispatchOptions, IrProgram } from '../../test/support/vyre-all.ts';
 import {
   MANDELBROT_MIN_IDENTICAL,
   bitonicSchedule,

@@ -9,7 +9,7 @@ import { wrap, type Remote } from 'comlink';
 import { VyreError } from '../errors.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
 import type { WorkerApi, WorkerInitOptions } from '../protocol/worker-api.ts';
-import { createRuntimeFacade } from './runtime-facade.ts';
+import { RemoteRuntime } from './remote-runtime.ts';
 import type { Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
 
@@ -36,7 +36,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   try {
     const init = await link.call((remote) => remote.init(initOptions(options, runtimeId, lockName)));
     if (lockName !== undefined) watchWorkerLifetime(link, lockName);
-    return createRuntimeFacade(link, init);
+    return new RemoteRuntime(link, init);
   } catch (error) {
     link.terminate('worker-terminated');
     throw error;

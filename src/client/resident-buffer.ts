@@ -3,16 +3,23 @@
  * between dispatches. Pass it to `dispatch` in place of an array; read it with
  * `runtime.read(handle)`; free it with `handle.destroy()`.
  */
-import type { ResidentBufferRef } from '../protocol/resident.ts';
-import type { ElementType } from '../program/types.ts';
+import type { WireInputs, WireOutputs } from '../protocol/dispatch.ts';
+import type { ElementArray, ElementType } from '../protocol/elements.ts';
+import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
 
+/** A GPU buffer that stays in the worker between dispatches. */
 export class ResidentBuffer {
-  /** @internal */
-  constructor(
-    readonly ref: ResidentBufferRef,
-    private readonly onDestroy: (ref: ResidentBufferRef) => Promise<void>,
-  ) {}
+  /** The plain reference that crosses the worker boundary. */
+  readonly ref: ResidentBufferRef;
+  readonly #onDestroy: (ref: ResidentBufferRef) => Promise<void>;
 
+  /** @internal Handles are made by `runtime.createBuffer` and by dispatches with `keep`. */
+  constructor(ref: ResidentBufferRef, onDestroy: (ref: ResidentBufferRef) => Promise<void>) {
+    this.ref = ref;
+    this.#onDestroy = onDestroy;
+  }
+
+  /** Element type. */
   get type(): ElementType {
     return this.ref.type;
   }
@@ -24,16 +31,39 @@ export class ResidentBuffer {
 
   /** Frees the GPU buffer; later use of this handle rejects with `invalid-input`. */
   destroy(): Promise<void> {
-    return this.onDestroy(this.ref);
+    return this.#onDestroy(this.ref);
   }
 }
 
 /** Replaces handles by their plain references, so the inputs can cross to the worker. */
-export function toWireInputs(inputs: unknown): unknown {
-  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) return inputs;
-  // The common case, arrays only, crosses as it is: no copy of the object per call.
-  if (!Object.values(inputs).some((value) => value instanceof ResidentBuffer)) return inputs;
-  const wire: Record<string, unknown> = {};
+export function toWireInputs(inputs: Readonly<Record<string, ElementArray | ResidentBuffer>>): WireInputs {
+  // The common case, arrays only, crosses as it is: no copy of the object per call. An
+  // untyped caller's non-object also crosses as it is, for the worker to reject clearly.
+  if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some((value) => value instanceof ResidentBuffer)) return inputs as WireInputs;
+  const wire: Record<string, ElementArray | ResidentBufferRef> = {};
   for (const [name, value] of Object.entries(inputs)) wire[name] = value instanceof ResidentBuffer ? value.ref : value;
   return wire;
+}
+
+/**
+ * Kept outputs become handles: the caller's own handle when the output was kept in place
+ * (a resident input written by the kernel), a new one otherwise.
+ */
+export function fromWireOutputs(
+  outputs: WireOutputs,
+  inputs: Readonly<Record<string, unknown>> | undefined,
+  onDestroy: (ref: ResidentBufferRef) => Promise<void>,
+): Record<string, ElementArray | ResidentBuffer> {
+  // Arrays only (nothing kept): the reply's own fresh object is the result.
+  if (!Object.values(outputs).some(isResidentBufferRef)) return outputs as Record<string, ElementArray>;
+  const wrapped: Record<string, ElementArray | ResidentBuffer> = {};
+  for (const [name, value] of Object.entries(outputs)) {
+    if (!isResidentBufferRef(value)) {
+      wrapped[name] = value;
+      continue;
+    }
+    const passed = inputs?.[name];
+    wrapped[name] = passed instanceof ResidentBuffer && passed.ref.id === value.id ? passed : new ResidentBuffer(value, onDestroy);
+  }
+  return wrapped;
 }

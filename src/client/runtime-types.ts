@@ -1,23 +1,18 @@
 /**
- * The public shape of a runtime and of the pipelines it compiles (main thread).
+ * The public shape of a runtime and of the pipelines it compiles (main thread). Built
+ * from the wire vocabulary of `protocol/`; what a dispatch returns is derived from its
+ * options, so `keep` and `timing` change the result type exactly as they change the value.
  */
-import type { AdapterOptions, DeviceSummary } from '../gpu/device.ts';
-import type { PipelinePrewarmReport } from '../gpu/compiler.ts';
-import type { PrewarmProgress } from '../gpu/engine.ts';
-import type { GpuStats } from '../gpu/gpu-stats.ts';
-import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
-import type { CacheHit, CompileTier, CompileTimings } from '../pipeline/build.ts';
-import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
-import type { PipelineReproManifest } from '../pipeline/manifest.ts';
-import type { MissReason } from '../pipeline/miss-reason.ts';
-import type { DispatchPolicy } from '../pipeline/policy.ts';
-import type { CacheSnapshot } from '../pipeline/snapshot.ts';
-import type { IrProgram } from '../program/ir.ts';
-import type { BufferDeclaration, ElementArray, ElementType, WorkgroupSize } from '../program/types.ts';
-import type { WgslProgram } from '../program/wgsl-program.ts';
-import type { StorageStatus } from '../store/open-database.ts';
+import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from '../protocol/cache.ts';
+import type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
+import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats } from '../protocol/device.ts';
+import type { DispatchOptions, DispatchOutputs } from '../protocol/dispatch.ts';
+import type { BufferDeclaration, ElementArray, WorkgroupSize } from '../protocol/elements.ts';
+import type { DispatchPolicy, Program } from '../protocol/program.ts';
+import type { PersistentOptions, ResidentBufferSource } from '../protocol/worker-api.ts';
 import type { ResidentBuffer } from './resident-buffer.ts';
 
+/** What `createRuntime` takes. Every field is optional. */
 export interface RuntimeOptions {
   /** Adapter selection, passed to `requestAdapter`. */
   readonly adapter?: AdapterOptions;
@@ -35,38 +30,70 @@ export interface RuntimeOptions {
    * Bounds of the memory tier (compiled pipelines held by the worker). Defaults: 256
    * entries, 256 MiB (an estimate per artifact). Invalid values fall back with a warning.
    */
-  readonly cache?: { readonly maxEntries?: number; readonly maxBytes?: number };
+  readonly cache?: Partial<CacheBounds>;
   /**
    * The persistent tier: IndexedDB database name (default `vyre-web`) and bounds
    * (defaults 1,024 entries, 64 MiB), or `false` to keep everything in memory.
    */
-  readonly persistent?: false | { readonly dbName?: string; readonly maxEntries?: number; readonly maxBytes?: number };
+  readonly persistent?: false | PersistentOptions;
   /**
-   * Replay the working set stored for this device (most recently used first) in the
-   * background at start, so the app's first compiles find warm pipelines. `true` means
-   * up to 64 pipelines.
+   * Replay the working set stored for this device in the background at start, so the
+   * app's first compiles find warm pipelines. `true` means up to 64 pipelines.
    */
   readonly prewarmOnStart?: boolean | { readonly limit?: number };
 }
 
-/** A program any runtime method accepts: WGSL source (`wgsl()`) or the IR (`program()`). */
-export type Program = WgslProgram | IrProgram;
-
 /** Inputs named by buffer: typed arrays, or resident buffers of the same runtime. */
-export type RuntimeInputs = Readonly<Record<string, ElementArray | ResidentBuffer>>;
+export type DispatchInputs = Readonly<Record<string, ElementArray | ResidentBuffer>>;
 
-/** Outputs of a dispatch: every `output` and `read-write` buffer, read back. */
-export type Outputs = Record<string, ElementArray>;
+/** Outputs of a dispatch that kept the buffers `K` on the GPU: those are resident buffers. */
+export type KeptOutputs<K extends string> = { readonly [name in K]: ResidentBuffer } & {
+  readonly [name: string]: ElementArray | ResidentBuffer;
+};
 
-/** Outputs when some were kept on the GPU (`keep`): those come back as resident buffers. */
-export type OutputsWithKept = Record<string, ElementArray | ResidentBuffer>;
-
+/** GPU and worker time of one dispatch. */
 export interface DispatchTiming {
   /** Wall time in the worker from planning to the last readback, ms. */
   readonly wallMs: number;
   /** GPU time of the compute pass from timestamp queries, ms; `null` without `timestamp-query`. */
   readonly gpuMs: number | null;
 }
+
+/** GPU and worker time of one batch. */
+export interface BatchTiming {
+  /** Wall time of the whole batch in the worker, ms. */
+  readonly wallMs: number;
+  /** GPU time per item, ms; `null` without `timestamp-query`. */
+  readonly gpuMs: readonly (number | null)[];
+}
+
+/** A dispatch's outputs with its timing (`timing: true`). */
+export interface TimedOutputs<T, Timing> {
+  readonly outputs: T;
+  readonly timing: Timing;
+}
+
+type KeepOf<O> = 'keep' extends keyof O ? (O extends { readonly keep?: infer List } ? List : undefined) : undefined;
+type TimingOf<O> = 'timing' extends keyof O ? (O extends { readonly timing?: infer Flag } ? Flag : undefined) : undefined;
+
+/**
+ * The outputs `options` ask for: typed arrays; with `keep: ['y']`, `y` is a
+ * {@link ResidentBuffer}; with a `keep` list not known when compiling, any output may be.
+ */
+export type OutputsFor<O> =
+  KeepOf<O> extends undefined ? DispatchOutputs
+  : KeepOf<O> extends readonly (infer K extends string)[] ? ([K] extends [never] ? DispatchOutputs : string extends K ? Record<string, ElementArray | ResidentBuffer> : KeptOutputs<K>)
+  : Record<string, ElementArray | ResidentBuffer>;
+
+/** Adds timing when `options.timing` is `true`; either shape when it is a `boolean` not known when compiling. */
+type WithTiming<O, T, Timing> =
+  true extends TimingOf<O> ? (TimingOf<O> extends true ? TimedOutputs<T, Timing> : T | TimedOutputs<T, Timing>) : T;
+
+/** What `pipeline.dispatch(inputs, options)` resolves to, for these options. */
+export type DispatchResult<O> = WithTiming<O, OutputsFor<O>, DispatchTiming>;
+
+/** What `pipeline.dispatchBatch(batch, options)` resolves to, for these options. */
+export type BatchResult<O> = WithTiming<O, OutputsFor<O>[], BatchTiming>;
 
 /** A compiled pipeline: dispatch it as often as you like with new inputs. */
 export interface CompiledPipeline {
@@ -79,17 +106,23 @@ export interface CompiledPipeline {
    * Runs the kernel once.
    * @param inputs - typed arrays (or resident buffers) named by buffer; every `read` buffer is required.
    * @param options - output sizes, grid, params, `keep`, `timing`, `transfer`; see {@link DispatchOptions}.
-   * @returns every `output` and `read-write` buffer by name, transferred from the worker;
-   *   with `timing: true`, `{ outputs, timing }`.
+   * @returns every `output` and `read-write` buffer by name, transferred from the worker; the
+   *   names in `keep` as resident buffers; with `timing: true`, `{ outputs, timing }`.
    * @throws VyreError `invalid-input` (wrong type, unknown or missing buffer, too large, a
    *   handle of another runtime or a destroyed one), `gpu-error`, `device-lost`, `disposed`,
    *   `worker-terminated`.
+   * @example
+   * ```ts
+   * const { y } = await pipeline.dispatch({ x }, { keep: ['y'] }); // y: ResidentBuffer
+   * const { outputs, timing } = await pipeline.dispatch({ x, y }, { timing: true });
+   * ```
    */
-  dispatch(inputs: RuntimeInputs, options: DispatchOptions & { readonly timing: true }): Promise<{ outputs: OutputsWithKept; timing: DispatchTiming }>;
-  dispatch(inputs: RuntimeInputs, options: DispatchOptions & { readonly keep: readonly string[] }): Promise<OutputsWithKept>;
-  dispatch(inputs: RuntimeInputs, options?: DispatchOptions): Promise<Outputs>;
-  /** Records every item into one command encoder and one submit: one worker round trip. */
-  dispatchBatch(batch: readonly RuntimeInputs[], options?: DispatchOptions): Promise<Outputs[]>;
+  dispatch<const O extends DispatchOptions = Record<never, never>>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O>>;
+  /**
+   * Records every item into one command encoder and one submit: one worker round trip.
+   * Options apply to every item; the result follows them as `dispatch` does, per item.
+   */
+  dispatchBatch<const O extends DispatchOptions = Record<never, never>>(batch: readonly DispatchInputs[], options?: O): Promise<BatchResult<O>>;
 }
 
 /** What `compile` resolves to. */
@@ -104,6 +137,7 @@ export interface CompiledPipelineBuild {
   readonly manifest: PipelineReproManifest;
 }
 
+/** What `prewarm` takes besides the programs. */
 export interface PrewarmOptions {
   /** Called in the main thread after each program is warm. */
   readonly onProgress?: (progress: PrewarmProgress) => void;
@@ -116,7 +150,7 @@ export interface Runtime {
   /** The adapter and device the runtime got. */
   readonly device: DeviceSummary;
   /** The device fingerprint that keys the persistent tier, and its readable summary. */
-  readonly deviceFingerprint: { readonly digest: string; readonly readable: string };
+  readonly deviceFingerprint: DeviceFingerprintSummary;
   /** Where compiled artifacts persisted when the runtime started; `cacheSnapshot()` has the current state. */
   readonly storage: StorageStatus;
   /**
@@ -133,7 +167,7 @@ export interface Runtime {
    */
   prewarm(programs: readonly Program[], options?: PrewarmOptions): Promise<PipelinePrewarmReport[]>;
   /** A buffer that stays on the GPU: from a typed array, or zero-filled `{ type, length }`. */
-  createBuffer(source: ElementArray | { readonly type: ElementType; readonly length: number }): Promise<ResidentBuffer>;
+  createBuffer(source: ResidentBufferSource): Promise<ResidentBuffer>;
   /** Reads a resident buffer back. */
   read(buffer: ResidentBuffer): Promise<ElementArray>;
   /**

@@ -5,7 +5,7 @@
  * Each cached group has a numeric id: the dispatcher names an already-validated command
  * by (bind group id, grid), since a bind group pins every buffer and size it binds.
  */
-import type { GpuStats } from './gpu-stats.ts';
+import type { GpuCounters } from './gpu-stats.ts';
 
 /** Per-pipeline bound; the oldest bind group is dropped first. */
 const MAX_PER_PIPELINE = 32;
@@ -32,7 +32,7 @@ export class BindGroupCache {
 
   constructor(
     private readonly device: GPUDevice,
-    private readonly stats: GpuStats,
+    private readonly stats: GpuCounters,
     /** Where the validation-scope outcome of each bind group created goes (the dispatcher drains it). */
     private readonly creationChecks: Promise<GPUError | null>[],
   ) {}

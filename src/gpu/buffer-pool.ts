@@ -5,7 +5,7 @@
  * Releasing right after `queue.submit` is safe: WebGPU executes queue operations in order,
  * so a later `writeBuffer` into a reused buffer lands after the work that read it.
  */
-import type { GpuStats } from './gpu-stats.ts';
+import type { GpuCounters } from './gpu-stats.ts';
 
 /** The smallest class: tiny buffers share one size instead of fragmenting. */
 const MIN_CLASS_BYTES = 256;
@@ -18,7 +18,7 @@ export class BufferPool {
   private readonly classOf = new WeakMap<GPUBuffer, GPUBuffer[]>();
   constructor(
     private readonly device: GPUDevice,
-    private readonly stats: GpuStats,
+    private readonly stats: GpuCounters,
     /**
      * Error-scope outcomes of the allocations since the last drain. Only allocations can
      * run out of memory, so the hot path (every buffer reused) pays for no scope at all.

@@ -4,41 +4,8 @@
  * with Dawn (`webgpu` package).
  */
 import { VyreError } from '../errors.ts';
+import type { AdapterOptions, DeviceLimits, DeviceSummary } from '../protocol/device.ts';
 
-/** Options for picking the adapter. */
-export interface AdapterOptions {
-  readonly powerPreference?: 'low-power' | 'high-performance';
-}
-
-/** What the runtime tells the app about the device it got. Plain data. */
-export interface DeviceSummary {
-  /** Every field of `GPUAdapterInfo` the browser gave; vendor, architecture, device and description may legally be empty. */
-  readonly adapterInfo: {
-    readonly vendor: string;
-    readonly architecture: string;
-    readonly device: string;
-    readonly description: string;
-    readonly [field: string]: string | number | boolean;
-  };
-  readonly isFallbackAdapter: boolean;
-  readonly features: readonly string[];
-  readonly limits: DeviceLimits;
-}
-
-/** The device limits vyre-web plans dispatches with. */
-export interface DeviceLimits {
-  readonly maxStorageBufferBindingSize: number;
-  readonly maxBufferSize: number;
-  readonly maxComputeWorkgroupsPerDimension: number;
-  readonly maxComputeInvocationsPerWorkgroup: number;
-  readonly maxComputeWorkgroupSizeX: number;
-  readonly maxComputeWorkgroupSizeY: number;
-  readonly maxComputeWorkgroupSizeZ: number;
-  readonly maxStorageBuffersPerShaderStage: number;
-  readonly maxComputeWorkgroupStorageSize: number;
-  readonly maxUniformBufferBindingSize: number;
-  readonly maxBindingsPerBindGroup: number;
-}
 
 const REQUESTED_LIMITS = [
   'maxStorageBufferBindingSize',

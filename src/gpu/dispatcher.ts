@@ -14,29 +14,17 @@
  * error becomes a `gpu-error` instead of a silently wrong result.
  */
 import { VyreError } from '../errors.ts';
-import type { DispatchOutputs, DispatchPlan } from '../pipeline/dispatch-plan.ts';
+import type { DispatchPlan } from '../dispatch/dispatch-plan.ts';
+import type { DispatchOutputs, DispatchReply, WireOutputs } from '../protocol/dispatch.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
-import { ELEMENT_BYTES, arrayConstructorFor, type ElementType } from '../program/types.ts';
+import { ELEMENT_BYTES, arrayConstructorFor, type ElementType } from '../protocol/elements.ts';
 import { BindGroupCache, type BindingEntry, type CachedBindGroup } from './bind-group-cache.ts';
 import { BufferPool, createCheckedBuffer } from './buffer-pool.ts';
 import type { GpuPipeline } from './compile-pipeline.ts';
-import type { GpuStats } from './gpu-stats.ts';
+import type { GpuCounters } from './gpu-stats.ts';
 import { stagingUsage, storageUsage, type ResidentRegistry } from './resident-registry.ts';
 import { TimerPool, type PassTimer } from './timestamp-timer.ts';
 import { ValidatedCommands } from './validated-commands.ts';
-
-/** What one dispatch returns: arrays read back, and handles of outputs kept on the GPU. */
-export type DispatchResult = Record<string, DispatchOutputs[string] | ResidentBufferRef>;
-
-/**
- * What a batch returns: outputs per item, and timing only when asked for. Lean on purpose:
- * a 1,000-item batch crosses the worker boundary as 1,000 small objects, not 3,000.
- */
-export interface DispatchReply {
-  readonly outputs: DispatchResult[];
-  /** Wall time of the whole batch in the worker; GPU time per item (null without timestamp queries). */
-  readonly timing?: { readonly wallMs: number; readonly gpuMs: readonly (number | null)[] };
-}
 
 export interface PipelineTarget {
   readonly pipelineId: string;
@@ -85,7 +73,7 @@ export class Dispatcher {
   constructor(
     private readonly device: GPUDevice,
     private readonly residents: ResidentRegistry,
-    private readonly stats: GpuStats,
+    private readonly stats: GpuCounters,
   ) {
     this.pool = new BufferPool(device, stats, this.checks);
     this.bindGroups = new BindGroupCache(device, stats, this.checks);
@@ -269,8 +257,8 @@ export class Dispatcher {
 }
 
 /** A batch item's outputs: kept handles, arrays copied out of the mapped staging buffers. */
-function collectOutputs(plan: DispatchPlan | undefined, item: BoundItem): DispatchResult {
-  const result: DispatchResult = item.kept === undefined ? {} : Object.fromEntries(item.kept);
+function collectOutputs(plan: DispatchPlan | undefined, item: BoundItem): WireOutputs {
+  const result: WireOutputs = item.kept === undefined ? {} : Object.fromEntries(item.kept);
   for (const readback of item.readbacks) {
     // slice() copies out of the mapped range, which unmap() invalidates; only the bytes asked for.
     result[readback.name] = new (arrayConstructorFor(readback.type))(readback.staging.getMappedRange(0, readback.bytes).slice(0));

@@ -10,22 +10,23 @@
 import { VyreError, isVyreError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { LOWERING_VERSION } from '../lower/lower-program.ts';
-import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
-import type { CompileReport } from '../pipeline/build.ts';
-import type { DispatchOptions, DispatchPlan, PlanLimits } from '../pipeline/dispatch-plan.ts';
-import { planBatch } from '../pipeline/repeat-plan.ts';
+import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
+import type { CompileReport, PipelineReproManifest } from '../protocol/compile.ts';
+import type { DispatchPlan, PlanLimits } from '../dispatch/dispatch-plan.ts';
+import type { DispatchOptions } from '../protocol/dispatch.ts';
+import { planBatch } from '../dispatch/repeat-plan.ts';
 import { deviceFingerprint, type BrowserFacts, type DeviceFingerprint } from '../pipeline/fingerprint.ts';
-import type { PipelineReproManifest } from '../pipeline/manifest.ts';
-import type { CacheBounds } from '../pipeline/memory-cache.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
-import type { CacheSnapshot } from '../pipeline/snapshot.ts';
-import { ELEMENT_TYPES, elementTypeOf, type ElementArray, type ElementType } from '../program/types.ts';
-import type { ArtifactStore } from '../store/artifact-store.ts';
+import { ELEMENT_TYPES, elementTypeOf, type ElementArray, type ElementType } from '../protocol/elements.ts';
+import type { ArtifactStore } from '../pipeline/artifact-store.ts';
 import { LIBRARY_VERSION } from '../version.ts';
-import { createCompiler, type CompiledEntry, type PipelinePrewarmReport } from './compiler.ts';
-import { acquireDevice, type AdapterOptions, type DeviceSummary } from './device.ts';
-import { Dispatcher, type DispatchReply } from './dispatcher.ts';
-import { createGpuStats, type GpuStats } from './gpu-stats.ts';
+import { createCompiler, type CompiledEntry } from '../pipeline/pipeline-cache.ts';
+import { type PipelinePrewarmReport } from '../protocol/compile.ts';
+import { acquireDevice } from './device.ts';
+import { type AdapterOptions, type DeviceSummary, type GpuStats } from '../protocol/device.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { type DispatchReply } from '../protocol/dispatch.ts';
+import { createGpuStats } from './gpu-stats.ts';
 import { ResidentRegistry } from './resident-registry.ts';
 
 export interface EngineOptions {

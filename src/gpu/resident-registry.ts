@@ -5,8 +5,8 @@
  */
 import { VyreError } from '../errors.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
-import { ELEMENT_BYTES, type ElementType } from '../program/types.ts';
-import type { GpuStats } from './gpu-stats.ts';
+import { ELEMENT_BYTES, type ElementType } from '../protocol/elements.ts';
+import type { GpuCounters } from './gpu-stats.ts';
 
 /** Usage of every storage buffer we create. A function: GPUBufferUsage may not exist when this module loads (Node + Dawn sets it later). */
 export function storageUsage(): GPUBufferUsageFlags {
@@ -31,7 +31,7 @@ export class ResidentRegistry {
   constructor(
     readonly runtimeId: string,
     private device: GPUDevice,
-    private readonly stats: GpuStats,
+    private readonly stats: GpuCounters,
   ) {}
 
   /** A new zero-filled resident buffer, or one holding `data`. */

@@ -4,7 +4,7 @@
  */
 import { VyreError } from '../errors.ts';
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
+import type { IrProgram } from '../protocol/ir.ts';
 
 /**
  * One step `(k, j)` of a bitonic sort: invocation `i` with partner `p = i ^ j > i`

@@ -2,7 +2,7 @@
  * 1-D convolution (correlation form) of f32 with a short filter, zero-padded at the edges.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
+import type { IrProgram } from '../protocol/ir.ts';
 
 /**
  * `y[i] = Σ_{k < taps} w[k] · x[i + k − radius]` for every `i < x.length`, where

@@ -3,8 +3,8 @@
  * count in workgroup memory, then one global atomic add per workgroup.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
-import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /**
  * `count[0] = #{ (i, b) : byte b of data[i] equals target }`, bytes `b = 0 … 3` taken
@@ -54,6 +54,6 @@ export const countByte: IrProgram = program({ name: 'count-byte', workgroupSize:
  * @param words - the length of `data` (bytes / 4).
  * @param target - the byte value to count.
  */
-export function countByteOptions(words: number, target: number): DispatchOptions {
+export function countByteOptions(words: number, target: number): LaunchOptions {
   return { params: { target }, invocations: words };
 }

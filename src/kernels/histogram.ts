@@ -3,8 +3,8 @@
  * workgroup memory, merged into the global bins with one atomic add per non-empty bin.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
-import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** Bins of {@link histogram256}; also its workgroup size (one invocation per bin for the merge). */
 export const HISTOGRAM_BINS = 256;
@@ -43,6 +43,6 @@ export const histogram256: IrProgram = program({ name: 'histogram-256', workgrou
  * Dispatch options of {@link histogram256} over `n` values.
  * @param n - the length of `x`.
  */
-export function histogram256Options(n: number): DispatchOptions {
+export function histogram256Options(n: number): LaunchOptions {
   return { invocations: n };
 }

@@ -16,3 +16,4 @@ export { mandelbrot, mandelbrotOptions, MANDELBROT_MIN_IDENTICAL } from './mande
 export type { MandelbrotView } from './mandelbrot.ts';
 export { convolve1d } from './convolve.ts';
 export { countByte, countByteOptions } from './count-byte.ts';
+export type { LaunchOptions } from '../protocol/dispatch.ts';

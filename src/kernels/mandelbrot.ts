@@ -2,8 +2,8 @@
  * Mandelbrot escape-time iteration counts: a float loop with an early exit per pixel.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
-import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** The view of {@link mandelbrot}: image size, iteration cap, and the plane coordinates. */
 export interface MandelbrotView {
@@ -71,7 +71,7 @@ export const MANDELBROT_MIN_IDENTICAL = 0.99;
  * Dispatch options of {@link mandelbrot} for `view`.
  * @returns `{ outputs: { iterations: width · height }, params: { …view } }`.
  */
-export function mandelbrotOptions(view: MandelbrotView): DispatchOptions {
+export function mandelbrotOptions(view: MandelbrotView): LaunchOptions {
   const { width, height, maxIterations, x0, y0, step } = view;
   return { outputs: { iterations: width * height }, params: { width, height, maxIterations, x0, y0, step } };
 }

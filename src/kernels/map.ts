@@ -2,7 +2,7 @@
  * Element-wise maps: `y[i] = f(x[i])`, built from a callback that writes `f` with the builder.
  */
 import { program, type ProgramBuilder, type Value } from '../program/builder.ts';
-import type { IrProgram, ScalarType } from '../program/ir.ts';
+import type { IrProgram, ScalarType } from '../protocol/ir.ts';
 
 /** How {@link mapKernel} builds `f(x[i])`: any builder expression of the element's type. */
 export type MapFunction<T extends ScalarType> = (b: ProgramBuilder, value: Value<T>) => Value<T>;

@@ -3,8 +3,8 @@
  * A and B staged in workgroup memory.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
-import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** Tile edge of {@link matmul}: workgroups are TILE × TILE invocations, one per element of C. */
 export const MATMUL_TILE = 16;
@@ -71,7 +71,7 @@ export const matmul: IrProgram = program({ name: 'matmul-f32', workgroupSize: [M
  * Dispatch options of {@link matmul} for `C[M×N] = A[M×K] · B[K×N]`.
  * @returns `{ outputs: { c: M·N }, params: { M, N, K }, invocations: ceil(M/16) · ceil(N/16) · 256 }`.
  */
-export function matmulOptions(M: number, N: number, K: number): DispatchOptions {
+export function matmulOptions(M: number, N: number, K: number): LaunchOptions {
   const invocations = Math.ceil(M / MATMUL_TILE) * Math.ceil(N / MATMUL_TILE) * TILE_ELEMENTS;
   return { outputs: { c: M * N }, params: { M, N, K }, invocations };
 }

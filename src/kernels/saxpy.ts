@@ -2,7 +2,7 @@
  * saxpy: `y = alpha·x + y` over f32, the "hello world" of GPU kernels.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
+import type { IrProgram } from '../protocol/ir.ts';
 
 /**
  * `y[i] = alpha · x[i] + y[i]` for every `i < x.length`.

@@ -4,8 +4,8 @@
  * of the preceding blocks back in.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
-import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** Elements per block of {@link scanBlocks}: its workgroup size. */
 export const SCAN_BLOCK = 256;
@@ -62,7 +62,7 @@ export const scanBlocks: IrProgram = program({ name: 'scan-blocks-u32', workgrou
  * Dispatch options of {@link scanBlocks} over `n` elements.
  * @param n - the length of `x`.
  */
-export function scanBlocksOptions(n: number): DispatchOptions {
+export function scanBlocksOptions(n: number): LaunchOptions {
   return { outputs: { y: n, blockSums: Math.ceil(n / SCAN_BLOCK) } };
 }
 

@@ -3,8 +3,8 @@
  * memory with a barrier tree and writes one partial sum.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../program/ir.ts';
-import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** Elements one workgroup of {@link sumReduce} sums: its invocation count. */
 export const SUM_REDUCE_BLOCK = 256;
@@ -70,6 +70,6 @@ export const sumReduceF32: IrProgram = sumReduceKernel('f32');
  * Dispatch options of one {@link sumReduce} / {@link sumReduceF32} pass over `n` elements.
  * @param n - the length of `x`.
  */
-export function sumReduceOptions(n: number): DispatchOptions {
+export function sumReduceOptions(n: number): LaunchOptions {
   return { outputs: { partials: Math.ceil(n / SUM_REDUCE_BLOCK) }, invocations: n };
 }

@@ -3,8 +3,8 @@
  * buffers, without looking at the Program again. This is also what the persistent
  * tier stores, so a later page load can skip lowering.
  */
-import type { IrParam, OutputSizing } from '../program/ir.ts';
-import type { BufferAccess, ElementType, WorkgroupSize } from '../program/types.ts';
+import type { IrParam, OutputSizing } from '../protocol/ir.ts';
+import type { BufferAccess, ElementType, WorkgroupSize } from '../protocol/elements.ts';
 
 /** A storage buffer bound in group 0, as the dispatcher sees it. */
 export interface BoundBuffer {

@@ -3,7 +3,7 @@
  * buffers bind where, and where the params uniform goes. Lowering and the reference
  * interpreter both use it, so they size and bind buffers the same way.
  */
-import type { IrBuffer, IrProgram } from '../program/ir.ts';
+import type { IrBuffer, IrProgram } from '../protocol/ir.ts';
 import type { BoundBuffer, ParamsLayout } from './artifact.ts';
 
 /** Storage buffers (everything but workgroup memory), in binding order. */

@@ -3,7 +3,7 @@
  * Programs reach here validated, so types line up; the code only has to be exact.
  */
 import { invariant, unreachable } from '../errors.ts';
-import type { AtomicOp, BinaryOp, Expr, IrBuffer, IrParam, ScalarType, UnaryOp } from '../program/ir.ts';
+import type { AtomicOp, BinaryOp, Expr, IrBuffer, IrParam, ScalarType, UnaryOp } from '../protocol/ir.ts';
 import { HelperSet, wgslType } from './wgsl-helpers.ts';
 
 export interface Lowered {

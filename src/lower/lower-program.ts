@@ -8,8 +8,8 @@
  *   helpers (semantics + bounds-checked buffer access), then `main`.
  */
 import { unreachable } from '../errors.ts';
-import type { Expr, IrBuffer, IrProgram, ScalarType, Stmt } from '../program/ir.ts';
-import type { WorkgroupSize } from '../program/types.ts';
+import type { Expr, IrBuffer, IrProgram, ScalarType, Stmt } from '../protocol/ir.ts';
+import type { WorkgroupSize } from '../protocol/elements.ts';
 import type { ParamsLayout, ShaderArtifact } from './artifact.ts';
 import { boundBuffersOf, paramsLayoutOf, toBoundBuffer } from './layout.ts';
 import { RUNTIME_ONE_F32, lowerExpr, storeHelper, wgslName, type ExprContext } from './lower-expr.ts';

@@ -7,7 +7,7 @@
  * const-expression in WGSL and overflow there is a shader-creation error, while the same
  * addition at run time wraps, which is what the IR promises.
  */
-import type { ScalarType } from '../program/ir.ts';
+import type { ScalarType } from '../protocol/ir.ts';
 
 const WGSL_TYPE: Record<ScalarType, string> = { u32: 'u32', i32: 'i32', f32: 'f32', bool: 'bool' };
 

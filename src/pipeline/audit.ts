@@ -14,26 +14,13 @@
  * - Counters saturate at `Number.MAX_SAFE_INTEGER` instead of losing precision.
  */
 import { VyreError } from '../errors.ts';
+import type { PipelineCacheAuditReport } from '../protocol/cache.ts';
 
 /** Raw counts of an audit. */
 export interface PipelineCacheAuditCounts {
   readonly hits: number;
   readonly misses: number;
   readonly unknowns: number;
-}
-
-/** A snapshot of a {@link PipelineCacheAudit}, scored against one alarm threshold. Plain data. */
-export interface PipelineCacheAuditReport {
-  /** Compiles served without compile work (`cacheHit: true`). */
-  readonly hits: number;
-  /** Compiles that lowered and compiled (`cacheHit: false`). */
-  readonly misses: number;
-  /** Compiles whose cache state is unobservable (`cacheHit: null`). */
-  readonly unknowns: number;
-  /** 0…10000, over hits + misses; `null` when both are 0. */
-  readonly hitRateBps: number | null;
-  /** True only when `hitRateBps` exists, the threshold is above 0, and the rate is below it. */
-  readonly belowAlarmThreshold: boolean;
 }
 
 const MAX_BPS = 10_000;

@@ -5,7 +5,7 @@
  * values that are not positive integers).
  */
 import type { Logger } from '../logger.ts';
-import type { CacheBounds } from './memory-cache.ts';
+import type { CacheBounds } from '../protocol/cache.ts';
 
 /** Memory tier: 256 pipelines or 256 MiB of estimated bytes, whichever binds first. */
 export const DEFAULT_MEMORY_BOUNDS: CacheBounds = Object.freeze({ maxEntries: 256, maxBytes: 256 * 1024 * 1024 });

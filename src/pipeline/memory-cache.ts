@@ -5,12 +5,8 @@
  * Invariants after every call: `size <= maxEntries` and `bytes <= maxBytes`.
  */
 import { invariant } from '../errors.ts';
+import type { CacheBounds } from '../protocol/cache.ts';
 
-/** Both bounds of a cache tier. Positive safe integers (see `limits.ts`). */
-export interface CacheBounds {
-  readonly maxEntries: number;
-  readonly maxBytes: number;
-}
 
 /**
  * A least-recently-used cache bounded by entries and by bytes.

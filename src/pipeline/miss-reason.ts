@@ -1,18 +1,8 @@
 /**
- * Why the persistent tier missed, classified against what the store holds. Stable names
- * for metrics. Order matters: the first rule that applies names the miss.
+ * Why the persistent tier missed, classified against what the store holds (the names are
+ * defined in `protocol/compile.ts`). Order matters: the first rule that applies names the miss.
  */
-
-export const MISS_REASONS = [
-  'corrupt-entry',
-  'empty-cache',
-  'program-changed',
-  'dispatch-policy-changed',
-  'device-or-runtime-changed',
-  'key-absent',
-] as const;
-
-export type MissReason = (typeof MISS_REASONS)[number];
+import type { MissReason } from '../protocol/compile.ts';
 
 /** What the store knows about the identity that missed. */
 export interface MissEvidence {

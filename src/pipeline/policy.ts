@@ -4,12 +4,7 @@
  * output sizes, params) never do.
  */
 import { VyreError } from '../errors.ts';
-import type { WorkgroupSize } from '../program/types.ts';
-
-export interface DispatchPolicy {
-  /** Overrides the program's workgroup size (IR programs only). */
-  readonly workgroupSize?: number | readonly number[];
-}
+import type { WorkgroupSize } from '../protocol/elements.ts';
 
 export interface ResolvedPolicy {
   readonly workgroupSize: WorkgroupSize;

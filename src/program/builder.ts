@@ -16,7 +16,7 @@
  * });
  * ```
  */
-import type { AtomicOp, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, ScalarType, Stmt } from './ir.ts';
+import type { AtomicOp, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, ScalarType, Stmt } from '../protocol/ir.ts';
 import { Value, lift, type Int, type Operand } from './value.ts';
 import { validateProgram } from './validate.ts';
 import { deepFreeze } from './freeze.ts';

@@ -16,8 +16,8 @@
  */
 import { FrameWriter } from '../hash/framing.ts';
 import { frameIrProgram } from './ir-digest.ts';
-import type { IrProgram } from './ir.ts';
-import type { WgslProgram } from './wgsl-program.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import type { WgslProgram } from '../protocol/program.ts';
 import { normalizeWgsl } from './wgsl-text.ts';
 
 export const WGSL_PROGRAM_DIGEST_LABEL = 'vyre-web/program-digest/wgsl/v1';

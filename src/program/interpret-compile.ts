@@ -10,7 +10,7 @@ import {
   type IrProgram,
   type ScalarType,
   type Stmt,
-} from './ir.ts';
+} from '../protocol/ir.ts';
 import {
   binaryOpFor,
   binaryResultType,

@@ -10,7 +10,7 @@ import {
   type IrBuffer,
   type ScalarType,
   type Stmt,
-} from './ir.ts';
+} from '../protocol/ir.ts';
 import type { Scalar } from './scalar-ops.ts';
 
 /** A bound buffer's storage; `bool` buffers use `Uint32Array` words. */

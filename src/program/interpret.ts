@@ -11,7 +11,7 @@
  * Programs are assumed validated; anything validation should have rejected still fails
  * cleanly with `invalid-program` instead of running off.
  */
-import type { IrProgram, ScalarType } from './ir.ts';
+import type { IrProgram, ScalarType } from '../protocol/ir.ts';
 import { coerceScalar } from './scalar-ops.ts';
 import {
   type GenFn,

@@ -15,7 +15,7 @@
  */
 import type { FrameWriter } from '../hash/framing.ts';
 import { unreachable } from '../errors.ts';
-import type { Expr, IrProgram, Stmt } from './ir.ts';
+import type { Expr, IrProgram, Stmt } from '../protocol/ir.ts';
 
 export const IR_PROGRAM_DIGEST_LABEL = 'vyre-web/program-digest/ir/v1';
 

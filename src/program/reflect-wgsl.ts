@@ -9,7 +9,7 @@
  * reflect something the caller can always declare it explicitly (`buffers`, `workgroupSize`).
  */
 import { VyreError } from '../errors.ts';
-import type { BufferDeclaration, ElementType, WorkgroupSize } from './types.ts';
+import type { BufferDeclaration, ElementType, WorkgroupSize } from '../protocol/elements.ts';
 import { blankComments, lineColumnAt } from './wgsl-text.ts';
 
 const ATTRIBUTES = String.raw`((?:@[A-Za-z_]\w*\s*(?:\([^)]*\))?\s*)+)`;

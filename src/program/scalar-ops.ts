@@ -10,7 +10,7 @@
  * dispatch on `(op, type)` when it compiles a program, not on every evaluation.
  */
 import { VyreError } from '../errors.ts';
-import type { BinaryOp, ScalarType, UnaryOp } from './ir.ts';
+import type { BinaryOp, ScalarType, UnaryOp } from '../protocol/ir.ts';
 import { binaryResultType as binaryResultForOperands } from './validate-types.ts';
 
 /** A scalar value in the representation described above. */

@@ -11,7 +11,7 @@
  * loops around it (their next iteration runs it after the return); a `break` taken under
  * non-uniform control does the same for its own loop only.
  */
-import type { Stmt } from './ir.ts';
+import type { Stmt } from '../protocol/ir.ts';
 import { checkExpr, checkIndex, expectType, readBufferRef, type Checked, type ExprEnv, type Local } from './validate-expr.ts';
 import { at, describe, field, got, index, readListLength, readName, readRecord, readString } from './validate-report.ts';
 import { INTEGER_TYPES } from './validate-types.ts';

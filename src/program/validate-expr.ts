@@ -13,7 +13,7 @@ import {
   type IrAccess,
   type IrParam,
   type ScalarType,
-} from './ir.ts';
+} from '../protocol/ir.ts';
 import { at, describe, field, got, readChoice, readRecord, readString, type IssueLog } from './validate-report.ts';
 import {
   BINARY_SIGNATURES,

@@ -3,7 +3,7 @@
  * (names, bindings, workgroup counts, sizing) and the params, against IR_LIMITS and the
  * device limits the caller validates for.
  */
-import { IR_ACCESS_MODES, IR_LIMITS, SCALAR_TYPES, type IrAccess, type IrBuffer, type IrParam, type OutputSizing, type ScalarType } from './ir.ts';
+import { IR_ACCESS_MODES, IR_LIMITS, SCALAR_TYPES, type IrAccess, type IrBuffer, type IrParam, type OutputSizing, type ScalarType } from '../protocol/ir.ts';
 import type { BufferInfo } from './validate-expr.ts';
 import {
   at,

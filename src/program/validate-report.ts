@@ -8,7 +8,7 @@
  * TypeError. The walk is bounded by {@link IssueLog.enter} (depth and node count), which
  * is also what stops cyclic references.
  */
-import { IR_LIMITS } from './ir.ts';
+import { IR_LIMITS } from '../protocol/ir.ts';
 
 /**
  * Every rule validation enforces, as stable kebab-case codes (metrics and tests switch on

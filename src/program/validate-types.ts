@@ -3,7 +3,7 @@
  * which operand types each operator takes and what it yields. Validation checks programs
  * against it; builders and tests can read the same table instead of restating it.
  */
-import { SCALAR_TYPES, type AtomicOp, type BinaryOp, type ScalarType, type UnaryOp } from './ir.ts';
+import { SCALAR_TYPES, type AtomicOp, type BinaryOp, type ScalarType, type UnaryOp } from '../protocol/ir.ts';
 
 export const NUMERIC_TYPES = ['u32', 'i32', 'f32'] as const satisfies readonly ScalarType[];
 export const INTEGER_TYPES = ['u32', 'i32'] as const satisfies readonly ScalarType[];

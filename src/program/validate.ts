@@ -25,7 +25,7 @@
  *   barrier in it non-uniform, before the exit as well as after.
  */
 import { VyreError, invariant } from '../errors.ts';
-import type { IrProgram } from './ir.ts';
+import type { IrProgram } from '../protocol/ir.ts';
 import { checkBody } from './validate-body.ts';
 import { checkBuffers, checkParams, checkParamsBinding, checkWorkgroupSize } from './validate-header.ts';
 import {

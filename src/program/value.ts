@@ -3,7 +3,7 @@
  * an operator that does not exist for a type is a compile error, not a runtime one:
  * `bool.add(…)`, `f32.shl(…)` and `u32.neg()` do not type-check.
  */
-import type { BinaryOp, Expr, ScalarType, UnaryOp } from './ir.ts';
+import type { BinaryOp, Expr, ScalarType, UnaryOp } from '../protocol/ir.ts';
 
 export type Numeric = 'u32' | 'i32' | 'f32';
 export type Int = 'u32' | 'i32';

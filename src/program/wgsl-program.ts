@@ -6,6 +6,7 @@
  * same data again with {@link parseWgslProgram}, because it may come from an untyped caller.
  */
 import { VyreError } from '../errors.ts';
+import type { WgslProgram } from '../protocol/program.ts';
 import { deepFreeze } from './freeze.ts';
 import { reflectBindings, reflectEntryPoints } from './reflect-wgsl.ts';
 import {
@@ -13,16 +14,7 @@ import {
   ELEMENT_TYPES,
   type BufferDeclaration,
   type WorkgroupSize,
-} from './types.ts';
-
-/** A kernel written in WGSL, resolved and ready to compile. */
-export interface WgslProgram {
-  readonly kind: 'wgsl';
-  readonly code: string;
-  readonly entryPoint: string;
-  readonly workgroupSize: WorkgroupSize;
-  readonly buffers: readonly BufferDeclaration[];
-}
+} from '../protocol/elements.ts';
 
 /** What `wgsl()` accepts. */
 export interface WgslProgramSource {

@@ -2,7 +2,7 @@
  * Resident buffers: GPU buffers that stay on the device between dispatches. What crosses
  * the worker boundary is this plain reference; the worker owns the GPU buffer.
  */
-import type { ElementType } from '../program/types.ts';
+import type { ElementType } from './elements.ts';
 
 export interface ResidentBufferRef {
   readonly kind: 'vyre-resident-buffer';

@@ -1,27 +1,36 @@
 /**
- * The contract between the main thread and the worker: what the worker exposes
- * through Comlink. Type-only; both sides import it, neither imports the other.
+ * The contract between the main thread and the worker: what the worker exposes through
+ * Comlink. Everything here is plain structured-clone data (or transferred ArrayBuffers);
+ * both sides import these definitions from here and neither imports the other. The worker
+ * still validates every argument, because the caller may be untyped JavaScript.
+ *
+ * Reading this folder tells the whole wire contract:
+ *   program.ts, ir.ts, elements.ts  what `compile` takes
+ *   compile.ts                      what a compile and a prewarm report, the manifest
+ *   dispatch.ts, resident.ts        what a dispatch sends and returns
+ *   cache.ts, device.ts             snapshot, audit, storage, device, GPU counters
+ *   error-transfer.ts               how a VyreError crosses intact
  */
-import type { AdapterOptions, DeviceSummary } from '../gpu/device.ts';
-import type { PipelinePrewarmReport } from '../gpu/compiler.ts';
-import type { PrewarmProgress } from '../gpu/engine.ts';
-import type { DispatchReply } from '../gpu/dispatcher.ts';
-import type { GpuStats } from '../gpu/gpu-stats.ts';
-import type { ResidentBufferRef } from '../protocol/resident.ts';
-import type { ElementArray } from '../program/types.ts';
-import type { PipelineCacheAuditReport } from '../pipeline/audit.ts';
-import type { CompileReport } from '../pipeline/build.ts';
-import type { DispatchOptions } from '../pipeline/dispatch-plan.ts';
-import type { PipelineReproManifest } from '../pipeline/manifest.ts';
-import type { CacheSnapshot } from '../pipeline/snapshot.ts';
-import type { StorageStatus } from '../store/open-database.ts';
+import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from './cache.ts';
+import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from './compile.ts';
+import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats } from './device.ts';
+import type { DispatchOptions, DispatchReply, WireInputs } from './dispatch.ts';
+import type { ElementArray, ElementType } from './elements.ts';
+import type { DispatchPolicy, Program } from './program.ts';
+import type { ResidentBufferRef } from './resident.ts';
 
-/** Raw options from the app; the worker checks them (bad limits fall back to defaults with a warning). */
+/** Settings of the persistent tier: database name and bounds (defaults `vyre-web`, 1,024 entries, 64 MiB). */
+export interface PersistentOptions extends Partial<CacheBounds> {
+  readonly dbName?: string;
+}
+
+/** The app's options as they reach the worker; bad limits fall back to defaults with a warning. */
 export interface WorkerInitOptions {
   readonly adapter?: AdapterOptions;
-  readonly cache?: unknown;
+  /** Bounds of the memory tier. */
+  readonly cache?: Partial<CacheBounds>;
   /** IndexedDB settings of the persistent tier, or `false` for memory only. */
-  readonly persistent: false | { readonly dbName?: unknown; readonly maxEntries?: unknown; readonly maxBytes?: unknown };
+  readonly persistent: false | PersistentOptions;
   /** Replay the stored working set of this device in the background after start. */
   readonly prewarmOnStart: false | { readonly limit: number };
   /** Unique per runtime: names its resident buffers. */
@@ -30,32 +39,46 @@ export interface WorkerInitOptions {
   readonly lockName?: string;
 }
 
+/** What the worker tells the main thread once it holds a device. */
 export interface WorkerInitResult {
   readonly device: DeviceSummary;
-  readonly deviceFingerprint: { readonly digest: string; readonly readable: string };
+  readonly deviceFingerprint: DeviceFingerprintSummary;
   readonly storage: StorageStatus;
 }
+
+/** What `createBuffer` takes: initial contents, or a zero-filled buffer of a type and length. */
+export type ResidentBufferSource = ElementArray | { readonly type: ElementType; readonly length: number };
+
+/** Which tiers `clearCache` clears. */
+export interface ClearCacheRequest {
+  readonly memory: boolean;
+  readonly persistent: boolean;
+}
+
+/** Faults the worker can be asked to cause for real, for resilience tests. */
+export type SimulatedFault = 'device-loss' | 'worker-crash';
 
 /** Every method rejects with a `VyreError` (rebuilt on the main thread by the error transfer handler). */
 export interface WorkerApi {
   /** Acquires the device and opens the store; must be called once before anything else. */
   init(options: WorkerInitOptions): Promise<WorkerInitResult>;
-  compile(program: unknown, policy?: unknown): Promise<CompileReport>;
+  compile(program: Program, policy?: DispatchPolicy): Promise<CompileReport>;
   /** Memory-tier fast path by pipeline id (no program crosses); `null` when not held. */
   compileKnown(pipelineId: string): Promise<CompileReport | null>;
-  prewarm(programs: unknown, concurrency: unknown, onProgress?: (progress: PrewarmProgress) => unknown): Promise<PipelinePrewarmReport[]>;
-  /** Outputs per item of `batch` (arrays come back transferred, not copied), timing when asked for. */
-  dispatch(pipelineId: string, batch: unknown, options?: DispatchOptions): Promise<DispatchReply>;
-  createBuffer(source: unknown): Promise<ResidentBufferRef>;
+  /** `onProgress` is a Comlink proxy back to the main thread. */
+  prewarm(programs: readonly Program[], concurrency?: number, onProgress?: (progress: PrewarmProgress) => unknown): Promise<PipelinePrewarmReport[]>;
+  /** One dispatch per item of `batch`, in one submit; arrays come back transferred, not copied. */
+  dispatch(pipelineId: string, batch: readonly WireInputs[], options?: DispatchOptions): Promise<DispatchReply>;
+  createBuffer(source: ResidentBufferSource): Promise<ResidentBufferRef>;
   readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
   destroyBuffer(ref: ResidentBufferRef): Promise<void>;
   gpuStats(): Promise<GpuStats>;
   /** Resilience testing: lose the device, or make the worker die. */
-  simulate(event: 'device-loss' | 'worker-crash'): Promise<void>;
-  cacheAudit(alarmThresholdBps: unknown): Promise<PipelineCacheAuditReport>;
+  simulate(event: SimulatedFault): Promise<void>;
+  cacheAudit(alarmThresholdBps: number): Promise<PipelineCacheAuditReport>;
   cacheSnapshot(): Promise<CacheSnapshot>;
   manifests(): Promise<PipelineReproManifest[]>;
-  clearCache(which: { memory: boolean; persistent: boolean }): Promise<void>;
+  clearCache(which: ClearCacheRequest): Promise<void>;
   /** Releases the device; the client terminates the worker right after. */
   dispose(): Promise<void>;
 }

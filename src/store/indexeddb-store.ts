@@ -8,11 +8,12 @@
  * memory store for the rest of its life (`status()` says why, the logger warns once).
  */
 import type { IDBPDatabase } from 'idb';
-import type { PipelineReproManifest } from '../pipeline/manifest.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits, StoreRead, StoreStats, StoredArtifact } from './artifact-store.ts';
+import type { PipelineReproManifest } from '../protocol/compile.ts';
+import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
 import { createMemoryStore, createStoreClock, prepareWrite, type StoreLogger } from './memory-store.ts';
-import { describeError, openDatabase, type StorageStatus } from './open-database.ts';
+import { describeError, openDatabase } from './open-database.ts';
+import { type StorageStatus } from '../protocol/cache.ts';
 import { parseRecord } from './record.ts';
 import { TOTALS_KEY, type StoreTotals, type VyreDatabase } from './schema.ts';
 

@@ -4,10 +4,10 @@
  * IndexedDB store (LRU by entries and bytes, miss evidence, working set in
  * most-recently-used order); nothing survives the worker.
  */
-import type { PipelineReproManifest } from '../pipeline/manifest.ts';
+import type { PipelineReproManifest } from '../protocol/compile.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits, StoreRead, StoreStats, StoredArtifact } from './artifact-store.ts';
-import type { StorageStatus } from './open-database.ts';
+import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
+import type { StorageStatus } from '../protocol/cache.ts';
 import { createRecord, parseRecord } from './record.ts';
 
 /** The slice of the library logger the stores use for non-fatal problems. */

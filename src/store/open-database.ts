@@ -7,12 +7,8 @@
  * memory-only mode, with the reason, and keeps working.
  */
 import { openDB, type IDBPDatabase } from 'idb';
+import type { StorageStatus } from '../protocol/cache.ts';
 import { ARTIFACT_INDEX_NAMES, DATABASE_VERSION, STORE_NAMES, upgradeDatabase, type VyreDatabase } from './schema.ts';
-
-/** Where compiled artifacts persist, as reported to the app. */
-export type StorageStatus =
-  | { readonly mode: 'persistent'; readonly dbName: string }
-  | { readonly mode: 'memory-only'; readonly reason: string };
 
 export type OpenResult =
   | { readonly ok: true; readonly db: IDBPDatabase<VyreDatabase>; readonly status: StorageStatus }

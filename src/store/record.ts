@@ -31,10 +31,10 @@
 import { FrameWriter } from '../hash/framing.ts';
 import type { BoundBuffer, ParamsLayout, ShaderArtifact } from '../lower/artifact.ts';
 import { CURRENT_PIPELINE_CACHE_KEY_VERSION } from '../pipeline/identity.ts';
-import { MANIFEST_SCHEMA, type PipelineReproManifest } from '../pipeline/manifest.ts';
-import type { IrParam, OutputSizing } from '../program/ir.ts';
-import { BUFFER_ACCESS_MODES, ELEMENT_TYPES, type WorkgroupSize } from '../program/types.ts';
-import { RECORD_SCHEMA_VERSION, type ArtifactInput, type StoredArtifact } from './artifact-store.ts';
+import { MANIFEST_SCHEMA, type PipelineReproManifest } from '../protocol/compile.ts';
+import type { IrParam, OutputSizing } from '../protocol/ir.ts';
+import { BUFFER_ACCESS_MODES, ELEMENT_TYPES, type WorkgroupSize } from '../protocol/elements.ts';
+import { RECORD_SCHEMA_VERSION, type ArtifactInput, type StoredArtifact } from '../pipeline/artifact-store.ts';
 
 export type ParsedRecord = { readonly ok: true; readonly record: StoredArtifact } | { readonly ok: false; readonly reason: string };
 

@@ -15,7 +15,7 @@
  * record layout can change without a database upgrade.
  */
 import type { DBSchema, IDBPDatabase } from 'idb';
-import type { StoredArtifact } from './artifact-store.ts';
+import type { StoredArtifact } from '../pipeline/artifact-store.ts';
 
 export const DATABASE_VERSION = 1;
 export const DEFAULT_DATABASE_NAME = 'vyre-web';

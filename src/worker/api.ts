@@ -8,7 +8,7 @@ import { createEngine, type Engine } from '../gpu/engine.ts';
 import { createLogger } from '../logger.ts';
 import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from '../pipeline/limits.ts';
 import type { WorkerApi } from '../protocol/worker-api.ts';
-import type { ArtifactStore } from '../store/artifact-store.ts';
+import type { ArtifactStore } from '../pipeline/artifact-store.ts';
 import { openIndexedDbStore } from '../store/indexeddb-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';

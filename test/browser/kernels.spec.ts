@@ -11,7 +11,7 @@
  * Inputs are made here, in Node, from a seeded PRNG, so a failure names a reproducible case.
  */
 import type { Page } from '@playwright/test';
-import type { DispatchOptions, IrProgram } from '../../src/index.ts';
+import type { LaunchOptions, IrProgram } from '../support/vyre-all.ts';
 import {
   MANDELBROT_MIN_IDENTICAL,
   countByteOptions,
@@ -54,7 +54,7 @@ function sizes(workgroup: number): { label: string; n: number; foldAt?: number }
   ];
 }
 
-function withFold(options: DispatchOptions, foldAt: number | undefined): DispatchOptions {
+function withFold(options: LaunchOptions, foldAt: number | undefined): LaunchOptions {
   return foldAt === undefined ? options : { ...options, foldAt };
 }
 
@@ -79,7 +79,7 @@ type KernelName =
 interface Case {
   readonly label: string;
   readonly inputs: Readonly<Record<string, PlainArray>>;
-  readonly options: DispatchOptions;
+  readonly options: LaunchOptions;
 }
 
 type Outputs = Record<string, number[]>;
@@ -466,7 +466,7 @@ async function atDeviceLimit(page: Page, kernel: KernelName): Promise<LimitRun> 
     type Spec = {
       program: IrProgram;
       inputs: Record<string, Uint32Array | Float32Array>;
-      options: DispatchOptions;
+      options: LaunchOptions;
       shape: string;
       checks?: (gpu: Record<string, ArrayLike<number>>) => { what: string; ok: boolean }[];
     };

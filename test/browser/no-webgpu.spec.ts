@@ -15,7 +15,7 @@ async function createRuntimeIn(url: string, args: string[]): Promise<{ code: str
     await page.goto(url);
     await page.waitForFunction(() => (window as { vyreReady?: boolean }).vyreReady === true);
     return await page.evaluate(async () => {
-      const { createRuntime } = (window as unknown as { vyre: typeof import('../../src/index.ts') }).vyre;
+      const { createRuntime } = (window as unknown as { vyre: typeof import('../support/vyre-all.ts') }).vyre;
       try {
         await createRuntime();
         return { code: 'resolved', message: '' };

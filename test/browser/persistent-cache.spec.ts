@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { createProfile, openHarnessPage, type Profile } from './support/persistent-browser.ts';
 
 type Helpers = typeof import('./support/page-helpers.ts').helpers;
-type Vyre = typeof import('../../src/index.ts');
+type Vyre = typeof import('../support/vyre-all.ts');
 declare global {
   interface Window {
     helpers: Helpers;

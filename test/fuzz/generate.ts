@@ -13,7 +13,7 @@
  * - each invocation stores only to its own element, so no result depends on the order
  *   invocations run in; barriers are covered by the kernel tests.
  */
-import type { BinaryOp, Expr, IrBuffer, IrParam, IrProgram, ScalarType, Stmt, UnaryOp } from '../../src/program/ir.ts';
+import type { BinaryOp, Expr, IrBuffer, IrParam, IrProgram, ScalarType, Stmt, UnaryOp } from '../../src/protocol/ir.ts';
 import { Random } from './random.ts';
 
 export interface FuzzCase {

@@ -2,7 +2,7 @@
  * A seeded generator of **malformed** programs: each mutation breaks one rule for sure,
  * so every result must be rejected with `invalid-program` — no other exception, no hang.
  */
-import type { IrProgram } from '../../src/program/ir.ts';
+import type { IrProgram } from '../../src/protocol/ir.ts';
 import { generateCase } from './generate.ts';
 import { Random } from './random.ts';
 

@@ -4,7 +4,7 @@
  * - malformed: each broken program must be rejected with `invalid-program`, and the
  *   runtime must still compile and dispatch a valid program afterwards.
  */
-import type * as Vyre from '../../src/index.ts';
+import type * as Vyre from '../support/vyre-all.ts';
 import { compareOutputs, type Mismatch } from './compare.ts';
 import { generateCase } from './generate.ts';
 import { malformedProgram } from './malform.ts';

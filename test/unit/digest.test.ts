@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WGSL_PROGRAM_DIGEST_LABEL, programDigest } from '../../src/program/digest.ts';
-import type { BufferDeclaration } from '../../src/program/types.ts';
-import type { WgslProgram } from '../../src/program/wgsl-program.ts';
+import type { BufferDeclaration } from '../../src/protocol/elements.ts';
+import type { WgslProgram } from '../../src/protocol/program.ts';
 import { taggedText, taggedU32 } from './support/reference-framing.ts';
 
 const CODE =

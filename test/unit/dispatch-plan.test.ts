@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VyreError } from '../../src/errors.ts';
-import { planDispatch, type DispatchOptions, type PlanLimits } from '../../src/pipeline/dispatch-plan.ts';
-import type { BufferDeclaration, WorkgroupSize } from '../../src/program/types.ts';
+import { planDispatch, type PlanLimits } from '../../src/dispatch/dispatch-plan.ts';
+import { type DispatchOptions } from '../../src/protocol/dispatch.ts';
+import type { BufferDeclaration, WorkgroupSize } from '../../src/protocol/elements.ts';
 import { thrownBy } from './support/thrown-by.ts';
 
 const LIMITS: PlanLimits = { maxStorageBufferBindingSize: 1 << 20, maxComputeWorkgroupsPerDimension: 65535 };

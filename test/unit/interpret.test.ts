@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { VyreError } from '../../src/errors.ts';
 import { interpret, type InterpretRun } from '../../src/program/interpret.ts';
-import type { AtomicOp, BinaryOp, Builtin, Expr, IrAccess, IrBuffer, IrProgram, ScalarType, Stmt } from '../../src/program/ir.ts';
+import type { AtomicOp, BinaryOp, Builtin, Expr, IrAccess, IrBuffer, IrProgram, ScalarType, Stmt } from '../../src/protocol/ir.ts';
 
 // ---- node constructors ---------------------------------------------------------------
 

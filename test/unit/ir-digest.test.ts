@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { programDigest } from '../../src/program/digest.ts';
-import type { Expr, IrBuffer, IrProgram, Stmt } from '../../src/program/ir.ts';
+import type { Expr, IrBuffer, IrProgram, Stmt } from '../../src/protocol/ir.ts';
 import { program as build } from '../../src/program/builder.ts';
 import { taggedF64, taggedText, taggedU32 } from './support/reference-framing.ts';
 

@@ -34,10 +34,10 @@ import {
   type MandelbrotView,
 } from '../../src/kernels/index.ts';
 import { VyreError } from '../../src/errors.ts';
-import type { DispatchOptions } from '../../src/pipeline/dispatch-plan.ts';
-import { runReference } from '../../src/pipeline/reference.ts';
-import type { IrProgram } from '../../src/program/ir.ts';
-import type { ElementArray } from '../../src/program/types.ts';
+import type { DispatchOptions } from '../../src/protocol/dispatch.ts';
+import { runReference } from '../../src/dispatch/run-reference.ts';
+import type { IrProgram } from '../../src/protocol/ir.ts';
+import type { ElementArray } from '../../src/protocol/elements.ts';
 import { prng } from '../fuzz/random.ts';
 
 const { fround } = Math;

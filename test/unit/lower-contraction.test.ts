@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
 import { program } from '../../src/program/builder.ts';
-import type { ScalarType } from '../../src/program/ir.ts';
+import type { ScalarType } from '../../src/protocol/ir.ts';
 
 function lowered(type: Extract<ScalarType, 'u32' | 'i32' | 'f32'>, op: 'mul' | 'add' | 'rem'): string {
   const built = program({ name: `${op}-${type}`, workgroupSize: 64 }, (b) => {

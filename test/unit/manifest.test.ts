@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isVyreError } from '../../src/errors.ts';
-import { BACKEND_ID, MANIFEST_SCHEMA, createManifest, parseManifest, withCacheHit, type PipelineReproManifest } from '../../src/pipeline/manifest.ts';
+import { BACKEND_ID, createManifest, withCacheHit } from '../../src/pipeline/manifest.ts';
+import { parseManifest } from '../../src/protocol/parse-manifest.ts';
+import { MANIFEST_SCHEMA, type PipelineReproManifest } from '../../src/protocol/compile.ts';
 
 const FIELDS = {
   pipelineId: '0123456789abcdef',

@@ -4,12 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isVyreError } from '../../src/errors.ts';
-import {
-  ESTIMATED_BINDING_OVERHEAD_BYTES,
-  ESTIMATED_PIPELINE_OVERHEAD_BYTES,
-  LruCache,
-  estimateArtifactBytes,
-} from '../../src/pipeline/memory-cache.ts';
+import { ESTIMATED_BINDING_OVERHEAD_BYTES, ESTIMATED_PIPELINE_OVERHEAD_BYTES, LruCache, estimateArtifactBytes } from '../../src/pipeline/memory-cache.ts';
 
 /** Values are their own size in bytes, so every byte count below is plain arithmetic. */
 const sized = (maxEntries: number, maxBytes: number) => new LruCache<number>({ maxEntries, maxBytes }, (value) => value);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
 import { classifyMiss } from '../../src/pipeline/miss-reason.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits } from '../../src/store/artifact-store.ts';
+import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits } from '../../src/pipeline/artifact-store.ts';
 import { createMemoryStore, createStoreClock, DEFAULT_MEMORY_ONLY_REASON, type StoreLogger } from '../../src/store/memory-store.ts';
 import { estimateRecordBytes } from '../../src/store/record.ts';
 

@@ -3,7 +3,8 @@
  * DESIGN.md §4 (corrupt first, then empty cache, program, policy, device or runtime).
  */
 import { describe, expect, it } from 'vitest';
-import { MISS_REASONS, classifyMiss, type MissEvidence, type MissReason } from '../../src/pipeline/miss-reason.ts';
+import { classifyMiss, type MissEvidence } from '../../src/pipeline/miss-reason.ts';
+import { MISS_REASONS, type MissReason } from '../../src/protocol/compile.ts';
 
 const evidence = (fields: Partial<MissEvidence>): MissEvidence => ({
   corrupt: false,

@@ -3,10 +3,10 @@
  * the same answer as planning in full, new data each time, and every mistake still caught.
  */
 import { describe, expect, it } from 'vitest';
-import { planDispatch, type PlanLimits } from '../../src/pipeline/dispatch-plan.ts';
-import { planBatch } from '../../src/pipeline/repeat-plan.ts';
+import { planDispatch, type PlanLimits } from '../../src/dispatch/dispatch-plan.ts';
+import { planBatch } from '../../src/dispatch/repeat-plan.ts';
 import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
-import type { BufferDeclaration } from '../../src/program/types.ts';
+import type { BufferDeclaration } from '../../src/protocol/elements.ts';
 import { thrownBy } from './support/thrown-by.ts';
 import { VyreError } from '../../src/errors.ts';
 

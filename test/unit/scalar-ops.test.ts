@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VyreError } from '../../src/errors.ts';
-import { BINARY_OPS, SCALAR_TYPES, UNARY_OPS, type BinaryOp, type ScalarType, type UnaryOp } from '../../src/program/ir.ts';
+import { BINARY_OPS, SCALAR_TYPES, UNARY_OPS, type BinaryOp, type ScalarType, type UnaryOp } from '../../src/protocol/ir.ts';
 import {
   binaryOpFor,
   binaryResultType,

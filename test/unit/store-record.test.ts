@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameWriter } from '../../src/hash/framing.ts';
 import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
-import { RECORD_SCHEMA_VERSION, type ArtifactInput, type StoredArtifact } from '../../src/store/artifact-store.ts';
+import { RECORD_SCHEMA_VERSION, type ArtifactInput, type StoredArtifact } from '../../src/pipeline/artifact-store.ts';
 import { checksumOf, createRecord, estimateRecordBytes, parseRecord } from '../../src/store/record.ts';
 import { prng } from '../fuzz/random.ts';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VyreError } from '../../src/errors.ts';
-import { IR_LIMITS, type Expr, type IrBuffer, type IrProgram, type ScalarType, type Stmt } from '../../src/program/ir.ts';
+import { IR_LIMITS, type Expr, type IrBuffer, type IrProgram, type ScalarType, type Stmt } from '../../src/protocol/ir.ts';
 import {
   DEFAULT_VALIDATION_LIMITS,
   MAX_ERROR_ISSUES,

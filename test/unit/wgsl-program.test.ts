@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VyreError } from '../../src/errors.ts';
-import { parseWgslProgram, wgsl, type WgslProgram } from '../../src/program/wgsl-program.ts';
+import { parseWgslProgram, wgsl } from '../../src/program/wgsl-program.ts';
+import { type WgslProgram } from '../../src/protocol/program.ts';
 import { thrownBy } from './support/thrown-by.ts';
 
 const DOUBLE = `

@@ -7,7 +7,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 
-type Vyre = typeof import('../../../src/index.ts');
+type Vyre = typeof import('../../support/vyre-all.ts');
 
 declare global {
   interface Window {

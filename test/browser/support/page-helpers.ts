@@ -3,14 +3,14 @@
  * small distinct programs, and direct access to the IndexedDB records so tests can
  * corrupt or craft them the way a real fault (or another device) would leave them.
  */
-import * as vyre from '../../../src/index.ts';
+import * as vyre from '../../support/vyre-all.ts';
 import { createRecord } from '../../../src/store/record.ts';
 import { openIndexedDbStore } from '../../../src/store/indexeddb-store.ts';
 import { lowerProgram } from '../../../src/lower/lower-program.ts';
 import { createManifest } from '../../../src/pipeline/manifest.ts';
 import { pipelineIdOf } from '../../../src/pipeline/identity.ts';
 import { DATABASE_VERSION } from '../../../src/store/schema.ts';
-import type { StoredArtifact } from '../../../src/store/artifact-store.ts';
+import type { StoredArtifact } from '../../../src/pipeline/artifact-store.ts';
 
 /** y[i] = x[i] + k: a distinct program (and pipeline) per k. */
 export function addK(k: number): vyre.IrProgram {

@@ -8,9 +8,9 @@
  * store to memory-only (visible in `status`).
  */
 import type { ShaderArtifact } from '../lower/artifact.ts';
-import type { PipelineReproManifest } from '../pipeline/manifest.ts';
-import type { MissEvidence } from '../pipeline/miss-reason.ts';
-import type { StorageStatus } from './open-database.ts';
+import type { PipelineReproManifest } from '../protocol/compile.ts';
+import type { MissEvidence } from './miss-reason.ts';
+import type { StorageStatus } from '../protocol/cache.ts';
 
 /** Bump when the record layout changes; part of every record and of its checksum. */
 export const RECORD_SCHEMA_VERSION = 1;

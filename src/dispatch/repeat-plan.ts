@@ -13,8 +13,9 @@
  * keep no caller's arrays alive.
  */
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
-import { elementTypeOf, type ElementArray, type ElementType } from '../program/types.ts';
-import { planDispatch, type DispatchOptions, type DispatchPlan, type PlanLimits, type PlannedBuffer } from './dispatch-plan.ts';
+import { elementTypeOf, type ElementArray, type ElementType } from '../protocol/elements.ts';
+import { planDispatch, type DispatchPlan, type PlanLimits, type PlannedBuffer } from './dispatch-plan.ts';
+import { type DispatchOptions } from '../protocol/dispatch.ts';
 
 type PlannedArtifact = Parameters<typeof planDispatch>[0];
 

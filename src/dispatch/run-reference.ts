@@ -5,10 +5,12 @@
  */
 import { boundBuffersOf, paramsLayoutOf, toBoundBuffer } from '../lower/layout.ts';
 import { interpret } from '../program/interpret.ts';
-import type { IrProgram } from '../program/ir.ts';
-import { arrayConstructorFor, isReadBack, type ElementArray } from '../program/types.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import { arrayConstructorFor, isReadBack, type ElementArray } from '../protocol/elements.ts';
 import { validateProgram } from '../program/validate.ts';
-import { planDispatch, type DispatchOptions, type DispatchOutputs, type PlanLimits } from './dispatch-plan.ts';
+import type { DispatchOutputs } from '../protocol/dispatch.ts';
+import { planDispatch, type PlanLimits } from './dispatch-plan.ts';
+import { type DispatchOptions } from '../protocol/dispatch.ts';
 
 /** WebGPU's guaranteed limits, the default for planning a reference run. */
 export const DEFAULT_PLAN_LIMITS: PlanLimits = { maxStorageBufferBindingSize: 128 * 1024 * 1024, maxComputeWorkgroupsPerDimension: 65535 };

@@ -2,9 +2,10 @@
  * Turns untyped data from the main thread into a checked program of either kind.
  */
 import { VyreError } from '../errors.ts';
-import type { IrProgram } from '../program/ir.ts';
+import type { IrProgram } from '../protocol/ir.ts';
 import { validateProgram, type ValidationLimits } from '../program/validate.ts';
-import { parseWgslProgram, type WgslProgram } from '../program/wgsl-program.ts';
+import { parseWgslProgram } from '../program/wgsl-program.ts';
+import { type WgslProgram } from '../protocol/program.ts';
 
 /** @throws VyreError `invalid-program` */
 export function parseProgram(value: unknown, limits: ValidationLimits): WgslProgram | IrProgram {

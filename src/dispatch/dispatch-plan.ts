@@ -4,46 +4,12 @@
  * encoded. Pure; no WebGPU.
  */
 import { VyreError } from '../errors.ts';
+import type { DispatchOptions } from '../protocol/dispatch.ts';
 import type { BoundBuffer, ShaderArtifact } from '../lower/artifact.ts';
-import { ELEMENT_BYTES, arrayConstructorFor, elementTypeOf, isReadBack, type ElementArray } from '../program/types.ts';
+import { ELEMENT_BYTES, arrayConstructorFor, elementTypeOf, isReadBack, type ElementArray } from '../protocol/elements.ts';
 import { foldGrid } from './fold-grid.ts';
 import { checkParams, type ParamValues } from './dispatch-params.ts';
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
-
-/** Launch-time settings of one dispatch; none of them enters the pipeline identity. */
-export interface DispatchOptions {
-  /** Element count per `output` / `read-write` buffer; default: the length of the first input. */
-  readonly outputs?: Readonly<Record<string, number>>;
-  /** Workgroups per dimension; default: one invocation per output element. */
-  readonly grid?: number | readonly number[];
-  /**
-   * How many invocations the default grid must cover (default: one per element of the
-   * largest read-back buffer). The grid is folded when it exceeds the per-dimension limit.
-   */
-  readonly invocations?: number;
-  /** Per-dispatch scalar parameters of an IR program, by name. */
-  readonly params?: Readonly<Record<string, number>>;
-  /**
-   * Fold the default grid as if the device allowed at most this many workgroups per
-   * dimension (never more than it does). For testing grid folding at small sizes.
-   */
-  readonly foldAt?: number;
-  /**
-   * Read-back buffers to keep on the GPU: they come back as resident-buffer handles instead
-   * of arrays, so the next dispatch can take them as inputs without a round trip.
-   */
-  readonly keep?: readonly string[];
-  /** Measure GPU time with timestamp queries, where the adapter has them. */
-  readonly timing?: boolean;
-  /** Transfer (detach) the input arrays to the worker instead of copying them. */
-  readonly transfer?: boolean;
-}
-
-/** Inputs named by buffer: typed arrays, or resident buffers of the same runtime. */
-export type DispatchInputs = Readonly<Record<string, ElementArray | ResidentBufferRef>>;
-
-/** Outputs named by buffer: every `output` and `read-write` buffer. */
-export type DispatchOutputs = Record<string, ElementArray>;
 
 export interface PlannedBuffer {
   readonly declaration: BoundBuffer;

@@ -1,0 +1,61 @@
+/**
+ * The main thread's handle on a compiled pipeline. Every dispatch goes through the
+ * runtime's {@link WorkerLink}, so it rejects when the runtime is disposed or its worker dies.
+ */
+import { transfer } from 'comlink';
+import type { CompileReport } from '../protocol/compile.ts';
+import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
+import type { BufferDeclaration, WorkgroupSize } from '../protocol/elements.ts';
+import type { ResidentBufferRef } from '../protocol/resident.ts';
+import { fromWireOutputs, toWireInputs } from './resident-buffer.ts';
+import type { BatchResult, CompiledPipeline, DispatchInputs, DispatchResult } from './runtime-types.ts';
+import type { WorkerLink } from './worker-link.ts';
+
+export class RemotePipeline implements CompiledPipeline {
+  readonly id: string;
+  readonly entryPoint: string;
+  readonly workgroupSize: WorkgroupSize;
+  readonly buffers: readonly BufferDeclaration[];
+  readonly #link: WorkerLink;
+  readonly #destroy: (ref: ResidentBufferRef) => Promise<void>;
+
+  constructor(report: CompileReport, link: WorkerLink, destroy: (ref: ResidentBufferRef) => Promise<void>) {
+    this.id = report.pipelineId;
+    this.entryPoint = report.entryPoint;
+    this.workgroupSize = report.workgroupSize;
+    this.buffers = report.buffers;
+    this.#link = link;
+    this.#destroy = destroy;
+  }
+
+  async dispatch<const O extends DispatchOptions>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O>> {
+    const reply = await this.#run([inputs], options);
+    const outputs = fromWireOutputs(reply.outputs[0] ?? {}, inputs, this.#destroy);
+    // The one cast of this path: the value matches what the options ask for, which the
+    // conditional result type expresses and TypeScript cannot follow through a branch.
+    if (options?.timing !== true) return outputs as DispatchResult<O>;
+    return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs[0] ?? null } } as DispatchResult<O>;
+  }
+
+  async dispatchBatch<const O extends DispatchOptions>(batch: readonly DispatchInputs[], options?: O): Promise<BatchResult<O>> {
+    const reply = await this.#run(batch, options);
+    const outputs = reply.outputs.map((item, index) => fromWireOutputs(item, batch[index], this.#destroy));
+    if (options?.timing !== true) return outputs as BatchResult<O>;
+    return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs ?? batch.map(() => null) } } as BatchResult<O>;
+  }
+
+  #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
+    const wire = batch.map(toWireInputs);
+    // Transfer is opt-in: it detaches the caller's arrays.
+    const payload = options?.transfer === true ? transfer(wire, inputBuffers(batch)) : wire;
+    return this.#link.call((remote) => remote.dispatch(this.id, payload, options));
+  }
+}
+
+function inputBuffers(batch: readonly DispatchInputs[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const inputs of batch) {
+    for (const value of Object.values(inputs)) if (ArrayBuffer.isView(value)) buffers.add(value.buffer as ArrayBuffer);
+  }
+  return [...buffers];
+}

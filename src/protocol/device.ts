@@ -1,0 +1,61 @@
+/**
+ * What the app learns about the GPU: the adapter options it may pass, the device it got,
+ * the fingerprint that keys the persistent tier, and the dispatcher's counters.
+ */
+
+/** Options for picking the adapter, passed to `requestAdapter`. */
+export interface AdapterOptions {
+  readonly powerPreference?: 'low-power' | 'high-performance';
+}
+
+/** The device limits vyre-web plans dispatches with. */
+export interface DeviceLimits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupSizeX: number;
+  readonly maxComputeWorkgroupSizeY: number;
+  readonly maxComputeWorkgroupSizeZ: number;
+  readonly maxStorageBuffersPerShaderStage: number;
+  readonly maxComputeWorkgroupStorageSize: number;
+  readonly maxUniformBufferBindingSize: number;
+  readonly maxBindingsPerBindGroup: number;
+}
+
+/** The adapter and device a runtime got. */
+export interface DeviceSummary {
+  /** Every field of `GPUAdapterInfo` the browser gave; vendor, architecture, device and description may legally be empty. */
+  readonly adapterInfo: {
+    readonly vendor: string;
+    readonly architecture: string;
+    readonly device: string;
+    readonly description: string;
+    readonly [field: string]: string | number | boolean;
+  };
+  readonly isFallbackAdapter: boolean;
+  readonly features: readonly string[];
+  readonly limits: DeviceLimits;
+}
+
+/** The device fingerprint: a digest that keys the persistent tier, and its readable summary. */
+export interface DeviceFingerprintSummary {
+  readonly digest: string;
+  readonly readable: string;
+}
+
+/** Counters of GPU objects the dispatcher created or reused: what "no avoidable work" is checked with. */
+export interface GpuStats {
+  readonly buffersCreated: number;
+  readonly bufferReuses: number;
+  readonly bindGroupsCreated: number;
+  readonly bindGroupReuses: number;
+  readonly dispatches: number;
+  readonly submits: number;
+  /** Submits that ran inside a validation error scope: first runs of a command, and timed ones. */
+  readonly validatedSubmits: number;
+  /** WebGPU errors no error scope caught (reported by the device's uncapturederror event). */
+  readonly uncapturedErrors: number;
+  readonly residentBuffers: number;
+  readonly deviceLosses: number;
+}

@@ -1,5 +1,5 @@
 /**
- * The GPU engine: owns the device, wires the compiler (tiers, telemetry) to the
+ * The GPU engine: owns the device, wires the pipeline cache (tiers, telemetry) to the
  * dispatcher (pools, bind groups, residents), and survives device loss: a lost device is
  * replaced, pipelines are rebuilt from their artifacts on demand, calls in flight reject
  * with `device-lost`, and later calls work without the app doing anything.
@@ -9,23 +9,24 @@
  */
 import { VyreError, isVyreError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { LOWERING_VERSION } from '../lower/lower-program.ts';
-import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
-import type { CompileReport, PipelineReproManifest } from '../protocol/compile.ts';
 import type { DispatchPlan, PlanLimits } from '../dispatch/dispatch-plan.ts';
-import type { DispatchOptions } from '../protocol/dispatch.ts';
 import { planBatch } from '../dispatch/repeat-plan.ts';
-import { deviceFingerprint, type BrowserFacts, type DeviceFingerprint } from '../pipeline/fingerprint.ts';
-import type { ResidentBufferRef } from '../protocol/resident.ts';
-import { ELEMENT_TYPES, elementTypeOf, type ElementArray, type ElementType } from '../protocol/elements.ts';
+import { parseResidentSource } from '../dispatch/resident-source.ts';
+import { LOWERING_VERSION } from '../lower/lower-program.ts';
 import type { ArtifactStore } from '../pipeline/artifact-store.ts';
+import { deviceFingerprint, type BrowserFacts, type DeviceFingerprint } from '../pipeline/fingerprint.ts';
+import { PipelineCache, type CompiledEntry } from '../pipeline/pipeline-cache.ts';
+import { prewarmPrograms, type PrewarmRequest } from '../pipeline/prewarm.ts';
+import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
+import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest } from '../protocol/compile.ts';
+import type { AdapterOptions, DeviceSummary, GpuStats } from '../protocol/device.ts';
+import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
+import type { ElementArray } from '../protocol/elements.ts';
+import type { ResidentBufferRef } from '../protocol/resident.ts';
 import { LIBRARY_VERSION } from '../version.ts';
-import { createCompiler, type CompiledEntry } from '../pipeline/pipeline-cache.ts';
-import { type PipelinePrewarmReport } from '../protocol/compile.ts';
-import { acquireDevice } from './device.ts';
-import { type AdapterOptions, type DeviceSummary, type GpuStats } from '../protocol/device.ts';
+import { compilePipeline, type GpuPipeline } from './compile-pipeline.ts';
+import { acquireDevice, type AcquiredDevice } from './device.ts';
 import { Dispatcher } from './dispatcher.ts';
-import { type DispatchReply } from '../protocol/dispatch.ts';
 import { createGpuStats } from './gpu-stats.ts';
 import { ResidentRegistry } from './resident-registry.ts';
 
@@ -41,34 +42,6 @@ export interface EngineOptions {
   readonly runtimeId: string;
 }
 
-export interface PrewarmProgress {
-  readonly completed: number;
-  readonly total: number;
-  readonly report: PipelinePrewarmReport;
-}
-
-export interface Engine {
-  readonly summary: DeviceSummary;
-  readonly fingerprint: DeviceFingerprint;
-  compile(program: unknown, policy?: unknown): Promise<CompileReport>;
-  compileKnown(pipelineId: string): Promise<CompileReport | null>;
-  prewarm(programs: unknown, options: { concurrency?: unknown; onProgress?: (progress: PrewarmProgress) => void }): Promise<PipelinePrewarmReport[]>;
-  prewarmFromStore(limit: number): Promise<number>;
-  /** One dispatch per item of `batch`, in one encoder and one submit. */
-  dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<DispatchReply>;
-  createBuffer(source: unknown): ResidentBufferRef;
-  readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
-  destroyBuffer(ref: ResidentBufferRef): void;
-  cacheAudit(alarmThresholdBps: unknown): PipelineCacheAuditReport;
-  cacheSnapshot(): Promise<CacheSnapshot>;
-  gpuStats(): GpuStats;
-  manifests(): Promise<PipelineReproManifest[]>;
-  clearCache(which: { memory: boolean; persistent: boolean }): Promise<void>;
-  /** Destroys the device as a driver reset would; the engine recovers. For resilience tests. */
-  loseDevice(): void;
-  dispose(): void;
-}
-
 /**
  * Acquires a device from `gpu` and returns an engine bound to it.
  * @throws VyreError `webgpu-unavailable`, `adapter-unavailable`
@@ -77,65 +50,159 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
   // Both wait on other processes (GPU, storage): ask for both at once. If the store fails,
   // the device is not left behind (a failed device is the caller's to report; it closes the store).
   const acquiring = acquireDevice(gpu, options.adapter);
-  const [first, store] = await Promise.all([acquiring, options.store]).catch(async (error: unknown) => {
+  const [acquired, store] = await Promise.all([acquiring, options.store]).catch(async (error: unknown) => {
     (await acquiring.catch(() => undefined))?.device.destroy();
     throw error;
   });
-  let acquired = first;
-  const summary = acquired.summary;
-  const fingerprint = deviceFingerprint({
-    adapterInfo: summary.adapterInfo,
-    isFallbackAdapter: summary.isFallbackAdapter,
-    features: summary.features,
-    limits: { ...summary.limits },
-    browser: options.browser,
-    libraryVersion: LIBRARY_VERSION,
-    loweringVersion: LOWERING_VERSION,
-  });
-  const stats = createGpuStats();
-  const residents = new ResidentRegistry(options.runtimeId, acquired.device, stats);
-  let dispatcher = new Dispatcher(acquired.device, residents, stats);
-  let recovering: Promise<void> | undefined;
-  let disposed = false;
-  const compiler = createCompiler({
-    device: () => acquired.device,
-    summary,
-    fingerprint,
-    browser: `${options.browser.name} ${options.browser.version}`,
-    store,
-    memoryBounds: options.memoryBounds,
-    persistentBounds: options.persistentBounds,
-    logger: options.logger,
-  });
+  return new Engine(gpu, acquired, store, options);
+}
 
-  const watch = (device: GPUDevice): void => {
+/** One device, its pipeline cache and its dispatcher. Made by {@link createEngine}. */
+export class Engine {
+  readonly summary: DeviceSummary;
+  readonly fingerprint: DeviceFingerprint;
+  readonly #gpu: GPU | undefined;
+  readonly #options: EngineOptions;
+  readonly #store: ArtifactStore;
+  readonly #cache: PipelineCache<GpuPipeline>;
+  readonly #stats = createGpuStats();
+  readonly #residents: ResidentRegistry;
+  readonly #limits: PlanLimits;
+  #acquired: AcquiredDevice;
+  #dispatcher: Dispatcher;
+  #recovering: Promise<void> | undefined;
+  #disposed = false;
+
+  /** @internal Use {@link createEngine}. */
+  constructor(gpu: GPU | undefined, acquired: AcquiredDevice, store: ArtifactStore, options: EngineOptions) {
+    this.#gpu = gpu;
+    this.#options = options;
+    this.#store = store;
+    this.#acquired = acquired;
+    this.summary = acquired.summary;
+    this.fingerprint = fingerprintOf(acquired.summary, options.browser);
+    this.#residents = new ResidentRegistry(options.runtimeId, acquired.device, this.#stats);
+    this.#dispatcher = new Dispatcher(acquired.device, this.#residents, this.#stats);
+    this.#cache = new PipelineCache<GpuPipeline>({
+      build: (artifact, label) => compilePipeline(this.#acquired.device, artifact, label),
+      limits: this.summary.limits,
+      fingerprint: this.fingerprint,
+      browser: `${options.browser.name} ${options.browser.version}`,
+      store,
+      memoryBounds: options.memoryBounds,
+      persistentBounds: options.persistentBounds,
+      logger: options.logger,
+    });
+    this.#limits = {
+      maxStorageBufferBindingSize: this.summary.limits.maxStorageBufferBindingSize,
+      maxComputeWorkgroupsPerDimension: this.summary.limits.maxComputeWorkgroupsPerDimension,
+      checkResident: (ref) => void this.#residents.buffer(ref),
+    };
+    this.#watch(acquired.device);
+  }
+
+  compile(program: unknown, policy?: unknown): Promise<CompileReport> {
+    return this.#onDevice(() => this.#cache.compile(program, policy));
+  }
+
+  compileKnown(pipelineId: string): Promise<CompileReport | null> {
+    return this.#onDevice(async () => this.#cache.compileKnown(pipelineId));
+  }
+
+  prewarm(programs: unknown, request: PrewarmRequest): Promise<PipelinePrewarmReport[]> {
+    return prewarmPrograms(programs, request, (program) => this.compile(program), this.#options.logger);
+  }
+
+  /** Replays the stored working set of this device (see {@link PipelineCache.replayWorkingSet}). */
+  replayWorkingSet(limit: number): Promise<number> {
+    return this.#cache.replayWorkingSet(limit);
+  }
+
+  /** One dispatch per item of `batch`, in one encoder and one submit. */
+  dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<DispatchReply> {
+    return this.#onDevice(async () => {
+      const entry = this.#cache.pipelineInMemory(pipelineId) ?? (await this.#entryOf(pipelineId));
+      const plans: DispatchPlan[] = planBatch(entry.artifact, batch, options, this.#limits);
+      return this.#dispatcher.run(entry, plans, options?.timing === true);
+    });
+  }
+
+  /** @throws VyreError `invalid-input` */
+  createBuffer(source: unknown): ResidentBufferRef {
+    const request = parseResidentSource(source, this.summary.limits.maxStorageBufferBindingSize);
+    return this.#residents.create(request.type, request.length, request.data);
+  }
+
+  readBuffer(ref: ResidentBufferRef): Promise<ElementArray> {
+    return this.#onDevice(() => this.#dispatcher.readResident(ref));
+  }
+
+  destroyBuffer(ref: ResidentBufferRef): void {
+    this.#dispatcher.destroyResident(ref);
+  }
+
+  cacheAudit(alarmThresholdBps: unknown): PipelineCacheAuditReport {
+    return this.#cache.telemetry.audit.report(alarmThresholdBps as number);
+  }
+
+  cacheSnapshot(): Promise<CacheSnapshot> {
+    return this.#cache.snapshot();
+  }
+
+  gpuStats(): GpuStats {
+    return { ...this.#stats };
+  }
+
+  manifests(): Promise<PipelineReproManifest[]> {
+    return this.#store.manifests();
+  }
+
+  clearCache(which: { readonly memory: boolean; readonly persistent: boolean }): Promise<void> {
+    return this.#cache.clear(which);
+  }
+
+  /** Destroys the device as a driver reset would; the engine recovers. For resilience tests. */
+  loseDevice(): void {
+    this.#acquired.device.destroy();
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#residents.destroyAll();
+    this.#dispatcher.clear();
+    this.#store.close();
+    this.#acquired.device.destroy();
+  }
+
+  #watch(device: GPUDevice): void {
+    const { logger } = this.#options;
     // Dispatches repeat validated commands without an error scope; anything that slips
     // past every scope lands here, counted and logged rather than silent.
     device.addEventListener('uncapturederror', (event) => {
-      stats.uncapturedErrors++;
-      options.logger.warn('uncaptured-gpu-error', `WebGPU reported an error no scope caught: ${(event as GPUUncapturedErrorEvent).error.message}`);
+      this.#stats.uncapturedErrors++;
+      logger.warn('uncaptured-gpu-error', `WebGPU reported an error no scope caught: ${(event as GPUUncapturedErrorEvent).error.message}`);
     });
     void device.lost.then((info) => {
-      if (disposed || device !== acquired.device) return;
-      stats.deviceLosses++;
-      options.logger.warn('device-lost', `The GPU device was lost (${info.reason}): ${info.message}. Requesting a new one.`);
-      recovering = recover().finally(() => (recovering = undefined));
+      if (this.#disposed || device !== this.#acquired.device) return;
+      this.#stats.deviceLosses++;
+      logger.warn('device-lost', `The GPU device was lost (${info.reason}): ${info.message}. Requesting a new one.`);
+      this.#recovering = this.#recover().finally(() => (this.#recovering = undefined));
     });
-  };
-  const recover = async (): Promise<void> => {
-    const next = await acquireDevice(gpu, options.adapter);
-    acquired = next;
-    residents.deviceLost(next.device);
-    dispatcher = new Dispatcher(next.device, residents, stats);
-    compiler.reset();
-    watch(next.device);
-  };
-  watch(acquired.device);
+  }
+
+  async #recover(): Promise<void> {
+    const next = await acquireDevice(this.#gpu, this.#options.adapter);
+    this.#acquired = next;
+    this.#residents.deviceLost(next.device);
+    this.#dispatcher = new Dispatcher(next.device, this.#residents, this.#stats);
+    this.#cache.reset();
+    this.#watch(next.device);
+  }
 
   /** Runs `work` on the current device; failures caused by losing that device become `device-lost`. */
-  async function onDevice<T>(work: () => Promise<T>): Promise<T> {
-    if (recovering) await recovering;
-    const device = acquired.device;
+  async #onDevice<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#recovering) await this.#recovering;
+    const device = this.#acquired.device;
     try {
       return await work();
     } catch (error) {
@@ -146,98 +213,23 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
     }
   }
 
-  async function entryOf(pipelineId: unknown): Promise<CompiledEntry> {
-    const entry = typeof pipelineId === 'string' ? await compiler.pipeline(pipelineId) : undefined;
+  async #entryOf(pipelineId: unknown): Promise<CompiledEntry<GpuPipeline>> {
+    const entry = typeof pipelineId === 'string' ? await this.#cache.pipeline(pipelineId) : undefined;
     if (entry === undefined) {
       throw new VyreError('invalid-input', `No compiled pipeline has the id "${String(pipelineId)}" in this runtime.`, 'dispatch through the pipeline returned by runtime.compile() of this runtime.', { pipelineId: String(pipelineId) });
     }
     return entry;
   }
+}
 
-  const limits: PlanLimits = {
-    maxStorageBufferBindingSize: summary.limits.maxStorageBufferBindingSize,
-    maxComputeWorkgroupsPerDimension: summary.limits.maxComputeWorkgroupsPerDimension,
-    checkResident: (ref) => void residents.buffer(ref),
-  };
-
-  async function dispatch(pipelineId: string, batch: readonly unknown[], dispatchOptions?: DispatchOptions): Promise<DispatchReply> {
-    return onDevice(async () => {
-      const entry = compiler.pipelineInMemory(pipelineId) ?? (await entryOf(pipelineId));
-      const plans: DispatchPlan[] = planBatch(entry.artifact, batch, dispatchOptions, limits);
-      return dispatcher.run(entry, plans, dispatchOptions?.timing === true);
-    });
-  }
-
-  async function prewarm(programs: unknown, prewarmOptions: { concurrency?: unknown; onProgress?: (progress: PrewarmProgress) => void }): Promise<PipelinePrewarmReport[]> {
-    if (!Array.isArray(programs)) {
-      throw new VyreError('invalid-program', 'prewarm() needs a list of programs.', 'pass an array: runtime.prewarm([programA, programB]).');
-    }
-    const concurrency = prewarmOptions.concurrency ?? 2;
-    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
-      throw new VyreError('invalid-input', `prewarm concurrency is ${String(concurrency)}.`, 'pass a positive integer (2 is a good default).');
-    }
-    const reports: PipelinePrewarmReport[] = new Array(programs.length);
-    let next = 0;
-    let completed = 0;
-    const lane = async (): Promise<void> => {
-      while (next < programs.length) {
-        const index = next++;
-        const report = await onDevice(() => compiler.compile(programs[index]));
-        const entry = { pipelineId: report.pipelineId, cacheHit: report.cacheHit, tier: report.tier, manifest: report.manifest };
-        reports[index] = entry;
-        completed++;
-        // A failing progress callback (e.g. a closed page) must not fail the prewarm.
-        try {
-          prewarmOptions.onProgress?.({ completed, total: programs.length, report: entry });
-        } catch (error) {
-          options.logger.warn('progress-callback-failed', 'The prewarm progress callback threw.', { error: String(error) });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, programs.length) }, lane));
-    return reports;
-  }
-
-  function createBuffer(source: unknown): ResidentBufferRef {
-    const type = elementTypeOf(source);
-    if (type !== undefined) {
-      const data = source as ElementArray;
-      return residents.create(type, data.length, data);
-    }
-    const spec = (typeof source === 'object' && source !== null ? source : {}) as { type?: unknown; length?: unknown };
-    const length = spec.length;
-    if (!(ELEMENT_TYPES as readonly unknown[]).includes(spec.type) || typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
-      throw new VyreError('invalid-input', 'createBuffer needs a typed array or { type, length }.', "pass new Float32Array(n) or { type: 'f32', length: n }.", {});
-    }
-    if (length * 4 > summary.limits.maxStorageBufferBindingSize) {
-      throw new VyreError('invalid-input', `A buffer of ${length * 4} bytes is over maxStorageBufferBindingSize (${summary.limits.maxStorageBufferBindingSize}).`, 'use smaller buffers.', { limit: summary.limits.maxStorageBufferBindingSize });
-    }
-    return residents.create(spec.type as ElementType, length);
-  }
-
-  return {
-    summary,
-    fingerprint,
-    compile: (program, policy) => onDevice(() => compiler.compile(program, policy)),
-    compileKnown: (pipelineId) => onDevice(() => compiler.compileKnown(pipelineId)),
-    prewarm,
-    prewarmFromStore: compiler.prewarmFromStore,
-    dispatch,
-    createBuffer,
-    readBuffer: (ref) => onDevice(() => dispatcher.readResident(ref)),
-    destroyBuffer: (ref) => dispatcher.destroyResident(ref),
-    cacheAudit: (threshold) => compiler.audit.report(threshold as number),
-    cacheSnapshot: compiler.snapshot,
-    gpuStats: () => ({ ...stats }),
-    manifests: () => store.manifests(),
-    clearCache: compiler.clear,
-    loseDevice: () => acquired.device.destroy(),
-    dispose: () => {
-      disposed = true;
-      residents.destroyAll();
-      dispatcher.clear();
-      store.close();
-      acquired.device.destroy();
-    },
-  };
+function fingerprintOf(summary: DeviceSummary, browser: BrowserFacts): DeviceFingerprint {
+  return deviceFingerprint({
+    adapterInfo: summary.adapterInfo,
+    isFallbackAdapter: summary.isFallbackAdapter,
+    features: summary.features,
+    limits: { ...summary.limits },
+    browser,
+    libraryVersion: LIBRARY_VERSION,
+    loweringVersion: LOWERING_VERSION,
+  });
 }

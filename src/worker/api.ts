@@ -1,14 +1,21 @@
 /**
  * The runtime as the main thread sees it through Comlink ({@link WorkerApi}), built on the
  * engine and the store. The worker entry exposes it; same-thread mode calls it directly.
+ * Every argument is checked here or below: the caller may be untyped JavaScript.
  */
 import { transfer } from 'comlink';
 import { VyreError } from '../errors.ts';
 import { createEngine, type Engine } from '../gpu/engine.ts';
-import { createLogger } from '../logger.ts';
-import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from '../pipeline/limits.ts';
-import type { WorkerApi } from '../protocol/worker-api.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import type { ArtifactStore } from '../pipeline/artifact-store.ts';
+import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from '../pipeline/limits.ts';
+import type { CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
+import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
+import type { GpuStats } from '../protocol/device.ts';
+import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
+import type { ElementArray } from '../protocol/elements.ts';
+import type { ResidentBufferRef } from '../protocol/resident.ts';
+import type { ClearCacheRequest, SimulatedFault, WorkerApi, WorkerInitOptions, WorkerInitResult } from '../protocol/worker-api.ts';
 import { openIndexedDbStore } from '../store/indexeddb-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
@@ -26,102 +33,155 @@ export interface WorkerEnvironment {
  */
 const lifetime: Promise<never> = new Promise<never>(() => undefined);
 
+/** The runtime behind the wire. */
 export function createWorkerApi(environment: WorkerEnvironment): WorkerApi {
-  const logger = createLogger();
-  let engine: Engine | undefined;
-
-  const ready = (): Engine => {
-    if (engine === undefined) throw new VyreError('internal', 'The runtime was used before init().', 'this is a vyre-web bug; please report it.');
-    return engine;
-  };
-
-  /** Transfers every ArrayBuffer in `value` (outputs never stay with the worker). */
-  const transferred = <T>(value: T, arrays: readonly unknown[]): T =>
-    transfer(value, arrays.filter((array): array is ArrayBufferView => ArrayBuffer.isView(array)).map((array) => array.buffer as ArrayBuffer));
-
-  return {
-    async init(options) {
-      if (engine !== undefined) throw new VyreError('internal', 'init() was called twice.', 'this is a vyre-web bug; please report it.');
-      const memoryBounds = resolveBounds(options.cache, DEFAULT_MEMORY_BOUNDS, 'cache', logger);
-      const persistentBounds = resolveBounds(options.persistent === false ? undefined : stripName(options.persistent), DEFAULT_PERSISTENT_BOUNDS, 'persistent', logger);
-      const dbName = options.persistent === false ? undefined : options.persistent.dbName;
-      if (dbName !== undefined && (typeof dbName !== 'string' || dbName === '')) {
-        throw new VyreError('invalid-input', `persistent.dbName is ${JSON.stringify(dbName)}.`, 'pass a non-empty string, or leave it out for "vyre-web".');
-      }
-      // Opened while the engine requests its device (createEngine awaits both together).
-      const store: Promise<ArtifactStore> = options.persistent === false
-        ? Promise.resolve(createMemoryStore(persistentBounds))
-        : openIndexedDbStore({ dbName: dbName ?? DEFAULT_DATABASE_NAME, limits: persistentBounds, logger });
-      const browser = await readBrowserFacts(environment.navigator);
-      engine = await createEngine(environment.navigator.gpu, {
-        ...(options.adapter ? { adapter: options.adapter } : {}),
-        browser,
-        store,
-        memoryBounds,
-        persistentBounds,
-        logger,
-        runtimeId: options.runtimeId,
-      }).catch(async (error: unknown) => {
-        (await store.catch(() => undefined))?.close();
-        throw error;
-      });
-      const locks = environment.navigator.locks as LockManager | undefined;
-      if (options.lockName !== undefined && locks !== undefined) {
-        // Held until this worker ends; the main thread's request for it is granted then.
-        // Wait until it is granted, so the main thread's request queues behind ours.
-        const lockName = options.lockName;
-        await new Promise<void>((granted) => {
-          void locks.request(lockName, () => {
-            granted();
-            return lifetime;
-          });
-        });
-      }
-      if (options.prewarmOnStart !== false) {
-        // In the background: compiles that arrive meanwhile join the flights it starts.
-        void engine.prewarmFromStore(options.prewarmOnStart.limit).catch((error: unknown) => logger.warn('prewarm-failed', 'Startup prewarm stopped.', { error: String(error) }));
-      }
-      return { device: engine.summary, deviceFingerprint: engine.fingerprint, storage: (await store).status() };
-    },
-    compile: (program, policy) => ready().compile(program, policy),
-    compileKnown: (pipelineId) => ready().compileKnown(pipelineId),
-    prewarm: (programs, concurrency, onProgress) =>
-      ready().prewarm(programs, {
-        concurrency,
-        // The callback is a Comlink proxy to the main thread: fire and forget, never fail the prewarm on it.
-        ...(onProgress ? { onProgress: (progress) => void Promise.resolve(onProgress(progress)).catch(() => undefined) } : {}),
-      }),
-    async dispatch(pipelineId, batch, options) {
-      if (!Array.isArray(batch)) throw new VyreError('invalid-input', 'A batch must be a list of inputs.', 'pass [inputsA, inputsB, …].');
-      const reply = await ready().dispatch(pipelineId, batch, options);
-      const arrays: unknown[] = [];
-      for (const outputs of reply.outputs) for (const name in outputs) arrays.push(outputs[name]);
-      return transferred(reply, arrays);
-    },
-    createBuffer: async (source) => ready().createBuffer(source),
-    readBuffer: async (ref) => {
-      const data = await ready().readBuffer(ref);
-      return transferred(data, [data]);
-    },
-    destroyBuffer: async (ref) => ready().destroyBuffer(ref),
-    gpuStats: async () => ready().gpuStats(),
-    cacheAudit: async (threshold) => ready().cacheAudit(threshold),
-    cacheSnapshot: () => ready().cacheSnapshot(),
-    manifests: () => ready().manifests(),
-    clearCache: (which) => ready().clearCache(which),
-    async simulate(event) {
-      if (event === 'device-loss') return ready().loseDevice();
-      if (environment.close === undefined) throw new VyreError('invalid-input', 'There is no worker to crash in same-thread mode.', 'simulate worker crashes only with a worker runtime.');
-      environment.close();
-    },
-    async dispose() {
-      engine?.dispose();
-      engine = undefined;
-    },
-  };
+  return new WorkerRuntime(environment);
 }
 
-function stripName(persistent: { readonly dbName?: unknown; readonly maxEntries?: unknown; readonly maxBytes?: unknown }): unknown {
-  const { dbName: _name, ...bounds } = persistent;
+class WorkerRuntime implements WorkerApi {
+  readonly #environment: WorkerEnvironment;
+  readonly #logger: Logger = createLogger();
+  #engine: Engine | undefined;
+
+  constructor(environment: WorkerEnvironment) {
+    this.#environment = environment;
+  }
+
+  async init(options: WorkerInitOptions): Promise<WorkerInitResult> {
+    if (this.#engine !== undefined) throw new VyreError('internal', 'init() was called twice.', 'this is a vyre-web bug; please report it.');
+    const memoryBounds = resolveBounds(options.cache, DEFAULT_MEMORY_BOUNDS, 'cache', this.#logger);
+    const persistentBounds = resolveBounds(options.persistent === false ? undefined : boundsOf(options.persistent), DEFAULT_PERSISTENT_BOUNDS, 'persistent', this.#logger);
+    // Opened while the engine requests its device (createEngine awaits both together).
+    const store = this.#openStore(options.persistent, persistentBounds);
+    const browser = await readBrowserFacts(this.#environment.navigator);
+    const engine = await createEngine(this.#environment.navigator.gpu, {
+      ...(options.adapter ? { adapter: options.adapter } : {}),
+      browser,
+      store,
+      memoryBounds,
+      persistentBounds,
+      logger: this.#logger,
+      runtimeId: options.runtimeId,
+    }).catch(async (error: unknown) => {
+      (await store.catch(() => undefined))?.close();
+      throw error;
+    });
+    this.#engine = engine;
+    if (options.lockName !== undefined) await this.#holdLifetimeLock(options.lockName);
+    if (options.prewarmOnStart !== false) {
+      // In the background: compiles that arrive meanwhile join the flights it starts.
+      void engine.replayWorkingSet(options.prewarmOnStart.limit).catch((error: unknown) => this.#logger.warn('prewarm-failed', 'Startup prewarm stopped.', { error: String(error) }));
+    }
+    return { device: engine.summary, deviceFingerprint: engine.fingerprint, storage: (await store).status() };
+  }
+
+  compile(program: unknown, policy?: unknown): Promise<CompileReport> {
+    return this.#ready().compile(program, policy);
+  }
+
+  compileKnown(pipelineId: string): Promise<CompileReport | null> {
+    return this.#ready().compileKnown(pipelineId);
+  }
+
+  prewarm(programs: unknown, concurrency?: unknown, onProgress?: (progress: PrewarmProgress) => unknown): Promise<PipelinePrewarmReport[]> {
+    return this.#ready().prewarm(programs, {
+      concurrency,
+      // The callback is a Comlink proxy to the main thread: fire and forget, never fail the prewarm on it.
+      ...(onProgress ? { onProgress: (progress: PrewarmProgress) => void Promise.resolve(onProgress(progress)).catch(() => undefined) } : {}),
+    });
+  }
+
+  async dispatch(pipelineId: string, batch: unknown, options?: DispatchOptions): Promise<DispatchReply> {
+    if (!Array.isArray(batch)) throw new VyreError('invalid-input', 'A batch must be a list of inputs.', 'pass [inputsA, inputsB, …].');
+    const reply = await this.#ready().dispatch(pipelineId, batch, options);
+    const arrays: unknown[] = [];
+    for (const outputs of reply.outputs) for (const name in outputs) arrays.push(outputs[name]);
+    return transferred(reply, arrays);
+  }
+
+  async createBuffer(source: unknown): Promise<ResidentBufferRef> {
+    return this.#ready().createBuffer(source);
+  }
+
+  async readBuffer(ref: ResidentBufferRef): Promise<ElementArray> {
+    const data = await this.#ready().readBuffer(ref);
+    return transferred(data, [data]);
+  }
+
+  async destroyBuffer(ref: ResidentBufferRef): Promise<void> {
+    this.#ready().destroyBuffer(ref);
+  }
+
+  async gpuStats(): Promise<GpuStats> {
+    return this.#ready().gpuStats();
+  }
+
+  async cacheAudit(alarmThresholdBps: unknown): Promise<PipelineCacheAuditReport> {
+    return this.#ready().cacheAudit(alarmThresholdBps);
+  }
+
+  cacheSnapshot(): Promise<CacheSnapshot> {
+    return this.#ready().cacheSnapshot();
+  }
+
+  manifests(): Promise<PipelineReproManifest[]> {
+    return this.#ready().manifests();
+  }
+
+  clearCache(which: ClearCacheRequest): Promise<void> {
+    return this.#ready().clearCache(which);
+  }
+
+  async simulate(event: SimulatedFault): Promise<void> {
+    if (event === 'device-loss') return this.#ready().loseDevice();
+    const close = this.#environment.close;
+    if (close === undefined) throw new VyreError('invalid-input', 'There is no worker to crash in same-thread mode.', 'simulate worker crashes only with a worker runtime.');
+    close();
+  }
+
+  async dispose(): Promise<void> {
+    this.#engine?.dispose();
+    this.#engine = undefined;
+  }
+
+  #ready(): Engine {
+    if (this.#engine === undefined) throw new VyreError('internal', 'The runtime was used before init().', 'this is a vyre-web bug; please report it.');
+    return this.#engine;
+  }
+
+  /** @throws VyreError `invalid-input` for a bad database name, before anything is opened. */
+  #openStore(persistent: WorkerInitOptions['persistent'], limits: ReturnType<typeof resolveBounds>): Promise<ArtifactStore> {
+    if (persistent === false) return Promise.resolve(createMemoryStore(limits));
+    const dbName: unknown = persistent.dbName;
+    if (dbName !== undefined && (typeof dbName !== 'string' || dbName === '')) {
+      throw new VyreError('invalid-input', `persistent.dbName is ${JSON.stringify(dbName)}.`, 'pass a non-empty string, or leave it out for "vyre-web".');
+    }
+    return openIndexedDbStore({ dbName: dbName ?? DEFAULT_DATABASE_NAME, limits, logger: this.#logger });
+  }
+
+  /**
+   * Holds a Web Lock until this worker ends; the main thread's request for it is granted
+   * then. Waits until it is granted, so the main thread's request queues behind ours.
+   */
+  async #holdLifetimeLock(lockName: string): Promise<void> {
+    const locks = this.#environment.navigator.locks as LockManager | undefined;
+    if (locks === undefined) return;
+    await new Promise<void>((granted) => {
+      void locks.request(lockName, () => {
+        granted();
+        return lifetime;
+      });
+    });
+  }
+}
+
+/** The bounds fields of the persistent options, without the database name. */
+function boundsOf(persistent: object): unknown {
+  const { dbName: _name, ...bounds } = persistent as { dbName?: unknown };
   return bounds;
+}
+
+/** Transfers every ArrayBuffer in `value` (outputs never stay with the worker). */
+function transferred<T>(value: T, arrays: readonly unknown[]): T {
+  return transfer(value, arrays.filter((array): array is ArrayBufferView => ArrayBuffer.isView(array)).map((array) => array.buffer as ArrayBuffer));
 }

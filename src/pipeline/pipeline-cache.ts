@@ -1,0 +1,257 @@
+/**
+ * Pipeline mode: compile a program once, then serve it from the cheapest tier that has it.
+ *
+ *   memory      the GPU pipeline is already held          → cacheHit true,  no GPU compile
+ *   persistent  the artifact comes from the store          → cacheHit null,  no lowering, GPU compile re-issued
+ *   compiled    lowered and compiled from scratch          → cacheHit false, artifact written to the store
+ *
+ * Concurrent compiles of one identity share one flight. Every compile and prewarm is
+ * observed by the telemetry. The browser's own shader cache is invisible to us, so a
+ * persistent-tier compile reports `null`, never a guess.
+ *
+ * Backend-neutral: the one GPU operation the tiers need — build a pipeline from an
+ * artifact — is injected, so this runs (and is unit-tested) under Node against the
+ * memory store, and `gpu/` supplies `createComputePipelineAsync` in the browser.
+ */
+import type { Logger } from '../logger.ts';
+import type { ShaderArtifact } from '../lower/artifact.ts';
+import type { ValidationLimits } from '../program/validate.ts';
+import type { CacheBounds, CacheSnapshot } from '../protocol/cache.ts';
+import type { CompileReport, CompileTier, MissReason, PipelineReproManifest } from '../protocol/compile.ts';
+import type { ArtifactStore, StoredArtifact } from './artifact-store.ts';
+import type { DeviceFingerprint } from './fingerprint.ts';
+import { compileKeyOf, lookUpOrLower, type CompileKey, type TierOutcome } from './tier-lookup.ts';
+import { withCacheHit } from './manifest.ts';
+import { LruCache, estimateArtifactBytes } from './memory-cache.ts';
+import { pipelineIdOf } from './identity.ts';
+import { CacheTelemetry, cacheHitOf } from './telemetry.ts';
+import { emptyTimings, type MutableTimings } from './timings.ts';
+
+/** Builds the GPU pipeline of an artifact: the one GPU operation the tiers need. */
+export type BuildPipeline<G> = (artifact: ShaderArtifact, label: string) => Promise<G>;
+
+/** A pipeline the memory tier holds: its artifact, its GPU object, its manifest. */
+export interface CompiledEntry<G> {
+  readonly identity: string;
+  readonly pipelineId: string;
+  readonly artifact: ShaderArtifact;
+  readonly gpu: G;
+  readonly label: string;
+  /** The manifest of this pipeline, with the cache hit of the compile that built it. */
+  readonly manifest: PipelineReproManifest;
+}
+
+export interface PipelineCacheOptions<G> {
+  readonly build: BuildPipeline<G>;
+  /** Device limits programs are validated against. */
+  readonly limits: ValidationLimits;
+  readonly fingerprint: DeviceFingerprint;
+  /** Browser name and version, for manifests. */
+  readonly browser: string;
+  readonly store: ArtifactStore;
+  readonly memoryBounds: CacheBounds;
+  /** Reported in snapshots; the store enforces them. */
+  readonly persistentBounds: CacheBounds;
+  readonly logger: Logger;
+}
+
+/** What one flight produced: the entry, the tier that served it, and the time of each step. */
+interface Flight<G> {
+  readonly entry: CompiledEntry<G>;
+  readonly tier: Exclude<CompileTier, 'memory'>;
+  readonly missReason: MissReason | null;
+  readonly timings: Partial<MutableTimings>;
+}
+
+/** The memory tier over a persistent store, with single flight and honest telemetry. */
+export class PipelineCache<G> {
+  readonly telemetry = new CacheTelemetry();
+  readonly #options: PipelineCacheOptions<G>;
+  readonly #memory: LruCache<CompiledEntry<G>>;
+  readonly #inFlight = new Map<string, Promise<Flight<G>>>();
+  /** Compiles the app asked for (not the startup replay), in flight now. */
+  readonly #appFlights = new Set<Promise<Flight<G>>>();
+  /** Every pipeline handed out, so a handle outlives a memory-tier eviction. */
+  readonly #issued = new Map<string, Omit<CompiledEntry<G>, 'gpu' | 'pipelineId'>>();
+
+  constructor(options: PipelineCacheOptions<G>) {
+    this.#options = options;
+    this.#memory = new LruCache<CompiledEntry<G>>(options.memoryBounds, (entry) => estimateArtifactBytes(entry.artifact));
+  }
+
+  /**
+   * Compiles `program` (untyped data from the main thread, validated here) with `policy`,
+   * from the cheapest tier that has it.
+   * @throws VyreError `invalid-program`, `invalid-policy`, and whatever `build` throws.
+   */
+  async compile(program: unknown, policy?: unknown): Promise<CompileReport> {
+    const started = performance.now();
+    const key = compileKeyOf(program, policy, this.#options.limits, this.#options.fingerprint);
+    const timings = emptyTimings();
+    timings.digest = performance.now() - started;
+    const { entry, tier, missReason } = await this.#serve(key, timings);
+    this.telemetry.observe(tier, missReason);
+    timings.total = performance.now() - started;
+    return reportOf(entry, tier, missReason, timings);
+  }
+
+  /**
+   * The memory-tier fast path for a program the client compiled before (a frozen program
+   * object it remembers): no program crosses, nothing is validated or hashed again.
+   * @returns `null` when the pipeline is no longer held; the client then compiles.
+   */
+  compileKnown(pipelineId: string): CompileReport | null {
+    const started = performance.now();
+    const held = this.pipelineInMemory(pipelineId);
+    if (held === undefined) return null;
+    this.telemetry.observe('memory', null);
+    return reportOf(held, 'memory', null, { ...emptyTimings(), total: performance.now() - started });
+  }
+
+  /**
+   * Replays the stored working set of this device in the background of a start. The app
+   * comes first: while it compiles something itself, the replay waits.
+   * @returns how many pipelines it warmed.
+   */
+  async replayWorkingSet(limit: number): Promise<number> {
+    // The `limit` most recently used records, replayed oldest first: an app tends to ask for
+    // its pipelines in the same order every load, so its first compile is warmed first.
+    // (Measured: most-recent-first warmed the app's first kernel last; docs/benchmarks.md.)
+    const records = (await this.#options.store.workingSet(this.#options.fingerprint.digest, limit)).reverse();
+    let warmed = 0;
+    for (const stored of records) {
+      // GPU compiles are CPU-bound in many drivers: do not compete with the app's own.
+      while (this.#appFlights.size > 0) await Promise.allSettled([...this.#appFlights]);
+      if (this.#memory.has(stored.identity) || this.#inFlight.has(stored.identity)) continue;
+      if (await this.#replayOne(stored)) warmed++;
+    }
+    return warmed;
+  }
+
+  /** The entry when the memory tier holds it: no promise, for the dispatch hot path. */
+  pipelineInMemory(pipelineId: string): CompiledEntry<G> | undefined {
+    const issued = this.#issued.get(pipelineId);
+    return issued === undefined ? undefined : this.#memory.get(issued.identity);
+  }
+
+  /** The entry of `pipelineId`, rebuilt from its artifact if the memory tier evicted it. */
+  async pipeline(pipelineId: string): Promise<CompiledEntry<G> | undefined> {
+    const issued = this.#issued.get(pipelineId);
+    if (issued === undefined) return undefined;
+    const held = this.#memory.get(issued.identity);
+    if (held !== undefined) return held;
+    const pending = this.#inFlight.get(issued.identity);
+    if (pending !== undefined) return (await pending).entry;
+    return (await this.#build(issued.identity, issued.artifact, issued.label, issued.manifest)).entry;
+  }
+
+  async snapshot(): Promise<CacheSnapshot> {
+    const { store, memoryBounds, persistentBounds } = this.#options;
+    const stats = await store.stats();
+    const memory = this.#memory;
+    return {
+      storage: store.status(),
+      memory: { entries: memory.size, bytes: memory.bytes, evictions: memory.evictions, ...memoryBounds },
+      persistent: { ...stats, ...persistentBounds },
+      counters: this.telemetry.counters(),
+    };
+  }
+
+  async clear(which: { readonly memory: boolean; readonly persistent: boolean }): Promise<void> {
+    if (which.memory) this.#memory.clear();
+    if (which.persistent) await this.#options.store.clear();
+  }
+
+  /** The device was replaced: drop every GPU pipeline; they are rebuilt from their artifacts on demand. */
+  reset(): void {
+    this.#memory.clear();
+    this.#inFlight.clear();
+  }
+
+  /** Serves `key` from memory, by joining a flight in progress, or by starting one. */
+  async #serve(key: CompileKey, timings: MutableTimings): Promise<{ entry: CompiledEntry<G>; tier: CompileTier; missReason: MissReason | null }> {
+    const held = this.#memory.get(key.identity);
+    if (held !== undefined) return { entry: held, tier: 'memory', missReason: null };
+    const pending = this.#inFlight.get(key.identity);
+    if (pending !== undefined) {
+      // Someone else is compiling this identity right now: share their compile.
+      const { entry } = await pending;
+      this.telemetry.observeJoin();
+      return { entry, tier: 'memory', missReason: null };
+    }
+    const flight = this.#fly(key);
+    this.#inFlight.set(key.identity, flight);
+    this.#appFlights.add(flight);
+    try {
+      const result = await flight;
+      Object.assign(timings, result.timings);
+      return result;
+    } finally {
+      this.#inFlight.delete(key.identity);
+      this.#appFlights.delete(flight);
+    }
+  }
+
+  /** The persistent tier, or lowering; then the GPU build. */
+  async #fly(key: CompileKey): Promise<Flight<G>> {
+    const { store, fingerprint, browser, logger } = this.#options;
+    const outcome: TierOutcome = await lookUpOrLower(key, { store, fingerprint, browser });
+    const label = `vyre-web ${key.displayName} ${pipelineIdOf(key.identity)}`;
+    const { entry, gpuCompile } = await this.#build(key.identity, outcome.artifact, label, outcome.manifest);
+    if (outcome.tier === 'persistent') {
+      return { entry, tier: 'persistent', missReason: null, timings: { storeRead: outcome.storeRead, gpuCompile } };
+    }
+    const writeStarted = performance.now();
+    try {
+      await store.write(outcome.record);
+    } catch (error) {
+      // The store degrades on its own; a failed write must never fail the compile.
+      logger.warn('store-write-failed', 'Could not persist a compiled artifact.', { error: String(error) });
+    }
+    const timings = { storeRead: outcome.storeRead, lower: outcome.lower, gpuCompile, storeWrite: performance.now() - writeStarted };
+    return { entry, tier: 'compiled', missReason: outcome.missReason, timings };
+  }
+
+  /** Warms one stored record; a failure is logged, never thrown (the replay goes on). */
+  async #replayOne(stored: StoredArtifact): Promise<boolean> {
+    const label = `vyre-web prewarm ${pipelineIdOf(stored.identity)}`;
+    const flight = this.#build(stored.identity, stored.artifact, label, withCacheHit(stored.manifest, null)).then(
+      ({ entry, gpuCompile }): Flight<G> => ({ entry, tier: 'persistent', missReason: null, timings: { gpuCompile } }),
+    );
+    this.#inFlight.set(stored.identity, flight);
+    try {
+      await flight;
+      this.telemetry.observeStartupPrewarm();
+      return true;
+    } catch (error) {
+      this.#options.logger.warn('prewarm-failed', 'A stored artifact did not compile during startup prewarm.', { identity: stored.identity, error: String(error) });
+      return false;
+    } finally {
+      this.#inFlight.delete(stored.identity);
+    }
+  }
+
+  async #build(identity: string, artifact: ShaderArtifact, label: string, manifest: PipelineReproManifest): Promise<{ entry: CompiledEntry<G>; gpuCompile: number }> {
+    const started = performance.now();
+    const gpu = await this.#options.build(artifact, label);
+    const entry: CompiledEntry<G> = { identity, pipelineId: pipelineIdOf(identity), artifact, gpu, label, manifest };
+    this.#memory.set(identity, entry);
+    this.#issued.set(entry.pipelineId, { identity, artifact, label, manifest });
+    return { entry, gpuCompile: performance.now() - started };
+  }
+}
+
+function reportOf<G>(entry: CompiledEntry<G>, tier: CompileTier, missReason: MissReason | null, timings: MutableTimings): CompileReport {
+  const cacheHit = cacheHitOf(tier);
+  return {
+    pipelineId: entry.pipelineId,
+    tier,
+    cacheHit,
+    missReason,
+    timings,
+    manifest: withCacheHit(entry.manifest, cacheHit),
+    entryPoint: entry.artifact.entryPoint,
+    workgroupSize: entry.artifact.workgroupSize,
+    buffers: entry.artifact.buffers,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The steps of a compile before the GPU: what identifies it (validate, resolve the policy,
+ * digest), then the persistent tier, or — on a miss, classified — lowering and a manifest
+ * for the record to write. Pure but for the store it is given.
+ */
+import { FrameWriter } from '../hash/framing.ts';
+import type { ShaderArtifact } from '../lower/artifact.ts';
+import { lowerProgram } from '../lower/lower-program.ts';
+import { programDigest } from '../program/digest.ts';
+import type { ValidationLimits } from '../program/validate.ts';
+import type { MissReason, PipelineReproManifest } from '../protocol/compile.ts';
+import type { WorkgroupSize } from '../protocol/elements.ts';
+import type { IrProgram } from '../protocol/ir.ts';
+import type { WgslProgram } from '../protocol/program.ts';
+import { LIBRARY_VERSION } from '../version.ts';
+import type { ArtifactInput, ArtifactStore } from './artifact-store.ts';
+import type { DeviceFingerprint } from './fingerprint.ts';
+import { CURRENT_PIPELINE_CACHE_KEY_VERSION, pipelineIdOf, pipelineIdentity } from './identity.ts';
+import { createManifest, withCacheHit } from './manifest.ts';
+import { classifyMiss } from './miss-reason.ts';
+import { parseProgram } from './parse-program.ts';
+import { resolvePolicy } from './policy.ts';
+
+/** Everything a compile is keyed by, worked out once. */
+export interface CompileKey {
+  readonly program: WgslProgram | IrProgram;
+  readonly identity: string;
+  readonly programDigest: string;
+  /** The dispatch policy's stable string, e.g. `wg=[64,1,1]`. */
+  readonly policy: string;
+  readonly workgroupSize: WorkgroupSize;
+  /** For labels: the IR program's name, or the WGSL entry point. */
+  readonly displayName: string;
+}
+
+/**
+ * Validates `program` and `policy` (untyped) and derives the cache identity.
+ * @throws VyreError `invalid-program`, `invalid-policy`
+ */
+export function compileKeyOf(program: unknown, policy: unknown, limits: ValidationLimits, fingerprint: DeviceFingerprint): CompileKey {
+  const parsed = parseProgram(program, limits);
+  const resolved = resolvePolicy(policy, parsed.workgroupSize, parsed.kind === 'ir');
+  const digest = programDigest(parsed);
+  return {
+    program: parsed,
+    identity: pipelineIdentity({ programDigest: digest, policyString: resolved.string, deviceFingerprint: fingerprint.digest }),
+    programDigest: digest,
+    policy: resolved.string,
+    workgroupSize: resolved.workgroupSize,
+    displayName: parsed.kind === 'ir' ? parsed.name ?? 'program' : parsed.entryPoint,
+  };
+}
+
+/** What the persistent tier gave, or what lowering made instead; times in ms. */
+export type TierOutcome =
+  | { readonly tier: 'persistent'; readonly artifact: ShaderArtifact; readonly manifest: PipelineReproManifest; readonly storeRead: number }
+  | {
+      readonly tier: 'compiled';
+      readonly artifact: ShaderArtifact;
+      readonly manifest: PipelineReproManifest;
+      readonly missReason: MissReason;
+      /** The record to write once the GPU build succeeded. */
+      readonly record: ArtifactInput;
+      readonly storeRead: number;
+      readonly lower: number;
+    };
+
+export interface LookupContext {
+  readonly store: ArtifactStore;
+  readonly fingerprint: DeviceFingerprint;
+  readonly browser: string;
+}
+
+/** Reads the persistent tier; on a miss, classifies it and lowers the program. */
+export async function lookUpOrLower(key: CompileKey, context: LookupContext): Promise<TierOutcome> {
+  const { store, fingerprint } = context;
+  const readStarted = performance.now();
+  const read = await store.read({ identity: key.identity, programDigest: key.programDigest, policy: key.policy, deviceFingerprint: fingerprint.digest });
+  const storeRead = performance.now() - readStarted;
+  if (read.kind === 'hit') {
+    return { tier: 'persistent', artifact: read.record.artifact, manifest: withCacheHit(read.record.manifest, null), storeRead };
+  }
+  const lowerStarted = performance.now();
+  const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize) : wgslArtifact(key.program);
+  const lower = performance.now() - lowerStarted;
+  const manifest = manifestOf(key, artifact, context);
+  const record: ArtifactInput = {
+    identity: key.identity,
+    programDigest: key.programDigest,
+    policy: key.policy,
+    keyVersion: CURRENT_PIPELINE_CACHE_KEY_VERSION,
+    deviceFingerprint: fingerprint.digest,
+    artifact,
+    manifest,
+  };
+  return { tier: 'compiled', artifact, manifest, missReason: classifyMiss(read.evidence), record, storeRead, lower };
+}
+
+function manifestOf(key: CompileKey, artifact: ShaderArtifact, context: LookupContext): PipelineReproManifest {
+  return createManifest({
+    pipelineId: pipelineIdOf(key.identity),
+    programDigest: key.programDigest,
+    dispatchPolicy: key.policy,
+    cacheHit: false,
+    deviceFingerprint: context.fingerprint.digest,
+    device: context.fingerprint.readable,
+    browser: context.browser,
+    libraryVersion: LIBRARY_VERSION,
+    wgslHash: new FrameWriter().label('vyre-web/wgsl-hash/v1').string(artifact.code).digestHex(),
+  });
+}
+
+/** A WGSL-source program needs no lowering: its artifact is its own text and declarations. */
+function wgslArtifact(program: WgslProgram): ShaderArtifact {
+  return {
+    code: program.code,
+    entryPoint: program.entryPoint,
+    workgroupSize: program.workgroupSize,
+    buffers: program.buffers,
+    params: undefined,
+    foldableGrid: false,
+  };
+}

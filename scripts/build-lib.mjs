@@ -1,7 +1,9 @@
 // Builds the published library into dist/:
 //   dist/index.js        ESM entry; comlink and idb are bundled in, no bare imports remain
+//   dist/kernels.js      the `vyre-web/kernels` subpath (the kernel library)
+//   dist/reference.js    the `vyre-web/reference` subpath (the CPU reference interpreter)
 //   dist/worker.js       the module worker, self-contained, a same-origin file next to the entry
-//   dist/*-<hash>.js     chunks the entry imports relatively (e.g. the same-thread runtime)
+//   dist/*-<hash>.js     chunks the entries import relatively (code they share, the same-thread runtime)
 //   dist/types/**.d.ts   declarations (tsc)
 //
 // Vite emits the worker but writes its URL as
@@ -38,7 +40,11 @@ await build({
     target: 'es2022',
     minify: false,
     sourcemap: true,
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+    lib: {
+      entry: { index: 'src/index.ts', kernels: 'src/kernels/index.ts', reference: 'src/reference.ts' },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
   },
   worker: { format: 'es', rolldownOptions: { output: { entryFileNames: WORKER_FILE } } },
 });

@@ -23,6 +23,7 @@ export const VYRE_ERROR_CODES = [
   'internal',
 ] as const;
 
+/** One of {@link VYRE_ERROR_CODES}: what went wrong, stable for metrics and `switch`. */
 export type VyreErrorCode = (typeof VYRE_ERROR_CODES)[number];
 
 /** Plain data that structured clone keeps intact. */

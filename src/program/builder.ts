@@ -237,6 +237,7 @@ function builtin(name: Extract<Expr, { kind: 'builtin' }>['name'], axis: 0 | 1 |
   return new Value({ kind: 'builtin', name, axis }, 'u32');
 }
 
+/** What `program()` takes besides the body: a name for labels, and the workgroup size. */
 export interface ProgramOptions {
   readonly name?: string;
   /** 1 to 3 axes; default 64. */

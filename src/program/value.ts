@@ -12,6 +12,10 @@ type Signed = 'i32' | 'f32';
 /** A value of type `T`, or a plain number (for `bool`, a boolean) taken as a literal of type `T`. */
 export type Operand<T extends ScalarType> = Value<T> | (T extends 'bool' ? boolean : number);
 
+/**
+ * A typed expression of the builder: arithmetic, comparisons, casts and math return new
+ * values, so `f32.add(u32)` does not compile. Pure recording; nothing runs until a dispatch.
+ */
 export class Value<T extends ScalarType> {
   constructor(
     readonly expr: Expr,

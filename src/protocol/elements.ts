@@ -5,6 +5,7 @@
 
 /** Element types a storage buffer can hold. */
 export const ELEMENT_TYPES = ['f32', 'u32', 'i32'] as const;
+/** One of {@link ELEMENT_TYPES}: the element type of a storage buffer. */
 export type ElementType = (typeof ELEMENT_TYPES)[number];
 
 /**
@@ -14,6 +15,7 @@ export type ElementType = (typeof ELEMENT_TYPES)[number];
  * - `output`: allocated (zero-filled) by the runtime, never supplied by the caller; read back.
  */
 export const BUFFER_ACCESS_MODES = ['read', 'read-write', 'output'] as const;
+/** One of {@link BUFFER_ACCESS_MODES}: how a kernel uses a buffer. */
 export type BufferAccess = (typeof BUFFER_ACCESS_MODES)[number];
 
 /** One storage buffer of a program, bound at `@group(0) @binding(binding)`. */
@@ -24,6 +26,7 @@ export interface BufferDeclaration {
   readonly type: ElementType;
 }
 
+/** A workgroup size, always three axes (`[64, 1, 1]`). */
 export type WorkgroupSize = readonly [x: number, y: number, z: number];
 
 /** The typed array that carries each element type. */
@@ -33,6 +36,7 @@ export interface ElementArrayByType {
   i32: Int32Array;
 }
 
+/** A typed array of any element type: `Float32Array`, `Uint32Array` or `Int32Array`. */
 export type ElementArray = ElementArrayByType[ElementType];
 
 /** Constructor of the typed array for `type`. */

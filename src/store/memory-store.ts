@@ -8,81 +8,125 @@ import type { PipelineReproManifest } from '../protocol/compile.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
 import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import type { StorageStatus } from '../protocol/cache.ts';
-import { createRecord, parseRecord } from './record.ts';
+import { createStoreClock, exceedsLimits, prepareWrite, reportRefusedWrite, SILENT_LOGGER, type StoreLogger } from './store-helpers.ts';
 
-/** The slice of the library logger the stores use for non-fatal problems. */
-export interface StoreLogger {
-  warn(code: string, message: string, details?: Readonly<Record<string, unknown>>): void;
-}
-
+/** The reason a memory store reports when it was asked for, not fallen back to. */
 export const DEFAULT_MEMORY_ONLY_REASON = 'persistent: false was requested';
-
-/**
- * A millisecond clock that never repeats or runs backwards within one store, so two
- * uses in the same millisecond still order (LRU ties would otherwise fall back to key order).
- */
-export function createStoreClock(now: () => number = Date.now): () => number {
-  let last = -Infinity;
-  return () => {
-    const time = now();
-    last = time > last ? time : last + 0.001;
-    return last;
-  };
-}
-
-/**
- * The record to store for `input`, or why the write is refused before it reaches
- * storage: input that would not read back (so would only ever miss as corrupt), or a
- * record larger than the whole byte bound (storing it would evict everything, itself
- * included). Never throws.
- */
-export function prepareWrite(
-  input: ArtifactInput,
-  now: number,
-  limits: StoreLimits,
-): { readonly ok: true; readonly record: StoredArtifact } | { readonly ok: false; readonly reason: string } {
-  let record: StoredArtifact;
-  try {
-    record = createRecord(input, now);
-  } catch (error) {
-    return { ok: false, reason: `the artifact is malformed (${String(error)})` };
-  }
-  const check = parseRecord(record, input.identity);
-  if (!check.ok) return { ok: false, reason: `the artifact would not read back: ${check.reason}` };
-  if (!(limits.maxEntries >= 1)) return { ok: false, reason: `maxEntries is ${limits.maxEntries}` };
-  if (!(record.bytes <= limits.maxBytes)) return { ok: false, reason: `the record (${record.bytes} bytes) exceeds maxBytes (${limits.maxBytes})` };
-  return { ok: true, record };
-}
 
 /**
  * Creates an empty memory store.
  * @param limits entry and byte bounds; least-recently-used records go first.
  * @param status what `status()` reports (default: memory-only, `persistent: false was requested`).
  * @param logger where refused writes are reported.
+ * @example
+ * ```ts
+ * const store = createMemoryStore({ maxEntries: 512, maxBytes: 64 << 20 });
+ * store.status(); // { mode: 'memory-only', reason: 'persistent: false was requested' }
+ * ```
  */
 export function createMemoryStore(
   limits: StoreLimits,
   status: StorageStatus = { mode: 'memory-only', reason: DEFAULT_MEMORY_ONLY_REASON },
   logger?: StoreLogger,
 ): ArtifactStore {
+  return new MemoryStore(limits, status, logger ?? SILENT_LOGGER);
+}
+
+/** Every method settles at once: the promises only match the IndexedDB store's shape. */
+class MemoryStore implements ArtifactStore {
   /** Insertion order is last-use order: a touch deletes and re-inserts. Oldest first. */
-  const records = new Map<string, StoredArtifact>();
-  const clock = createStoreClock();
-  let bytes = 0;
-  let evictions = 0;
+  readonly #records = new Map<string, StoredArtifact>();
+  readonly #clock = createStoreClock();
+  readonly #limits: StoreLimits;
+  readonly #status: StorageStatus;
+  readonly #logger: StoreLogger;
+  #bytes = 0;
+  #evictions = 0;
 
-  const remove = (identity: string): void => {
-    const record = records.get(identity);
+  constructor(limits: StoreLimits, status: StorageStatus, logger: StoreLogger) {
+    this.#limits = limits;
+    this.#status = status;
+    this.#logger = logger;
+  }
+
+  status(): StorageStatus {
+    return this.#status;
+  }
+
+  read(key: ArtifactKey): Promise<StoreRead> {
+    const record = this.#records.get(key.identity);
+    if (record === undefined) return Promise.resolve<StoreRead>({ kind: 'miss', evidence: this.#evidenceFor(key) });
+    const touched = { ...record, lastUsed: this.#clock() };
+    this.#records.delete(key.identity);
+    this.#records.set(key.identity, touched);
+    return Promise.resolve<StoreRead>({ kind: 'hit', record: touched });
+  }
+
+  write(input: ArtifactInput): Promise<void> {
+    const prepared = prepareWrite(input, this.#clock(), this.#limits);
+    if (!prepared.ok) {
+      reportRefusedWrite(this.#logger, prepared.reason, { identity: String(input.identity) });
+      return Promise.resolve();
+    }
+    const { record } = prepared;
+    this.#remove(record.identity);
+    this.#records.set(record.identity, record);
+    this.#bytes += record.bytes;
+    this.#evictBeyondLimits(record.identity);
+    return Promise.resolve();
+  }
+
+  workingSet(deviceFingerprint: string, limit: number): Promise<StoredArtifact[]> {
+    const wanted = Math.max(0, Math.floor(limit));
+    const result: StoredArtifact[] = [];
+    for (const record of this.#mostRecentFirst()) {
+      if (result.length >= wanted) break;
+      if (record.deviceFingerprint === deviceFingerprint) result.push(record);
+    }
+    return Promise.resolve(result);
+  }
+
+  manifests(): Promise<PipelineReproManifest[]> {
+    return Promise.resolve(this.#mostRecentFirst().map((record) => record.manifest));
+  }
+
+  stats(): Promise<StoreStats> {
+    return Promise.resolve({ entries: this.#records.size, bytes: this.#bytes, evictions: this.#evictions, corruptDeleted: 0 });
+  }
+
+  clear(): Promise<void> {
+    this.#records.clear();
+    this.#bytes = 0;
+    return Promise.resolve();
+  }
+
+  close(): void {
+    // Nothing to release; the records stay usable, as for a closed IndexedDB store's fallback.
+  }
+
+  #remove(identity: string): void {
+    const record = this.#records.get(identity);
     if (record === undefined) return;
-    records.delete(identity);
-    bytes -= record.bytes;
-  };
+    this.#records.delete(identity);
+    this.#bytes -= record.bytes;
+  }
 
-  const evidenceFor = (key: ArtifactKey): MissEvidence => {
+  /** Drops least-recently-used records, never `keep` (the one just written), until within both bounds. */
+  #evictBeyondLimits(keep: string): void {
+    for (const [identity] of this.#records) {
+      if (!exceedsLimits({ entries: this.#records.size, bytes: this.#bytes }, this.#limits)) break;
+      if (identity === keep) continue;
+      this.#remove(identity);
+      this.#evictions++;
+    }
+  }
+
+  /** What the store knows about `key`'s program, policy and device, for classifying a miss. */
+  #evidenceFor(key: ArtifactKey): MissEvidence {
     let programKnown = false;
     let programWithPolicyKnown = false;
     let programWithPolicyOnDeviceKnown = false;
-    for (const record of records.values()) {
+    for (const record of this.#records.values()) {
       if (record.programDigest !== key.programDigest) continue;
       programKnown = true;
       if (record.policy !== key.policy) continue;
@@ -92,64 +136,10 @@ export function createMemoryStore(
         break;
       }
     }
-    return ({ corrupt: false, storeIsEmpty: records.size === 0, programKnown, programWithPolicyKnown, programWithPolicyOnDeviceKnown });
-  };
+    return { corrupt: false, storeIsEmpty: this.#records.size === 0, programKnown, programWithPolicyKnown, programWithPolicyOnDeviceKnown };
+  }
 
-  const mostRecentFirst = (): StoredArtifact[] => [...records.values()].reverse();
-
-  return {
-    status: () => status,
-
-    read(key) {
-      const record = records.get(key.identity);
-      if (record === undefined) return Promise.resolve<StoreRead>({ kind: 'miss', evidence: evidenceFor(key) });
-      const touched = { ...record, lastUsed: clock() };
-      records.delete(key.identity);
-      records.set(key.identity, touched);
-      return Promise.resolve<StoreRead>({ kind: 'hit', record: touched });
-    },
-
-    write(input: ArtifactInput) {
-      const prepared = prepareWrite(input, clock(), limits);
-      if (!prepared.ok) {
-        logger?.warn('storage-write-refused', `Did not store a pipeline artifact: ${prepared.reason}.`, { identity: String(input.identity) });
-        return Promise.resolve();
-      }
-      const { record } = prepared;
-      remove(record.identity);
-      records.set(record.identity, record);
-      bytes += record.bytes;
-      for (const [identity] of records) {
-        if (records.size <= limits.maxEntries && bytes <= limits.maxBytes) break;
-        if (identity === record.identity) continue;
-        remove(identity);
-        evictions++;
-      }
-      return Promise.resolve();
-    },
-
-    workingSet(deviceFingerprint, limit) {
-      const wanted = Math.max(0, Math.floor(limit));
-      const result: StoredArtifact[] = [];
-      for (const record of mostRecentFirst()) {
-        if (result.length >= wanted) break;
-        if (record.deviceFingerprint === deviceFingerprint) result.push(record);
-      }
-      return Promise.resolve(result);
-    },
-
-    manifests: () => Promise.resolve<PipelineReproManifest[]>(mostRecentFirst().map((record) => record.manifest)),
-
-    stats: () => Promise.resolve<StoreStats>({ entries: records.size, bytes, evictions, corruptDeleted: 0 }),
-
-    clear() {
-      records.clear();
-      bytes = 0;
-      return Promise.resolve();
-    },
-
-    close() {
-      // Nothing to release; the records stay usable, as for a closed IndexedDB store's fallback.
-    },
-  };
+  #mostRecentFirst(): StoredArtifact[] {
+    return [...this.#records.values()].reverse();
+  }
 }

@@ -8,7 +8,8 @@ import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
 import { classifyMiss } from '../../src/pipeline/miss-reason.ts';
 import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits } from '../../src/pipeline/artifact-store.ts';
-import { createMemoryStore, createStoreClock, DEFAULT_MEMORY_ONLY_REASON, type StoreLogger } from '../../src/store/memory-store.ts';
+import { createMemoryStore, DEFAULT_MEMORY_ONLY_REASON } from '../../src/store/memory-store.ts';
+import { createStoreClock, type StoreLogger } from '../../src/store/store-helpers.ts';
 import { estimateRecordBytes } from '../../src/store/record.ts';
 
 const DEVICE = 'd'.repeat(64);

@@ -11,7 +11,7 @@
 // which consuming bundlers do not recognize as a worker. We rewrite it to the canonical
 //   new Worker(new URL("./worker.js", import.meta.url), …)
 // that Vite (dev pre-bundling included) and webpack 5 pick up in a dependency, and fail
-// the build if the pattern ever stops matching (see BROWSER.md, "Shipping the worker").
+// the build if the pattern ever stops matching.
 import { build } from 'vite';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Chrome flags that give a real WebGPU adapter on machines without a GPU (SwiftShader,
-// a software Vulkan), headless and headed, on a closed network. See BROWSER.md.
+// a software Vulkan), headless and headed, on a closed network.
 export const CHROME_WEBGPU_FLAGS = [
   '--enable-unsafe-webgpu',
   '--enable-features=Vulkan',

@@ -2,7 +2,7 @@
  * The pure and GPU layers on a real GPU, under Node with Dawn (npm package `webgpu`):
  * compile latency cold and memory-tier, dispatch latency beside raw Dawn calls, and a
  * bandwidth-bound kernel's GB/s beside the card's measured buffer-copy bandwidth.
- * Built into .gpu/gpu-bench.mjs by scripts/build-gpu-bench.mjs; see ../shared/BROWSER.md.
+ * Built into .gpu/gpu-bench.mjs by scripts/build-gpu-bench.mjs; run with npm run bench:gpu (docs/benchmarks.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lowerProgram } from '../../src/lower/lower-program.ts';

@@ -53,11 +53,6 @@ export type StoreRead =
   | { readonly kind: 'hit'; readonly record: StoredArtifact }
   | { readonly kind: 'miss'; readonly evidence: MissEvidence };
 
-export interface StoreLimits {
-  readonly maxEntries: number;
-  readonly maxBytes: number;
-}
-
 export interface StoreStats {
   readonly entries: number;
   readonly bytes: number;

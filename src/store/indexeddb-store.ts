@@ -8,9 +8,9 @@
  * another tab, is cleared under us, or fails a transaction, turns the store into a
  * memory store for the rest of its life (`status()` says why, the logger warns once).
  */
+import type { CacheBounds, StorageStatus } from '../protocol/cache.ts';
 import type { PipelineReproManifest } from '../protocol/compile.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
-import type { StorageStatus } from '../protocol/cache.ts';
+import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { describeError, openDatabase } from './open-database.ts';
 import { PersistentArtifacts } from './persistent-artifacts.ts';
@@ -22,7 +22,7 @@ export interface IndexedDbStoreOptions {
   /** The database to open (or create); one per app is usual. */
   readonly dbName: string;
   /** Entry and byte bounds; least-recently-used records are evicted first. */
-  readonly limits: StoreLimits;
+  readonly limits: CacheBounds;
   /** Where degradations, quota trouble and corrupt records are reported. */
   readonly logger?: StoreLogger;
 }
@@ -74,12 +74,12 @@ export async function openIndexedDbStore(options: IndexedDbStoreOptions): Promis
 class IndexedDbStore implements ArtifactStore {
   readonly #persistent: PersistentArtifacts;
   readonly #dbName: string;
-  readonly #limits: StoreLimits;
+  readonly #limits: CacheBounds;
   readonly #logger: StoreLogger;
   readonly #clock = createStoreClock();
   #backend: Backend = { kind: 'persistent' };
 
-  constructor(db: Database, dbName: string, limits: StoreLimits, logger: StoreLogger) {
+  constructor(db: Database, dbName: string, limits: CacheBounds, logger: StoreLogger) {
     this.#persistent = new PersistentArtifacts(db, dbName, limits, logger);
     this.#dbName = dbName;
     this.#limits = limits;

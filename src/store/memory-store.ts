@@ -4,10 +4,10 @@
  * IndexedDB store (LRU by entries and bytes, miss evidence, working set in
  * most-recently-used order); nothing survives the worker.
  */
+import type { CacheBounds, StorageStatus } from '../protocol/cache.ts';
 import type { PipelineReproManifest } from '../protocol/compile.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
-import type { StorageStatus } from '../protocol/cache.ts';
+import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import { createStoreClock, exceedsLimits, prepareWrite, reportRefusedWrite, SILENT_LOGGER, type StoreLogger } from './store-helpers.ts';
 
 /** The reason a memory store reports when it was asked for, not fallen back to. */
@@ -25,7 +25,7 @@ export const DEFAULT_MEMORY_ONLY_REASON = 'persistent: false was requested';
  * ```
  */
 export function createMemoryStore(
-  limits: StoreLimits,
+  limits: CacheBounds,
   status: StorageStatus = { mode: 'memory-only', reason: DEFAULT_MEMORY_ONLY_REASON },
   logger?: StoreLogger,
 ): ArtifactStore {
@@ -37,13 +37,13 @@ class MemoryStore implements ArtifactStore {
   /** Insertion order is last-use order: a touch deletes and re-inserts. Oldest first. */
   readonly #records = new Map<string, StoredArtifact>();
   readonly #clock = createStoreClock();
-  readonly #limits: StoreLimits;
+  readonly #limits: CacheBounds;
   readonly #status: StorageStatus;
   readonly #logger: StoreLogger;
   #bytes = 0;
   #evictions = 0;
 
-  constructor(limits: StoreLimits, status: StorageStatus, logger: StoreLogger) {
+  constructor(limits: CacheBounds, status: StorageStatus, logger: StoreLogger) {
     this.#limits = limits;
     this.#status = status;
     this.#logger = logger;

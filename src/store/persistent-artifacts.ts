@@ -4,9 +4,10 @@
  * step. Any failure is thrown: deciding what a failure means (retry after a quota error,
  * memory-only for good) is the job of `indexeddb-store.ts`.
  */
+import type { CacheBounds } from '../protocol/cache.ts';
 import type { IDBPObjectStore } from 'idb';
 import type { PipelineReproManifest } from '../protocol/compile.ts';
-import type { ArtifactKey, StoreLimits, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
+import type { ArtifactKey, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
 import { parseRecord } from './record.ts';
 import { adjustTotals, bytesOf, currentTotals, evictWhile, readTotals, recount, saveTotals } from './running-totals.ts';
@@ -23,7 +24,7 @@ type ArtifactsReader = IDBPObjectStore<VyreDatabase, ['artifacts'], 'artifacts',
 export class PersistentArtifacts {
   readonly #db: Database;
   readonly #dbName: string;
-  readonly #limits: StoreLimits;
+  readonly #limits: CacheBounds;
   readonly #logger: StoreLogger;
   #evictions = 0;
   #corruptDeleted = 0;
@@ -34,7 +35,7 @@ export class PersistentArtifacts {
    * @param limits entry and byte bounds kept by {@link PersistentArtifacts.put}.
    * @param logger where deleted corrupt records are reported.
    */
-  constructor(db: Database, dbName: string, limits: StoreLimits, logger: StoreLogger) {
+  constructor(db: Database, dbName: string, limits: CacheBounds, logger: StoreLogger) {
     this.#db = db;
     this.#dbName = dbName;
     this.#limits = limits;

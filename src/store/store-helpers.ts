@@ -4,7 +4,8 @@
  * storage, and the test both bounds are kept by. Kept apart so that neither store
  * imports the other for its helpers.
  */
-import type { ArtifactInput, StoreLimits, StoredArtifact } from '../pipeline/artifact-store.ts';
+import type { CacheBounds } from '../protocol/cache.ts';
+import type { ArtifactInput, StoredArtifact } from '../pipeline/artifact-store.ts';
 import { createRecord, parseRecord } from './record.ts';
 
 /** The slice of the library logger the stores use for non-fatal problems. */
@@ -51,7 +52,7 @@ export function createStoreClock(now: () => number = Date.now): () => number {
  * @param now the record's `createdAt` and `lastUsed` (a {@link createStoreClock} time).
  * @param limits the store's bounds; a record must fit them on its own.
  */
-export function prepareWrite(input: ArtifactInput, now: number, limits: StoreLimits): PreparedWrite {
+export function prepareWrite(input: ArtifactInput, now: number, limits: CacheBounds): PreparedWrite {
   let record: StoredArtifact;
   try {
     record = createRecord(input, now);
@@ -77,7 +78,7 @@ export function reportRefusedWrite(logger: StoreLogger, reason: string, details:
  * True while `usage` breaks a bound, so the least recently used record must go. Sitting
  * exactly on a bound is within it.
  */
-export function exceedsLimits(usage: StoreUsage, limits: StoreLimits): boolean {
+export function exceedsLimits(usage: StoreUsage, limits: CacheBounds): boolean {
   return usage.entries > limits.maxEntries || usage.bytes > limits.maxBytes;
 }
 

@@ -3,29 +3,13 @@
  * written to a temp folder: every function-like node is measured by itself, from its first
  * token to its last, and anything over the limit is named with its file and line.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkFunctionLengths } from '../../scripts/check-function-length.mjs';
-
-const roots: string[] = [];
+import { tempSourceTrees } from './support/temp-source-tree.ts';
 
 /** Writes `files` (path under src/ → text) into a fresh temp folder and returns its src/. */
-function tree(files: Readonly<Record<string, string>>): string {
-  const root = mkdtempSync(join(tmpdir(), 'vyre-functions-'));
-  roots.push(root);
-  const src = join(root, 'src');
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(src, path)), { recursive: true });
-    writeFileSync(join(src, path), text);
-  }
-  return src;
-}
+const tree = tempSourceTrees('vyre-functions-');
 
-afterEach(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
 
 /** `count` statement lines, indented, to fill a body to a chosen length. */
 function statements(count: number, indent = '  '): string {

@@ -3,34 +3,18 @@
  * folder: every static import counts against the layer order, type-only or not; any
  * cycle fails once; entry files only re-export.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkLayers } from '../../scripts/check-layers.mjs';
-
-const roots: string[] = [];
+import { tempSourceTrees } from './support/temp-source-tree.ts';
 
 /** Writes `files` (path under src/ → text) into a fresh temp folder and returns its src/. */
-function tree(files: Readonly<Record<string, string>>): string {
-  const root = mkdtempSync(join(tmpdir(), 'vyre-layers-'));
-  roots.push(root);
-  const src = join(root, 'src');
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(src, path)), { recursive: true });
-    writeFileSync(join(src, path), text);
-  }
-  return src;
-}
+const tree = tempSourceTrees('vyre-layers-');
 
 /** The problems for a tree (the file count is checked where it matters). */
 function problemsOf(files: Readonly<Record<string, string>>): string[] {
   return checkLayers(tree(files)).problems;
 }
 
-afterEach(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
 
 /** A tree that follows every rule, to which each test adds one mistake. */
 const CLEAN = {

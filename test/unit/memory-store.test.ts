@@ -3,11 +3,12 @@
  * false, the memory-only fallback, Node). Same semantics as the IndexedDB store, which
  * is tested in real Chrome.
  */
+import type { CacheBounds } from '../../src/protocol/cache.ts';
 import { describe, expect, it } from 'vitest';
 import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
 import { classifyMiss } from '../../src/pipeline/miss-reason.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreLimits } from '../../src/pipeline/artifact-store.ts';
+import type { ArtifactInput, ArtifactKey, ArtifactStore } from '../../src/pipeline/artifact-store.ts';
 import { createMemoryStore, DEFAULT_MEMORY_ONLY_REASON } from '../../src/store/memory-store.ts';
 import { createStoreClock, type StoreLogger } from '../../src/store/store-helpers.ts';
 import { estimateRecordBytes } from '../../src/store/record.ts';
@@ -15,7 +16,7 @@ import { estimateRecordBytes } from '../../src/store/record.ts';
 const DEVICE = 'd'.repeat(64);
 const OTHER_DEVICE = 'f'.repeat(64);
 const POLICY = 'wg=[64,1,1]';
-const ROOMY: StoreLimits = { maxEntries: 100, maxBytes: 100 * 1024 * 1024 };
+const ROOMY: CacheBounds = { maxEntries: 100, maxBytes: 100 * 1024 * 1024 };
 
 const ARTIFACT: ShaderArtifact = {
   code: '@group(0) @binding(0) var<storage, read_write> y: array<u32>;\n@compute @workgroup_size(64) fn main() {}\n',
@@ -54,7 +55,7 @@ async function identities(records: Promise<{ identity: string }[]>): Promise<str
   return (await records).map((r) => r.identity.replace(/^0+/, ''));
 }
 
-async function filled(limits: StoreLimits, names: string[]): Promise<ArtifactStore> {
+async function filled(limits: CacheBounds, names: string[]): Promise<ArtifactStore> {
   const store = createMemoryStore(limits);
   for (const name of names) await store.write(artifact(name));
   return store;

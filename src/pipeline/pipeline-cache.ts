@@ -73,6 +73,8 @@ export class PipelineCache<G> {
   readonly #appFlights = new Set<Promise<Flight<G>>>();
   /** Every pipeline handed out, so a handle outlives a memory-tier eviction. */
   readonly #issued = new Map<string, Omit<CompiledEntry<G>, 'gpu' | 'pipelineId'>>();
+  /** Bumped by `reset()`: a build that started on the replaced device must not enter the memory tier. */
+  #generation = 0;
 
   constructor(options: PipelineCacheOptions<G>) {
     this.#options = options;
@@ -142,7 +144,12 @@ export class PipelineCache<G> {
     if (held !== undefined) return held;
     const pending = this.#inFlight.get(issued.identity);
     if (pending !== undefined) return (await pending).entry;
-    return (await this.#build(issued.identity, issued.artifact, issued.label, issued.manifest)).entry;
+    // Evicted (or the device was replaced): rebuild from the artifact, as one flight that
+    // concurrent dispatches and compiles of the same identity join.
+    const flight = this.#build(issued.identity, issued.artifact, issued.label, issued.manifest).then(
+      ({ entry, gpuCompile }): Flight<G> => ({ entry, tier: 'persistent', missReason: null, timings: { gpuCompile } }),
+    );
+    return (await this.#track(issued.identity, flight, true)).entry;
   }
 
   async snapshot(): Promise<CacheSnapshot> {
@@ -164,6 +171,7 @@ export class PipelineCache<G> {
 
   /** The device was replaced: drop every GPU pipeline; they are rebuilt from their artifacts on demand. */
   reset(): void {
+    this.#generation++;
     this.#memory.clear();
     this.#inFlight.clear();
   }
@@ -179,15 +187,23 @@ export class PipelineCache<G> {
       this.telemetry.observeJoin();
       return { entry, tier: 'memory', missReason: null };
     }
-    const flight = this.#fly(key);
-    this.#inFlight.set(key.identity, flight);
-    this.#appFlights.add(flight);
+    const result = await this.#track(key.identity, this.#fly(key), true);
+    Object.assign(timings, result.timings);
+    return result;
+  }
+
+  /**
+   * Registers `flight` for single flight (and, for the app's own work, as one the startup
+   * replay waits for) until it settles. Only this flight is removed then: after a `reset()`
+   * a newer flight of the same identity may have taken its place.
+   */
+  async #track(identity: string, flight: Promise<Flight<G>>, app: boolean): Promise<Flight<G>> {
+    this.#inFlight.set(identity, flight);
+    if (app) this.#appFlights.add(flight);
     try {
-      const result = await flight;
-      Object.assign(timings, result.timings);
-      return result;
+      return await flight;
     } finally {
-      this.#inFlight.delete(key.identity);
+      if (this.#inFlight.get(identity) === flight) this.#inFlight.delete(identity);
       this.#appFlights.delete(flight);
     }
   }
@@ -218,24 +234,24 @@ export class PipelineCache<G> {
     const flight = this.#build(stored.identity, stored.artifact, label, withCacheHit(stored.manifest, null)).then(
       ({ entry, gpuCompile }): Flight<G> => ({ entry, tier: 'persistent', missReason: null, timings: { gpuCompile } }),
     );
-    this.#inFlight.set(stored.identity, flight);
     try {
-      await flight;
+      await this.#track(stored.identity, flight, false);
       this.telemetry.observeStartupPrewarm();
       return true;
     } catch (error) {
       this.#options.logger.warn('prewarm-failed', 'A stored artifact did not compile during startup prewarm.', { identity: stored.identity, error: String(error) });
       return false;
-    } finally {
-      this.#inFlight.delete(stored.identity);
     }
   }
 
   async #build(identity: string, artifact: ShaderArtifact, label: string, manifest: PipelineReproManifest): Promise<{ entry: CompiledEntry<G>; gpuCompile: number }> {
     const started = performance.now();
+    const generation = this.#generation;
     const gpu = await this.#options.build(artifact, label);
     const entry: CompiledEntry<G> = { identity, pipelineId: pipelineIdOf(identity), artifact, gpu, label, manifest };
-    this.#memory.set(identity, entry);
+    // A pipeline of a replaced device is handed to the caller that waited for it (its use
+    // fails as `device-lost` and is retried), but never kept for later calls.
+    if (generation === this.#generation) this.#memory.set(identity, entry);
     this.#issued.set(entry.pipelineId, { identity, artifact, label, manifest });
     return { entry, gpuCompile: performance.now() - started };
   }

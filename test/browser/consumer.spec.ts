@@ -3,6 +3,8 @@
  * source tree, run with the dev server and with a production build. The app runs the
  * README's usage example verbatim, so the example cannot rot.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ConsoleMessage, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { requireWebGpu } from './support/fixtures.ts';
@@ -11,6 +13,7 @@ import {
   createConsumerApp,
   readmeUsageExample,
   serveConsumerApp,
+  typecheckConsumerApp,
   type ConsumerApp,
 } from './support/consumer-app.ts';
 
@@ -23,15 +26,53 @@ window.consumerStorage = probe.storage;
 await probe.dispose();
 `;
 
+/**
+ * Appended too: the two subpaths resolve through the package's `exports`, and run. saxpy
+ * with alpha 2 on x = [1, 2, 3], y = [10, 20, 30] gives [12, 24, 36], on the GPU and on the
+ * reference interpreter alike.
+ */
+const SUBPATH_PROBE = `
+import { saxpy } from 'vyre-web/kernels';
+import { runReference } from 'vyre-web/reference';
+{
+  const inputs = { x: Float32Array.of(1, 2, 3), y: Float32Array.of(10, 20, 30) };
+  const cpu = runReference(saxpy, inputs, { params: { alpha: 2 } });
+  const gpuRuntime = await createRuntime({ persistent: false });
+  const { pipeline } = await gpuRuntime.compile(saxpy);
+  const gpu = await pipeline.dispatch(inputs, { params: { alpha: 2 } });
+  await gpuRuntime.dispose();
+  window.consumerSubpaths = { cpu: Array.from(cpu.y), gpu: Array.from(gpu.y) };
+}
+`;
+
+/** What a strict TypeScript app writes against the three entry points; must compile with no error. */
+const TYPED_CONSUMER = `
+import { createRuntime, wgsl, type DispatchOutputs, type ResidentBuffer } from 'vyre-web';
+import { saxpy, matmulOptions, type LaunchOptions } from 'vyre-web/kernels';
+import { runReference } from 'vyre-web/reference';
+
+export async function main(): Promise<number> {
+  const runtime = await createRuntime();
+  const { pipeline } = await runtime.compile(saxpy);
+  const outputs: DispatchOutputs = await pipeline.dispatch({ x: new Float32Array(4) }, { params: { alpha: 2 } });
+  const kept: ResidentBuffer = (await pipeline.dispatch({ x: new Float32Array(4) }, { keep: ['y'] })).y;
+  const { timing } = await pipeline.dispatch({ x: new Float32Array(4) }, { timing: true });
+  const launch: LaunchOptions = matmulOptions(2, 2, 2);
+  const cpu = runReference(saxpy, { x: new Float32Array(4) }, { params: { alpha: 2 } });
+  const own = wgsl({ code: '@group(0) @binding(0) var<storage, read_write> y: array<f32>; @compute @workgroup_size(1) fn main() {}' });
+  return (outputs['y']?.length ?? 0) + kept.length + (timing.gpuMs ?? 0) + (cpu['y']?.length ?? 0) + own.buffers.length + (launch.grid === undefined ? 0 : 1);
+}
+`;
+
 let app: ConsumerApp;
 
 test.beforeAll(() => {
-  app = createConsumerApp(readmeUsageExample() + STORAGE_PROBE);
+  app = createConsumerApp(readmeUsageExample() + STORAGE_PROBE + SUBPATH_PROBE);
 });
 
 test.afterAll(() => app?.remove());
 
-async function runExample(page: Page, url: string): Promise<{ logs: unknown[][]; storage: unknown }> {
+async function runExample(page: Page, url: string): Promise<{ logs: unknown[][]; storage: unknown; subpaths: unknown }> {
   const logs: unknown[][] = [];
   const pending: Promise<void>[] = [];
   page.on('console', (message: ConsoleMessage) => {
@@ -42,11 +83,17 @@ async function runExample(page: Page, url: string): Promise<{ logs: unknown[][];
   });
   await page.goto(url);
   await requireWebGpu(page);
-  await page.waitForFunction(() => 'consumerStorage' in window, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => 'consumerSubpaths' in window, undefined, { timeout: 60_000 });
   await Promise.all(pending);
-  const storage = await page.evaluate(() => (window as unknown as { consumerStorage: unknown }).consumerStorage);
-  return { logs, storage };
+  const { storage, subpaths } = await page.evaluate(() => {
+    const probes = window as unknown as { consumerStorage: unknown; consumerSubpaths: unknown };
+    return { storage: probes.consumerStorage, subpaths: probes.consumerSubpaths };
+  });
+  return { logs, storage, subpaths };
 }
+
+/** saxpy through the subpaths, worked out by hand: 2·[1, 2, 3] + [10, 20, 30]. */
+const EXPECTED_SUBPATHS = { cpu: [12, 24, 36], gpu: [12, 24, 36] };
 
 /** What the README example prints, worked out by hand: y = 2x + y, then a memory-tier hit. */
 const EXPECTED_LOGS = [
@@ -54,28 +101,42 @@ const EXPECTED_LOGS = [
   ['memory', true],
 ];
 
-test('the README example runs in a consumer app under the Vite dev server, with IndexedDB in the worker', async ({ page, strayErrors }) => {
+test('the README example and both subpaths run in a consumer app under the Vite dev server, with IndexedDB in the worker', async ({ page, strayErrors }) => {
   void strayErrors;
   const server = await serveConsumerApp(app, 'dev', PORT);
   try {
-        const { logs, storage } = await runExample(page, server.url);
+        const { logs, storage, subpaths } = await runExample(page, server.url);
     expect(logs).toEqual(EXPECTED_LOGS);
     expect(storage).toEqual({ mode: 'persistent', dbName: 'vyre-consumer-probe' });
+    expect(subpaths).toEqual(EXPECTED_SUBPATHS);
   } finally {
     server.stop();
   }
 });
 
-test('the README example runs in a consumer app built for production, with the worker emitted as a file', async ({ page, strayErrors }) => {
+test('the README example and both subpaths run in a consumer app built for production, with the worker emitted as a file', async ({ page, strayErrors }) => {
   void strayErrors;
   const files = buildConsumerApp(app);
   expect(files.some((file) => /worker.*\.js$/.test(file)), `emitted: ${files.join(', ')}`).toBe(true);
   const server = await serveConsumerApp(app, 'preview', PORT + 1);
   try {
-        const { logs, storage } = await runExample(page, server.url);
+        const { logs, storage, subpaths } = await runExample(page, server.url);
     expect(logs).toEqual(EXPECTED_LOGS);
     expect(storage).toEqual({ mode: 'persistent', dbName: 'vyre-consumer-probe' });
+    expect(subpaths).toEqual(EXPECTED_SUBPATHS);
   } finally {
     server.stop();
   }
+});
+
+test('a strict TypeScript consumer type-checks against the root and both subpaths, with dispatch results typed by their options', () => {
+  expect(typecheckConsumerApp(app, TYPED_CONSUMER)).toBe('');
+});
+
+test('the published root declarations export at most 45 names', () => {
+  const declarations = readFileSync(join(app.dir, 'node_modules/vyre-web/dist/types/index.d.ts'), 'utf8');
+  const names = [...declarations.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((match) => (match[1] ?? '').split(',').map((name) => name.trim()).filter(Boolean));
+  expect(names.length).toBeGreaterThan(10);
+  expect(names.length).toBeLessThanOrEqual(45);
+  expect(new Set(names).size).toBe(names.length);
 });

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const VITE_BIN = join(REPO, 'node_modules/vite/bin/vite.js');
+const TSC_BIN = join(REPO, 'node_modules/typescript/bin/tsc');
 
 /** The README's usage example: the fenced block between the usage markers. */
 export function readmeUsageExample(): string {
@@ -45,6 +46,37 @@ export function createConsumerApp(mainScript: string): ConsumerApp {
 export function buildConsumerApp(app: ConsumerApp): string[] {
   execFileSync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], { cwd: app.dir, stdio: 'pipe' });
   return readdirSync(join(app.dir, 'dist/assets'));
+}
+
+/**
+ * Type-checks `code` as a strict TypeScript consumer of the installed package would
+ * (`strict`, `noUncheckedIndexedAccess`, bundler resolution through the `exports` map).
+ * @returns the compiler's output; empty when it passed.
+ */
+export function typecheckConsumerApp(app: ConsumerApp, code: string): string {
+  writeFileSync(join(app.dir, 'check.ts'), code);
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      lib: ['ES2022', 'DOM'],
+      types: [],
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: true,
+      noEmit: true,
+    },
+    files: ['check.ts'],
+  };
+  writeFileSync(join(app.dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  try {
+    execFileSync(process.execPath, [TSC_BIN, '-p', 'tsconfig.json'], { cwd: app.dir, encoding: 'utf8', stdio: 'pipe' });
+    return '';
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error);
+  }
 }
 
 /** Starts `vite` (dev) or `vite preview` (production) for the app and waits until it answers. */

@@ -6,12 +6,14 @@ import { transfer } from 'comlink';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../protocol/elements.ts';
+import type { BufferSignature } from '../protocol/ir.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
 import { fromWireOutputs, toWireInputs } from './resident-buffer.ts';
 import type { BatchResult, CompiledPipeline, DispatchInputs, DispatchResult } from './runtime-types.ts';
 import type { WorkerLink } from './worker-link.ts';
 
-export class RemotePipeline implements CompiledPipeline {
+/** `S`: the program's buffers as the type system knows them (nothing at run time). */
+export class RemotePipeline<S extends BufferSignature> implements CompiledPipeline<S> {
   readonly id: string;
   readonly entryPoint: string;
   readonly workgroupSize: WorkgroupSize;
@@ -28,20 +30,20 @@ export class RemotePipeline implements CompiledPipeline {
     this.#destroy = destroy;
   }
 
-  async dispatch<const O extends DispatchOptions>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O>> {
+  async dispatch<const O extends DispatchOptions>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O, S>> {
     const reply = await this.#run([inputs], options);
     const outputs = fromWireOutputs(reply.outputs[0] ?? {}, inputs, this.#destroy);
     // The one cast of this path: the value matches what the options ask for, which the
     // conditional result type expresses and TypeScript cannot follow through a branch.
-    if (options?.timing !== true) return outputs as DispatchResult<O>;
-    return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs[0] ?? null } } as DispatchResult<O>;
+    if (options?.timing !== true) return outputs as DispatchResult<O, S>;
+    return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs[0] ?? null } } as DispatchResult<O, S>;
   }
 
-  async dispatchBatch<const O extends DispatchOptions>(batch: readonly DispatchInputs[], options?: O): Promise<BatchResult<O>> {
+  async dispatchBatch<const O extends DispatchOptions>(batch: readonly DispatchInputs[], options?: O): Promise<BatchResult<O, S>> {
     const reply = await this.#run(batch, options);
     const outputs = reply.outputs.map((item, index) => fromWireOutputs(item, batch[index], this.#destroy));
-    if (options?.timing !== true) return outputs as BatchResult<O>;
-    return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs ?? batch.map(() => null) } } as BatchResult<O>;
+    if (options?.timing !== true) return outputs as BatchResult<O, S>;
+    return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs ?? batch.map(() => null) } } as BatchResult<O, S>;
   }
 
   #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {

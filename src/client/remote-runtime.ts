@@ -7,7 +7,8 @@ import type { CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from '../
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest } from '../protocol/compile.ts';
 import type { DeviceFingerprintSummary, DeviceSummary, GpuStats } from '../protocol/device.ts';
 import type { ElementArray } from '../protocol/elements.ts';
-import type { DispatchPolicy, Program } from '../protocol/program.ts';
+import type { BufferSignature } from '../protocol/ir.ts';
+import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
 import type { ResidentBufferSource, WorkerInitResult } from '../protocol/worker-api.ts';
 import { RemotePipeline } from './remote-pipeline.ts';
@@ -41,7 +42,7 @@ export class RemoteRuntime implements Runtime {
     };
   }
 
-  async compile(program: Program, policy?: DispatchPolicy): Promise<CompiledPipelineBuild> {
+  async compile<P extends Program>(program: P, policy?: DispatchPolicy): Promise<CompiledPipelineBuild<SignatureOf<P>>> {
     const frozen = typeof program === 'object' && program !== null && Object.isFrozen(program);
     const key = policy === undefined ? '' : JSON.stringify(policy);
     const pipelineId = frozen ? this.#known.get(program)?.get(key) : undefined;
@@ -100,9 +101,9 @@ export class RemoteRuntime implements Runtime {
     await this.#link.closed();
   }
 
-  #toBuild(report: CompileReport): CompiledPipelineBuild {
+  #toBuild<S extends BufferSignature>(report: CompileReport): CompiledPipelineBuild<S> {
     return {
-      pipeline: new RemotePipeline(report, this.#link, this.#destroy),
+      pipeline: new RemotePipeline<S>(report, this.#link, this.#destroy),
       cacheHit: report.cacheHit,
       tier: report.tier,
       timings: report.timings,

@@ -8,7 +8,8 @@ import type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarm
 import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats } from '../protocol/device.ts';
 import type { DispatchOptions, DispatchOutputs } from '../protocol/dispatch.ts';
 import type { BufferDeclaration, ElementArray, WorkgroupSize } from '../protocol/elements.ts';
-import type { DispatchPolicy, Program } from '../protocol/program.ts';
+import type { BufferSignature, ScalarType } from '../protocol/ir.ts';
+import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
 import type { PersistentOptions, ResidentBufferSource } from '../protocol/worker-api.ts';
 import type { ResidentBuffer } from './resident-buffer.ts';
 
@@ -46,10 +47,30 @@ export interface RuntimeOptions {
 /** Inputs named by buffer: typed arrays, or resident buffers of the same runtime. */
 export type DispatchInputs = Readonly<Record<string, ElementArray | ResidentBuffer>>;
 
+/** The typed array a buffer of element type `T` reads back as (`bool` travels as u32 words). */
+export type ArrayOf<T extends ScalarType> = T extends 'f32' ? Float32Array : T extends 'i32' ? Int32Array : Uint32Array;
+
+/** Names of the buffers of `S` that a dispatch reads back (`output` and `read-write`). */
+type ReadBackNames<S extends BufferSignature> = { [K in keyof S]: S[K]['access'] extends 'output' | 'read-write' ? K : never }[keyof S] & string;
+
+/** True when `S` is the loose signature (nothing known of the buffers). */
+type IsLoose<S extends BufferSignature> = string extends keyof S ? true : false;
+
+/**
+ * The outputs of a program whose buffers are known: each read-back buffer by name, as its
+ * typed array; a misspelled name is a type error. For a loose signature, {@link DispatchOutputs}.
+ */
+export type OutputsOf<S extends BufferSignature> = IsLoose<S> extends true ? DispatchOutputs : { [K in ReadBackNames<S>]: ArrayOf<S[K]['type']> };
+
 /** Outputs of a dispatch that kept the buffers `K` on the GPU: those are resident buffers. */
-export type KeptOutputs<K extends string> = { readonly [name in K]: ResidentBuffer } & {
-  readonly [name: string]: ElementArray | ResidentBuffer;
-};
+export type KeptOutputs<K extends string, S extends BufferSignature = BufferSignature> =
+  IsLoose<S> extends true
+    ? { readonly [name in K]: ResidentBuffer } & { readonly [name: string]: ElementArray | ResidentBuffer }
+    : { [N in keyof OutputsOf<S>]: N extends K ? ResidentBuffer : OutputsOf<S>[N] };
+
+/** Outputs of a dispatch that may have kept any of its buffers (a `keep` list not known when compiling). */
+type MaybeKeptOutputs<S extends BufferSignature> =
+  IsLoose<S> extends true ? Record<string, ElementArray | ResidentBuffer> : { [N in keyof OutputsOf<S>]: OutputsOf<S>[N] | ResidentBuffer };
 
 /** GPU and worker time of one dispatch. */
 export interface DispatchTiming {
@@ -77,26 +98,30 @@ type KeepOf<O> = 'keep' extends keyof O ? (O extends { readonly keep?: infer Lis
 type TimingOf<O> = 'timing' extends keyof O ? (O extends { readonly timing?: infer Flag } ? Flag : undefined) : undefined;
 
 /**
- * The outputs `options` ask for: typed arrays; with `keep: ['y']`, `y` is a
- * {@link ResidentBuffer}; with a `keep` list not known when compiling, any output may be.
+ * The outputs `options` ask for, of a program with buffers `S`: typed arrays; with
+ * `keep: ['y']`, `y` is a {@link ResidentBuffer}; with a `keep` list not known when
+ * compiling, any output may be.
  */
-export type OutputsFor<O> =
-  KeepOf<O> extends undefined ? DispatchOutputs
-  : KeepOf<O> extends readonly (infer K extends string)[] ? ([K] extends [never] ? DispatchOutputs : string extends K ? Record<string, ElementArray | ResidentBuffer> : KeptOutputs<K>)
-  : Record<string, ElementArray | ResidentBuffer>;
+export type OutputsFor<O, S extends BufferSignature = BufferSignature> =
+  KeepOf<O> extends undefined ? OutputsOf<S>
+  : KeepOf<O> extends readonly (infer K extends string)[] ? ([K] extends [never] ? OutputsOf<S> : string extends K ? MaybeKeptOutputs<S> : KeptOutputs<K, S>)
+  : MaybeKeptOutputs<S>;
 
 /** Adds timing when `options.timing` is `true`; either shape when it is a `boolean` not known when compiling. */
 type WithTiming<O, T, Timing> =
   true extends TimingOf<O> ? (TimingOf<O> extends true ? TimedOutputs<T, Timing> : T | TimedOutputs<T, Timing>) : T;
 
-/** What `pipeline.dispatch(inputs, options)` resolves to, for these options. */
-export type DispatchResult<O> = WithTiming<O, OutputsFor<O>, DispatchTiming>;
+/** What `pipeline.dispatch(inputs, options)` resolves to, for these options and buffers. */
+export type DispatchResult<O, S extends BufferSignature = BufferSignature> = WithTiming<O, OutputsFor<O, S>, DispatchTiming>;
 
-/** What `pipeline.dispatchBatch(batch, options)` resolves to, for these options. */
-export type BatchResult<O> = WithTiming<O, OutputsFor<O>[], BatchTiming>;
+/** What `pipeline.dispatchBatch(batch, options)` resolves to, for these options and buffers. */
+export type BatchResult<O, S extends BufferSignature = BufferSignature> = WithTiming<O, OutputsFor<O, S>[], BatchTiming>;
 
-/** A compiled pipeline: dispatch it as often as you like with new inputs. */
-export interface CompiledPipeline {
+/**
+ * A compiled pipeline: dispatch it as often as you like with new inputs. `S` is what the
+ * type system knows of its buffers (from the program), so results are typed per buffer.
+ */
+export interface CompiledPipeline<S extends BufferSignature = BufferSignature> {
   /** Stable id of the pipeline within its device (derived from the cache identity). */
   readonly id: string;
   readonly entryPoint: string;
@@ -117,17 +142,17 @@ export interface CompiledPipeline {
    * const { outputs, timing } = await pipeline.dispatch({ x, y }, { timing: true });
    * ```
    */
-  dispatch<const O extends DispatchOptions = Record<never, never>>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O>>;
+  dispatch<const O extends DispatchOptions = Record<never, never>>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O, S>>;
   /**
    * Records every item into one command encoder and one submit: one worker round trip.
    * Options apply to every item; the result follows them as `dispatch` does, per item.
    */
-  dispatchBatch<const O extends DispatchOptions = Record<never, never>>(batch: readonly DispatchInputs[], options?: O): Promise<BatchResult<O>>;
+  dispatchBatch<const O extends DispatchOptions = Record<never, never>>(batch: readonly DispatchInputs[], options?: O): Promise<BatchResult<O, S>>;
 }
 
-/** What `compile` resolves to. */
-export interface CompiledPipelineBuild {
-  readonly pipeline: CompiledPipeline;
+/** What `compile` resolves to; `S`: the program's buffers as the type system knows them. */
+export interface CompiledPipelineBuild<S extends BufferSignature = BufferSignature> {
+  readonly pipeline: CompiledPipeline<S>;
   /** `true`: provably reused; `false`: compiled now; `null`: the browser's cache decided, unseen. */
   readonly cacheHit: CacheHit;
   readonly tier: CompileTier;
@@ -160,7 +185,7 @@ export interface Runtime {
    * @throws VyreError `invalid-program`, `invalid-policy`, `shader-compilation`, `device-lost`,
    *   `disposed`, `worker-terminated`.
    */
-  compile(program: Program, policy?: DispatchPolicy): Promise<CompiledPipelineBuild>;
+  compile<P extends Program>(program: P, policy?: DispatchPolicy): Promise<CompiledPipelineBuild<SignatureOf<P>>>;
   /**
    * Compiles without dispatching, so later compiles are memory-tier hits.
    * @returns one report per program, in order.

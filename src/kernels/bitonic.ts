@@ -4,7 +4,6 @@
  */
 import { VyreError } from '../errors.ts';
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 
 /**
  * One step `(k, j)` of a bitonic sort: invocation `i` with partner `p = i ^ j > i`
@@ -21,7 +20,7 @@ import type { IrProgram } from '../protocol/ir.ts';
  * `data`, sorts it ascending. To sort a length that is not a power of two, pad it to the
  * next one with `0xffffffff` and drop the padding afterwards.
  */
-export const bitonicStep: IrProgram = program({ name: 'bitonic-step-u32', workgroupSize: 64 }, (b) => {
+export const bitonicStep = program({ name: 'bitonic-step-u32', workgroupSize: 64 }, (b) => {
   const data = b.buffer('data', 'u32', 'read-write');
   const k = b.param('k', 'u32');
   const j = b.param('j', 'u32');
@@ -37,6 +36,7 @@ export const bitonicStep: IrProgram = program({ name: 'bitonic-step-u32', workgr
       data.store(partner, mine);
     });
   });
+  return { data };
 });
 
 /** One step of a bitonic sort: the params of one {@link bitonicStep} dispatch. */

@@ -2,7 +2,6 @@
  * 1-D convolution (correlation form) of f32 with a short filter, zero-padded at the edges.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 
 /**
  * `y[i] = Σ_{k < taps} w[k] · x[i + k − radius]` for every `i < x.length`, where
@@ -20,7 +19,7 @@ import type { IrProgram } from '../protocol/ir.ts';
  *
  * Workgroup size 64; indexed by `linear-index`, so grids of any size fold.
  */
-export const convolve1d: IrProgram = program({ name: 'convolve-1d-f32', workgroupSize: 64 }, (b) => {
+export const convolve1d = program({ name: 'convolve-1d-f32', workgroupSize: 64 }, (b) => {
   const x = b.buffer('x', 'f32', 'read');
   const w = b.buffer('w', 'f32', 'read');
   const y = b.buffer('y', 'f32', 'output', { sizing: { kind: 'same-as', buffer: 'x' } });
@@ -38,4 +37,5 @@ export const convolve1d: IrProgram = program({ name: 'convolve-1d-f32', workgrou
     });
     y.store(i, acc);
   });
+  return { x, w, y };
 });

@@ -3,7 +3,6 @@
  * count in workgroup memory, then one global atomic add per workgroup.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /**
@@ -23,7 +22,7 @@ import type { LaunchOptions } from '../protocol/dispatch.ts';
  * workgroup counter with an atomic, waits at a barrier, and invocation 0 adds the
  * counter to `count` with one global atomic add.
  */
-export const countByte: IrProgram = program({ name: 'count-byte', workgroupSize: 256 }, (b) => {
+export const countByte = program({ name: 'count-byte', workgroupSize: 256 }, (b) => {
   const data = b.buffer('data', 'u32', 'read');
   const count = b.buffer('count', 'u32', 'output', { sizing: { kind: 'static', count: 1 } });
   const target = b.param('target', 'u32');
@@ -47,6 +46,7 @@ export const countByte: IrProgram = program({ name: 'count-byte', workgroupSize:
       b.let('ignored_old', count.atomic('add', 0, total));
     });
   });
+  return { data, count };
 });
 
 /**

@@ -3,7 +3,6 @@
  * workgroup memory, merged into the global bins with one atomic add per non-empty bin.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** Bins of {@link histogram256}; also its workgroup size (one invocation per bin for the merge). */
@@ -23,7 +22,7 @@ export const HISTOGRAM_BINS = 256;
  * histogram with atomic adds, waits at a barrier, then each invocation adds one bin of
  * it to the global `bins` with an atomic add (skipped when the bin is empty).
  */
-export const histogram256: IrProgram = program({ name: 'histogram-256', workgroupSize: HISTOGRAM_BINS }, (b) => {
+export const histogram256 = program({ name: 'histogram-256', workgroupSize: HISTOGRAM_BINS }, (b) => {
   const x = b.buffer('x', 'u32', 'read');
   const bins = b.buffer('bins', 'u32', 'output', { sizing: { kind: 'static', count: HISTOGRAM_BINS } });
   const local = b.workgroup('local_bins', 'u32', HISTOGRAM_BINS);
@@ -37,6 +36,7 @@ export const histogram256: IrProgram = program({ name: 'histogram-256', workgrou
   b.if(count.ne(0), () => {
     b.let('ignored_old', bins.atomic('add', bin, count));
   });
+  return { x, bins };
 });
 
 /**

@@ -2,7 +2,6 @@
  * Mandelbrot escape-time iteration counts: a float loop with an early exit per pixel.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** The view of {@link mandelbrot}: image size, iteration cap, and the plane coordinates. */
@@ -37,7 +36,7 @@ export interface MandelbrotView {
  *   on the share of pixels, not on the counts — **at least
  *   {@link MANDELBROT_MIN_IDENTICAL} (99%) of the pixels identical**.
  */
-export const mandelbrot: IrProgram = program({ name: 'mandelbrot', workgroupSize: 64 }, (b) => {
+export const mandelbrot = program({ name: 'mandelbrot', workgroupSize: 64 }, (b) => {
   const iterations = b.buffer('iterations', 'u32', 'output');
   const width = b.param('width', 'u32');
   const height = b.param('height', 'u32');
@@ -62,6 +61,7 @@ export const mandelbrot: IrProgram = program({ name: 'mandelbrot', workgroupSize
     });
     iterations.store(p, count);
   });
+  return { iterations };
 });
 
 /** The share of pixels on which two implementations of {@link mandelbrot} must agree exactly: its float tolerance. */

@@ -3,7 +3,6 @@
  * A and B staged in workgroup memory.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** Tile edge of {@link matmul}: workgroups are TILE × TILE invocations, one per element of C. */
@@ -32,7 +31,7 @@ const TILE_ELEMENTS = MATMUL_TILE * MATMUL_TILE;
  * accumulates 16 products, and waits again before the tiles are overwritten. Loop bounds
  * are params, so every invocation reaches every barrier.
  */
-export const matmul: IrProgram = program({ name: 'matmul-f32', workgroupSize: [MATMUL_TILE, MATMUL_TILE] }, (b) => {
+export const matmul = program({ name: 'matmul-f32', workgroupSize: [MATMUL_TILE, MATMUL_TILE] }, (b) => {
   const a = b.buffer('a', 'f32', 'read');
   const bm = b.buffer('b', 'f32', 'read');
   const c = b.buffer('c', 'f32', 'output');
@@ -65,6 +64,7 @@ export const matmul: IrProgram = program({ name: 'matmul-f32', workgroupSize: [M
   });
 
   b.if(row.lt(M).and(col.lt(N)), () => c.store(row.mul(N).add(col), acc));
+  return { a, bm, c };
 });
 
 /**

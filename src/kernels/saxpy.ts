@@ -2,7 +2,6 @@
  * saxpy: `y = alpha·x + y` over f32, the "hello world" of GPU kernels.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 
 /**
  * `y[i] = alpha · x[i] + y[i]` for every `i < x.length`.
@@ -23,10 +22,11 @@ import type { IrProgram } from '../protocol/ir.ts';
  * const { y } = await pipeline.dispatch({ x, y: y0 }, { params: { alpha: 2 } });
  * ```
  */
-export const saxpy: IrProgram = program({ name: 'saxpy', workgroupSize: 64 }, (b) => {
+export const saxpy = program({ name: 'saxpy', workgroupSize: 64 }, (b) => {
   const x = b.buffer('x', 'f32', 'read');
   const y = b.buffer('y', 'f32', 'read-write', { sizing: { kind: 'same-as', buffer: 'x' } });
   const alpha = b.param('alpha', 'f32');
   const i = b.let('i', b.linearIndex());
   b.if(i.lt(x.length()), () => y.store(i, alpha.mul(x.load(i)).add(y.load(i))));
+  return { x, y };
 });

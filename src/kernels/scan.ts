@@ -4,7 +4,6 @@
  * of the preceding blocks back in.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** Elements per block of {@link scanBlocks}: its workgroup size. */
@@ -35,7 +34,7 @@ const LEVELS = Math.log2(SCAN_BLOCK);
  *    steps to it recursively (or scan it on the CPU);
  * 3. dispatch {@link addBlockOffsets} with `{ y, scannedBlockSums }` → the scan of `x`.
  */
-export const scanBlocks: IrProgram = program({ name: 'scan-blocks-u32', workgroupSize: SCAN_BLOCK }, (b) => {
+export const scanBlocks = program({ name: 'scan-blocks-u32', workgroupSize: SCAN_BLOCK }, (b) => {
   const x = b.buffer('x', 'u32', 'read');
   const y = b.buffer('y', 'u32', 'output', { sizing: { kind: 'same-as', buffer: 'x' } });
   const blockSums = b.buffer('blockSums', 'u32', 'output');
@@ -56,6 +55,7 @@ export const scanBlocks: IrProgram = program({ name: 'scan-blocks-u32', workgrou
   });
   y.store(i, scratch.load(local));
   b.if(local.eq(SCAN_BLOCK - 1), () => blockSums.store(i.div(SCAN_BLOCK), scratch.load(local)));
+  return { x, y, blockSums };
 });
 
 /**
@@ -78,10 +78,11 @@ export function scanBlocksOptions(n: number): LaunchOptions {
  * - Dispatch options: none needed; the default grid covers `y`.
  * - Exact.
  */
-export const addBlockOffsets: IrProgram = program({ name: 'add-block-offsets-u32', workgroupSize: SCAN_BLOCK }, (b) => {
+export const addBlockOffsets = program({ name: 'add-block-offsets-u32', workgroupSize: SCAN_BLOCK }, (b) => {
   const y = b.buffer('y', 'u32', 'read-write');
   const scanned = b.buffer('scannedBlockSums', 'u32', 'read');
   const i = b.let('i', b.linearIndex());
   const block = b.let('block', i.div(SCAN_BLOCK));
   b.if(i.lt(y.length()).and(block.gt(0)), () => y.store(i, y.load(i).add(scanned.load(block.sub(1)))));
+  return { y, scanned };
 });

@@ -3,7 +3,6 @@
  * memory with a barrier tree and writes one partial sum.
  */
 import { program } from '../program/builder.ts';
-import type { IrProgram } from '../protocol/ir.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
 
 /** Elements one workgroup of {@link sumReduce} sums: its invocation count. */
@@ -16,7 +15,7 @@ const LEVELS = Math.log2(SUM_REDUCE_BLOCK);
  * Builds the one-pass sum reduction over `type` (see {@link sumReduce}).
  * @param type - `u32` (wrapping) or `f32`.
  */
-export function sumReduceKernel<T extends 'u32' | 'f32'>(type: T): IrProgram {
+export function sumReduceKernel<T extends 'u32' | 'f32'>(type: T) {
   return program({ name: `sum-reduce-${type}`, workgroupSize: SUM_REDUCE_BLOCK }, (b) => {
     const x = b.buffer('x', type, 'read');
     const partials = b.buffer('partials', type, 'output');
@@ -35,6 +34,7 @@ export function sumReduceKernel<T extends 'u32' | 'f32'>(type: T): IrProgram {
     });
     // The workgroup's index in the dense grid, valid however the runtime folds it.
     b.if(local.eq(0), () => partials.store(i.div(SUM_REDUCE_BLOCK), scratch.load(0)));
+    return { x, partials };
   });
 }
 
@@ -53,7 +53,7 @@ export function sumReduceKernel<T extends 'u32' | 'f32'>(type: T): IrProgram {
  * `partials` as the next `x`, until one element is left (`ceil(log₂₅₆ n)` passes; a
  * million elements take three). Summing the last few partials on the CPU is as good.
  */
-export const sumReduce: IrProgram = sumReduceKernel('u32');
+export const sumReduce = sumReduceKernel('u32');
 
 /**
  * {@link sumReduce} over f32: the same buffers, options and host loop.
@@ -64,7 +64,7 @@ export const sumReduce: IrProgram = sumReduceKernel('u32');
  * 8 roundings: `|partial − Σ x| ≤ 8 · 2⁻²⁴ · Σ |x|` (first order), and a chain of
  * `p` passes at most `8p · 2⁻²⁴ · Σ |x|`.
  */
-export const sumReduceF32: IrProgram = sumReduceKernel('f32');
+export const sumReduceF32 = sumReduceKernel('f32');
 
 /**
  * Dispatch options of one {@link sumReduce} / {@link sumReduceF32} pass over `n` elements.

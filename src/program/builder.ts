@@ -16,7 +16,7 @@
  * });
  * ```
  */
-import type { AtomicOp, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, ScalarType, Stmt } from '../protocol/ir.ts';
+import type { AtomicOp, BufferSignature, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, ScalarType, Stmt } from '../protocol/ir.ts';
 import { Value, lift, type Int, type Operand } from './value.ts';
 import { validateProgram } from './validate.ts';
 import { deepFreeze } from './freeze.ts';
@@ -40,8 +40,11 @@ export class Local<T extends ScalarType> extends Value<T> {
   }
 }
 
-/** A declared buffer: loads, stores, length and atomics. */
-export class BufferRef<T extends ScalarType> {
+/**
+ * A declared buffer: loads, stores, length and atomics. `N` and `A` keep its name and
+ * access in the type, so a program whose body returns its buffers types its outputs.
+ */
+export class BufferRef<T extends ScalarType, N extends string = string, A extends IrAccess = IrAccess> {
   constructor(
     readonly declaration: IrBuffer,
     private readonly builder: ProgramBuilder,
@@ -49,6 +52,14 @@ export class BufferRef<T extends ScalarType> {
 
   get type(): T {
     return this.declaration.type as T;
+  }
+
+  get name(): N {
+    return this.declaration.name as N;
+  }
+
+  get access(): A {
+    return this.declaration.access as A;
   }
 
   load(index: Operand<'u32'>): Value<T> {
@@ -99,19 +110,19 @@ export class ProgramBuilder {
     this.blocks.at(-1)?.push(statement);
   }
 
-  buffer<T extends ScalarType>(name: string, type: T, access: Exclude<IrAccess, 'workgroup'>, options: BufferOptions = {}): BufferRef<T> {
+  buffer<const N extends string, T extends ScalarType, A extends Exclude<IrAccess, 'workgroup'>>(name: N, type: T, access: A, options: BufferOptions = {}): BufferRef<T, N, A> {
     const used = this.buffers.filter((b) => b.access !== 'workgroup').map((b) => b.binding);
     const binding = options.binding ?? (used.length === 0 ? 0 : Math.max(...used) + 1);
     const declaration: IrBuffer = options.sizing === undefined ? { name, binding, access, type } : { name, binding, access, type, sizing: options.sizing };
     this.buffers.push(declaration);
-    return new BufferRef<T>(declaration, this);
+    return new BufferRef<T, N, A>(declaration, this);
   }
 
   /** Per-workgroup scratch memory of `count` elements, zero-filled. */
-  workgroup<T extends ScalarType>(name: string, type: T, count: number): BufferRef<T> {
+  workgroup<const N extends string, T extends ScalarType>(name: N, type: T, count: number): BufferRef<T, N, 'workgroup'> {
     const declaration: IrBuffer = { name, binding: -1, access: 'workgroup', type, count };
     this.buffers.push(declaration);
-    return new BufferRef<T>(declaration, this);
+    return new BufferRef<T, N, 'workgroup'>(declaration, this);
   }
 
   /** A per-dispatch scalar: `dispatch(…, { params: { [name]: value } })`. */
@@ -244,16 +255,33 @@ export interface ProgramOptions {
   readonly workgroupSize?: number | readonly number[];
 }
 
+/** Any buffer reference, whatever its element type, name and access. */
+type AnyBufferRef = BufferRef<ScalarType, string, IrAccess>;
+
+/**
+ * The buffers a program's body returned (an object or a list of buffer references), as a
+ * {@link BufferSignature}; the loose signature when it returned nothing.
+ */
+export type SignatureOfBuffers<R> = [R] extends [void | undefined] ? BufferSignature : SignatureOfRefs<R extends readonly AnyBufferRef[] ? R[number] : R[keyof R]>;
+
+type SignatureOfRefs<Ref> = { [B in Ref & AnyBufferRef as B['name']]: { readonly type: B['type']; readonly access: B['access'] } };
+
 /**
  * Builds and validates an IR Program.
+ *
+ * Return the buffers from `build` (`return { x, y }`) and the program's type carries them:
+ * a dispatch's outputs are then typed per buffer (`Float32Array` for an `f32` output) and a
+ * misspelled output name is a type error. Returning nothing keeps the outputs loosely typed.
  * @throws VyreError `invalid-program` with the rule and the path of the offending node.
  */
-export function program(options: ProgramOptions, build: (b: ProgramBuilder) => void): IrProgram {
+export function program<R extends Readonly<Record<string, AnyBufferRef>> | readonly AnyBufferRef[] | void>(options: ProgramOptions, build: (b: ProgramBuilder) => R): IrProgram<SignatureOfBuffers<R>> {
   const builder = new ProgramBuilder();
   build(builder);
   const size = options.workgroupSize ?? 64;
   const axes = typeof size === 'number' ? [size] : [...size];
   const workgroupSize = [axes[0] ?? 1, axes[1] ?? 1, axes[2] ?? 1] as const;
   // Frozen: the program can be hashed once and recognized by identity on later compiles.
-  return deepFreeze(validateProgram(builder.finish(options.name, workgroupSize)));
+  const checked: IrProgram = deepFreeze(validateProgram(builder.finish(options.name, workgroupSize)));
+  // The signature lives in the type only: the data is the same for every signature.
+  return checked as IrProgram<SignatureOfBuffers<R>>;
 }

@@ -6,7 +6,9 @@
  * same data again with {@link parseWgslProgram}, because it may come from an untyped caller.
  */
 import { VyreError } from '../errors.ts';
+import type { BufferSignature } from '../protocol/ir.ts';
 import type { WgslProgram } from '../protocol/program.ts';
+import type { SignatureOfCode } from './wgsl-types.ts';
 import { deepFreeze } from './freeze.ts';
 import { reflectBindings, reflectEntryPoints } from './reflect-wgsl.ts';
 import {
@@ -28,11 +30,24 @@ export interface WgslProgramSource {
   readonly buffers?: readonly BufferDeclaration[];
 }
 
+/**
+ * Declared buffers as a {@link BufferSignature}: a literal list (what `wgsl({ buffers: [...] })`
+ * infers) is known; a list not known when compiling gives the loose signature.
+ */
+export type SignatureOfDeclarations<B extends readonly BufferDeclaration[]> = number extends B['length']
+  ? BufferSignature
+  : { [D in B[number] as D['name']]: { readonly type: D['type']; readonly access: D['access'] } };
+
 /** WebGPU's guaranteed minimum of `maxComputeInvocationsPerWorkgroup`; devices may allow more. */
 const MAX_WORKGROUP_AXIS = 1024;
 
 /**
  * Declares a kernel from WGSL text.
+ *
+ * The outputs are typed per buffer (`Float32Array` for an `f32` buffer) from declared
+ * `buffers`, or from the code itself when it is a literal the type checker can read
+ * (see `wgsl-types.ts`); otherwise by name only, unless a type parameter says what the
+ * module holds: `wgsl<{ y: { type: 'f32'; access: 'read-write' } }>({ code })`.
  *
  * @param source - the WGSL code and, optionally, what reflection cannot see.
  * @returns plain data, safe to pass to `runtime.compile` and to structured clone.
@@ -48,6 +63,9 @@ const MAX_WORKGROUP_AXIS = 1024;
  *   }` });
  * ```
  */
+export function wgsl<const B extends readonly BufferDeclaration[]>(source: WgslProgramSource & { readonly buffers: B }): WgslProgram<SignatureOfDeclarations<B>>;
+export function wgsl<const C extends string>(source: WgslProgramSource & { readonly code: C }): WgslProgram<SignatureOfCode<C>>;
+export function wgsl<S extends BufferSignature>(source: WgslProgramSource): WgslProgram<S>;
 export function wgsl(source: WgslProgramSource): WgslProgram {
   if (typeof source !== 'object' || source === null || typeof source.code !== 'string') {
     throw invalid('wgsl() needs an object with a `code` string.', 'call wgsl({ code: "…WGSL…" }).', {});

@@ -166,8 +166,15 @@ export type Stmt =
   /** A named group of statements for readability and debugging; scope-transparent. */
   | { readonly kind: 'region'; readonly name: string; readonly body: readonly Stmt[] };
 
-/** A kernel in the IR. */
-export interface IrProgram {
+/**
+ * What the type system knows of a program's buffers: name → element type and access.
+ * Carried in a program's type only (never at run time), so a dispatch's result can be
+ * typed per buffer; the loose default knows nothing and types every result by name.
+ */
+export type BufferSignature = { readonly [name: string]: { readonly type: ScalarType; readonly access: IrAccess } };
+
+/** A kernel in the IR. `S`: its buffers as the type system knows them. */
+export interface IrProgram<S extends BufferSignature = BufferSignature> {
   readonly kind: 'ir';
   /** Optional human name, used in labels; not part of the digest. */
   readonly name?: string;
@@ -175,6 +182,8 @@ export interface IrProgram {
   readonly buffers: readonly IrBuffer[];
   readonly params: readonly IrParam[];
   readonly body: readonly Stmt[];
+  /** Types only, never present: the buffers the type system knows (see {@link BufferSignature}). */
+  readonly '~buffers'?: S;
 }
 
 /** Stated limits that validation enforces (an untyped caller cannot exhaust the worker). */

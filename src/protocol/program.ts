@@ -3,19 +3,27 @@
  * by structured clone; the worker validates them again, since a caller may be untyped.
  */
 import type { BufferDeclaration, WorkgroupSize } from './elements.ts';
-import type { IrProgram } from './ir.ts';
+import type { BufferSignature, IrProgram } from './ir.ts';
 
 /** A kernel written in WGSL, resolved by `wgsl()` and ready to compile. */
-export interface WgslProgram {
+export interface WgslProgram<S extends BufferSignature = BufferSignature> {
   readonly kind: 'wgsl';
   readonly code: string;
   readonly entryPoint: string;
   readonly workgroupSize: WorkgroupSize;
   readonly buffers: readonly BufferDeclaration[];
+  /** Types only, never present: the buffers the type system knows (see {@link BufferSignature}). */
+  readonly '~buffers'?: S;
 }
 
-/** A program any runtime method accepts: WGSL source (`wgsl()`) or the IR (`program()`). */
-export type Program = WgslProgram | IrProgram;
+/**
+ * A program any runtime method accepts: WGSL source (`wgsl()`) or the IR (`program()`).
+ * `S` is what the type system knows of its buffers; dispatch results are typed by it.
+ */
+export type Program<S extends BufferSignature = BufferSignature> = WgslProgram<S> | IrProgram<S>;
+
+/** The buffer signature a program carries in its type; the loose one when it carries none. */
+export type SignatureOf<P> = P extends { readonly '~buffers'?: infer S } ? (NonNullable<S> extends BufferSignature ? NonNullable<S> : BufferSignature) : BufferSignature;
 
 /**
  * Code-generation switches of a compile; part of the cache key. Launch-time settings

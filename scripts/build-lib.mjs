@@ -5,6 +5,7 @@
 //   dist/worker.js       the module worker, self-contained, a same-origin file next to the entry
 //   dist/*-<hash>.js     chunks the entries import relatively (code they share, the same-thread runtime)
 //   dist/types/**.d.ts   declarations (tsc)
+// Every .js file opens with a license banner that points at THIRD_PARTY_NOTICES.md.
 //
 // Vite emits the worker but writes its URL as
 //   new URL(/* @vite-ignore */ new URL("…", import.meta.url).href, "" + import.meta.url)
@@ -17,6 +18,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 
 const WORKER_FILE = 'worker.js';
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// A legal comment (`/*!`) that minifiers and consuming bundlers keep: idb's code carries no
+// notice of its own, and its ISC license asks that the notice travel with every copy.
+const BANNER = `/*! vyre-web ${version} | MIT | bundles comlink (Apache-2.0) and idb (ISC): see THIRD_PARTY_NOTICES.md in the package */`;
 const VITE_WORKER_URL = /new URL\(\s*\/\* @vite-ignore \*\/\s*new URL\("\.?\/?worker\.js", import\.meta\.url\)\.href,\s*"" \+ import\.meta\.url\s*\)/g;
 const CANONICAL_WORKER_URL = `new URL("./${WORKER_FILE}", import.meta.url)`;
 
@@ -40,13 +45,14 @@ await build({
     target: 'es2022',
     minify: false,
     sourcemap: true,
+    rolldownOptions: { output: { banner: BANNER } },
     lib: {
       entry: { index: 'src/index.ts', kernels: 'src/kernels/index.ts', reference: 'src/reference.ts' },
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
     },
   },
-  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: WORKER_FILE } } },
+  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: WORKER_FILE, banner: BANNER } } },
 });
 
 const entry = readFileSync('dist/index.js', 'utf8');

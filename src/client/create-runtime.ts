@@ -51,16 +51,34 @@ function workerLink(options: RuntimeOptions): WorkerLink {
       'run vyre-web in a browser page, or pass { worker: false } inside a worker.',
     );
   }
-  const worker = options.workerUrl === undefined
-    // The literal `new Worker(new URL(…, import.meta.url))` form is what bundlers recognize.
-    ? new Worker(new URL('../worker/entry.ts', import.meta.url), { type: 'module', name: 'vyre-web' })
-    : new Worker(options.workerUrl, { type: 'module', name: 'vyre-web' });
+  let worker: Worker;
+  try {
+    worker = options.workerUrl === undefined
+      // The literal `new Worker(new URL(…, import.meta.url))` form is what bundlers recognize.
+      ? new Worker(new URL('../worker/entry.ts', import.meta.url), { type: 'module', name: 'vyre-web' })
+      // A Trusted Types TrustedScriptURL passes through untouched: Worker() accepts one, lib.dom does not declare it.
+      : new Worker(options.workerUrl as string | URL, { type: 'module', name: 'vyre-web' });
+  } catch (cause) {
+    throw workerRefused(cause);
+  }
   return createWorkerLink(worker, wrap<WorkerApi>(worker));
+}
+
+/** `new Worker()` throws at once for a URL the page may not load: Trusted Types, another origin. */
+function workerRefused(cause: unknown): VyreError {
+  return new VyreError(
+    'worker-terminated',
+    `The browser refused to start the vyre-web worker: ${(cause instanceof Error ? cause.message : String(cause)).replace(/\.?$/, '.')}`,
+    'on a page that enforces Trusted Types, pass createRuntime({ workerUrl: policy.createScriptURL(url) }) or define a "default" policy; the worker file must be on the page\'s origin (README, "Bundling").',
+    {},
+    { cause },
+  );
 }
 
 async function sameThreadLink(): Promise<WorkerLink> {
   const { createWorkerApi } = await import('../worker/api.ts');
-  const api = createWorkerApi({ navigator: globalThis.navigator });
+  // Undefined in plain Node (before 21); init() then rejects with `webgpu-unavailable`.
+  const api = createWorkerApi({ navigator: globalThis.navigator as Navigator | undefined });
   // In-process, the API's promises stand in for Comlink's remote calls.
   return createWorkerLink(undefined, api as unknown as Remote<WorkerApi>);
 }

@@ -18,10 +18,13 @@ export interface RuntimeOptions {
   /** Adapter selection, passed to `requestAdapter`. */
   readonly adapter?: AdapterOptions;
   /**
-   * Where the worker script lives. Default: the worker file shipped next to this module,
-   * which bundlers (Vite, webpack 5) pick up on their own. Override only for unusual hosting.
+   * Where the worker script lives: a string, a URL, or a Trusted Types `TrustedScriptURL`
+   * (on a page whose CSP has `require-trusted-types-for 'script'`, `new Worker()` accepts
+   * only that; lib.dom has no Trusted Types, hence the structural type). Default: the worker
+   * file next to this module, which Vite, webpack 5 and Parcel emit on their own; with
+   * esbuild or Rollup, copy it (README, "Bundling").
    */
-  readonly workerUrl?: string | URL;
+  readonly workerUrl?: string | URL | { toJSON(): string };
   /**
    * `false` runs the runtime in the calling thread, with the same API: for measurement, and
    * for apps that already run inside a worker. Default: a dedicated worker.

@@ -22,7 +22,8 @@ import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import { readBrowserFacts } from './browser-facts.ts';
 
 export interface WorkerEnvironment {
-  readonly navigator: WorkerNavigator | Navigator;
+  /** Undefined outside a browser (plain Node has no `navigator` before version 21). */
+  readonly navigator: WorkerNavigator | Navigator | undefined;
   /** Ends the hosting worker (for the worker-crash simulation); absent in same-thread mode. */
   readonly close?: () => void;
 }
@@ -49,12 +50,15 @@ class WorkerRuntime implements WorkerApi {
 
   async init(options: WorkerInitOptions): Promise<WorkerInitResult> {
     if (this.#engine !== undefined) throw new VyreError('internal', 'init() was called twice.', 'this is a vyre-web bug; please report it.');
+    const nav = this.#environment.navigator;
+    // Checked before anything is opened: without WebGPU there is nothing to start.
+    if (nav?.gpu === undefined) throw noWebGpu();
     const memoryBounds = resolveBounds(options.cache, DEFAULT_MEMORY_BOUNDS, 'cache', this.#logger);
     const persistentBounds = resolveBounds(options.persistent === false ? undefined : boundsOf(options.persistent), DEFAULT_PERSISTENT_BOUNDS, 'persistent', this.#logger);
     // Opened while the engine requests its device (createEngine awaits both together).
     const store = this.#openStore(options.persistent, persistentBounds);
-    const browser = await readBrowserFacts(this.#environment.navigator);
-    const engine = await createEngine(this.#environment.navigator.gpu, {
+    const browser = await readBrowserFacts(nav);
+    const engine = await createEngine(nav.gpu, {
       ...(options.adapter ? { adapter: options.adapter } : {}),
       browser,
       store,
@@ -164,7 +168,7 @@ class WorkerRuntime implements WorkerApi {
    * then. Waits until it is granted, so the main thread's request queues behind ours.
    */
   async #holdLifetimeLock(lockName: string): Promise<void> {
-    const locks = this.#environment.navigator.locks as LockManager | undefined;
+    const locks = this.#environment.navigator?.locks as LockManager | undefined;
     if (locks === undefined) return;
     await new Promise<void>((granted) => {
       void locks.request(lockName, () => {
@@ -173,6 +177,15 @@ class WorkerRuntime implements WorkerApi {
       });
     });
   }
+}
+
+/** Same-thread mode outside a browser (Node, a test runner) or a browser without WebGPU. */
+function noWebGpu(): VyreError {
+  return new VyreError(
+    'webgpu-unavailable',
+    'This environment has no WebGPU (navigator.gpu is missing).',
+    'run vyre-web in a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+) on a secure context (https:// or http://localhost); Node is not a supported target.',
+  );
 }
 
 /** The bounds fields of the persistent options, without the database name. */

@@ -14,6 +14,7 @@ import {
   readmeUsageExample,
   serveConsumerApp,
   typecheckConsumerApp,
+  TYPESCRIPT_COMPILERS,
   type ConsumerApp,
 } from './support/consumer-app.ts';
 
@@ -54,13 +55,14 @@ import { runReference } from 'vyre-web/reference';
 export async function main(): Promise<number> {
   const runtime = await createRuntime();
   const { pipeline } = await runtime.compile(saxpy);
-  const outputs: DispatchOutputs = await pipeline.dispatch({ x: new Float32Array(4) }, { params: { alpha: 2 } });
+  const outputs: { y: Float32Array } = await pipeline.dispatch({ x: new Float32Array(4) }, { params: { alpha: 2 } });
   const kept: ResidentBuffer = (await pipeline.dispatch({ x: new Float32Array(4) }, { keep: ['y'] })).y;
   const { timing } = await pipeline.dispatch({ x: new Float32Array(4) }, { timing: true });
   const launch: LaunchOptions = matmulOptions(2, 2, 2);
   const cpu = runReference(saxpy, { x: new Float32Array(4) }, { params: { alpha: 2 } });
   const own = wgsl({ code: '@group(0) @binding(0) var<storage, read_write> y: array<f32>; @compute @workgroup_size(1) fn main() {}' });
-  return (outputs['y']?.length ?? 0) + kept.length + (timing.gpuMs ?? 0) + (cpu['y']?.length ?? 0) + own.buffers.length + (launch.grid === undefined ? 0 : 1);
+  const loose: DispatchOutputs = await (await runtime.compile(own)).pipeline.dispatch({});
+  return outputs.y.length + kept.length + (timing.gpuMs ?? 0) + (cpu['y']?.length ?? 0) + (loose['y']?.length ?? 0) + (launch.grid === undefined ? 0 : 1);
 }
 `;
 
@@ -129,9 +131,23 @@ test('the README example and both subpaths run in a consumer app built for produ
   }
 });
 
-test('a strict TypeScript consumer type-checks against the root and both subpaths, with dispatch results typed by their options', () => {
-  expect(typecheckConsumerApp(app, TYPED_CONSUMER)).toBe('');
-});
+for (const compiler of Object.keys(TYPESCRIPT_COMPILERS) as (keyof typeof TYPESCRIPT_COMPILERS)[]) {
+  test(`the README example type-checks as strict TypeScript with ${compiler}, skipLibCheck off, y typed Float32Array`, () => {
+    // The example's `y` must be a Float32Array: the line appended fails to compile otherwise.
+    const typedY = '\nconst proof: Float32Array = y;\nvoid proof;\nexport {};\n';
+    expect(typecheckConsumerApp(app, readmeUsageExample() + typedY, compiler)).toBe('');
+  });
+
+  test(`a strict consumer type-checks against the root and both subpaths with ${compiler}, skipLibCheck off`, () => {
+    expect(typecheckConsumerApp(app, TYPED_CONSUMER, compiler)).toBe('');
+  });
+
+  test(`a misspelled output name is a type error for a consumer with ${compiler}`, () => {
+    const misspelled = readmeUsageExample().replace('const { y } =', 'const { yy: y } =');
+    expect(misspelled).not.toBe(readmeUsageExample());
+    expect(typecheckConsumerApp(app, misspelled, compiler)).toMatch(/error TS2339: Property 'yy' does not exist/);
+  });
+}
 
 test('the published root declarations export at most 45 names', () => {
   const declarations = readFileSync(join(app.dir, 'node_modules/vyre-web/dist/types/index.d.ts'), 'utf8');

@@ -10,7 +10,11 @@ import { join, resolve } from 'node:path';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const VITE_BIN = join(REPO, 'node_modules/vite/bin/vite.js');
-const TSC_BIN = join(REPO, 'node_modules/typescript/bin/tsc');
+/** The TypeScript compilers a consumer may use: the project's (5.9) and the next major. */
+export const TYPESCRIPT_COMPILERS = {
+  'TypeScript 5.9': join(REPO, 'node_modules/typescript/bin/tsc'),
+  'TypeScript 6': join(REPO, 'node_modules/typescript-6/bin/tsc'),
+} as const;
 
 /** The README's usage example: the fenced block between the usage markers. */
 export function readmeUsageExample(): string {
@@ -49,11 +53,12 @@ export function buildConsumerApp(app: ConsumerApp): string[] {
 }
 
 /**
- * Type-checks `code` as a strict TypeScript consumer of the installed package would
- * (`strict`, `noUncheckedIndexedAccess`, bundler resolution through the `exports` map).
+ * Type-checks `code` as a strict TypeScript consumer of the installed package would:
+ * `strict`, `noUncheckedIndexedAccess`, `exactOptionalPropertyTypes`, and `skipLibCheck:
+ * false`, so every published declaration is checked too, with no `@webgpu/types` installed.
  * @returns the compiler's output; empty when it passed.
  */
-export function typecheckConsumerApp(app: ConsumerApp, code: string): string {
+export function typecheckConsumerApp(app: ConsumerApp, code: string, compiler: keyof typeof TYPESCRIPT_COMPILERS): string {
   writeFileSync(join(app.dir, 'check.ts'), code);
   const tsconfig = {
     compilerOptions: {
@@ -65,14 +70,14 @@ export function typecheckConsumerApp(app: ConsumerApp, code: string): string {
       strict: true,
       noUncheckedIndexedAccess: true,
       exactOptionalPropertyTypes: true,
-      skipLibCheck: true,
+      skipLibCheck: false,
       noEmit: true,
     },
     files: ['check.ts'],
   };
   writeFileSync(join(app.dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
   try {
-    execFileSync(process.execPath, [TSC_BIN, '-p', 'tsconfig.json'], { cwd: app.dir, encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(process.execPath, [TYPESCRIPT_COMPILERS[compiler], '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: app.dir, encoding: 'utf8', stdio: 'pipe' });
     return '';
   } catch (error) {
     return String((error as { stdout?: string }).stdout ?? error);

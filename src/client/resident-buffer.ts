@@ -4,7 +4,7 @@
  * `runtime.read(handle)`; free it with `handle.destroy()`.
  */
 import type { WireInputs, WireOutputs } from '../protocol/dispatch.ts';
-import type { ElementArray, ElementType } from '../protocol/elements.ts';
+import type { ElementArray, ElementType, OutputArray } from '../protocol/elements.ts';
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
 
 /** A GPU buffer that stays in the worker between dispatches. */
@@ -53,10 +53,10 @@ export function fromWireOutputs(
   outputs: WireOutputs,
   inputs: Readonly<Record<string, unknown>> | undefined,
   onDestroy: (ref: ResidentBufferRef) => Promise<void>,
-): Record<string, ElementArray | ResidentBuffer> {
+): Record<string, OutputArray | ResidentBuffer> {
   // Arrays only (nothing kept): the reply's own fresh object is the result.
-  if (!Object.values(outputs).some(isResidentBufferRef)) return outputs as Record<string, ElementArray>;
-  const wrapped: Record<string, ElementArray | ResidentBuffer> = {};
+  if (!Object.values(outputs).some(isResidentBufferRef)) return outputs as Record<string, OutputArray>;
+  const wrapped: Record<string, OutputArray | ResidentBuffer> = {};
   for (const [name, value] of Object.entries(outputs)) {
     if (!isResidentBufferRef(value)) {
       wrapped[name] = value;

@@ -7,7 +7,7 @@ import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatu
 import type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
 import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats } from '../protocol/device.ts';
 import type { DispatchOptions, DispatchOutputs } from '../protocol/dispatch.ts';
-import type { BufferDeclaration, ElementArray, WorkgroupSize } from '../protocol/elements.ts';
+import type { BufferDeclaration, ElementArray, OutputArray, WorkgroupSize } from '../protocol/elements.ts';
 import type { BufferSignature, ScalarType } from '../protocol/ir.ts';
 import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
 import type { PersistentOptions, ResidentBufferSource } from '../protocol/worker-api.ts';
@@ -68,12 +68,12 @@ export type OutputsOf<S extends BufferSignature> = IsLoose<S> extends true ? Dis
 /** Outputs of a dispatch that kept the buffers `K` on the GPU: those are resident buffers. */
 export type KeptOutputs<K extends string, S extends BufferSignature = BufferSignature> =
   IsLoose<S> extends true
-    ? { readonly [name in K]: ResidentBuffer } & { readonly [name: string]: ElementArray | ResidentBuffer }
+    ? { readonly [name in K]: ResidentBuffer } & { readonly [name: string]: OutputArray | ResidentBuffer }
     : { [N in keyof OutputsOf<S>]: N extends K ? ResidentBuffer : OutputsOf<S>[N] };
 
 /** Outputs of a dispatch that may have kept any of its buffers (a `keep` list not known when compiling). */
 type MaybeKeptOutputs<S extends BufferSignature> =
-  IsLoose<S> extends true ? Record<string, ElementArray | ResidentBuffer> : { [N in keyof OutputsOf<S>]: OutputsOf<S>[N] | ResidentBuffer };
+  IsLoose<S> extends true ? Record<string, OutputArray | ResidentBuffer> : { [N in keyof OutputsOf<S>]: OutputsOf<S>[N] | ResidentBuffer };
 
 /** GPU and worker time of one dispatch. */
 export interface DispatchTiming {

@@ -9,14 +9,19 @@ import type { BoundBuffer, ShaderArtifact } from '../lower/artifact.ts';
 import { ELEMENT_BYTES, arrayConstructorFor, elementTypeOf, isReadBack, type ElementArray } from '../protocol/elements.ts';
 import { foldGrid } from './fold-grid.ts';
 import { checkParams, type ParamValues } from './dispatch-params.ts';
+import { planLayoutBuffer } from './plan-layout-buffer.ts';
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
 
 export interface PlannedBuffer {
   readonly declaration: BoundBuffer;
-  /** Element count. */
+  /** Element count (of the binding's array type, for a buffer with a layout). */
   readonly length: number;
+  /** Bytes to allocate and read back: `length × 4` for a scalar array. */
+  readonly byteLength: number;
   /** The caller's data to upload, when there is some. */
   readonly data: ElementArray | undefined;
+  /** The packed bytes to upload, for a buffer with a layout; see plan-layout-buffer.ts. */
+  readonly packed?: Uint8Array | undefined;
   /** A resident buffer to bind directly (no upload), when the caller passed one. */
   readonly resident: ResidentBufferRef | undefined;
   /** Keep this output on the GPU as a new resident buffer instead of reading it back. */
@@ -55,7 +60,7 @@ export function planDispatch(
   const keep = checkKeep(buffers, options?.keep);
   const outputLengths = checkOutputLengths(buffers, options?.outputs);
   const params = checkParams(artifact.params, options?.params);
-  let firstInput: ElementArray | ResidentBufferRef | undefined;
+  let firstInput: unknown;
   for (const buffer of buffers) {
     firstInput = supplied.get(buffer.name);
     if (firstInput !== undefined) break;
@@ -63,12 +68,18 @@ export function planDispatch(
   const sizedLength = (declaration: BoundBuffer): number | undefined => {
     const sizing = declaration.sizing;
     if (sizing?.kind === 'static') return sizing.count;
-    if (sizing?.kind === 'same-as') return supplied.get(sizing.buffer)?.length ?? outputLengths.get(sizing.buffer) ?? firstInput?.length;
+    if (sizing?.kind === 'same-as') return lengthOf(supplied.get(sizing.buffer)) ?? outputLengths.get(sizing.buffer) ?? firstCount;
     return undefined;
   };
 
+  const firstCount = lengthOf(firstInput);
   const planned = buffers.map((declaration): PlannedBuffer => {
-    const data = supplied.get(declaration.name);
+    if (declaration.layout !== undefined) {
+      const layoutPlan = planLayoutBuffer({ ...declaration, layout: declaration.layout }, supplied.get(declaration.name), outputLengths.get(declaration.name), firstCount);
+      checkBindingSize(declaration.name, layoutPlan.byteLength, limits);
+      return { declaration, ...layoutPlan, data: undefined, keep: keep.has(declaration.name) };
+    }
+    const data = supplied.get(declaration.name) as ElementArray | ResidentBufferRef | undefined;
     const fixed = declaration.sizing?.kind === 'static' ? declaration.sizing.count : undefined;
     if (data !== undefined && fixed !== undefined && data.length !== fixed) {
       throw invalidInput(
@@ -77,7 +88,7 @@ export function planDispatch(
         { buffer: declaration.name, expected: fixed, received: data.length },
       );
     }
-    const length = data?.length ?? outputLengths.get(declaration.name) ?? sizedLength(declaration) ?? firstInput?.length;
+    const length = data?.length ?? outputLengths.get(declaration.name) ?? sizedLength(declaration) ?? firstCount;
     if (length === undefined) {
       throw invalidInput(
         `Cannot size the ${declaration.access} buffer "${declaration.name}": no input was given to take its length from.`,
@@ -86,16 +97,11 @@ export function planDispatch(
       );
     }
     const bytes = length * ELEMENT_BYTES;
-    if (bytes > limits.maxStorageBufferBindingSize) {
-      throw invalidInput(
-        `Buffer "${declaration.name}" needs ${bytes} bytes, over this device's maxStorageBufferBindingSize of ${limits.maxStorageBufferBindingSize} bytes.`,
-        'split the work into several dispatches over smaller buffers.',
-        { buffer: declaration.name, bytes, limit: limits.maxStorageBufferBindingSize },
-      );
-    }
+    checkBindingSize(declaration.name, bytes, limits);
     return {
       declaration,
       length,
+      byteLength: bytes,
       data: data === undefined || isResidentBufferRef(data) ? undefined : data,
       resident: data !== undefined && isResidentBufferRef(data) ? data : undefined,
       keep: keep.has(declaration.name),
@@ -158,12 +164,22 @@ function buffersByName(buffers: readonly BoundBuffer[]): ReadonlyMap<string, Bou
   return byName;
 }
 
-function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown, limits: PlanLimits): Map<string, ElementArray | ResidentBufferRef> {
+/** Element count of an input array or resident buffer; undefined for anything else (e.g. a uniform's fields). */
+function lengthOf(value: unknown): number | undefined {
+  if (isResidentBufferRef(value)) return value.length;
+  return elementTypeOf(value) === undefined ? undefined : (value as ElementArray).length;
+}
+
+/**
+ * Checks every input against its buffer: a scalar array's element type here; a buffer with
+ * a layout takes any value, which packing checks against the layout.
+ */
+function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown, limits: PlanLimits): Map<string, unknown> {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs)) {
     throw invalidInput('Dispatch inputs must be an object of typed arrays named by buffer.', 'call dispatch({ x: new Float32Array(n), … }).', {});
   }
   const byName = buffersByName(buffers);
-  const supplied = new Map<string, ElementArray | ResidentBufferRef>();
+  const supplied = new Map<string, unknown>();
   for (const [name, value] of Object.entries(inputs)) {
     const declaration = byName.get(name);
     if (declaration === undefined) {
@@ -185,6 +201,10 @@ function checkInputs(buffers: readonly BoundBuffer[], inputs: unknown, limits: P
       if (value.type !== declaration.type) {
         throw invalidInput(`Buffer "${name}" holds ${declaration.type} but got a resident ${value.type} buffer.`, `pass a resident buffer of ${declaration.type}.`, { buffer: name });
       }
+      supplied.set(name, value);
+      continue;
+    }
+    if (declaration.layout !== undefined) {
       supplied.set(name, value);
       continue;
     }
@@ -276,6 +296,15 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return typeof value;
   return (value as object).constructor?.name ?? 'an object';
+}
+
+function checkBindingSize(name: string, bytes: number, limits: PlanLimits): void {
+  if (bytes <= limits.maxStorageBufferBindingSize) return;
+  throw invalidInput(
+    `Buffer "${name}" needs ${bytes} bytes, over this device's maxStorageBufferBindingSize of ${limits.maxStorageBufferBindingSize} bytes.`,
+    'split the work into several dispatches over smaller buffers.',
+    { buffer: name, bytes, limit: limits.maxStorageBufferBindingSize },
+  );
 }
 
 function invalidInput(problem: string, fix: string, details: Record<string, string | number | readonly string[]>): VyreError {

@@ -8,7 +8,6 @@ import { interpret } from '../program/interpret.ts';
 import type { IrProgram } from '../protocol/ir.ts';
 import { arrayConstructorFor, isReadBack, type ElementArray } from '../protocol/elements.ts';
 import { validateProgram } from '../program/validate.ts';
-import type { DispatchOutputs } from '../protocol/dispatch.ts';
 import { planDispatch, type PlanLimits } from './dispatch-plan.ts';
 import { type DispatchOptions } from '../protocol/dispatch.ts';
 
@@ -25,7 +24,7 @@ export function runReference(
   inputs: Readonly<Record<string, ElementArray>>,
   options?: DispatchOptions,
   limits: PlanLimits = DEFAULT_PLAN_LIMITS,
-): DispatchOutputs {
+): Record<string, ElementArray> {
   const checked = validateProgram(program);
   const artifact = {
     buffers: boundBuffersOf(checked).map(toBoundBuffer),
@@ -42,7 +41,7 @@ export function runReference(
     buffers[planned.declaration.name] = array;
   }
   interpret(checked, { buffers, params: { ...(options?.params ?? {}) }, grid: plan.grid });
-  const outputs: DispatchOutputs = {};
+  const outputs: Record<string, ElementArray> = {};
   for (const planned of plan.buffers) {
     const array = buffers[planned.declaration.name];
     if (isReadBack(planned.declaration.access) && array !== undefined) outputs[planned.declaration.name] = array;

@@ -7,7 +7,8 @@ import type { ShaderArtifact } from '../lower/artifact.ts';
 
 export interface GpuPipeline {
   readonly pipeline: GPUComputePipeline;
-  readonly bindGroupLayout: GPUBindGroupLayout;
+  /** One layout per bind group index the module uses, 0 to the highest; unused indices are empty. */
+  readonly bindGroupLayouts: readonly GPUBindGroupLayout[];
 }
 
 /** One compiler message, with 1-based line and column as WebGPU reports them. */
@@ -26,23 +27,19 @@ export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifac
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label: `${label} module`, code: artifact.code });
   const info = await module.getCompilationInfo();
-  const entries: GPUBindGroupLayoutEntry[] = artifact.buffers.map((buffer) => ({
-    binding: buffer.binding,
-    visibility: GPUShaderStage.COMPUTE,
-    buffer: { type: buffer.access === 'read' ? 'read-only-storage' : 'storage' },
-  }));
-  if (artifact.params !== undefined) {
-    entries.push({ binding: artifact.params.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
-  }
-  const bindGroupLayout = device.createBindGroupLayout({ label: `${label} bind group layout`, entries });
-  const layout = device.createPipelineLayout({ label: `${label} layout`, bindGroupLayouts: [bindGroupLayout] });
+  // An explicit layout from what we know of every binding, never `layout: 'auto'`: one
+  // pipeline's bind groups then fit any other pipeline with the same bindings.
+  const bindGroupLayouts = layoutEntriesByGroup(artifact).map((entries, group) =>
+    device.createBindGroupLayout({ label: `${label} bind group layout ${group}`, entries }),
+  );
+  const layout = device.createPipelineLayout({ label: `${label} layout`, bindGroupLayouts });
   let pipeline: GPUComputePipeline | undefined;
   let pipelineError: unknown;
   try {
     pipeline = await device.createComputePipelineAsync({
       label,
       layout,
-      compute: { module, entryPoint: artifact.entryPoint },
+      compute: { module, entryPoint: artifact.entryPoint, ...(artifact.constants === undefined ? {} : { constants: { ...artifact.constants } }) },
     });
   } catch (error) {
     pipelineError = error;
@@ -66,7 +63,22 @@ export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifac
       },
     );
   }
-  return { pipeline, bindGroupLayout };
+  return { pipeline, bindGroupLayouts };
+}
+
+/** Layout entries per bind group index, 0 to the highest used; an unused index gets none. */
+function layoutEntriesByGroup(artifact: ShaderArtifact): GPUBindGroupLayoutEntry[][] {
+  const groups: GPUBindGroupLayoutEntry[][] = [[]];
+  for (const buffer of artifact.buffers) {
+    const group = buffer.group ?? 0;
+    while (groups.length <= group) groups.push([]);
+    const type: GPUBufferBindingType = buffer.space === 'uniform' ? 'uniform' : buffer.access === 'read' ? 'read-only-storage' : 'storage';
+    groups[group]?.push({ binding: buffer.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+  }
+  if (artifact.params !== undefined) {
+    groups[0]?.push({ binding: artifact.params.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+  }
+  return groups;
 }
 
 function toShaderMessage(message: GPUCompilationMessage): ShaderMessage {

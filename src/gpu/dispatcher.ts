@@ -15,9 +15,11 @@
  */
 import { VyreError } from '../errors.ts';
 import type { DispatchPlan } from '../dispatch/dispatch-plan.ts';
-import type { DispatchOutputs, DispatchReply, WireOutputs } from '../protocol/dispatch.ts';
+import type { DispatchReply, WireOutputs } from '../protocol/dispatch.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
-import { ELEMENT_BYTES, arrayConstructorFor, type ElementType } from '../protocol/elements.ts';
+import { readBackArray } from '../dispatch/binding-bytes.ts';
+import { ELEMENT_BYTES, arrayConstructorFor, type ElementArray, type ElementType } from '../protocol/elements.ts';
+import type { WgslType } from '../protocol/wgsl-module.ts';
 import { BindGroupCache, type BindingEntry, type CachedBindGroup } from './bind-group-cache.ts';
 import { BufferPool, createCheckedBuffer } from './buffer-pool.ts';
 import type { GpuPipeline } from './compile-pipeline.ts';
@@ -35,6 +37,8 @@ export interface PipelineTarget {
 interface Readback {
   readonly name: string;
   readonly type: ElementType;
+  /** The WGSL layout the bytes follow, for a reflected module's buffer: read back by its leaf scalar. */
+  readonly layout: WgslType | undefined;
   readonly source: GPUBuffer;
   readonly staging: GPUBuffer;
   readonly bytes: number;
@@ -42,7 +46,8 @@ interface Readback {
 
 /** One batch item, bound and ready to encode. */
 interface BoundItem {
-  readonly bindGroup: CachedBindGroup;
+  /** One bind group per group index of the pipeline layout. */
+  readonly bindGroups: readonly CachedBindGroup[];
   readonly grid: readonly [number, number, number];
   readonly readbacks: readonly Readback[];
   /** A read-back source is a resident buffer a later item may write: copy it right after this item. */
@@ -95,7 +100,7 @@ export class Dispatcher {
       // Everything that can allocate happens first, each allocation in its own scopes.
       const items = plans.map((plan) => this.bind(target, plan, { acquired, staged, uploads, clears }));
       timer = timing ? this.timers.acquire(plans.length) : undefined;
-      const commands = items.map((item) => ValidatedCommands.name(item.bindGroup.id, item.grid, item.readbacks.length));
+      const commands = items.map((item) => ValidatedCommands.name(bindGroupsId(item.bindGroups), item.grid, item.readbacks.length));
       scoped = timer !== undefined || !this.validated.hasAll(commands);
       if (scoped) device.pushErrorScope('validation');
       for (const { buffer, data } of uploads) device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
@@ -150,12 +155,13 @@ export class Dispatcher {
   private bind(target: PipelineTarget, plan: DispatchPlan, work: BatchWork): BoundItem {
     const { acquired, staged, uploads, clears } = work;
     let kept: Map<string, ResidentBufferRef> | undefined;
-    const entries: BindingEntry[] = [];
+    const layouts = target.gpu.bindGroupLayouts;
+    const entries: BindingEntry[][] = layouts.length === 1 ? [[]] : layouts.map(() => []);
     const readbacks: Readback[] = [];
     let copyAtOnce = false;
     for (const planned of plan.buffers) {
-      const { name, binding, type, access } = planned.declaration;
-      const bytes = Math.max(ELEMENT_BYTES, planned.length * ELEMENT_BYTES);
+      const { name, binding, type, access, layout } = planned.declaration;
+      const bytes = Math.max(ELEMENT_BYTES, planned.byteLength);
       let buffer: GPUBuffer;
       if (planned.resident !== undefined) {
         buffer = this.residents.buffer(planned.resident);
@@ -165,28 +171,28 @@ export class Dispatcher {
         buffer = createCheckedBuffer(this.device, { label: `${target.label} ${name} (kept)`, size: bytes, usage: storageUsage() }, this.checks);
         (kept ??= new Map()).set(name, this.residents.adopt(buffer, type, planned.length));
       } else {
-        buffer = this.pool.acquire(bytes, storageUsage(), target.label, name);
+        buffer = this.pool.acquire(bytes, planned.declaration.space === 'uniform' ? uniformUsage() : storageUsage(), target.label, name);
         acquired.push(buffer);
-        if (planned.data === undefined) clears.push({ buffer, bytes });
+        if (planned.data === undefined && planned.packed === undefined) clears.push({ buffer, bytes });
       }
-      if (planned.data !== undefined && planned.data.byteLength > 0) uploads.push({ buffer, data: planned.data });
-      entries.push({ binding, buffer, size: bytes });
-      if (access !== 'read' && !planned.keep && planned.length > 0) {
-        const readBytes = planned.length * ELEMENT_BYTES;
-        const staging = this.pool.acquire(readBytes, stagingUsage(), target.label, name);
+      const data = planned.packed ?? planned.data;
+      if (data !== undefined && data.byteLength > 0) uploads.push({ buffer, data });
+      entries[planned.declaration.group ?? 0]?.push({ binding, buffer, size: bytes });
+      if (access !== 'read' && !planned.keep && planned.byteLength > 0) {
+        const staging = this.pool.acquire(planned.byteLength, stagingUsage(), target.label, name);
         staged.push(staging);
-        readbacks.push({ name, type, source: buffer, staging, bytes: readBytes });
+        readbacks.push({ name, type, layout, source: buffer, staging, bytes: planned.byteLength });
         if (planned.resident !== undefined) copyAtOnce = true;
       }
     }
     if (plan.params !== undefined) {
-      const uniform = this.pool.acquire(plan.params.bytes.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, target.label, 'params');
+      const uniform = this.pool.acquire(plan.params.bytes.byteLength, uniformUsage(), target.label, 'params');
       acquired.push(uniform);
       uploads.push({ buffer: uniform, data: new Uint8Array(plan.params.bytes) });
-      entries.push({ binding: plan.params.binding, buffer: uniform, size: plan.params.bytes.byteLength });
+      entries[0]?.push({ binding: plan.params.binding, buffer: uniform, size: plan.params.bytes.byteLength });
     }
-    const bindGroup = this.bindGroups.get(target.pipelineId, target.gpu.bindGroupLayout, entries, target.label);
-    return { bindGroup, grid: plan.grid, readbacks, copyAtOnce, kept };
+    const bindGroups = layouts.map((layout, group) => this.bindGroups.get(group === 0 ? target.pipelineId : `${target.pipelineId}#${group}`, layout, entries[group] ?? [], target.label));
+    return { bindGroups, grid: plan.grid, readbacks, copyAtOnce, kept };
   }
 
   /**
@@ -197,7 +203,7 @@ export class Dispatcher {
    */
   private encodePasses(encoder: GPUCommandEncoder, target: PipelineTarget, items: readonly BoundItem[], timer: PassTimer | undefined): void {
     let pass: GPUComputePassEncoder | undefined;
-    let bound: CachedBindGroup | undefined;
+    let bound: readonly CachedBindGroup[] | undefined;
     const deferred: Readback[] = [];
     items.forEach((item, index) => {
       const [x, y, z] = item.grid;
@@ -207,8 +213,10 @@ export class Dispatcher {
           pass.setPipeline(target.gpu.pipeline);
           bound = undefined;
         }
-        if (bound !== item.bindGroup) pass.setBindGroup(0, item.bindGroup.group);
-        bound = item.bindGroup;
+        item.bindGroups.forEach((group, index) => {
+          if (bound?.[index] !== group) pass?.setBindGroup(index, group.group);
+        });
+        bound = item.bindGroups;
         pass.dispatchWorkgroups(x, y, z);
         this.stats.dispatches++;
       }
@@ -231,7 +239,7 @@ export class Dispatcher {
   }
 
   /** Reads a resident buffer back. */
-  async readResident(ref: ResidentBufferRef): Promise<DispatchOutputs[string]> {
+  async readResident(ref: ResidentBufferRef): Promise<ElementArray> {
     const buffer = this.residents.buffer(ref);
     const bytes = ref.length * ELEMENT_BYTES;
     const ArrayType = arrayConstructorFor(ref.type);
@@ -256,16 +264,29 @@ export class Dispatcher {
   }
 }
 
+/** Uniform buffers: bound as `uniform`, written from the host. A function: `GPUBufferUsage` exists only where WebGPU does. */
+function uniformUsage(): GPUBufferUsageFlags {
+  return GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
+}
+
+/** Names the bind groups of one item for {@link ValidatedCommands}: one id, or the ids of every group. */
+function bindGroupsId(groups: readonly CachedBindGroup[]): string {
+  return groups.length === 1 ? String(groups[0]?.id) : groups.map((group) => group.id).join('+');
+}
+
 /** A batch item's outputs: kept handles, arrays copied out of the mapped staging buffers. */
 function collectOutputs(plan: DispatchPlan | undefined, item: BoundItem): WireOutputs {
   const result: WireOutputs = item.kept === undefined ? {} : Object.fromEntries(item.kept);
   for (const readback of item.readbacks) {
     // slice() copies out of the mapped range, which unmap() invalidates; only the bytes asked for.
-    result[readback.name] = new (arrayConstructorFor(readback.type))(readback.staging.getMappedRange(0, readback.bytes).slice(0));
+    const bytes = readback.staging.getMappedRange(0, readback.bytes).slice(0);
+    result[readback.name] = readback.layout === undefined ? new (arrayConstructorFor(readback.type))(bytes) : readBackArray(readback.layout, bytes);
     readback.staging.unmap();
   }
   for (const planned of plan?.buffers ?? []) {
-    if (planned.declaration.access !== 'read' && !planned.keep && planned.length === 0) result[planned.declaration.name] = new (arrayConstructorFor(planned.declaration.type))(0);
+    if (planned.declaration.access === 'read' || planned.keep || planned.byteLength > 0) continue;
+    const layout = planned.declaration.layout;
+    result[planned.declaration.name] = layout === undefined ? new (arrayConstructorFor(planned.declaration.type))(0) : readBackArray(layout, new ArrayBuffer(0));
   }
   return result;
 }

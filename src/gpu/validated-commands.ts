@@ -19,7 +19,7 @@ const MAX_COMMANDS = 4096;
 export class ValidatedCommands {
   private readonly commands = new Set<string>();
 
-  static name(bindGroupId: number, grid: readonly [number, number, number], readbacks: number): string {
+  static name(bindGroupId: number | string, grid: readonly [number, number, number], readbacks: number): string {
     return `${bindGroupId}/${grid[0]},${grid[1]},${grid[2]}/${readbacks}`;
   }
 

@@ -5,16 +5,30 @@
  */
 import type { IrParam, OutputSizing } from '../protocol/ir.ts';
 import type { BufferAccess, ElementType, WorkgroupSize } from '../protocol/elements.ts';
+import type { WgslType } from '../protocol/wgsl-module.ts';
 
-/** A storage buffer bound in group 0, as the dispatcher sees it. */
+/** A buffer binding, as the dispatcher sees it. */
 export interface BoundBuffer {
   readonly name: string;
   readonly binding: number;
   /** `uniform` IR buffers bind as `read`; `bool` elements travel as u32 words. */
   readonly access: BufferAccess;
+  /**
+   * The element type of a scalar array. For a buffer with a `layout`, the leaf scalar
+   * when it is f32/u32/i32 (what a kept buffer holds), else `u32`.
+   */
   readonly type: ElementType;
   /** How a runtime-allocated buffer is sized; absent means "at dispatch time". */
   readonly sizing?: OutputSizing;
+  /** `@group(n)`; absent means 0 (every IR buffer). */
+  readonly group?: number;
+  /** `uniform` binds as a uniform buffer; absent means storage. */
+  readonly space?: 'uniform' | 'storage';
+  /**
+   * The WGSL type with its layout, for the buffers of a reflected WGSL module: inputs are
+   * packed by it and outputs read back by it. Absent for a plain scalar array.
+   */
+  readonly layout?: WgslType;
 }
 
 /** Per-dispatch parameters: one uniform struct, one 4-byte field per parameter, in order. */
@@ -37,4 +51,6 @@ export interface ShaderArtifact {
    * fold a grid that exceeds `maxComputeWorkgroupsPerDimension` into y and z.
    */
   readonly foldableGrid: boolean;
+  /** Values of the module's `override` constants, by name; absent when it sets none. */
+  readonly constants?: Readonly<Record<string, number>>;
 }

@@ -2,7 +2,7 @@
  * What a dispatch sends and gets back across the worker boundary. The client's typed
  * facade (`client/runtime-types.ts`) maps these onto resident-buffer objects.
  */
-import type { ElementArray } from './elements.ts';
+import type { ElementArray, OutputArray } from './elements.ts';
 import type { ResidentBufferRef } from './resident.ts';
 
 /** Launch-time settings of one dispatch; none of them enters the pipeline identity. */
@@ -45,10 +45,10 @@ export type LaunchOptions = Pick<DispatchOptions, 'outputs' | 'grid' | 'invocati
 export type WireInputs = Readonly<Record<string, ElementArray | ResidentBufferRef>>;
 
 /** Outputs of a dispatch, read back: every `output` and `read-write` buffer by name. */
-export type DispatchOutputs = Record<string, ElementArray>;
+export type DispatchOutputs = Record<string, OutputArray>;
 
 /** One dispatch's results as they cross: arrays read back, and references to outputs kept on the GPU. */
-export type WireOutputs = Record<string, ElementArray | ResidentBufferRef>;
+export type WireOutputs = Record<string, OutputArray | ResidentBufferRef>;
 
 /** Wall time of a whole batch in the worker, and GPU time per item (`null` without timestamp queries). */
 export interface WireTiming {

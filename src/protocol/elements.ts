@@ -39,6 +39,13 @@ export interface ElementArrayByType {
 /** A typed array of any element type: `Float32Array`, `Uint32Array` or `Int32Array`. */
 export type ElementArray = ElementArrayByType[ElementType];
 
+/**
+ * What a read-back buffer comes back as: an {@link ElementArray}; for a WGSL buffer whose
+ * leaves are all f16, a `Uint16Array` of half-float bits; whose leaves mix scalar types
+ * (a struct of u32 and f32), a `Uint8Array` of its bytes.
+ */
+export type OutputArray = ElementArray | Uint16Array | Uint8Array;
+
 /** Constructor of the typed array for `type`. */
 export function arrayConstructorFor(type: ElementType): {
   new (length: number): ElementArray;

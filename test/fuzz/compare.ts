@@ -21,7 +21,7 @@ function sameFloat(a: number, b: number): boolean {
 }
 
 /** The first `limit` mismatches between `gpu` and `reference`, buffer by buffer. */
-export function compareOutputs(gpu: Outputs, reference: Outputs, limit = 8): Mismatch[] {
+export function compareOutputs(gpu: Readonly<Record<string, ArrayLike<number>>>, reference: Outputs, limit = 8): Mismatch[] {
   const mismatches: Mismatch[] = [];
   for (const [name, expected] of Object.entries(reference)) {
     const actual = gpu[name];

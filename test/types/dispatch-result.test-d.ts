@@ -3,6 +3,7 @@
  * exactly. Checked by `vitest --typecheck` (tsc): a wrong type fails the test.
  */
 import { describe, expectTypeOf, test } from 'vitest';
+import type { OutputArray } from '../../src/protocol/elements.ts';
 import type { CompiledPipeline, DispatchOptions, DispatchOutputs, DispatchTiming, ElementArray, ResidentBuffer } from '../../src/index.ts';
 import type { LaunchOptions } from '../../src/kernels/index.ts';
 
@@ -18,7 +19,7 @@ describe('dispatch', () => {
   test('without options resolves to typed arrays by name', async () => {
     const outputs = await pipeline.dispatch({ x });
     expectTypeOf(outputs).toEqualTypeOf<DispatchOutputs>();
-    expectTypeOf(outputs['y']).toEqualTypeOf<ElementArray | undefined>();
+    expectTypeOf(outputs['y']).toEqualTypeOf<OutputArray | undefined>();
   });
 
   test('with launch options only (sizes, grid, params) still resolves to typed arrays', async () => {
@@ -29,7 +30,7 @@ describe('dispatch', () => {
   test('with keep resolves the kept names to resident buffers and the rest to arrays or handles', async () => {
     const outputs = await pipeline.dispatch({ x }, { keep: ['y'] });
     expectTypeOf(outputs.y).toEqualTypeOf<ResidentBuffer>();
-    expectTypeOf(outputs['other']).toEqualTypeOf<ElementArray | ResidentBuffer | undefined>();
+    expectTypeOf(outputs['other']).toEqualTypeOf<OutputArray | ResidentBuffer | undefined>();
     // @ts-expect-error a kept output is not an array
     expectTypeOf(outputs.y).toEqualTypeOf<ElementArray>();
   });
@@ -53,7 +54,7 @@ describe('dispatch', () => {
   test('options held in a DispatchOptions variable resolve to every shape they allow, never a wrong one', async () => {
     const options: DispatchOptions = { timing: true };
     const result = await pipeline.dispatch({ x }, options);
-    type Loose = Record<string, ElementArray | ResidentBuffer>;
+    type Loose = Record<string, OutputArray | ResidentBuffer>;
     expectTypeOf(result).toEqualTypeOf<Loose | Timed<Loose>>();
   });
 

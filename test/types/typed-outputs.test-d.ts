@@ -4,7 +4,8 @@
  * misspelled output name is a type error. Checked by `vitest --typecheck` (tsc).
  */
 import { describe, expectTypeOf, test } from 'vitest';
-import { program, wgsl, type CompiledPipeline, type DispatchOutputs, type ElementArray, type ResidentBuffer, type Runtime } from '../../src/index.ts';
+import type { OutputArray } from '../../src/protocol/elements.ts';
+import { program, wgsl, type CompiledPipeline, type DispatchOutputs, type ResidentBuffer, type Runtime } from '../../src/index.ts';
 import { histogram256, mapKernel, saxpy, scanBlocks, sumReduceF32 } from '../../src/kernels/index.ts';
 
 declare const runtime: Runtime;
@@ -136,8 +137,8 @@ describe('WGSL programs', () => {
 
   test('code the type checker cannot read is typed by name only, never wrongly', async () => {
     const uniforms = wgsl({ code: '@group(0) @binding(0) var<uniform> p: Params; @group(0) @binding(1) var<storage, read_write> y: array<f32>; @compute @workgroup_size(1) fn main() {}' });
-    expectTypeOf((await (await runtime.compile(uniforms)).pipeline.dispatch({ x }))['y']).toEqualTypeOf<ElementArray | undefined>();
-    expectTypeOf((await (await runtime.compile(opaque)).pipeline.dispatch({ x }))['y']).toEqualTypeOf<ElementArray | undefined>();
+    expectTypeOf((await (await runtime.compile(uniforms)).pipeline.dispatch({ x }))['y']).toEqualTypeOf<OutputArray | undefined>();
+    expectTypeOf((await (await runtime.compile(opaque)).pipeline.dispatch({ x }))['y']).toEqualTypeOf<OutputArray | undefined>();
   });
 
   test('a type parameter lets the caller say what an unreadable program holds', async () => {

@@ -4,7 +4,7 @@
  * `runtime.read(handle)`; free it with `handle.destroy()`.
  */
 import type { WireInputs, WireOutputs } from '../protocol/dispatch.ts';
-import type { ElementArray, ElementType, OutputArray } from '../protocol/elements.ts';
+import type { ElementType, OutputArray } from '../protocol/elements.ts';
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
 
 /** A GPU buffer that stays in the worker between dispatches. */
@@ -36,13 +36,13 @@ export class ResidentBuffer {
 }
 
 /** Replaces handles by their plain references, so the inputs can cross to the worker. */
-export function toWireInputs(inputs: Readonly<Record<string, ElementArray | ResidentBuffer>>): WireInputs {
+export function toWireInputs(inputs: Readonly<Record<string, unknown>>): WireInputs {
   // The common case, arrays only, crosses as it is: no copy of the object per call. An
   // untyped caller's non-object also crosses as it is, for the worker to reject clearly.
   if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some((value) => value instanceof ResidentBuffer)) return inputs as WireInputs;
-  const wire: Record<string, ElementArray | ResidentBufferRef> = {};
+  const wire: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(inputs)) wire[name] = value instanceof ResidentBuffer ? value.ref : value;
-  return wire;
+  return wire as WireInputs;
 }
 
 /**

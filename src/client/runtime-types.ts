@@ -6,7 +6,7 @@
 import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from '../protocol/cache.ts';
 import type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
 import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats } from '../protocol/device.ts';
-import type { DispatchOptions, DispatchOutputs } from '../protocol/dispatch.ts';
+import type { DispatchOptions, DispatchOutputs, FieldValue } from '../protocol/dispatch.ts';
 import type { BufferDeclaration, ElementArray, OutputArray, WorkgroupSize } from '../protocol/elements.ts';
 import type { BufferSignature, ScalarType } from '../protocol/ir.ts';
 import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
@@ -47,8 +47,15 @@ export interface RuntimeOptions {
   readonly prewarmOnStart?: boolean | { readonly limit?: number };
 }
 
-/** Inputs named by buffer: typed arrays, or resident buffers of the same runtime. */
-export type DispatchInputs = Readonly<Record<string, ElementArray | ResidentBuffer>>;
+/**
+ * One input: a typed array, a resident buffer of the same runtime, raw bytes (`ArrayBuffer`,
+ * `DataView`, any typed array whose element type matches the binding) or, for a uniform or
+ * struct binding, a {@link FieldValue}. The rules per buffer type: docs/wgsl.md.
+ */
+export type DispatchInput = ElementArray | ResidentBuffer | ArrayBuffer | ArrayBufferView | FieldValue;
+
+/** Inputs named by buffer (by variable name, for WGSL). */
+export type DispatchInputs = Readonly<Record<string, DispatchInput>>;
 
 /** The typed array a buffer of element type `T` reads back as (`bool` travels as u32 words). */
 export type ArrayOf<T extends ScalarType> = T extends 'f32' ? Float32Array : T extends 'i32' ? Int32Array : Uint32Array;

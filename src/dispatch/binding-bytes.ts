@@ -101,7 +101,7 @@ function refusedTypedArray(name: string, type: WgslType, leaf: WgslScalar | null
     'invalid-input',
     `Binding "${name}" is ${expected}, ${holds}; got ${received}, whose bytes would be misread.`,
     fix,
-    { binding: name, field: name, expected, received },
+    { buffer: name, field: name, expected, received },
   );
 }
 
@@ -117,7 +117,7 @@ function plainValueForArray(name: string, type: Extract<WgslType, { kind: 'array
     'invalid-input',
     `Binding "${name}" is ${expected}; an array binding takes a typed array or bytes, not a plain value, but got ${received}.`,
     fix,
-    { binding: name, field: name, expected, received },
+    { buffer: name, field: name, expected, received },
   );
 }
 
@@ -134,7 +134,7 @@ function checkByteLength(name: string, type: WgslType, byteLength: number, value
       'invalid-input',
       `Binding "${name}" is ${expected}, exactly ${type.size} bytes, but got ${received}.`,
       `pass exactly ${type.size} bytes${inElementsOf(value, type.size, '')}, laid out as ${expected}, padding included.`,
-      { binding: name, field: name, expected, received, byteLength, size: type.size },
+      { buffer: name, field: name, expected, received, byteLength, size: type.size },
     );
   }
   const element = wgslTypeName(runtime.element);
@@ -143,7 +143,7 @@ function checkByteLength(name: string, type: WgslType, byteLength: number, value
     'invalid-input',
     `Binding "${name}" is ${expected}: ${header}a whole number of ${element} elements, ${runtime.stride} bytes apart, but got ${received}.`,
     `pass ${runtime.offset > 0 ? `${runtime.offset} + ` : ''}n × ${runtime.stride} bytes${inElementsOf(value, runtime.stride, ` per ${element}`)}; each ${element} takes ${runtime.stride} bytes, padding included.`,
-    { binding: name, field: name, expected, received, byteLength, fixedBytes: runtime.offset, stride: runtime.stride },
+    { buffer: name, field: name, expected, received, byteLength, fixedBytes: runtime.offset, stride: runtime.stride },
   );
 }
 

@@ -286,8 +286,8 @@ function wrongValue(target: PackTarget, field: string, expected: string, what: s
 /** The `invalid-input` error for one field; `details` carry `{ binding, field, expected }` and `received` when there was a value. */
 function fieldError(target: PackTarget, field: string, expected: string, sentence: string, fix: string, received?: string): VyreError {
   const details = received === undefined
-    ? { binding: target.binding, field, expected }
-    : { binding: target.binding, field, expected, received };
+    ? { buffer: target.binding, field, expected }
+    : { buffer: target.binding, field, expected, received };
   return new VyreError('invalid-input', `Binding "${target.binding}": ${sentence}.`, fix, details);
 }
 
@@ -306,7 +306,8 @@ export function describeValue(value: unknown): string {
 function describeTypedArray(view: ArrayBufferView): string {
   const width = (view as { readonly BYTES_PER_ELEMENT?: unknown }).BYTES_PER_ELEMENT;
   const count = typeof width === 'number' ? `${view.byteLength / width} elements, ` : '';
-  return `a ${typedArrayName(view)} of ${count}${view.byteLength} bytes`;
+  const name = typedArrayName(view);
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} of ${count}${view.byteLength} bytes`;
 }
 
 /** The constructor name of a typed array (`Float32Array`), read from its toStringTag so it works across realms. */

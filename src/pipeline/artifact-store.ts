@@ -13,7 +13,7 @@ import type { MissEvidence } from './miss-reason.ts';
 import type { StorageStatus } from '../protocol/cache.ts';
 
 /** Bump when the record layout changes; part of every record and of its checksum. */
-export const RECORD_SCHEMA_VERSION = 1;
+export const RECORD_SCHEMA_VERSION = 2;
 
 /** What the compiler hands the store; the store adds checksum, size and timestamps. */
 export interface ArtifactInput {

@@ -8,7 +8,9 @@ import type { WorkgroupSize } from '../protocol/elements.ts';
 
 export interface ResolvedPolicy {
   readonly workgroupSize: WorkgroupSize;
-  /** Stable, human-readable; goes into manifests, e.g. `wg=[64,1,1]`. */
+  /** Override constants as WebGPU takes them (booleans as 1 and 0); empty for none. */
+  readonly constants: Readonly<Record<string, number>>;
+  /** Stable, human-readable; goes into manifests, e.g. `wg=[64,1,1]` or `wg=[64,1,1];constants={WG=128}`. */
   readonly string: string;
 }
 
@@ -18,16 +20,17 @@ export interface ResolvedPolicy {
  * @throws VyreError `invalid-policy`
  */
 export function resolvePolicy(policy: unknown, programSize: WorkgroupSize, overridable: boolean): ResolvedPolicy {
-  if (policy === undefined || policy === null) return resolved(programSize);
+  if (policy === undefined || policy === null) return resolved(programSize, NO_CONSTANTS);
   if (typeof policy !== 'object' || Array.isArray(policy)) {
-    throw invalidPolicy('The dispatch policy is not an object.', 'pass { workgroupSize: [x, y, z] } or nothing.');
+    throw invalidPolicy('The dispatch policy is not an object.', 'pass { workgroupSize: [x, y, z] }, { constants: { … } } or nothing.');
   }
-  const unknown = Object.keys(policy).filter((key) => key !== 'workgroupSize');
+  const unknown = Object.keys(policy).filter((key) => key !== 'workgroupSize' && key !== 'constants');
   if (unknown.length > 0) {
-    throw invalidPolicy(`The dispatch policy has unknown fields: ${unknown.join(', ')}.`, 'the only policy field is workgroupSize.');
+    throw invalidPolicy(`The dispatch policy has unknown fields: ${unknown.join(', ')}.`, 'the policy fields are workgroupSize (IR programs) and constants (WGSL programs).');
   }
+  const constants = checkConstants((policy as { constants?: unknown }).constants, overridable);
   const raw = (policy as { workgroupSize?: unknown }).workgroupSize;
-  if (raw === undefined) return resolved(programSize);
+  if (raw === undefined) return resolved(programSize, constants);
   const axes = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? (raw as unknown[]) : undefined;
   if (axes === undefined || axes.length < 1 || axes.length > 3 || !axes.every((a) => typeof a === 'number' && Number.isInteger(a) && a >= 1 && a <= 1024)) {
     throw invalidPolicy(`workgroupSize ${JSON.stringify(raw)} is not 1 to 3 integers in 1…1024.`, 'pass e.g. { workgroupSize: 128 } or [16, 16].');
@@ -39,11 +42,34 @@ export function resolvePolicy(policy: unknown, programSize: WorkgroupSize, overr
       'change the WGSL, or use an IR program to override the workgroup size per compile.',
     );
   }
-  return resolved(size);
+  return resolved(size, constants);
 }
 
-function resolved(workgroupSize: WorkgroupSize): ResolvedPolicy {
-  return { workgroupSize, string: `wg=[${workgroupSize.join(',')}]` };
+const NO_CONSTANTS: Readonly<Record<string, number>> = Object.freeze({});
+
+/**
+ * Checks the shape of `constants` (names and values); whether the module declares them
+ * is checked where the module is reflected (`wgsl-artifact.ts`).
+ */
+function checkConstants(raw: unknown, overridable: boolean): Readonly<Record<string, number>> {
+  if (raw === undefined) return NO_CONSTANTS;
+  if (overridable) throw invalidPolicy('constants set override constants, which only WGSL programs declare.', 'drop constants, or use a WGSL program with override declarations.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidPolicy('constants is not an object.', 'pass { constants: { name: value } }.');
+  const constants: Record<string, number> = {};
+  for (const name of Object.keys(raw).sort()) {
+    const value: unknown = (raw as Record<string, unknown>)[name];
+    if (!/^[A-Za-z_]\w*$/.test(name)) throw invalidPolicy(`constants names "${name}", which is not a WGSL identifier.`, 'use the names of the module\'s override declarations.');
+    if (typeof value === 'boolean') constants[name] = value ? 1 : 0;
+    else if (typeof value === 'number' && Number.isFinite(value)) constants[name] = value;
+    else throw invalidPolicy(`constants.${name} is ${String(value)}, not a finite number or a boolean.`, 'pass a number (or a boolean for a bool override).');
+  }
+  return Object.keys(constants).length === 0 ? NO_CONSTANTS : constants;
+}
+
+function resolved(workgroupSize: WorkgroupSize, constants: Readonly<Record<string, number>>): ResolvedPolicy {
+  const names = Object.keys(constants);
+  const constantsPart = names.length === 0 ? '' : `;constants={${names.map((name) => `${name}=${constants[name]}`).join(',')}}`;
+  return { workgroupSize, constants, string: `wg=[${workgroupSize.join(',')}]${constantsPart}` };
 }
 
 function invalidPolicy(problem: string, fix: string): VyreError {

@@ -12,6 +12,7 @@ import type { MissReason, PipelineReproManifest } from '../protocol/compile.ts';
 import type { WorkgroupSize } from '../protocol/elements.ts';
 import type { IrProgram } from '../protocol/ir.ts';
 import type { WgslProgram } from '../protocol/program.ts';
+import { wgslArtifact } from './wgsl-artifact.ts';
 import { LIBRARY_VERSION } from '../version.ts';
 import type { ArtifactInput, ArtifactStore } from './artifact-store.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';
@@ -29,6 +30,8 @@ export interface CompileKey {
   /** The dispatch policy's stable string, e.g. `wg=[64,1,1]`. */
   readonly policy: string;
   readonly workgroupSize: WorkgroupSize;
+  /** Override constants (WGSL programs), as the policy resolved them. */
+  readonly constants: Readonly<Record<string, number>>;
   /** For labels: the IR program's name, or the WGSL entry point. */
   readonly displayName: string;
 }
@@ -47,6 +50,7 @@ export function compileKeyOf(program: unknown, policy: unknown, limits: Validati
     programDigest: digest,
     policy: resolved.string,
     workgroupSize: resolved.workgroupSize,
+    constants: resolved.constants,
     displayName: parsed.kind === 'ir' ? parsed.name ?? 'program' : parsed.entryPoint,
   };
 }
@@ -81,7 +85,7 @@ export async function lookUpOrLower(key: CompileKey, context: LookupContext): Pr
     return { tier: 'persistent', artifact: read.record.artifact, manifest: withCacheHit(read.record.manifest, null), storeRead };
   }
   const lowerStarted = performance.now();
-  const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize) : wgslArtifact(key.program);
+  const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize) : wgslArtifact(key.program, key.constants);
   const lower = performance.now() - lowerStarted;
   const manifest = manifestOf(key, artifact, context);
   const record: ArtifactInput = {
@@ -108,16 +112,4 @@ function manifestOf(key: CompileKey, artifact: ShaderArtifact, context: LookupCo
     libraryVersion: LIBRARY_VERSION,
     wgslHash: new FrameWriter().label('vyre-web/wgsl-hash/v1').string(artifact.code).digestHex(),
   });
-}
-
-/** A WGSL-source program needs no lowering: its artifact is its own text and declarations. */
-function wgslArtifact(program: WgslProgram): ShaderArtifact {
-  return {
-    code: program.code,
-    entryPoint: program.entryPoint,
-    workgroupSize: program.workgroupSize,
-    buffers: program.buffers,
-    params: undefined,
-    foldableGrid: false,
-  };
 }

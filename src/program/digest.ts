@@ -4,13 +4,16 @@
  * shared all-zero key.
  *
  * Framing (see `src/hash/framing.ts` for the field encoding), WGSL-source programs:
- *   label "vyre-web/program-digest/wgsl/v1"
+ *   label "vyre-web/program-digest/wgsl/v2"
  *   string normalized code        (comments removed, whitespace runs collapsed)
  *   string entry point
  *   u32 x3 workgroup size
- *   list  buffers, each: u32 binding, string name, string access, string type
+ *   u32   reflected (1) or declared (0) buffers
+ *   list  buffers, each: u32 group, u32 binding, string name, string access, string type
  *
- * Buffers are framed in binding order, so the order a caller listed them in does not
+ * A reflected program's layout (every type, size and offset) is a function of its code,
+ * which the digest covers; a change in how reflection reads code takes a new label here.
+ * Buffers are framed in (group, binding) order, so the order a caller listed them in does not
  * matter, while swapping two bindings does. Buffer lengths never enter: resizing an
  * input must not recompile. Changing this framing requires a new version label.
  */
@@ -20,7 +23,7 @@ import type { IrProgram } from '../protocol/ir.ts';
 import type { WgslProgram } from '../protocol/program.ts';
 import { normalizeWgsl } from './wgsl-text.ts';
 
-export const WGSL_PROGRAM_DIGEST_LABEL = 'vyre-web/program-digest/wgsl/v1';
+export const WGSL_PROGRAM_DIGEST_LABEL = 'vyre-web/program-digest/wgsl/v2';
 
 const memo = new WeakMap<object, string>();
 
@@ -46,10 +49,11 @@ function frameWgslProgram(frame: FrameWriter, program: WgslProgram): void {
     .string(program.entryPoint)
     .u32(program.workgroupSize[0])
     .u32(program.workgroupSize[1])
-    .u32(program.workgroupSize[2]);
-  const buffers = [...program.buffers].sort((a, b) => a.binding - b.binding);
+    .u32(program.workgroupSize[2])
+    .u32(program.reflected ? 1 : 0);
+  const buffers = [...program.buffers].sort((a, b) => (a.group ?? 0) - (b.group ?? 0) || a.binding - b.binding);
   frame.list(buffers.length);
   for (const buffer of buffers) {
-    frame.u32(buffer.binding).string(buffer.name).string(buffer.access).string(buffer.type);
+    frame.u32(buffer.group ?? 0).u32(buffer.binding).string(buffer.name).string(buffer.access).string(buffer.type);
   }
 }

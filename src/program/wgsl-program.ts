@@ -1,16 +1,20 @@
 /**
  * The WGSL-source program kind: bring your own kernel as WGSL text.
  *
- * `wgsl()` runs on the calling thread and returns plain data with every binding and the
- * workgroup size resolved, so the worker never has to guess. The worker validates the
- * same data again with {@link parseWgslProgram}, because it may come from an untyped caller.
+ * `wgsl()` runs on the calling thread: it parses and reflects the module (a real WGSL
+ * parser, `reflect-module.ts`), picks the entry point, and returns plain data with the
+ * buffers it uses and its workgroup size. The worker checks the same data again with
+ * {@link parseWgslProgram}, since it may come from an untyped caller, and reflects the code
+ * itself when it builds the pipeline's artifact.
  */
 import { VyreError } from '../errors.ts';
 import type { BufferSignature } from '../protocol/ir.ts';
 import type { WgslProgram } from '../protocol/program.ts';
+import type { WgslEntryPoint, WgslModule } from '../protocol/wgsl-module.ts';
 import type { SignatureOfCode } from './wgsl-types.ts';
 import { deepFreeze } from './freeze.ts';
-import { reflectBindings, reflectEntryPoints } from './reflect-wgsl.ts';
+import { reflectModule } from './reflect-module.ts';
+import { buffersOf, selectEntryPoint, workgroupSizeOf } from './wgsl-entry.ts';
 import {
   BUFFER_ACCESS_MODES,
   ELEMENT_TYPES,
@@ -71,11 +75,22 @@ export function wgsl(source: WgslProgramSource): WgslProgram {
     throw invalid('wgsl() needs an object with a `code` string.', 'call wgsl({ code: "…WGSL…" }).', {});
   }
   checkOptionTypes(source);
-  const entry = resolveEntryPoint(source);
-  const workgroupSize = resolveWorkgroupSize(source, entry);
-  const buffers = source.buffers === undefined ? reflectBindings(source.code) : source.buffers.map(parseBuffer);
+  const module = reflectModule(source.code);
+  const entry = selectEntryPoint(module, source.entryPoint);
+  const workgroupSize = resolveWorkgroupSize(source, entry.name, defaultWorkgroupSize(module, entry));
+  const reflected = source.buffers === undefined;
+  const buffers = reflected ? buffersOf(module, entry) : source.buffers.map(parseBuffer);
   // Frozen, like program(): hashed once, recognized by identity on later compiles.
-  return deepFreeze(parseWgslProgram({ kind: 'wgsl', code: source.code, entryPoint: entry.name, workgroupSize, buffers }));
+  return deepFreeze(parseWgslProgram({ kind: 'wgsl', code: source.code, entryPoint: entry.name, workgroupSize, buffers, reflected }));
+}
+
+/** The size with every override axis at its default; `undefined` when one has none (it is set per compile). */
+function defaultWorkgroupSize(module: WgslModule, entry: WgslEntryPoint): WorkgroupSize | undefined {
+  try {
+    return workgroupSizeOf(module, entry, {});
+  } catch {
+    return undefined;
+  }
 }
 
 /** Untyped callers get `invalid-program`, never a TypeError from deep inside. */
@@ -92,49 +107,17 @@ function checkOptionTypes(source: WgslProgramSource): void {
   }
 }
 
-function resolveEntryPoint(source: WgslProgramSource): ReturnType<typeof reflectEntryPoints>[number] {
-  const entries = reflectEntryPoints(source.code);
-  if (source.entryPoint !== undefined) {
-    const named = entries.find((entry) => entry.name === source.entryPoint);
-    // A name we could not see may still exist (unusual attribute layout); let the GPU compiler judge it.
-    return named ?? { name: source.entryPoint, workgroupSize: undefined };
-  }
-  const [only, ...others] = entries;
-  if (only === undefined) {
-    throw invalid('The WGSL code has no @compute entry point.', 'add `@compute @workgroup_size(64) fn main(…)`.', {});
-  }
-  if (others.length > 0) {
-    const names = entries.map((entry) => entry.name);
-    throw invalid(
-      `The WGSL code has ${entries.length} @compute entry points (${names.join(', ')}).`,
-      'pass `entryPoint` to choose one.',
-      { entryPoints: names },
-    );
-  }
-  return only;
-}
-
-function resolveWorkgroupSize(
-  source: WgslProgramSource,
-  entry: ReturnType<typeof reflectEntryPoints>[number],
-): WorkgroupSize {
+function resolveWorkgroupSize(source: WgslProgramSource, entryName: string, reflected: WorkgroupSize | undefined): WorkgroupSize {
   const explicit = source.workgroupSize === undefined ? undefined : toWorkgroupSize(source.workgroupSize);
-  if (explicit && entry.workgroupSize && explicit.join() !== entry.workgroupSize.join()) {
+  if (explicit && reflected && explicit.join() !== reflected.join()) {
     throw invalid(
-      `workgroupSize [${explicit.join(', ')}] disagrees with @workgroup_size(${entry.workgroupSize.join(', ')}) of ${entry.name}.`,
+      `workgroupSize [${explicit.join(', ')}] disagrees with @workgroup_size(${reflected.join(', ')}) of ${entryName}.`,
       'drop the option or make the two agree; the grid is computed from it.',
-      { declared: [...explicit], reflected: [...entry.workgroupSize] },
+      { declared: [...explicit], reflected: [...reflected] },
     );
   }
-  const size = explicit ?? entry.workgroupSize;
-  if (size === undefined) {
-    throw invalid(
-      `The workgroup size of ${entry.name} is not a literal, so it cannot be read from the code.`,
-      'pass `workgroupSize` to wgsl().',
-      {},
-    );
-  }
-  return size;
+  // An override without a default: the size is known once a compile sets it (1 until then).
+  return explicit ?? reflected ?? [1, 1, 1];
 }
 
 function toWorkgroupSize(value: number | readonly number[]): WorkgroupSize {
@@ -163,7 +146,12 @@ export function parseWgslProgram(value: unknown): WgslProgram {
   if (!Array.isArray(rawBuffers)) throw invalid('The program has no buffer list.', 'declare `buffers` or let wgsl() reflect them.', {});
   const buffers = rawBuffers.map(parseBuffer);
   assertDistinct(buffers);
-  return { kind: 'wgsl', code, entryPoint, workgroupSize, buffers };
+  const reflected = record['reflected'];
+  if (typeof reflected !== 'boolean') throw invalid('The program does not say whether its buffers were reflected.', 'pass the value returned by wgsl().', {});
+  if (!reflected && buffers.some((buffer) => (buffer.group ?? 0) !== 0)) {
+    throw invalid('Declared buffers bind in group 0 only.', 'leave `buffers` out to reflect every group from the code.', {});
+  }
+  return { kind: 'wgsl', code, entryPoint, workgroupSize, buffers, reflected };
 }
 
 function parseWorkgroupSize(value: unknown): WorkgroupSize {
@@ -185,7 +173,7 @@ function parseWorkgroupSize(value: unknown): WorkgroupSize {
 
 function parseBuffer(value: unknown, index: number): BufferDeclaration {
   const record = asRecord(value, `Buffer ${index}`);
-  const { name, binding, access, type } = record;
+  const { name, binding, access, type, group } = record;
   if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name)) {
     throw invalid(`Buffer ${index} has the name ${JSON.stringify(name)}, which is not an identifier.`, 'name buffers like WGSL variables.', { index });
   }
@@ -198,17 +186,22 @@ function parseBuffer(value: unknown, index: number): BufferDeclaration {
   if (!(ELEMENT_TYPES as readonly unknown[]).includes(type)) {
     throw invalid(`Buffer "${name}" has element type ${JSON.stringify(type)}.`, `use one of ${ELEMENT_TYPES.join(', ')}.`, { buffer: name });
   }
-  return { name, binding, access, type } as BufferDeclaration;
+  if (group !== undefined && (typeof group !== 'number' || !Number.isInteger(group) || group < 0 || group > 3)) {
+    throw invalid(`Buffer "${name}" has group ${String(group)}.`, 'use a group number in 0…3 (WebGPU maxBindGroups is 4).', { buffer: name });
+  }
+  const declaration = { name, binding, access, type } as BufferDeclaration;
+  return group === undefined || group === 0 ? declaration : { ...declaration, group };
 }
 
 function assertDistinct(buffers: readonly BufferDeclaration[]): void {
   const names = new Set<string>();
-  const bindings = new Set<number>();
+  const bindings = new Set<string>();
   for (const buffer of buffers) {
+    const slot = `${buffer.group ?? 0}:${buffer.binding}`;
     if (names.has(buffer.name)) throw invalid(`Two buffers are named "${buffer.name}".`, 'give every buffer its own name.', { buffer: buffer.name });
-    if (bindings.has(buffer.binding)) throw invalid(`Two buffers use binding ${buffer.binding}.`, 'give every buffer its own binding.', { binding: buffer.binding });
+    if (bindings.has(slot)) throw invalid(`Two buffers use binding ${buffer.binding} of group ${buffer.group ?? 0}.`, 'give every buffer its own binding.', { binding: buffer.binding });
     names.add(buffer.name);
-    bindings.add(buffer.binding);
+    bindings.add(slot);
   }
 }
 

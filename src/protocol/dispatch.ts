@@ -41,8 +41,15 @@ export interface DispatchOptions {
  */
 export type LaunchOptions = Pick<DispatchOptions, 'outputs' | 'grid' | 'invocations' | 'params' | 'foldAt'>;
 
-/** One dispatch's inputs as they cross: typed arrays, or references to resident buffers. */
-export type WireInputs = Readonly<Record<string, ElementArray | ResidentBufferRef>>;
+/**
+ * A plain value for a uniform or a storage binding that is a single struct, vector or
+ * scalar (WGSL programs): numbers, arrays for vectors and fixed arrays, objects of fields
+ * for structs, packed in the worker by the WGSL layout rules.
+ */
+export type FieldValue = number | ArrayLike<number> | readonly FieldValue[] | { readonly [field: string]: FieldValue };
+
+/** One dispatch's inputs as they cross: typed arrays or bytes, references to resident buffers, field values. */
+export type WireInputs = Readonly<Record<string, ElementArray | ArrayBuffer | ArrayBufferView | ResidentBufferRef | FieldValue>>;
 
 /** Outputs of a dispatch, read back: every `output` and `read-write` buffer by name. */
 export type DispatchOutputs = Record<string, OutputArray>;

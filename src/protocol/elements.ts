@@ -18,12 +18,15 @@ export const BUFFER_ACCESS_MODES = ['read', 'read-write', 'output'] as const;
 /** One of {@link BUFFER_ACCESS_MODES}: how a kernel uses a buffer. */
 export type BufferAccess = (typeof BUFFER_ACCESS_MODES)[number];
 
-/** One storage buffer of a program, bound at `@group(0) @binding(binding)`. */
+/** One buffer of a program, bound at `@group(group) @binding(binding)`. */
 export interface BufferDeclaration {
   readonly name: string;
   readonly binding: number;
   readonly access: BufferAccess;
+  /** Element type of a scalar array; for a reflected WGSL buffer of another type, its leaf scalar (or `u32`). */
   readonly type: ElementType;
+  /** `@group(n)`; absent means 0. */
+  readonly group?: number;
 }
 
 /** A workgroup size, always three axes (`[64, 1, 1]`). */

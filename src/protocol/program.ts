@@ -11,7 +11,13 @@ export interface WgslProgram<S extends BufferSignature = BufferSignature> {
   readonly code: string;
   readonly entryPoint: string;
   readonly workgroupSize: WorkgroupSize;
+  /** The buffers the entry point uses (declared, or reflected: see `reflected`). */
   readonly buffers: readonly BufferDeclaration[];
+  /**
+   * True when the buffers were reflected from the code: any WGSL type, any group, packed
+   * by the WGSL layout rules. False when declared with `buffers` (scalar arrays in group 0).
+   */
+  readonly reflected: boolean;
   /** Types only, never present: the buffers the type system knows (see {@link BufferSignature}). */
   readonly '~buffers'?: S;
 }
@@ -32,4 +38,10 @@ export type SignatureOf<P> = P extends { readonly '~buffers'?: infer S } ? (NonN
 export interface DispatchPolicy {
   /** Overrides the program's workgroup size (IR programs only). */
   readonly workgroupSize?: number | readonly number[];
+  /**
+   * Values of a WGSL module's `override` constants, by name (WGSL programs only): checked
+   * against the declarations (type, range, required ones set); a workgroup size that
+   * depends on an override follows it.
+   */
+  readonly constants?: Readonly<Record<string, number | boolean>>;
 }

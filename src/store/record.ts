@@ -11,7 +11,9 @@
  *   label  "artifact"
  *   string code · string entryPoint · list 3 (f64 x, f64 y, f64 z)
  *   list   buffers.length, then per buffer:
- *            list 5 · string name · f64 binding · string access · string type · sizing
+ *            list 8 · string name · f64 binding · string access · string type · sizing
+ *                   · f64 group (0 when absent) · string space ("" when absent)
+ *                   · string layout (JSON of the WGSL type, "" when absent)
  *            sizing := list 0                                  (absent)
  *                    | list 1 string "dispatch"
  *                    | list 2 string "static" f64 count
@@ -19,6 +21,7 @@
  *   params := list 0 (absent) | list 3 f64 binding · f64 byteSize · list fields.length,
  *             then per field: string name · string type
  *   u32    foldableGrid
+ *   list   constants (name order), then per constant: string name · f64 value
  *   label  "manifest"
  *   f64 schema · string backendId · string pipelineId · string programDigest
  *   string dispatchPolicy · u32 cacheHit (0 false, 1 true, 2 null) · string deviceFingerprint
@@ -35,6 +38,8 @@ import { MANIFEST_SCHEMA, type PipelineReproManifest } from '../protocol/compile
 import type { IrParam, OutputSizing } from '../protocol/ir.ts';
 import { BUFFER_ACCESS_MODES, ELEMENT_TYPES, type WorkgroupSize } from '../protocol/elements.ts';
 import { RECORD_SCHEMA_VERSION, type ArtifactInput, type StoredArtifact } from '../pipeline/artifact-store.ts';
+import type { WgslType } from '../protocol/wgsl-module.ts';
+import { readLayout } from './record-layout.ts';
 
 export type ParsedRecord = { readonly ok: true; readonly record: StoredArtifact } | { readonly ok: false; readonly reason: string };
 
@@ -50,8 +55,9 @@ export function checksumOf(input: ArtifactInput & { readonly schemaVersion: numb
   w.list(3).f64(artifact.workgroupSize[0]).f64(artifact.workgroupSize[1]).f64(artifact.workgroupSize[2]);
   w.list(artifact.buffers.length);
   for (const buffer of artifact.buffers) {
-    w.list(5).string(buffer.name).f64(buffer.binding).string(buffer.access).string(buffer.type);
+    w.list(8).string(buffer.name).f64(buffer.binding).string(buffer.access).string(buffer.type);
     frameSizing(w, buffer.sizing);
+    w.f64(buffer.group ?? 0).string(buffer.space ?? '').string(buffer.layout === undefined ? '' : JSON.stringify(buffer.layout));
   }
   if (artifact.params === undefined) {
     w.list(0);
@@ -60,6 +66,9 @@ export function checksumOf(input: ArtifactInput & { readonly schemaVersion: numb
     for (const field of artifact.params.fields) w.string(field.name).string(field.type);
   }
   w.u32(artifact.foldableGrid ? 1 : 0);
+  const constants = Object.keys(artifact.constants ?? {}).sort();
+  w.list(constants.length);
+  for (const name of constants) w.string(name).f64(artifact.constants?.[name] ?? 0);
   w.label('manifest').f64(manifest.schema).string(manifest.backendId).string(manifest.pipelineId);
   w.string(manifest.programDigest).string(manifest.dispatchPolicy);
   w.u32(manifest.cacheHit === null ? 2 : manifest.cacheHit ? 1 : 0);
@@ -142,12 +151,22 @@ function copyArtifact(artifact: ShaderArtifact): ShaderArtifact {
     buffers: artifact.buffers.map(copyBuffer),
     params: artifact.params === undefined ? undefined : copyParams(artifact.params),
     foldableGrid: artifact.foldableGrid,
+    ...(artifact.constants === undefined ? {} : { constants: { ...artifact.constants } }),
   };
 }
 
 function copyBuffer(buffer: BoundBuffer): BoundBuffer {
-  const base = { name: buffer.name, binding: buffer.binding, access: buffer.access, type: buffer.type };
-  return buffer.sizing === undefined ? base : { ...base, sizing: { ...buffer.sizing } };
+  return {
+    name: buffer.name,
+    binding: buffer.binding,
+    access: buffer.access,
+    type: buffer.type,
+    ...(buffer.sizing === undefined ? {} : { sizing: { ...buffer.sizing } }),
+    ...(buffer.group === undefined ? {} : { group: buffer.group }),
+    ...(buffer.space === undefined ? {} : { space: buffer.space }),
+    // A plain deep copy: the layout is nested JSON-shaped data.
+    ...(buffer.layout === undefined ? {} : { layout: JSON.parse(JSON.stringify(buffer.layout)) as WgslType }),
+  };
 }
 
 function copyParams(params: ParamsLayout): ParamsLayout {
@@ -233,7 +252,18 @@ function readArtifact(value: unknown): ShaderArtifact {
   const params = o['params'] === undefined ? undefined : readParams(o['params'], `${path}.params`);
   const foldableGrid = o['foldableGrid'];
   if (typeof foldableGrid !== 'boolean') throw new Invalid(`${path}.foldableGrid is not a boolean`);
-  return { code: stringAt(o, 'code', path), entryPoint: stringAt(o, 'entryPoint', path), workgroupSize, buffers, params, foldableGrid };
+  const artifact = { code: stringAt(o, 'code', path), entryPoint: stringAt(o, 'entryPoint', path), workgroupSize, buffers, params, foldableGrid };
+  return o['constants'] === undefined ? artifact : { ...artifact, constants: readConstants(o['constants'], `${path}.constants`) };
+}
+
+function readConstants(value: unknown, path: string): Record<string, number> {
+  const o = objectAt(value, path);
+  const constants: Record<string, number> = {};
+  for (const [name, constant] of Object.entries(o)) {
+    if (typeof constant !== 'number' || !Number.isFinite(constant)) throw new Invalid(`${path}.${name} is not a finite number`);
+    constants[name] = constant;
+  }
+  return constants;
 }
 
 function readBuffer(value: unknown, path: string): BoundBuffer {
@@ -244,7 +274,16 @@ function readBuffer(value: unknown, path: string): BoundBuffer {
     access: oneOf(o['access'], BUFFER_ACCESS_MODES, `${path}.access`),
     type: oneOf(o['type'], ELEMENT_TYPES, `${path}.type`),
   };
-  return o['sizing'] === undefined ? base : { ...base, sizing: readSizing(o['sizing'], `${path}.sizing`) };
+  const fail = (problem: string): never => {
+    throw new Invalid(problem);
+  };
+  return {
+    ...base,
+    ...(o['sizing'] === undefined ? {} : { sizing: readSizing(o['sizing'], `${path}.sizing`) }),
+    ...(o['group'] === undefined ? {} : { group: u32(o['group'], `${path}.group`) }),
+    ...(o['space'] === undefined ? {} : { space: oneOf(o['space'], ['uniform', 'storage'] as const, `${path}.space`) }),
+    ...(o['layout'] === undefined ? {} : { layout: readLayout(o['layout'], `${path}.layout`, fail) }),
+  };
 }
 
 function readSizing(value: unknown, path: string): OutputSizing {

@@ -173,8 +173,8 @@ test('keeps the error class, code and details intact across the worker boundary'
     isVyre: true,
     name: 'VyreError',
     code: 'invalid-input',
-    details: { buffer: 'x', expected: 'Float32Array', received: 'Int32Array' },
-    message: expect.stringMatching(/holds f32 but got Int32Array\. Fix: pass a Float32Array\.$/),
+    details: { buffer: 'x', field: 'x', expected: 'array<f32>', received: 'an Int32Array of 3 elements, 12 bytes' },
+    message: expect.stringMatching(/"x" is array<f32>.*got an Int32Array.* Fix: pass a Float32Array/),
   });
 });
 

@@ -70,11 +70,12 @@ describe('dispatch', () => {
     expectTypeOf(outputs.z).toEqualTypeOf<ResidentBuffer>();
   });
 
-  test('inputs must be typed arrays or resident buffers', () => {
-    // @ts-expect-error a plain number array is not an input
-    void pipeline.dispatch({ x: [1, 2, 3] });
-    // @ts-expect-error a Float64Array is not an element array
-    void pipeline.dispatch({ x: new Float64Array(4) });
+  test('inputs are arrays, bytes, resident buffers or field values, never strings or booleans', () => {
+    void pipeline.dispatch({ x, bytes: new ArrayBuffer(16), view: new DataView(new ArrayBuffer(8)), params: { N: 4, eps: 1e-5, origin: [0, 0, 1] } });
+    // @ts-expect-error a string is not an input
+    void pipeline.dispatch({ x: 'x' });
+    // @ts-expect-error a boolean field is not host-shareable
+    void pipeline.dispatch({ params: { on: true } });
   });
 
   test('unknown options are refused', () => {

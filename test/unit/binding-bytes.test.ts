@@ -104,7 +104,7 @@ const SWARM: WgslType = {
 function expectInvalidInput(run: () => unknown, binding: string) {
   const error = thrownBy(run);
   expect(error.code).toBe('invalid-input');
-  expect(error.details['binding']).toBe(binding);
+  expect(error.details['buffer']).toBe(binding);
   expect(error.message).toContain(`"${binding}"`);
   expect(error.message).toMatch(/ Fix: .+$/);
   return error;

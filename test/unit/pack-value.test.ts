@@ -169,7 +169,7 @@ function f32Bits(x: number): number {
 function expectFieldError(run: () => unknown, binding: string, field: string, expected: string) {
   const error = thrownBy(run);
   expect(error.code).toBe('invalid-input');
-  expect(error.details).toMatchObject({ binding, field, expected });
+  expect(error.details).toMatchObject({ buffer: binding, field, expected });
   expect(error.message).toContain(`"${binding}"`);
   expect(error.message).toContain(field);
   expect(error.message).toMatch(/ Fix: .+$/);
@@ -366,7 +366,7 @@ describe('packValue: mistakes named by field path and expected type', () => {
 
   it('carries only cloneable details', () => {
     const error = thrownBy(() => packValue('params', PARAMS, { N: -1, D: 1, eps: 0 }));
-    expect(structuredClone(error.details)).toEqual({ binding: 'params', field: 'params.N', expected: 'u32', received: 'number -1' });
+    expect(structuredClone(error.details)).toEqual({ buffer: 'params', field: 'params.N', expected: 'u32', received: 'number -1' });
   });
 });
 

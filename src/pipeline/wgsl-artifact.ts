@@ -1,0 +1,86 @@
+/**
+ * The artifact of a WGSL-source program: its own text (no lowering), the entry point, the
+ * workgroup size with its override constants applied, and every buffer the entry point
+ * uses with its group, address space and WGSL layout — reflected from the code here, in the
+ * worker, so nothing an untyped caller sent about layouts is trusted.
+ */
+import { VyreError } from '../errors.ts';
+import type { BoundBuffer, ShaderArtifact } from '../lower/artifact.ts';
+import { reflectModule } from '../program/reflect-module.ts';
+import { elementTypeOf, selectEntryPoint, workgroupSizeOf } from '../program/wgsl-entry.ts';
+import type { WgslProgram } from '../protocol/program.ts';
+import type { WgslEntryPoint, WgslModule, WgslOverride } from '../protocol/wgsl-module.ts';
+
+/**
+ * Builds the artifact of `program` compiled with override `constants`.
+ * @throws VyreError `invalid-program` (the code does not reflect), `invalid-policy` (a
+ *   constant the module does not declare, of the wrong type, or a required one missing).
+ */
+export function wgslArtifact(program: WgslProgram, constants: Readonly<Record<string, number>>): ShaderArtifact {
+  const module = reflectModule(program.code);
+  const entry = selectEntryPoint(module, program.entryPoint);
+  checkConstants(module.overrides, constants);
+  const reflected = program.reflected ? reflectedBuffers(module, entry) : program.buffers;
+  return {
+    code: program.code,
+    entryPoint: entry.name,
+    workgroupSize: program.reflected ? workgroupSizeOf(module, entry, constants) : program.workgroupSize,
+    buffers: reflected,
+    params: undefined,
+    foldableGrid: false,
+    ...(Object.keys(constants).length === 0 ? {} : { constants }),
+  };
+}
+
+/** Every buffer `entry` uses, as the dispatcher binds it. */
+function reflectedBuffers(module: WgslModule, entry: WgslEntryPoint): BoundBuffer[] {
+  const used = new Set(entry.resources);
+  return module.resources
+    .filter((resource) => used.has(resource.name))
+    .sort((a, b) => a.group - b.group || a.binding - b.binding)
+    .map((resource) => ({
+      name: resource.name,
+      binding: resource.binding,
+      group: resource.group,
+      space: resource.space,
+      access: resource.access === 'read_write' ? 'read-write' : 'read',
+      type: elementTypeOf(resource.type),
+      layout: resource.type,
+    }));
+}
+
+function checkConstants(overrides: readonly WgslOverride[], constants: Readonly<Record<string, number>>): void {
+  for (const [name, value] of Object.entries(constants)) {
+    const declared = overrides.find((override) => override.name === name);
+    if (declared === undefined) {
+      const known = overrides.map((override) => override.name);
+      throw invalidPolicy(`constants.${name} sets no override of this module (it declares: ${known.join(', ') || 'none'}).`, 'name an `override` declaration of the WGSL module.', { constant: name, known });
+    }
+    if (!fits(declared.type, value)) {
+      throw invalidPolicy(`constants.${name} is ${value}, not a ${declared.type}.`, `pass a value of the override's type (${declared.type}).`, { constant: name, expected: declared.type });
+    }
+  }
+  const missing = overrides.filter((override) => override.required && constants[override.name] === undefined).map((override) => override.name);
+  if (missing.length > 0) {
+    throw invalidPolicy(`The module's overrides ${missing.join(', ')} have no default and were not set.`, `compile with { constants: { ${missing.map((name) => `${name}: …`).join(', ')} } }.`, { missing });
+  }
+}
+
+function fits(type: WgslOverride['type'], value: number): boolean {
+  switch (type) {
+    case 'bool':
+      return value === 0 || value === 1;
+    case 'u32':
+      return Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff;
+    case 'i32':
+      return Number.isInteger(value) && value >= -0x8000_0000 && value <= 0x7fff_ffff;
+    case 'f16':
+      return Math.abs(value) <= 65504;
+    case 'f32':
+      return Math.abs(value) <= 3.4028234663852886e38;
+  }
+}
+
+function invalidPolicy(problem: string, fix: string, details: Record<string, string | readonly string[]>): VyreError {
+  return new VyreError('invalid-policy', problem, fix, details);
+}

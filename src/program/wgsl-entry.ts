@@ -1,0 +1,85 @@
+/**
+ * From a reflected module to the program `wgsl()` returns: which entry point, its default
+ * workgroup size, and the buffers it uses as the program's buffer list.
+ */
+import { VyreError } from '../errors.ts';
+import type { BufferDeclaration, ElementType, WorkgroupSize } from '../protocol/elements.ts';
+import type { WgslEntryPoint, WgslModule, WgslScalar, WgslType } from '../protocol/wgsl-module.ts';
+
+/**
+ * The entry point named `requested`, or the module's only one.
+ * @throws VyreError `invalid-program` for an unknown name, or several entry points and no name.
+ */
+export function selectEntryPoint(module: WgslModule, requested: string | undefined): WgslEntryPoint {
+  const names = module.entryPoints.map((entry) => entry.name);
+  if (requested !== undefined) {
+    const named = module.entryPoints.find((entry) => entry.name === requested);
+    if (named !== undefined) return named;
+    throw new VyreError('invalid-program', `The WGSL code has no @compute entry point "${requested}" (it has: ${names.join(', ')}).`, 'pass the name of one of its @compute functions as `entryPoint`.', { entryPoints: names });
+  }
+  const [only, ...others] = module.entryPoints;
+  if (only === undefined) {
+    throw new VyreError('invalid-program', 'The WGSL code has no @compute entry point.', 'add `@compute @workgroup_size(64) fn main(…)`.', {});
+  }
+  if (others.length > 0) {
+    throw new VyreError('invalid-program', `The WGSL code has ${names.length} @compute entry points (${names.join(', ')}).`, 'pass `entryPoint` to choose one.', { entryPoints: names });
+  }
+  return only;
+}
+
+/**
+ * The entry point's workgroup size with every override axis at its value in `constants`,
+ * else its default.
+ * @throws VyreError `invalid-policy` when an axis depends on an override that has neither.
+ */
+export function workgroupSizeOf(module: WgslModule, entry: WgslEntryPoint, constants: Readonly<Record<string, number>>): WorkgroupSize {
+  const axis = (value: WgslEntryPoint['workgroupSize'][number]): number => {
+    if (typeof value === 'number') return value;
+    const set = constants[value.override];
+    const declared = module.overrides.find((override) => override.name === value.override);
+    const resolved = set ?? (typeof declared?.default === 'number' ? declared.default : undefined);
+    if (resolved === undefined) {
+      throw new VyreError('invalid-policy', `The workgroup size of ${entry.name} depends on the override "${value.override}", which has no default.`, `compile with { constants: { ${value.override}: <size> } }.`, { override: value.override });
+    }
+    return resolved;
+  };
+  return [axis(entry.workgroupSize[0]), axis(entry.workgroupSize[1]), axis(entry.workgroupSize[2])];
+}
+
+/** The buffers `entry` uses, as the program's buffer list, in (group, binding) order. */
+export function buffersOf(module: WgslModule, entry: WgslEntryPoint): BufferDeclaration[] {
+  const used = new Set(entry.resources);
+  return module.resources
+    .filter((resource) => used.has(resource.name))
+    .sort((a, b) => a.group - b.group || a.binding - b.binding)
+    .map((resource) => ({
+      name: resource.name,
+      binding: resource.binding,
+      group: resource.group,
+      access: resource.access === 'read_write' ? 'read-write' : 'read',
+      type: elementTypeOf(resource.type),
+    }));
+}
+
+/** The one 4-byte scalar every leaf of `type` shares, else `u32` (the type a kept copy of the bytes is given). */
+export function elementTypeOf(type: WgslType): ElementType {
+  const leaf = leafOf(type);
+  return leaf === 'f32' || leaf === 'i32' ? leaf : 'u32';
+}
+
+function leafOf(type: WgslType): WgslScalar | null {
+  switch (type.kind) {
+    case 'scalar':
+    case 'vector':
+    case 'matrix':
+    case 'atomic':
+      return type.scalar;
+    case 'array':
+      return leafOf(type.element);
+    case 'struct': {
+      const leaves = new Set(type.members.map((member) => leafOf(member.type)));
+      const [only] = leaves;
+      return leaves.size === 1 && only !== undefined ? only : null;
+    }
+  }
+}

@@ -21,7 +21,7 @@ const WORKER_FILE = 'worker.js';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 // A legal comment (`/*!`) that minifiers and consuming bundlers keep: idb's code carries no
 // notice of its own, and its ISC license asks that the notice travel with every copy.
-const BANNER = `/*! vyre-web ${version} | MIT | bundles comlink (Apache-2.0) and idb (ISC): see THIRD_PARTY_NOTICES.md in the package */`;
+const BANNER = `/*! vyre-web ${version} | MIT | bundles comlink (Apache-2.0), idb (ISC) and wgsl_reflect (MIT): see THIRD_PARTY_NOTICES.md in the package */`;
 const VITE_WORKER_URL = /new URL\(\s*\/\* @vite-ignore \*\/\s*new URL\("\.?\/?worker\.js", import\.meta\.url\)\.href,\s*"" \+ import\.meta\.url\s*\)/g;
 const CANONICAL_WORKER_URL = `new URL("./${WORKER_FILE}", import.meta.url)`;
 

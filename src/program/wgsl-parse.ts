@@ -22,7 +22,7 @@
 import { ArrayType, Attribute, Expression, TokenTypes, WgslParser, WgslScanner } from 'wgsl_reflect';
 import type { Node, Token, Type } from 'wgsl_reflect';
 import { VyreError } from '../errors.ts';
-import { lineColumnAt } from './wgsl-text.ts';
+import { lineColumnAt, blankComments } from './wgsl-text.ts';
 
 /** One argument of an attribute: its source text, and its expression when it is more than one token. */
 export interface AttributeArg {
@@ -45,6 +45,9 @@ export interface ParsedWgsl {
   readonly deferredArrayCounts: readonly DeferredArrayCount[];
 }
 
+/** WGSL's line breaks other than '\n', each one UTF-16 code unit. */
+const OTHER_LINE_BREAKS = /[\r\u000b\u000c\u0085\u2028\u2029]/g;
+
 /**
  * Parses `code`.
  * @param code - WGSL source.
@@ -53,7 +56,11 @@ export interface ParsedWgsl {
  *   `column` (1-based) in the details and the message.
  */
 export function parseWgsl(code: string): ParsedWgsl {
-  const scanner = new WgslScanner(code);
+  // The library's scanner knows only '\n' as a line break (it ends `//` comments there and
+  // does not skip the others as blanks); WGSL also breaks lines at \r, \v, \f, U+0085,
+  // U+2028 and U+2029. It scans the code with comments blanked and every break as '\n':
+  // the same length, so offsets, lines and columns still point into the caller's code.
+  const scanner = new WgslScanner(blankComments(code).replace(OTHER_LINE_BREAKS, '\n'));
   let tokens: Token[];
   try {
     tokens = scanner.scanTokens();

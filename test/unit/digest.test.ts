@@ -18,13 +18,13 @@ const X: BufferDeclaration = { name: 'x', binding: 0, access: 'read', type: 'f32
 const Y: BufferDeclaration = { name: 'y', binding: 1, access: 'read-write', type: 'f32' };
 
 function program(patch: Partial<WgslProgram> = {}): WgslProgram {
-  return { kind: 'wgsl', code: CODE, entryPoint: 'main', workgroupSize: [64, 1, 1], buffers: [X, Y], ...patch };
+  return { kind: 'wgsl', code: CODE, entryPoint: 'main', workgroupSize: [64, 1, 1], buffers: [X, Y], reflected: true, ...patch };
 }
 
 /**
- * An independent reading of the documented framing (src/hash/framing.ts, src/program/digest.ts),
- * built with Buffer and node:crypto instead of FrameWriter and our sha256.
- * `code` must already be normalized (no comments, single spaces, trimmed).
+ * An independent reading of the documented v2 framing (the comments in src/hash/framing.ts
+ * and src/program/digest.ts), built with Buffer and node:crypto instead of FrameWriter and
+ * our sha256. `code` must already be normalized (no comments, single spaces, trimmed).
  */
 function referenceDigest(p: WgslProgram): string {
   const u32 = taggedU32;
@@ -33,25 +33,35 @@ function referenceDigest(p: WgslProgram): string {
   const STRING = 0x02;
   const U32 = 0x01;
   const LIST = 0x04;
-  const buffers = [...p.buffers].sort((a, b) => a.binding - b.binding);
+  // "Buffers are framed in (group, binding) order"; an absent group is group 0.
+  const buffers = [...p.buffers].sort((a, b) => (a.group ?? 0) - (b.group ?? 0) || a.binding - b.binding);
   const fields = [
-    text(LABEL, 'vyre-web/program-digest/wgsl/v1'),
+    text(LABEL, 'vyre-web/program-digest/wgsl/v2'),
     text(STRING, p.code),
     text(STRING, p.entryPoint),
     u32(U32, p.workgroupSize[0]),
     u32(U32, p.workgroupSize[1]),
     u32(U32, p.workgroupSize[2]),
+    u32(U32, p.reflected ? 1 : 0),
     u32(LIST, buffers.length),
-    ...buffers.flatMap((b) => [u32(U32, b.binding), text(STRING, b.name), text(STRING, b.access), text(STRING, b.type)]),
+    ...buffers.flatMap((b) => [
+      u32(U32, b.group ?? 0),
+      u32(U32, b.binding),
+      text(STRING, b.name),
+      text(STRING, b.access),
+      text(STRING, b.type),
+    ]),
   ];
   return createHash('sha256').update(Buffer.concat(fields)).digest('hex');
 }
 
 /**
- * Pinned for the v1 framing: computed once, outside this suite, by hand-framing program()'s
- * fields with Buffer and node:crypto. A change here means cached pipelines no longer match.
+ * Pinned for the v2 framing: computed once, outside this suite and before programDigest was
+ * run, by hand-framing program()'s fields as the doc comment lists them with the Buffer
+ * helpers of reference-framing.ts and node:crypto (what referenceDigest does; no FrameWriter,
+ * no sha256.ts). A change here means cached pipelines no longer match.
  */
-const GOLDEN_V1 = 'a234a06bfa5965091d0bf79c0bb83614108b4ccdd8de63481e929628d588d92b';
+const GOLDEN_V2 = '4f5f2e436794ef5ab7442cc9c69a9429438d06ca53ff9a864c0b00c38a9225b3';
 
 describe('programDigest', () => {
   it('is 64 lowercase hex characters', () => {
@@ -74,18 +84,20 @@ describe('programDigest', () => {
   });
 
   it('uses the documented version label', () => {
-    expect(WGSL_PROGRAM_DIGEST_LABEL).toBe('vyre-web/program-digest/wgsl/v1');
+    expect(WGSL_PROGRAM_DIGEST_LABEL).toBe('vyre-web/program-digest/wgsl/v2');
   });
 
   it('follows the documented framing, byte for byte', () => {
     expect(programDigest(program())).toBe(referenceDigest(program()));
-    const other = program({ entryPoint: 'run', workgroupSize: [8, 4, 2], buffers: [{ ...Y, access: 'output', type: 'u32' }] });
-    expect(programDigest(other)).toBe(referenceDigest(other));
+    const declared = program({ entryPoint: 'run', workgroupSize: [8, 4, 2], reflected: false, buffers: [{ ...Y, access: 'output', type: 'u32' }] });
+    expect(programDigest(declared)).toBe(referenceDigest(declared));
+    const grouped = program({ buffers: [{ ...X, group: 3 }, { ...Y, group: 1, binding: 5 }, { ...Y, name: 'z', binding: 7 }] });
+    expect(programDigest(grouped)).toBe(referenceDigest(grouped));
   });
 
-  it('matches the digest pinned for the v1 framing', () => {
-    expect(referenceDigest(program())).toBe(GOLDEN_V1);
-    expect(programDigest(program())).toBe(GOLDEN_V1);
+  it('matches the digest pinned for the v2 framing', () => {
+    expect(referenceDigest(program())).toBe(GOLDEN_V2);
+    expect(programDigest(program())).toBe(GOLDEN_V2);
   });
 
   it('ignores comments and whitespace in the code', () => {
@@ -108,6 +120,15 @@ describe('programDigest', () => {
     expect(programDigest(program({ buffers: [Y, X] }))).toBe(programDigest(program({ buffers: [X, Y] })));
   });
 
+  it('orders buffers by group before binding, whatever order they are listed in', () => {
+    const inGroup1 = { ...X, name: 'late', group: 1, binding: 0 };
+    expect(programDigest(program({ buffers: [inGroup1, Y, X] }))).toBe(programDigest(program({ buffers: [X, Y, inGroup1] })));
+  });
+
+  it('reads an absent group as group 0', () => {
+    expect(programDigest(program({ buffers: [{ ...X, group: 0 }, Y] }))).toBe(programDigest(program()));
+  });
+
   it('never reads buffer lengths or other launch settings', () => {
     const withExtras = { ...program(), grid: [4, 1, 1], outputs: { y: 10 } } as WgslProgram;
     expect(programDigest(withExtras)).toBe(programDigest(program()));
@@ -120,6 +141,8 @@ describe('programDigest', () => {
     ['changing an access mode', { buffers: [X, { ...Y, access: 'output' }] }],
     ['changing an element type', { buffers: [{ ...X, type: 'u32' }, Y] }],
     ['dropping a buffer', { buffers: [X] }],
+    ['moving a buffer to another group', { buffers: [X, { ...Y, group: 1 }] }],
+    ['declaring the buffers instead of reflecting them', { reflected: false }],
     ['changing a number in the code', { code: CODE.replace('2.0', '3.0') }],
     ['changing an identifier in the code', { code: CODE.replace('y[id.x] =', 'x[id.x] =') }],
     ['joining two tokens in the code', { code: CODE.replace('2.0 * x', '2.0 *x') }],

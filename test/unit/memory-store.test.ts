@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
 import { classifyMiss } from '../../src/pipeline/miss-reason.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore } from '../../src/pipeline/artifact-store.ts';
+import { RECORD_SCHEMA_VERSION, type ArtifactInput, type ArtifactKey, type ArtifactStore } from '../../src/pipeline/artifact-store.ts';
 import { createMemoryStore, DEFAULT_MEMORY_ONLY_REASON } from '../../src/store/memory-store.ts';
 import { createStoreClock, type StoreLogger } from '../../src/store/store-helpers.ts';
 import { estimateRecordBytes } from '../../src/store/record.ts';
@@ -67,7 +67,7 @@ describe('createMemoryStore: reads', () => {
     const read = await store.read(keyOf(artifact('1')));
     expect(read.kind).toBe('hit');
     if (read.kind === 'hit') {
-      expect(read.record).toMatchObject({ ...artifact('1'), schemaVersion: 1, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown });
+      expect(read.record).toMatchObject({ ...artifact('1'), schemaVersion: RECORD_SCHEMA_VERSION, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown });
       expect(read.record.lastUsed).toBeGreaterThan(read.record.createdAt);
     }
   });

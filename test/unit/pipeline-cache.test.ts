@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FrameWriter } from '../../src/hash/framing.ts';
-import type { ArtifactStore } from '../../src/pipeline/artifact-store.ts';
+import { RECORD_SCHEMA_VERSION, type ArtifactStore } from '../../src/pipeline/artifact-store.ts';
 import { PIPELINE_IDENTITY_LABEL, policyDigest } from '../../src/pipeline/identity.ts';
 import { programDigest } from '../../src/program/digest.ts';
 import { wgsl } from '../../src/program/wgsl-program.ts';
@@ -201,7 +201,7 @@ describe('PipelineCache: corrupt records', () => {
       artifact['code'] = `${String(artifact['code'])} `;
     }],
     ['a checksum of other content', (record) => (record['checksum'] = 'ab'.repeat(32))],
-    ['a newer record schema version', (record) => (record['schemaVersion'] = 2)],
+    ['a newer record schema version', (record) => (record['schemaVersion'] = RECORD_SCHEMA_VERSION + 1)],
     ['its manifest missing', (record) => delete record['manifest']],
   ];
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fromWire, isVyreErrorWire } from '../../src/errors.ts';
 import { FrameWriter } from '../../src/hash/framing.ts';
 import { programDigest } from '../../src/program/digest.ts';
-import { reflectBindings } from '../../src/program/reflect-wgsl.ts';
+import { reflectModule } from '../../src/program/reflect-module.ts';
 import { wgsl } from '../../src/program/wgsl-program.ts';
 import { blankComments, lineColumnAt } from '../../src/program/wgsl-text.ts';
 
@@ -14,8 +14,19 @@ describe('WGSL line breaks', () => {
     expect(blankComments(`// c${lineBreak}const K = 2.0;`)).toBe(`    ${lineBreak}const K = 2.0;`);
   });
 
-  it('reflects a declaration that follows a comment ended by U+2028', () => {
-    expect(reflectBindings('// inputs\u2028@group(0) @binding(0) var<storage, read> x: array<f32>;')).toHaveLength(1);
+  // Was: reflect-wgsl.ts read past a `//` comment ended by U+2028. Reflection is now a real
+  // parser (reflect-module.ts), so the case is kept for every WGSL line break, through both.
+  it.each([
+    ['a vertical tab', '\u000b'],
+    ['a form feed', '\u000c'],
+    ['NEL (U+0085)', '\u0085'],
+    ['LINE SEPARATOR (U+2028)', '\u2028'],
+    ['PARAGRAPH SEPARATOR (U+2029)', '\u2029'],
+    ['a lone carriage return', '\r'],
+  ])('reflects a declaration that follows a comment ended by %s', (_name, lineBreak) => {
+    const code = `// inputs${lineBreak}@group(0) @binding(0) var<storage, read> x: array<f32>;\n@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n@compute @workgroup_size(64) fn main() { y[0] = x[0]; }`;
+    expect(reflectModule(code).resources.map((resource) => resource.name)).toEqual(['x', 'y']);
+    expect(wgsl({ code }).buffers.map((buffer) => buffer.name)).toEqual(['x', 'y']);
   });
 
   it('gives different digests to shaders that differ after a comment ended by a vertical tab', () => {

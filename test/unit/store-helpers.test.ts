@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
-import type { ArtifactInput } from '../../src/pipeline/artifact-store.ts';
+import { RECORD_SCHEMA_VERSION, type ArtifactInput } from '../../src/pipeline/artifact-store.ts';
 import { estimateRecordBytes } from '../../src/store/record.ts';
 import { createStoreClock, exceedsLimits, isObject, prepareWrite, reportRefusedWrite, type StoreLogger } from '../../src/store/store-helpers.ts';
 
@@ -68,7 +68,7 @@ describe('prepareWrite', () => {
     const prepared = prepareWrite(INPUT, NOW, ROOMY);
     expect(prepared.ok).toBe(true);
     if (prepared.ok) {
-      expect(prepared.record).toMatchObject({ identity: INPUT.identity, policy: INPUT.policy, createdAt: NOW, lastUsed: NOW, schemaVersion: 1 });
+      expect(prepared.record).toMatchObject({ identity: INPUT.identity, policy: INPUT.policy, createdAt: NOW, lastUsed: NOW, schemaVersion: RECORD_SCHEMA_VERSION });
       expect(prepared.record.bytes).toBe(estimateRecordBytes(INPUT));
     }
   });

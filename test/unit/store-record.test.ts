@@ -8,6 +8,7 @@ import { FrameWriter } from '../../src/hash/framing.ts';
 import type { ShaderArtifact } from '../../src/lower/artifact.ts';
 import { createManifest } from '../../src/pipeline/manifest.ts';
 import { RECORD_SCHEMA_VERSION, type ArtifactInput, type StoredArtifact } from '../../src/pipeline/artifact-store.ts';
+import type { WgslType } from '../../src/protocol/wgsl-module.ts';
 import { checksumOf, createRecord, estimateRecordBytes, parseRecord } from '../../src/store/record.ts';
 import { prng } from '../fuzz/random.ts';
 
@@ -25,6 +26,52 @@ const ARTIFACT: ShaderArtifact = {
   ],
   params: { binding: 4, fields: [{ name: 'k', type: 'u32' }, { name: 'scale', type: 'f32' }], byteSize: 16 },
   foldableGrid: true,
+};
+
+/**
+ * `struct Params { N: u32, eps: f32 }` laid out by hand from the WGSL rules: two 4-byte
+ * scalars at offsets 0 and 4; the struct aligns to its widest member (4) and its size,
+ * 8, is already a multiple of that.
+ */
+const PARAMS_LAYOUT: WgslType = {
+  kind: 'struct',
+  name: 'Params',
+  members: [
+    { name: 'N', type: { kind: 'scalar', scalar: 'u32', size: 4, align: 4 }, offset: 0 },
+    { name: 'eps', type: { kind: 'scalar', scalar: 'f32', size: 4, align: 4 }, offset: 4 },
+  ],
+  size: 8,
+  align: 4,
+};
+
+/** `array<vec4f>`, runtime-sized: a vec4f is 16 bytes aligned to 16, so the stride is 16 (and so is `size`). */
+const VEC4_ARRAY_LAYOUT: WgslType = {
+  kind: 'array',
+  element: { kind: 'vector', scalar: 'f32', components: 4, size: 16, align: 16 },
+  count: null,
+  stride: 16,
+  size: 16,
+  align: 16,
+};
+
+/** The artifact of a reflected WGSL module: buffers with group, space and layout, and override constants. */
+const WGSL_ARTIFACT: ShaderArtifact = {
+  code: [
+    'struct Params { N: u32, eps: f32 }',
+    'override WG: u32 = 64;',
+    '@group(0) @binding(0) var<storage, read_write> points: array<vec4f>;',
+    '@group(1) @binding(0) var<uniform> params: Params;',
+    '@compute @workgroup_size(WG) fn main() {}',
+  ].join('\n'),
+  entryPoint: 'main',
+  workgroupSize: [64, 1, 1],
+  buffers: [
+    { name: 'points', binding: 0, access: 'read-write', type: 'f32', space: 'storage', layout: VEC4_ARRAY_LAYOUT },
+    { name: 'params', binding: 0, access: 'read', type: 'u32', group: 1, space: 'uniform', layout: PARAMS_LAYOUT },
+  ],
+  params: undefined,
+  foldableGrid: false,
+  constants: { WG: 64, scale: 0.5 },
 };
 
 function artifactInput(): ArtifactInput {
@@ -49,8 +96,13 @@ function artifactInput(): ArtifactInput {
   };
 }
 
+function wgslInput(): ArtifactInput {
+  return { ...artifactInput(), artifact: WGSL_ARTIFACT };
+}
+
 const NOW = 1_700_000_000_000;
 const valid = (): StoredArtifact => createRecord(artifactInput(), NOW);
+const validWgsl = (): StoredArtifact => createRecord(wgslInput(), NOW);
 const withSchema = (input: ArtifactInput) => ({ ...input, schemaVersion: RECORD_SCHEMA_VERSION });
 
 /** Every leaf of `value` as a path of keys and indices. */
@@ -122,8 +174,41 @@ describe('checksumOf', () => {
     const w = new FrameWriter().label('vyre-web/stored-artifact/v1');
     w.string(small.identity).f64(1).f64(RECORD_SCHEMA_VERSION).string(small.deviceFingerprint).string(small.programDigest).string(small.policy);
     w.label('artifact').string('C').string('main').list(3).f64(8).f64(4).f64(2);
-    w.list(1).list(5).string('x').f64(0).string('read').string('u32').list(0);
-    w.list(0).u32(0);
+    // list 8 · name · binding · access · type · sizing (list 0: absent) · group 0 · space "" · layout ""
+    w.list(1).list(8).string('x').f64(0).string('read').string('u32').list(0).f64(0).string('').string('');
+    // params absent · foldableGrid false · no constants
+    w.list(0).u32(0).list(0);
+    w.label('manifest').f64(1).string(m.backendId).string(m.pipelineId).string(m.programDigest).string(m.dispatchPolicy).u32(0);
+    w.string(m.deviceFingerprint).string(m.device).string(m.browser).string(m.libraryVersion).string(m.wgslHash);
+    expect(checksumOf(withSchema(small))).toBe(w.digestHex());
+  });
+
+  it('is the SHA-256 of the documented framing for a reflected buffer with group, space and layout, and constants', () => {
+    const small: ArtifactInput = {
+      ...artifactInput(),
+      artifact: {
+        code: 'C',
+        entryPoint: 'main',
+        workgroupSize: [8, 4, 2],
+        buffers: [{ name: 'params', binding: 2, access: 'read', type: 'u32', group: 1, space: 'uniform', layout: PARAMS_LAYOUT }],
+        params: undefined,
+        foldableGrid: false,
+        constants: { scale: 0.5, WG: 64 },
+      },
+    };
+    // The layout as JSON text, written out by hand from PARAMS_LAYOUT (not JSON.stringify of it).
+    const layoutJson =
+      '{"kind":"struct","name":"Params","members":[' +
+      '{"name":"N","type":{"kind":"scalar","scalar":"u32","size":4,"align":4},"offset":0},' +
+      '{"name":"eps","type":{"kind":"scalar","scalar":"f32","size":4,"align":4},"offset":4}' +
+      '],"size":8,"align":4}';
+    const m = small.manifest;
+    const w = new FrameWriter().label('vyre-web/stored-artifact/v1');
+    w.string(small.identity).f64(1).f64(RECORD_SCHEMA_VERSION).string(small.deviceFingerprint).string(small.programDigest).string(small.policy);
+    w.label('artifact').string('C').string('main').list(3).f64(8).f64(4).f64(2);
+    w.list(1).list(8).string('params').f64(2).string('read').string('u32').list(0).f64(1).string('uniform').string(layoutJson);
+    // Constants in name order: "WG" sorts before "scale" (code units: 'W' < 's').
+    w.list(0).u32(0).list(2).string('WG').f64(64).string('scale').f64(0.5);
     w.label('manifest').f64(1).string(m.backendId).string(m.pipelineId).string(m.programDigest).string(m.dispatchPolicy).u32(0);
     w.string(m.deviceFingerprint).string(m.device).string(m.browser).string(m.libraryVersion).string(m.wgslHash);
     expect(checksumOf(withSchema(small))).toBe(w.digestHex());
@@ -170,7 +255,7 @@ describe('parseRecord', () => {
     ['a bad checksum', (r) => ({ ...r, checksum: '0'.repeat(64) }), /checksum/],
     ['truncated WGSL', (r) => ({ ...r, artifact: { ...r.artifact, code: r.artifact.code.slice(0, 20) } }), /checksum/],
     ['a changed policy', (r) => ({ ...r, policy: 'wg=[32,1,1]' }), /checksum/],
-    ['a wrong schema version', (r) => ({ ...r, schemaVersion: RECORD_SCHEMA_VERSION + 1 }), /schemaVersion is 2, expected 1/],
+    ['a wrong schema version', (r) => ({ ...r, schemaVersion: RECORD_SCHEMA_VERSION + 1 }), /schemaVersion is 3, expected 2/],
     ['no schema version', ({ schemaVersion: _, ...rest }) => rest, /schemaVersion is undefined/],
     ['a wrong key version', (r) => ({ ...r, keyVersion: 0 }), /keyVersion is 0, expected 1/],
     ['a missing manifest', ({ manifest: _, ...rest }) => rest, /manifest is not an object/],
@@ -246,6 +331,68 @@ describe('parseRecord', () => {
   });
 });
 
+describe('records of reflected WGSL buffers', () => {
+  it('round-trips group, space, layout and constants through createRecord and parseRecord unchanged', () => {
+    const record = validWgsl();
+    expect(record.artifact).toEqual(WGSL_ARTIFACT);
+    expect(record.artifact.buffers[1]?.layout).not.toBe(PARAMS_LAYOUT);
+    expect(record.artifact.constants).not.toBe(WGSL_ARTIFACT.constants);
+    expect(parseRecord(record, hex('1'))).toEqual({ ok: true, record });
+  });
+
+  it('reads back after structured clone (what IndexedDB stores) and after JSON', () => {
+    expect(parseRecord(structuredClone(validWgsl()))).toEqual({ ok: true, record: validWgsl() });
+    expect(parseRecord(JSON.parse(JSON.stringify(validWgsl())))).toEqual({ ok: true, record: validWgsl() });
+  });
+
+  const input = withSchema(wgslInput());
+  const paths = leafPaths(input.artifact)
+    .filter(([key, , field]) => (key === 'buffers' && ['group', 'space', 'layout'].includes(String(field))) || key === 'constants')
+    .map((path) => ['artifact', ...path]);
+  it('covers every leaf of the layouts and constants (sanity check of the sweep below)', () => {
+    expect(paths).toContainEqual(['artifact', 'buffers', 1, 'layout', 'members', 1, 'offset']);
+    expect(paths).toContainEqual(['artifact', 'buffers', 0, 'layout', 'element', 'components']);
+    expect(paths).toContainEqual(['artifact', 'constants', 'scale']);
+  });
+
+  it.each(paths.map((path) => [path.join('.'), path] as const))('changes the checksum when %s changes', (_, path) => {
+    expect(checksumOf(changedAt(input, path, altered))).not.toBe(checksumOf(input));
+  });
+
+  it.each([
+    ['a group removed', changedAt(input, ['artifact', 'buffers', 1], (b) => ({ ...(b as object), group: undefined }))],
+    ['a space removed', changedAt(input, ['artifact', 'buffers', 1], (b) => ({ ...(b as object), space: undefined }))],
+    ['a layout removed', changedAt(input, ['artifact', 'buffers', 1], (b) => ({ ...(b as object), layout: undefined }))],
+    ['the constants removed', changedAt(input, ['artifact', 'constants'], () => undefined)],
+    ['a constant added', changedAt(input, ['artifact', 'constants'], (c) => ({ ...(c as object), extra: 0 }))],
+  ])('changes the checksum with %s', (_, changed) => {
+    expect(checksumOf(changed)).not.toBe(checksumOf(input));
+  });
+
+  it('frames constants in name order, so the order they were set in does not matter', () => {
+    const reordered = changedAt(input, ['artifact', 'constants'], () => ({ scale: 0.5, WG: 64 }));
+    expect(checksumOf(reordered)).toBe(checksumOf(input));
+  });
+
+  const corrupt: [string, (r: StoredArtifact) => unknown, RegExp][] = [
+    ['a layout of an unknown kind', (r) => changedAt(r, ['artifact', 'buffers', 1, 'layout', 'kind'], () => 'texture'), /artifact\.buffers\[1\]\.layout\.kind/],
+    ['a layout of negative size', (r) => changedAt(r, ['artifact', 'buffers', 1, 'layout', 'size'], () => -8), /artifact\.buffers\[1\]\.layout\.size/],
+    ['a member of unknown kind', (r) => changedAt(r, ['artifact', 'buffers', 1, 'layout', 'members', 0, 'type', 'kind'], () => 'bool'), /artifact\.buffers\[1\]\.layout\.members\[0\]\.type\.kind/],
+    ['a member at a negative offset', (r) => changedAt(r, ['artifact', 'buffers', 1, 'layout', 'members', 1, 'offset'], () => -4), /artifact\.buffers\[1\]\.layout\.members\[1\]\.offset/],
+    ['an array element of fractional size', (r) => changedAt(r, ['artifact', 'buffers', 0, 'layout', 'element', 'size'], () => 1.5), /artifact\.buffers\[0\]\.layout\.element\.size/],
+    ['a vector of 5 components', (r) => changedAt(r, ['artifact', 'buffers', 0, 'layout', 'element', 'components'], () => 5), /artifact\.buffers\[0\]\.layout\.element\.components/],
+    ['a layout that is a string', (r) => changedAt(r, ['artifact', 'buffers', 1, 'layout'], () => 'Params'), /artifact\.buffers\[1\]\.layout is not an object/],
+    ['a negative group', (r) => changedAt(r, ['artifact', 'buffers', 1, 'group'], () => -1), /artifact\.buffers\[1\]\.group is not a u32/],
+    ['an unknown space', (r) => changedAt(r, ['artifact', 'buffers', 1, 'space'], () => 'workgroup'), /artifact\.buffers\[1\]\.space is "workgroup"/],
+    ['a constant that is not a number', (r) => changedAt(r, ['artifact', 'constants', 'WG'], () => '64'), /artifact\.constants\.WG is not a finite number/],
+    ['a constant that is NaN', (r) => changedAt(r, ['artifact', 'constants', 'scale'], () => Number.NaN), /artifact\.constants\.scale is not a finite number/],
+  ];
+  it.each(corrupt)('reads a record with %s as corrupt, naming the path', (_, damage, reason) => {
+    const result = parseRecord(damage(validWgsl()));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});
 
 const KEYS = ['identity', 'keyVersion', 'schemaVersion', 'artifact', 'manifest', 'checksum', 'code', 'buffers', 'kind', 'bytes', 'x'];
 

@@ -1,6 +1,7 @@
 /**
- * The WGSL-source program kind: `wgsl()` resolves everything the worker needs, and
- * `parseWgslProgram` turns any malformed data into an invalid-program error.
+ * The WGSL-source program kind: `wgsl()` parses and reflects the module, picks the entry
+ * point, resolves its workgroup size and lists the buffers it uses; `parseWgslProgram`
+ * turns any malformed data into an invalid-program error.
  */
 import { describe, expect, it } from 'vitest';
 import { VyreError } from '../../src/errors.ts';
@@ -15,13 +16,31 @@ const DOUBLE = `
   if (id.x < arrayLength(&x)) { y[id.x] = 2.0 * x[id.x]; }
 }`;
 
+/** Two entry points over three buffers: `sum` uses input and sums, `count` only counts (through a helper). */
 const TWO_ENTRIES = `
-@group(0) @binding(0) var<storage, read_write> v: array<u32>;
-@compute @workgroup_size(64) fn first(@builtin(global_invocation_id) id: vec3u) { v[id.x] = 1u; }
-@compute @workgroup_size(8, 8) fn second(@builtin(global_invocation_id) id: vec3u) { v[id.x] = 2u; }`;
+@group(0) @binding(0) var<storage, read> input: array<f32>;
+@group(0) @binding(1) var<storage, read_write> sums: array<f32>;
+@group(0) @binding(2) var<storage, read_write> counts: array<u32>;
+fn bump(i: u32) { counts[i] += 1u; }
+@compute @workgroup_size(64) fn sum(@builtin(global_invocation_id) id: vec3u) { sums[id.x] = input[id.x]; }
+@compute @workgroup_size(8, 8) fn count(@builtin(global_invocation_id) id: vec3u) { bump(id.x); }`;
+
+/** A uniform params struct next to a storage array of vectors. */
+const PARAMS_AND_POINTS = `
+struct Params { N: u32, eps: f32 }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> points: array<vec4f>;
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) {
+  if (id.x < params.N) { points[id.x] *= params.eps; }
+}`;
 
 const OVERRIDDEN_SIZE = `
 override WG: u32 = 128;
+@group(0) @binding(0) var<storage, read_write> v: array<i32>;
+@compute @workgroup_size(WG) fn main(@builtin(global_invocation_id) id: vec3u) { v[id.x] = 1; }`;
+
+const OVERRIDE_WITHOUT_DEFAULT = `
+override WG: u32;
 @group(0) @binding(0) var<storage, read_write> v: array<i32>;
 @compute @workgroup_size(WG) fn main(@builtin(global_invocation_id) id: vec3u) { v[id.x] = 1; }`;
 
@@ -44,6 +63,7 @@ describe('wgsl()', () => {
         { name: 'x', binding: 0, access: 'read', type: 'f32' },
         { name: 'y', binding: 1, access: 'read-write', type: 'f32' },
       ],
+      reflected: true,
     });
   });
 
@@ -52,13 +72,59 @@ describe('wgsl()', () => {
     expect(structuredClone(program)).toEqual(program);
   });
 
+  it('reflects a uniform params struct and an array<vec4f> storage buffer, each typed by its leaf scalar', () => {
+    // Params mixes u32 and f32 leaves, so it has no one leaf type and reads as u32;
+    // every leaf of array<vec4f> is f32. A uniform is read-only.
+    expect(wgsl({ code: PARAMS_AND_POINTS }).buffers).toEqual([
+      { name: 'params', binding: 0, access: 'read', type: 'u32' },
+      { name: 'points', binding: 1, access: 'read-write', type: 'f32' },
+    ]);
+  });
+
+  it('reflects a buffer of another group with its group, listed after group 0 whatever its binding', () => {
+    const code = `
+      @group(1) @binding(0) var<storage, read> lookup: array<i32>;
+      @group(0) @binding(3) var<storage, read_write> out: array<i32>;
+      @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) { out[id.x] = lookup[id.x]; }`;
+    expect(wgsl({ code }).buffers).toEqual([
+      { name: 'out', binding: 3, access: 'read-write', type: 'i32' },
+      { name: 'lookup', binding: 0, access: 'read', type: 'i32', group: 1 },
+    ]);
+  });
+
   it.each([
-    ['first', [64, 1, 1]],
-    ['second', [8, 8, 1]],
-  ])('picks the named entry point %s and its own workgroup size', (entryPoint, workgroupSize) => {
+    ['sum', [64, 1, 1], ['input', 'sums']],
+    ['count', [8, 8, 1], ['counts']],
+  ])('picks the named entry point %s, its own workgroup size and only the buffers it uses', (entryPoint, workgroupSize, buffers) => {
     const program = wgsl({ code: TWO_ENTRIES, entryPoint });
     expect(program.entryPoint).toBe(entryPoint);
     expect(program.workgroupSize).toEqual(workgroupSize);
+    expect(program.buffers.map((buffer) => buffer.name)).toEqual(buffers);
+  });
+
+  it('leaves out a buffer the module declares but the entry point never uses', () => {
+    const code = `
+      @group(0) @binding(0) var<storage, read> unused: array<f32>;
+      @group(0) @binding(1) var<storage, read_write> y: array<f32>;
+      @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) { y[id.x] = 1.0; }`;
+    expect(wgsl({ code }).buffers).toEqual([{ name: 'y', binding: 1, access: 'read-write', type: 'f32' }]);
+  });
+
+  it.each([
+    ['a const per axis', 'const N = 8u;', '@workgroup_size(N, N)', [8, 8, 1]],
+    ['arithmetic on consts', 'const W = 16;', '@workgroup_size(W * 4, W / 8)', [64, 2, 1]],
+    ['a const defined from another', 'const A = 4u; const B = A * 2u;', '@workgroup_size(B, A, 2)', [8, 4, 2]],
+  ])('evaluates a workgroup size made of const expressions: %s', (_what, consts, attribute, workgroupSize) => {
+    const code = `${consts}\n@group(0) @binding(0) var<storage, read_write> v: array<u32>;\n@compute ${attribute} fn main(@builtin(global_invocation_id) id: vec3u) { v[id.x] = 1u; }`;
+    expect(wgsl({ code }).workgroupSize).toEqual(workgroupSize);
+  });
+
+  it("takes an override's default as the workgroup size", () => {
+    expect(wgsl({ code: OVERRIDDEN_SIZE }).workgroupSize).toEqual([128, 1, 1]);
+  });
+
+  it('sizes the workgroup [1, 1, 1] for an override without a default: a compile sets it through constants', () => {
+    expect(wgsl({ code: OVERRIDE_WITHOUT_DEFAULT }).workgroupSize).toEqual([1, 1, 1]);
   });
 
   it.each<[string, number | readonly number[]]>([
@@ -69,28 +135,24 @@ describe('wgsl()', () => {
     expect(wgsl({ code: DOUBLE, workgroupSize }).workgroupSize).toEqual([64, 1, 1]);
   });
 
-  it('takes the workgroup size from the option when the code does not spell it as a literal', () => {
-    expect(wgsl({ code: OVERRIDDEN_SIZE, workgroupSize: [128] }).workgroupSize).toEqual([128, 1, 1]);
-    expect(wgsl({ code: OVERRIDDEN_SIZE, workgroupSize: [16, 8] }).workgroupSize).toEqual([16, 8, 1]);
+  it("accepts a workgroupSize option that agrees with an override's default", () => {
+    expect(wgsl({ code: OVERRIDDEN_SIZE, workgroupSize: 128 }).workgroupSize).toEqual([128, 1, 1]);
   });
 
-  it('uses explicit buffers instead of reflecting them', () => {
-    // A uniform declaration would make reflection throw; explicit buffers never look at it.
+  it('keeps declared buffers as given instead of reflecting them, and says so', () => {
     const code = `
       @group(0) @binding(0) var<uniform> params: vec4<f32>;
       @group(0) @binding(1) var<storage, read_write> out: array<f32>;
-      @compute @workgroup_size(32) fn main() {}`;
+      @compute @workgroup_size(32) fn main() { out[0] = params.x; }`;
     const buffers = [{ name: 'out', binding: 1, access: 'output', type: 'f32' }] as const;
     const program = wgsl({ code, buffers });
     expect(program.buffers).toEqual([{ name: 'out', binding: 1, access: 'output', type: 'f32' }]);
     expect(program.buffers[0]).not.toBe(buffers[0]);
+    expect(program.reflected).toBe(false);
   });
 
-  it('trusts a named entry point it cannot see and takes the size from the option', () => {
-    const code = `${DOUBLE}\n@compute @workgroup_size(min(8, 4)) fn odd() {}`;
-    const program = wgsl({ code, entryPoint: 'odd', workgroupSize: 4 });
-    expect(program.entryPoint).toBe('odd');
-    expect(program.workgroupSize).toEqual([4, 1, 1]);
+  it('marks reflected buffers as reflected', () => {
+    expect(wgsl({ code: DOUBLE }).reflected).toBe(true);
   });
 
   describe('rejects with invalid-program', () => {
@@ -100,8 +162,14 @@ describe('wgsl()', () => {
 
     it('several entry points without entryPoint, naming them', () => {
       const error = expectInvalidProgram(() => wgsl({ code: TWO_ENTRIES }), /2 @compute entry points/);
-      expect(error.message).toContain('first, second');
-      expect(error.details['entryPoints']).toEqual(['first', 'second']);
+      expect(error.message).toContain('sum, count');
+      expect(error.details['entryPoints']).toEqual(['sum', 'count']);
+    });
+
+    it('a named entry point the module does not have, listing the ones it has', () => {
+      const error = expectInvalidProgram(() => wgsl({ code: TWO_ENTRIES, entryPoint: 'missing' }), /no @compute entry point "missing"/);
+      expect(error.message).toContain('sum, count');
+      expect(error.details['entryPoints']).toEqual(['sum', 'count']);
     });
 
     it('a workgroupSize option that disagrees with @workgroup_size', () => {
@@ -109,22 +177,26 @@ describe('wgsl()', () => {
       expect(error.details).toEqual({ declared: [32, 1, 1], reflected: [64, 1, 1] });
     });
 
-    it('a non-literal workgroup size without the option', () => {
-      expectInvalidProgram(() => wgsl({ code: OVERRIDDEN_SIZE }), /not a literal/);
+    it("a workgroupSize option that disagrees with an override's default", () => {
+      const error = expectInvalidProgram(() => wgsl({ code: OVERRIDDEN_SIZE, workgroupSize: [16, 8] }), /disagrees/);
+      expect(error.details).toEqual({ declared: [16, 8, 1], reflected: [128, 1, 1] });
     });
 
-    it('a named entry point that is not visible, without a workgroup size', () => {
-      expectInvalidProgram(() => wgsl({ code: DOUBLE, entryPoint: 'missing' }), /not a literal/);
+    it('a workgroup size that cannot be evaluated, naming the entry point and its line', () => {
+      const code = `${DOUBLE}\n@compute @workgroup_size(min(8, 4)) fn odd() {}`;
+      const error = expectInvalidProgram(() => wgsl({ code, entryPoint: 'odd' }), /odd at line 7.*cannot be evaluated/);
+      expect(error.details).toMatchObject({ declaration: 'odd', line: 7 });
     });
 
-    it.each<[string, number | readonly number[]]>([
-      ['zero', 0],
-      ['over 1024', 1025],
-      ['a fraction', 1.5],
-      ['four dimensions', [4, 4, 4, 4]],
-      ['no dimensions', []],
-    ])('a workgroupSize option of %s', (_what, workgroupSize) => {
-      expectInvalidProgram(() => wgsl({ code: OVERRIDDEN_SIZE, workgroupSize }));
+    it.each<[string, number | readonly number[], RegExp]>([
+      ['zero', 0, /outside 1…1024/],
+      ['over 1024', 1025, /outside 1…1024/],
+      ['a fraction', 1.5, /outside 1…1024/],
+      ['four dimensions', [4, 4, 4, 4], /4 dimensions/],
+      ['no dimensions', [], /0 dimensions/],
+    ])('a workgroupSize option of %s', (_what, workgroupSize, problem) => {
+      // An override without a default: nothing in the code for the option to disagree with.
+      expectInvalidProgram(() => wgsl({ code: OVERRIDE_WITHOUT_DEFAULT, workgroupSize }), problem);
     });
 
     it.each<[string, unknown]>([
@@ -137,10 +209,23 @@ describe('wgsl()', () => {
       expectInvalidProgram(() => wgsl(input as Parameters<typeof wgsl>[0]), /needs an object with a `code` string/);
     });
 
-    it('reflection failures, with the line of the declaration', () => {
-      const code = `@group(1) @binding(0) var<storage, read> x: array<f32>;\n${DOUBLE}`;
-      const error = expectInvalidProgram(() => wgsl({ code }), /@group\(1\)/);
-      expect(error.details['line']).toBe(1);
+    it('a texture, naming the declaration with its line and column', () => {
+      const code = '@group(0) @binding(0) var<storage, read_write> y: array<f32>;\n  @group(0) @binding(1) var image: texture_2d<f32>;\n@compute @workgroup_size(1) fn main() { y[0] = 1.0; }';
+      const error = expectInvalidProgram(() => wgsl({ code }), /image at line 2 is a texture/);
+      expect(error.details).toMatchObject({ declaration: 'image', line: 2, column: 3, kind: 'texture' });
+    });
+
+    it('a sampler, naming the declaration with its line', () => {
+      const code = `@group(0) @binding(0) var smp: sampler;\n@compute @workgroup_size(1) fn main() {}`;
+      const error = expectInvalidProgram(() => wgsl({ code }), /smp at line 1 is a sampler/);
+      expect(error.details).toMatchObject({ declaration: 'smp', line: 1, column: 1, kind: 'sampler' });
+    });
+
+    it('a syntax error, with its line and column', () => {
+      // `;` is missing at the end of line 1: the parser stops at the `@` that starts line 2.
+      const code = '@group(0) @binding(0) var<storage, read_write> y: array<f32>\n@compute @workgroup_size(1) fn main() {}';
+      const error = expectInvalidProgram(() => wgsl({ code }), /line 2, column 1/);
+      expect(error.details).toMatchObject({ line: 2, column: 1 });
     });
 
     it('explicit buffers that are malformed', () => {
@@ -149,6 +234,12 @@ describe('wgsl()', () => {
         () => wgsl({ code: DOUBLE, buffers: buffers as unknown as WgslProgram['buffers'] }),
         /access "write"/,
       );
+    });
+
+    it('explicit buffers outside group 0, pointing at reflection for other groups', () => {
+      const code = '@group(1) @binding(0) var<storage, read_write> x: array<f32>;\n@compute @workgroup_size(64) fn main() { x[0] = 1.0; }';
+      const buffers = [{ name: 'x', binding: 0, access: 'read-write', type: 'f32', group: 1 }] as const;
+      expectInvalidProgram(() => wgsl({ code, buffers }), /group 0 only.*Fix: leave `buffers` out/);
     });
   });
 });
@@ -163,6 +254,7 @@ describe('parseWgslProgram', () => {
       { name: 'x', binding: 0, access: 'read', type: 'f32' },
       { name: 'y', binding: 1, access: 'output', type: 'f32' },
     ],
+    reflected: false,
   };
   const with_ = (patch: Record<string, unknown>): unknown => ({ ...valid, ...patch });
   const withBuffer = (patch: Record<string, unknown>): unknown => ({
@@ -172,6 +264,7 @@ describe('parseWgslProgram', () => {
   const { code: _code, ...withoutCode } = valid;
   const { buffers: _buffers, ...withoutBuffers } = valid;
   const { workgroupSize: _size, ...withoutSize } = valid;
+  const { reflected: _reflected, ...withoutReflected } = valid;
 
   it('returns a fresh copy of well-formed data', () => {
     const parsed = parseWgslProgram(valid);
@@ -200,6 +293,20 @@ describe('parseWgslProgram', () => {
 
   it('accepts an empty buffer list', () => {
     expect(parseWgslProgram(with_({ buffers: [] })).buffers).toEqual([]);
+  });
+
+  it('accepts reflected buffers in groups 0 to 3, the same binding once per group', () => {
+    const buffers = [
+      { name: 'a', binding: 0, access: 'read', type: 'f32' },
+      { name: 'b', binding: 0, access: 'read', type: 'f32', group: 1 },
+      { name: 'c', binding: 0, access: 'read-write', type: 'u32', group: 3 },
+    ];
+    expect(parseWgslProgram(with_({ reflected: true, buffers })).buffers).toEqual(buffers);
+  });
+
+  it('reads a group of 0 as no group', () => {
+    const buffers = [{ name: 'a', binding: 0, access: 'read', type: 'f32', group: 0 }];
+    expect(parseWgslProgram(with_({ buffers })).buffers).toEqual([{ name: 'a', binding: 0, access: 'read', type: 'f32' }]);
   });
 
   it.each<[string, unknown]>([
@@ -244,6 +351,14 @@ describe('parseWgslProgram', () => {
     ['a buffer with a binding over 1000', withBuffer({ binding: 1001 })],
     ['two buffers with the same name', withBuffer({ name: 'x' })],
     ['two buffers with the same binding', withBuffer({ binding: 0 })],
+    ['two reflected buffers with the same group and binding', with_({ reflected: true, buffers: [{ ...valid.buffers[0], group: 2 }, { ...valid.buffers[1], binding: 0, group: 2 }] })],
+    ['a buffer in group 4, past maxBindGroups', with_({ reflected: true, buffers: [{ ...valid.buffers[0], group: 4 }] })],
+    ['a buffer with a negative group', with_({ reflected: true, buffers: [{ ...valid.buffers[0], group: -1 }] })],
+    ['a buffer with a fractional group', with_({ reflected: true, buffers: [{ ...valid.buffers[0], group: 0.5 }] })],
+    ['a buffer with a string group', with_({ reflected: true, buffers: [{ ...valid.buffers[0], group: '1' }] })],
+    ['a declared buffer outside group 0', withBuffer({ group: 1 })],
+    ['a missing reflected flag', withoutReflected],
+    ['a reflected flag that is not a boolean', with_({ reflected: 'yes' })],
   ])('rejects %s with invalid-program', (_what, value) => {
     expectInvalidProgram(() => parseWgslProgram(value));
   });
@@ -253,10 +368,16 @@ describe('parseWgslProgram', () => {
     expect(expectInvalidProgram(() => parseWgslProgram(withBuffer({ name: 'x' }))).details).toEqual({ buffer: 'x' });
     expect(expectInvalidProgram(() => parseWgslProgram(withBuffer({ binding: 0 }))).details).toEqual({ binding: 0 });
     expect(expectInvalidProgram(() => parseWgslProgram(withBuffer({ name: '9' }))).details).toEqual({ index: 1 });
+    expect(expectInvalidProgram(() => parseWgslProgram(withBuffer({ group: 7 }))).details).toEqual({ buffer: 'y' });
   });
 
-  it('accepts exactly what wgsl() returns', () => {
-    const program = wgsl({ code: TWO_ENTRIES, entryPoint: 'second' });
+  it.each([
+    ['reflected buffers in two groups', { code: DOUBLE.replace('@group(0) @binding(0)', '@group(2) @binding(0)') }],
+    ['declared buffers', { code: DOUBLE, buffers: [{ name: 'y', binding: 1, access: 'output', type: 'f32' }] as const }],
+    ['an entry point picked by name', { code: TWO_ENTRIES, entryPoint: 'count' }],
+  ])('accepts exactly what wgsl() returns: %s', (_what, source) => {
+    const program = wgsl(source);
+    expect(program.buffers.length).toBeGreaterThan(0);
     expect(parseWgslProgram(structuredClone(program))).toEqual(program);
   });
 });

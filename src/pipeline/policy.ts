@@ -14,12 +14,18 @@ export interface ResolvedPolicy {
   readonly string: string;
 }
 
+/** Where a WGSL program's size is read from its code, in the worker: the policy string says `wg=code`. */
+const FROM_CODE: WorkgroupSize = [0, 0, 0];
+
 /**
  * Resolves `policy` against the program's own workgroup size.
+ * @param programSize - the program's size; `null` for a WGSL program whose size its code
+ *   says (read with the reflection, once the policy's constants are known).
  * @param overridable - false for WGSL-source programs, whose size is fixed in their text.
  * @throws VyreError `invalid-policy`
  */
-export function resolvePolicy(policy: unknown, programSize: WorkgroupSize, overridable: boolean): ResolvedPolicy {
+export function resolvePolicy(policy: unknown, declaredSize: WorkgroupSize | null, overridable: boolean): ResolvedPolicy {
+  const programSize = declaredSize ?? FROM_CODE;
   if (policy === undefined || policy === null) return resolved(programSize, NO_CONSTANTS);
   if (typeof policy !== 'object' || Array.isArray(policy)) {
     throw invalidPolicy('The dispatch policy is not an object.', 'pass { workgroupSize: [x, y, z] }, { constants: { … } } or nothing.');
@@ -69,7 +75,8 @@ function checkConstants(raw: unknown, overridable: boolean): Readonly<Record<str
 function resolved(workgroupSize: WorkgroupSize, constants: Readonly<Record<string, number>>): ResolvedPolicy {
   const names = Object.keys(constants);
   const constantsPart = names.length === 0 ? '' : `;constants={${names.map((name) => `${name}=${constants[name]}`).join(',')}}`;
-  return { workgroupSize, constants, string: `wg=[${workgroupSize.join(',')}]${constantsPart}` };
+  const size = workgroupSize === FROM_CODE ? 'code' : `[${workgroupSize.join(',')}]`;
+  return { workgroupSize, constants, string: `wg=${size}${constantsPart}` };
 }
 
 function invalidPolicy(problem: string, fix: string): VyreError {

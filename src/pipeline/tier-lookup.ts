@@ -51,7 +51,7 @@ export function compileKeyOf(program: unknown, policy: unknown, limits: Validati
     policy: resolved.string,
     workgroupSize: resolved.workgroupSize,
     constants: resolved.constants,
-    displayName: parsed.kind === 'ir' ? parsed.name ?? 'program' : parsed.entryPoint,
+    displayName: parsed.kind === 'ir' ? parsed.name ?? 'program' : parsed.entryPoint ?? 'main',
   };
 }
 

@@ -8,6 +8,7 @@ import { VyreError } from '../errors.ts';
 import type { BoundBuffer, ShaderArtifact } from '../lower/artifact.ts';
 import { reflectModule } from '../program/reflect-module.ts';
 import { elementTypeOf, selectEntryPoint, workgroupSizeOf } from '../program/wgsl-entry.ts';
+import type { WorkgroupSize } from '../protocol/elements.ts';
 import type { WgslProgram } from '../protocol/program.ts';
 import type { WgslEntryPoint, WgslModule, WgslOverride } from '../protocol/wgsl-module.ts';
 
@@ -18,18 +19,46 @@ import type { WgslEntryPoint, WgslModule, WgslOverride } from '../protocol/wgsl-
  */
 export function wgslArtifact(program: WgslProgram, constants: Readonly<Record<string, number>>): ShaderArtifact {
   const module = reflectModule(program.code);
-  const entry = selectEntryPoint(module, program.entryPoint);
+  const entry = selectEntryPoint(module, program.entryPoint ?? undefined);
   checkConstants(module.overrides, constants);
-  const reflected = program.reflected ? reflectedBuffers(module, entry) : program.buffers;
   return {
     code: program.code,
     entryPoint: entry.name,
-    workgroupSize: program.reflected ? workgroupSizeOf(module, entry, constants) : program.workgroupSize,
-    buffers: reflected,
+    workgroupSize: workgroupSize(program, module, entry, constants),
+    buffers: program.reflected ? reflectedBuffers(module, entry) : program.buffers,
     params: undefined,
     foldableGrid: false,
     ...(Object.keys(constants).length === 0 ? {} : { constants }),
   };
+}
+
+/**
+ * The entry point's size with the override constants applied; a size the program declares
+ * must agree with it (the grid is computed from it). An axis whose override has no value
+ * takes the declared size, when there is one.
+ * @throws VyreError `invalid-program` on a disagreement, `invalid-policy` for an unset override.
+ */
+function workgroupSize(program: WgslProgram, module: WgslModule, entry: WgslEntryPoint, constants: Readonly<Record<string, number>>): WorkgroupSize {
+  const declared = program.workgroupSize;
+  if (declared === null) return workgroupSizeOf(module, entry, constants);
+  const fromCode = tryWorkgroupSizeOf(module, entry, constants);
+  if (fromCode !== undefined && fromCode.join() !== declared.join()) {
+    throw new VyreError(
+      'invalid-program',
+      `workgroupSize [${declared.join(', ')}] disagrees with @workgroup_size of ${entry.name}, which is [${fromCode.join(', ')}].`,
+      'drop the workgroupSize option or make the two agree; the grid is computed from it.',
+      { declared: [...declared], reflected: [...fromCode] },
+    );
+  }
+  return declared;
+}
+
+function tryWorkgroupSizeOf(module: WgslModule, entry: WgslEntryPoint, constants: Readonly<Record<string, number>>): WorkgroupSize | undefined {
+  try {
+    return workgroupSizeOf(module, entry, constants);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every buffer `entry` uses, as the dispatcher binds it. */

@@ -6,8 +6,8 @@
  * Framing (see `src/hash/framing.ts` for the field encoding), WGSL-source programs:
  *   label "vyre-web/program-digest/wgsl/v2"
  *   string normalized code        (comments removed, whitespace runs collapsed)
- *   string entry point
- *   u32 x3 workgroup size
+ *   string entry point            ("" when the module's only one is meant)
+ *   u32 x3 workgroup size         (0, 0, 0 when it is read from the code)
  *   u32   reflected (1) or declared (0) buffers
  *   list  buffers, each: u32 group, u32 binding, string name, string access, string type
  *
@@ -46,10 +46,10 @@ function frameWgslProgram(frame: FrameWriter, program: WgslProgram): void {
   frame
     .label(WGSL_PROGRAM_DIGEST_LABEL)
     .string(normalizeWgsl(program.code))
-    .string(program.entryPoint)
-    .u32(program.workgroupSize[0])
-    .u32(program.workgroupSize[1])
-    .u32(program.workgroupSize[2])
+    .string(program.entryPoint ?? '')
+    .u32(program.workgroupSize?.[0] ?? 0)
+    .u32(program.workgroupSize?.[1] ?? 0)
+    .u32(program.workgroupSize?.[2] ?? 0)
     .u32(program.reflected ? 1 : 0);
   const buffers = [...program.buffers].sort((a, b) => (a.group ?? 0) - (b.group ?? 0) || a.binding - b.binding);
   frame.list(buffers.length);

@@ -1,9 +1,9 @@
 /**
- * From a reflected module to the program `wgsl()` returns: which entry point, its default
- * workgroup size, and the buffers it uses as the program's buffer list.
+ * From a reflected module to what a pipeline needs: which entry point, its workgroup size
+ * with override constants applied, and the element type a buffer is kept as.
  */
 import { VyreError } from '../errors.ts';
-import type { BufferDeclaration, ElementType, WorkgroupSize } from '../protocol/elements.ts';
+import type { ElementType, WorkgroupSize } from '../protocol/elements.ts';
 import type { WgslEntryPoint, WgslModule, WgslScalar, WgslType } from '../protocol/wgsl-module.ts';
 
 /**
@@ -44,21 +44,6 @@ export function workgroupSizeOf(module: WgslModule, entry: WgslEntryPoint, const
     return resolved;
   };
   return [axis(entry.workgroupSize[0]), axis(entry.workgroupSize[1]), axis(entry.workgroupSize[2])];
-}
-
-/** The buffers `entry` uses, as the program's buffer list, in (group, binding) order. */
-export function buffersOf(module: WgslModule, entry: WgslEntryPoint): BufferDeclaration[] {
-  const used = new Set(entry.resources);
-  return module.resources
-    .filter((resource) => used.has(resource.name))
-    .sort((a, b) => a.group - b.group || a.binding - b.binding)
-    .map((resource) => ({
-      name: resource.name,
-      binding: resource.binding,
-      group: resource.group,
-      access: resource.access === 'read_write' ? 'read-write' : 'read',
-      type: elementTypeOf(resource.type),
-    }));
 }
 
 /** The one 4-byte scalar every leaf of `type` shares, else `u32` (the type a kept copy of the bytes is given). */

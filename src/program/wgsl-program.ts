@@ -1,20 +1,19 @@
 /**
  * The WGSL-source program kind: bring your own kernel as WGSL text.
  *
- * `wgsl()` runs on the calling thread: it parses and reflects the module (a real WGSL
- * parser, `reflect-module.ts`), picks the entry point, and returns plain data with the
- * buffers it uses and its workgroup size. The worker checks the same data again with
- * {@link parseWgslProgram}, since it may come from an untyped caller, and reflects the code
- * itself when it builds the pipeline's artifact.
+ * `wgsl()` runs on the calling thread and stays light: it checks its options and returns
+ * plain data. The worker parses and reflects the module (a real WGSL parser,
+ * `reflect-module.ts`) when it builds the pipeline, so the parser never loads on the main
+ * thread; what the entry point binds comes back with the compile (`pipeline.buffers`).
+ * The worker also checks the data again with {@link parseWgslProgram}, since it may come
+ * from an untyped caller.
  */
 import { VyreError } from '../errors.ts';
 import type { BufferSignature } from '../protocol/ir.ts';
 import type { WgslProgram } from '../protocol/program.ts';
-import type { WgslEntryPoint, WgslModule } from '../protocol/wgsl-module.ts';
 import type { SignatureOfCode } from './wgsl-types.ts';
 import { deepFreeze } from './freeze.ts';
-import { reflectModule } from './reflect-module.ts';
-import { buffersOf, selectEntryPoint, workgroupSizeOf } from './wgsl-entry.ts';
+
 import {
   BUFFER_ACCESS_MODES,
   ELEMENT_TYPES,
@@ -75,22 +74,11 @@ export function wgsl(source: WgslProgramSource): WgslProgram {
     throw invalid('wgsl() needs an object with a `code` string.', 'call wgsl({ code: "…WGSL…" }).', {});
   }
   checkOptionTypes(source);
-  const module = reflectModule(source.code);
-  const entry = selectEntryPoint(module, source.entryPoint);
-  const workgroupSize = resolveWorkgroupSize(source, entry.name, defaultWorkgroupSize(module, entry));
+  const workgroupSize = source.workgroupSize === undefined ? null : toWorkgroupSize(source.workgroupSize);
   const reflected = source.buffers === undefined;
-  const buffers = reflected ? buffersOf(module, entry) : source.buffers.map(parseBuffer);
+  const buffers = reflected ? [] : source.buffers.map(parseBuffer);
   // Frozen, like program(): hashed once, recognized by identity on later compiles.
-  return deepFreeze(parseWgslProgram({ kind: 'wgsl', code: source.code, entryPoint: entry.name, workgroupSize, buffers, reflected }));
-}
-
-/** The size with every override axis at its default; `undefined` when one has none (it is set per compile). */
-function defaultWorkgroupSize(module: WgslModule, entry: WgslEntryPoint): WorkgroupSize | undefined {
-  try {
-    return workgroupSizeOf(module, entry, {});
-  } catch {
-    return undefined;
-  }
+  return deepFreeze(parseWgslProgram({ kind: 'wgsl', code: source.code, entryPoint: source.entryPoint ?? null, workgroupSize, buffers, reflected }));
 }
 
 /** Untyped callers get `invalid-program`, never a TypeError from deep inside. */
@@ -105,19 +93,6 @@ function checkOptionTypes(source: WgslProgramSource): void {
   if (buffers !== undefined && !Array.isArray(buffers)) {
     throw invalid('buffers is not a list.', 'pass an array of { name, binding, access, type }, or leave it out to reflect them.', {});
   }
-}
-
-function resolveWorkgroupSize(source: WgslProgramSource, entryName: string, reflected: WorkgroupSize | undefined): WorkgroupSize {
-  const explicit = source.workgroupSize === undefined ? undefined : toWorkgroupSize(source.workgroupSize);
-  if (explicit && reflected && explicit.join() !== reflected.join()) {
-    throw invalid(
-      `workgroupSize [${explicit.join(', ')}] disagrees with @workgroup_size(${reflected.join(', ')}) of ${entryName}.`,
-      'drop the option or make the two agree; the grid is computed from it.',
-      { declared: [...explicit], reflected: [...reflected] },
-    );
-  }
-  // An override without a default: the size is known once a compile sets it (1 until then).
-  return explicit ?? reflected ?? [1, 1, 1];
 }
 
 function toWorkgroupSize(value: number | readonly number[]): WorkgroupSize {
@@ -138,10 +113,10 @@ export function parseWgslProgram(value: unknown): WgslProgram {
   const code = record['code'];
   const entryPoint = record['entryPoint'];
   if (typeof code !== 'string' || code.trim() === '') throw invalid('The program has no WGSL code.', 'pass the kernel text as `code`.', {});
-  if (typeof entryPoint !== 'string' || !/^[A-Za-z_]\w*$/.test(entryPoint)) {
-    throw invalid(`The entry point ${JSON.stringify(entryPoint)} is not a WGSL identifier.`, 'name the @compute function.', {});
+  if (entryPoint !== null && (typeof entryPoint !== 'string' || !/^[A-Za-z_]\w*$/.test(entryPoint))) {
+    throw invalid(`The entry point ${JSON.stringify(entryPoint)} is not a WGSL identifier.`, 'name the @compute function, or leave it out when there is only one.', {});
   }
-  const workgroupSize = parseWorkgroupSize(record['workgroupSize']);
+  const workgroupSize = record['workgroupSize'] === null ? null : parseWorkgroupSize(record['workgroupSize']);
   const rawBuffers = record['buffers'];
   if (!Array.isArray(rawBuffers)) throw invalid('The program has no buffer list.', 'declare `buffers` or let wgsl() reflect them.', {});
   const buffers = rawBuffers.map(parseBuffer);
@@ -151,6 +126,7 @@ export function parseWgslProgram(value: unknown): WgslProgram {
   if (!reflected && buffers.some((buffer) => (buffer.group ?? 0) !== 0)) {
     throw invalid('Declared buffers bind in group 0 only.', 'leave `buffers` out to reflect every group from the code.', {});
   }
+  if (reflected && buffers.length > 0) throw invalid('A program with reflected buffers lists none itself.', 'pass the value returned by wgsl().', {});
   return { kind: 'wgsl', code, entryPoint, workgroupSize, buffers, reflected };
 }
 

@@ -9,13 +9,15 @@ import type { BufferSignature, IrProgram } from './ir.ts';
 export interface WgslProgram<S extends BufferSignature = BufferSignature> {
   readonly kind: 'wgsl';
   readonly code: string;
-  readonly entryPoint: string;
-  readonly workgroupSize: WorkgroupSize;
-  /** The buffers the entry point uses (declared, or reflected: see `reflected`). */
+  /** The `@compute` function to run; `null`: the module's only one. */
+  readonly entryPoint: string | null;
+  /** A declared workgroup size (checked against the code); `null`: read from the code. */
+  readonly workgroupSize: WorkgroupSize | null;
+  /** Declared buffers (scalar arrays in group 0); empty when `reflected`. */
   readonly buffers: readonly BufferDeclaration[];
   /**
-   * True when the buffers were reflected from the code: any WGSL type, any group, packed
-   * by the WGSL layout rules. False when declared with `buffers` (scalar arrays in group 0).
+   * True when the buffers are reflected from the code in the worker, at compile: any WGSL
+   * type, any group, packed by the WGSL layout rules. False when declared with `buffers`.
    */
   readonly reflected: boolean;
   /** Types only, never present: the buffers the type system knows (see {@link BufferSignature}). */

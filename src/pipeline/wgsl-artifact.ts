@@ -19,7 +19,7 @@ import type { WgslEntryPoint, WgslModule, WgslOverride } from '../protocol/wgsl-
  */
 export function wgslArtifact(program: WgslProgram, constants: Readonly<Record<string, number>>): ShaderArtifact {
   const module = reflectModule(program.code);
-  const entry = selectEntryPoint(module, program.entryPoint ?? undefined);
+  const entry = selectEntryPoint(module, program.entryPoint ?? undefined, program.code);
   checkConstants(module.overrides, constants);
   return {
     code: program.code,

@@ -34,6 +34,7 @@ import {
   type ParsedWgsl,
 } from './wgsl-parse.ts';
 import { createResourceUse } from './wgsl-resource-use.ts';
+import { lineColumnAt } from './wgsl-text.ts';
 import { toWgslType, type TypeContext } from './wgsl-type-info.ts';
 
 interface ModuleContext {
@@ -163,11 +164,10 @@ function reflectEntryPoints(context: ModuleContext, resources: readonly WgslBuff
     };
   });
   if (entryPoints.length === 0) {
-    throw new VyreError(
-      'invalid-program',
-      'The WGSL module has no @compute entry point.',
-      'declare one: @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) { … }.',
-    );
+    // Point at the function that most likely lost its @compute: the last one declared.
+    const last = [...declarations.values()].at(-1);
+    const where = last === undefined ? { declaration: 'The module', ...lineColumnAt(context.code, context.code.length) } : declarationSite(context.code, last, `fn ${last.name}`);
+    throw invalidDeclaration(where, 'is the last function of a module with no @compute entry point', 'mark the entry point: @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) { … }.');
   }
   return entryPoints;
 }

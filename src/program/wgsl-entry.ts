@@ -5,17 +5,23 @@
 import { VyreError } from '../errors.ts';
 import type { ElementType, WorkgroupSize } from '../protocol/elements.ts';
 import type { WgslEntryPoint, WgslModule, WgslScalar, WgslType } from '../protocol/wgsl-module.ts';
+import { lineColumnAt } from './wgsl-text.ts';
 
 /**
  * The entry point named `requested`, or the module's only one.
+ * @param code - the module's text, to point at a function of that name that is not `@compute`.
  * @throws VyreError `invalid-program` for an unknown name, or several entry points and no name.
  */
-export function selectEntryPoint(module: WgslModule, requested: string | undefined): WgslEntryPoint {
+export function selectEntryPoint(module: WgslModule, requested: string | undefined, code = ''): WgslEntryPoint {
   const names = module.entryPoints.map((entry) => entry.name);
   if (requested !== undefined) {
     const named = module.entryPoints.find((entry) => entry.name === requested);
     if (named !== undefined) return named;
-    throw new VyreError('invalid-program', `The WGSL code has no @compute entry point "${requested}" (it has: ${names.join(', ')}).`, 'pass the name of one of its @compute functions as `entryPoint`.', { entryPoints: names });
+    // A plain function of that name most likely lost its @compute: say where it is.
+    const at = new RegExp(`\\bfn\\s+${requested}\\b`).exec(code);
+    const site = at === null ? undefined : lineColumnAt(code, at.index);
+    const place = site === undefined ? '' : ` (line ${site.line}, column ${site.column}: fn ${requested} is not marked @compute)`;
+    throw new VyreError('invalid-program', `The WGSL code has no @compute entry point "${requested}"${place}; it has: ${names.join(', ') || 'none'}.`, 'pass the name of one of its @compute functions as `entryPoint`, or mark that function @compute.', { entryPoints: names, ...(site ?? {}) });
   }
   const [only, ...others] = module.entryPoints;
   if (only === undefined) {

@@ -72,6 +72,8 @@ export function parseWgsl(code: string): ParsedWgsl {
   const parser = new ReflectionParser();
   try {
     const ast = parser.parse(tokens);
+    // wgsl_reflect stops without a word at a module-scope token that starts no declaration.
+    if (!parser._isAtEnd()) throw parser._error(parser._peek(), 'Expected a declaration (struct, var, const, override, fn, alias, enable…)');
     return {
       ast,
       attributeArgs: (attribute) => parser.attributeArgs.get(attribute) ?? [],
@@ -113,6 +115,8 @@ class ReflectionParser extends WgslParser {
       this.attributeArgs.set(attribute, args);
       attributes.push(attribute);
     }
+    // The library returns from a module whose last tokens are attributes as if they were not there.
+    if (attributes.length > 0 && this._isAtEnd()) throw this._error(this._previous(), 'Expected a declaration after the attribute');
     return attributes.length === 0 ? null : attributes;
   }
 

@@ -67,7 +67,9 @@ export function toWgslType(context: TypeContext, info: TypeInfo, where: Declarat
   }
 }
 
-function convert(context: TypeContext, info: TypeInfo, where: DeclarationSite): WgslType {
+function convert(context: TypeContext, info: TypeInfo | null, where: DeclarationSite): WgslType {
+  // wgsl_reflect leaves a bare `array` (no element type) with a null format.
+  if (info === null) throw invalidDeclaration(where, 'has an array with no element type', 'write the element type: array<f32>.');
   if (info instanceof StructInfo) {
     return structType(info.name, info.members.map((member) => structMember(context, member, where)));
   }

@@ -42,6 +42,12 @@ export function resolvePolicy(policy: unknown, declaredSize: WorkgroupSize | nul
     throw invalidPolicy(`workgroupSize ${JSON.stringify(raw)} is not 1 to 3 integers in 1…1024.`, 'pass e.g. { workgroupSize: 128 } or [16, 16].');
   }
   const size: WorkgroupSize = [Number(axes[0]), Number(axes[1] ?? 1), Number(axes[2] ?? 1)];
+  if (!overridable && declaredSize === null) {
+    throw invalidPolicy(
+      'A WGSL program\'s workgroup size comes from its code: @workgroup_size, or the overrides it names.',
+      'drop workgroupSize from the policy; size the workgroup with an override and set it with { constants }.',
+    );
+  }
   if (!overridable && size.join() !== programSize.join()) {
     throw invalidPolicy(
       `A WGSL-source program's workgroup size is fixed by its @workgroup_size(${programSize.join(', ')}).`,

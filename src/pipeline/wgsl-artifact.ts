@@ -40,9 +40,9 @@ export function wgslArtifact(program: WgslProgram, constants: Readonly<Record<st
  */
 function workgroupSize(program: WgslProgram, module: WgslModule, entry: WgslEntryPoint, constants: Readonly<Record<string, number>>): WorkgroupSize {
   const declared = program.workgroupSize;
-  if (declared === null) return workgroupSizeOf(module, entry, constants);
-  const fromCode = tryWorkgroupSizeOf(module, entry, constants);
-  if (fromCode !== undefined && fromCode.join() !== declared.join()) {
+  const fromCode = checkedSize(workgroupSizeOf(module, entry, constants), entry.name);
+  if (declared === null) return fromCode;
+  if (fromCode.join() !== declared.join()) {
     throw new VyreError(
       'invalid-program',
       `workgroupSize [${declared.join(', ')}] disagrees with @workgroup_size of ${entry.name}, which is [${fromCode.join(', ')}].`,
@@ -53,12 +53,18 @@ function workgroupSize(program: WgslProgram, module: WgslModule, entry: WgslEntr
   return declared;
 }
 
-function tryWorkgroupSizeOf(module: WgslModule, entry: WgslEntryPoint, constants: Readonly<Record<string, number>>): WorkgroupSize | undefined {
-  try {
-    return workgroupSizeOf(module, entry, constants);
-  } catch {
-    return undefined;
-  }
+/** WebGPU's guaranteed bound per axis; the device's own limits are checked when the pipeline is created. */
+const MAX_WORKGROUP_AXIS = 1024;
+
+/** @throws VyreError `invalid-policy` for an axis an override set outside 1…1024. */
+function checkedSize(size: WorkgroupSize, entryName: string): WorkgroupSize {
+  if (size.every((axis) => Number.isInteger(axis) && axis >= 1 && axis <= MAX_WORKGROUP_AXIS)) return size;
+  throw new VyreError(
+    'invalid-policy',
+    `The workgroup size of ${entryName} comes to [${size.join(', ')}], outside 1…${MAX_WORKGROUP_AXIS} per axis.`,
+    'set the overrides that size the workgroup to positive integers (64 or 256 in x is a good default).',
+    { workgroupSize: size.map(String) },
+  );
 }
 
 /** Every buffer `entry` uses, as the dispatcher binds it. */

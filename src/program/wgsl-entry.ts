@@ -45,7 +45,8 @@ export function workgroupSizeOf(module: WgslModule, entry: WgslEntryPoint, const
     const declared = module.overrides.find((override) => override.name === value.override);
     const resolved = set ?? (typeof declared?.default === 'number' ? declared.default : undefined);
     if (resolved === undefined) {
-      throw new VyreError('invalid-policy', `The workgroup size of ${entry.name} depends on the override "${value.override}", which has no default.`, `compile with { constants: { ${value.override}: <size> } }.`, { override: value.override });
+      const why = declared?.required === false ? 'whose default is an expression vyre-web does not evaluate' : 'which has no default';
+      throw new VyreError('invalid-policy', `The workgroup size of ${entry.name} depends on the override "${value.override}", ${why}.`, `compile with { constants: { ${value.override}: <size> } }.`, { override: value.override });
     }
     return resolved;
   };

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WGSL_PROGRAM_DIGEST_LABEL, programDigest } from '../../src/program/digest.ts';
+import { wgsl } from '../../src/program/wgsl-program.ts';
 import type { BufferDeclaration } from '../../src/protocol/elements.ts';
 import type { WgslProgram } from '../../src/protocol/program.ts';
 import { taggedText, taggedU32 } from './support/reference-framing.ts';
@@ -38,10 +39,9 @@ function referenceDigest(p: WgslProgram): string {
   const fields = [
     text(LABEL, 'vyre-web/program-digest/wgsl/v2'),
     text(STRING, p.code),
-    text(STRING, p.entryPoint),
-    u32(U32, p.workgroupSize[0]),
-    u32(U32, p.workgroupSize[1]),
-    u32(U32, p.workgroupSize[2]),
+    // "" when the module's only entry point is meant; 0, 0, 0 when the code says the size.
+    text(STRING, p.entryPoint === null ? '' : p.entryPoint),
+    ...(p.workgroupSize === null ? [0, 0, 0] : p.workgroupSize).map((axis) => u32(U32, axis)),
     u32(U32, p.reflected ? 1 : 0),
     u32(LIST, buffers.length),
     ...buffers.flatMap((b) => [
@@ -62,6 +62,15 @@ function referenceDigest(p: WgslProgram): string {
  * no sha256.ts). A change here means cached pipelines no longer match.
  */
 const GOLDEN_V2 = '4f5f2e436794ef5ab7442cc9c69a9429438d06ca53ff9a864c0b00c38a9225b3';
+
+/**
+ * Pinned the same way for what `wgsl({ code: CODE })` returns: entry point and size left to
+ * the code (framed as "" and 0, 0, 0), buffers reflected in the worker (an empty list).
+ */
+const GOLDEN_V2_FROM_CODE = '9f245d716f936f6fd6cc8feff4e4cf13e7d3157fdcadfc56627cef502f263a7a';
+
+/** What wgsl() returns when it is given only code. */
+const FROM_CODE: Partial<WgslProgram> = { entryPoint: null, workgroupSize: null, buffers: [], reflected: true };
 
 describe('programDigest', () => {
   it('is 64 lowercase hex characters', () => {
@@ -93,11 +102,25 @@ describe('programDigest', () => {
     expect(programDigest(declared)).toBe(referenceDigest(declared));
     const grouped = program({ buffers: [{ ...X, group: 3 }, { ...Y, group: 1, binding: 5 }, { ...Y, name: 'z', binding: 7 }] });
     expect(programDigest(grouped)).toBe(referenceDigest(grouped));
+    const fromCode = program(FROM_CODE);
+    expect(programDigest(fromCode)).toBe(referenceDigest(fromCode));
+  });
+
+  it('frames an entry point left to the code as "" and a workgroup size left to the code as 0, 0, 0', () => {
+    const onlyEntry = program({ entryPoint: null });
+    expect(programDigest(onlyEntry)).toBe(referenceDigest(onlyEntry));
+    const sizeFromCode = program({ workgroupSize: null });
+    expect(programDigest(sizeFromCode)).toBe(referenceDigest(sizeFromCode));
   });
 
   it('matches the digest pinned for the v2 framing', () => {
     expect(referenceDigest(program())).toBe(GOLDEN_V2);
     expect(programDigest(program())).toBe(GOLDEN_V2);
+  });
+
+  it('matches the digest pinned for what wgsl() returns for code alone', () => {
+    expect(referenceDigest(program(FROM_CODE))).toBe(GOLDEN_V2_FROM_CODE);
+    expect(programDigest(wgsl({ code: CODE }))).toBe(GOLDEN_V2_FROM_CODE);
   });
 
   it('ignores comments and whitespace in the code', () => {
@@ -150,6 +173,8 @@ describe('programDigest', () => {
     ['changing the workgroup size in x', { workgroupSize: [128, 1, 1] }],
     ['changing the workgroup size in y', { workgroupSize: [64, 2, 1] }],
     ['moving the workgroup size between axes', { workgroupSize: [1, 64, 1] }],
+    ['leaving the entry point to the code', { entryPoint: null }],
+    ['leaving the workgroup size to the code', { workgroupSize: null }],
   ];
 
   it.each(changes)('changes when %s', (_what, patch) => {

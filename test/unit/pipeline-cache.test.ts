@@ -127,6 +127,26 @@ describe('PipelineCache: tiers', () => {
     for (const report of reports) expect(report.manifest.cacheHit).toBe(report.cacheHit);
     expect(after.fake.codes).toEqual([program.code]);
   });
+
+  it('a WGSL program whose size its code says is keyed `wg=code`, reflected in the worker: entry point, size and buffers come back with the compile', async () => {
+    const program = wgsl({ code: '@group(0) @binding(0) var<storage, read_write> y: array<u32>;\n@compute @workgroup_size(64) fn main() { y[0] = 1u; }\n' });
+    const { cache } = openCache();
+    const report = await cache.compile(program);
+    expect(report.manifest.dispatchPolicy).toBe('wg=code');
+    expect(report).toMatchObject({ entryPoint: 'main', workgroupSize: [64, 1, 1], buffers: [{ name: 'y', binding: 0, group: 0, access: 'read-write', type: 'u32' }] });
+  });
+
+  it('one WGSL program compiled with two values of its workgroup-size override: two pipelines, each with its own size', async () => {
+    const program = wgsl({ code: 'override WG: u32 = 64;\n@group(0) @binding(0) var<storage, read_write> y: array<u32>;\n@compute @workgroup_size(WG) fn main() { y[0] = 1u; }\n' });
+    const { cache, fake } = openCache();
+    const small = await cache.compile(program, { constants: { WG: 32 } });
+    const large = await cache.compile(program, { constants: { WG: 256 } });
+    expect(small).toMatchObject({ tier: 'compiled', workgroupSize: [32, 1, 1] });
+    expect(large).toMatchObject({ tier: 'compiled', workgroupSize: [256, 1, 1] });
+    expect(small.pipelineId).not.toBe(large.pipelineId);
+    expect([small.manifest.dispatchPolicy, large.manifest.dispatchPolicy]).toEqual(['wg=code;constants={WG=32}', 'wg=code;constants={WG=256}']);
+    expect(fake.calls.map((call) => call.artifact.constants)).toEqual([{ WG: 32 }, { WG: 256 }]);
+  });
 });
 
 /** The identity the same program, policy and device would have had under key version 0. */
@@ -263,10 +283,13 @@ describe('PipelineCache: bad input and failing builds keep the cache serving', (
   });
 
   it('rejects a workgroup-size policy for a WGSL program, whose size is fixed in its text', async () => {
-    const program = wgsl({ code: '@group(0) @binding(0) var<storage, read_write> y: array<u32>;\n@compute @workgroup_size(64) fn main() {}\n' });
-    const { cache } = openCache();
-    expect((await rejectionOf(cache.compile(program, { workgroupSize: 128 }))).code).toBe('invalid-policy');
-    expect(await cache.compile(program, { workgroupSize: 64 })).toMatchObject({ tier: 'compiled' });
+    const code = '@group(0) @binding(0) var<storage, read_write> y: array<u32>;\n@compute @workgroup_size(64) fn main() {}\n';
+    const { cache, fake } = openCache();
+    expect((await rejectionOf(cache.compile(wgsl({ code }), { workgroupSize: 128 }))).code).toBe('invalid-policy');
+    expect((await rejectionOf(cache.compile(wgsl({ code, workgroupSize: 64 }), { workgroupSize: 128 }))).code).toBe('invalid-policy');
+    expect(fake.calls).toHaveLength(0);
+    // A policy that repeats the size the program declares changes nothing.
+    expect(await cache.compile(wgsl({ code, workgroupSize: 64 }), { workgroupSize: 64 })).toMatchObject({ tier: 'compiled', workgroupSize: [64, 1, 1] });
   });
 
   it('a build that throws rejects that compile, writes nothing, counts nothing, and a retry builds again', async () => {

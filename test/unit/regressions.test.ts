@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromWire, isVyreErrorWire } from '../../src/errors.ts';
 import { FrameWriter } from '../../src/hash/framing.ts';
+import { wgslArtifact } from '../../src/pipeline/wgsl-artifact.ts';
 import { programDigest } from '../../src/program/digest.ts';
 import { reflectModule } from '../../src/program/reflect-module.ts';
 import { wgsl } from '../../src/program/wgsl-program.ts';
@@ -15,7 +16,8 @@ describe('WGSL line breaks', () => {
   });
 
   // Was: reflect-wgsl.ts read past a `//` comment ended by U+2028. Reflection is now a real
-  // parser (reflect-module.ts), so the case is kept for every WGSL line break, through both.
+  // parser (reflect-module.ts) that the worker runs when it builds the artifact, so the case
+  // is kept for every WGSL line break, through both.
   it.each([
     ['a vertical tab', '\u000b'],
     ['a form feed', '\u000c'],
@@ -26,7 +28,7 @@ describe('WGSL line breaks', () => {
   ])('reflects a declaration that follows a comment ended by %s', (_name, lineBreak) => {
     const code = `// inputs${lineBreak}@group(0) @binding(0) var<storage, read> x: array<f32>;\n@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n@compute @workgroup_size(64) fn main() { y[0] = x[0]; }`;
     expect(reflectModule(code).resources.map((resource) => resource.name)).toEqual(['x', 'y']);
-    expect(wgsl({ code }).buffers.map((buffer) => buffer.name)).toEqual(['x', 'y']);
+    expect(wgslArtifact(wgsl({ code }), {}).buffers.map((buffer) => buffer.name)).toEqual(['x', 'y']);
   });
 
   it('gives different digests to shaders that differ after a comment ended by a vertical tab', () => {

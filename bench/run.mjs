@@ -13,6 +13,9 @@
 //                  --only warmup when --only is not given). --library bundle (default:
 //                  src/ built into a temporary production bundle first) or src (the
 //                  source modules through the dev server).
+//   wgsl           issue #13: wgsl() + programDigest() of a 300-line shader and its parts, in a
+//                  worker and on the main thread; a uniform-struct kernel through the engine
+//                  inside a worker beside raw WebGPU in that worker (headless Chrome, bench/wgsl.html)
 // See docs/benchmarks.md.
 // Timings are medians and p95 over the repetitions; the machine is named in the output.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +27,7 @@ import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
 import { dispatchRatios, printDispatchRatios } from './dispatch-ratios.mjs';
 import { fmt, summarize } from './stats.mjs';
 import { buildLibrary, printWarmup, runWarmup, WARMUP_SCENARIOS } from './warmup.mjs';
+import { printReflection, printUniformDispatch } from './wgsl-report.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -36,7 +40,7 @@ const repetitions = Number(option('repetitions', 30));
 const library = option('library', 'bundle');
 const warmupRepetitions = Number(option('warmup-repetitions', option('repetitions', 5)));
 const scenarios = scenarioOption === undefined ? WARMUP_SCENARIOS : scenarioOption.split(',').map((s) => s.trim()).filter(Boolean);
-const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'dispatch', 'warmup'];
+const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'dispatch', 'warmup', 'wgsl'];
 const unknownScenario = scenarios.find((s) => !WARMUP_SCENARIOS.includes(s));
 if ((only !== undefined && !SUITES.includes(only)) || unknownScenario !== undefined || !(repetitions >= 1) || !(warmupRepetitions >= 1) || !['bundle', 'src'].includes(library)) {
   console.error(`usage: node bench/run.mjs [--only ${SUITES.join('|')}] [--repetitions N] [--warmup-repetitions N] [--scenario ${WARMUP_SCENARIOS.join(',')}] [--library bundle|src]`);
@@ -85,7 +89,7 @@ try {
     }
     console.log('goals (issue #3, 10,000 nodes): digest ≤ 5 ms, lower ≤ 20 ms');
   }
-  if (wants('compile-tiers') || wants('store-lookup') || wants('dispatch')) {
+  if (wants('compile-tiers') || wants('store-lookup') || wants('dispatch') || wants('wgsl')) {
     const browser = await chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROME_WEBGPU_FLAGS });
     try {
       const page = await browser.newPage();
@@ -118,6 +122,19 @@ try {
         const ratios = dispatchRatios({ small, chained, bandwidth });
         results.suites['dispatch'].ratios = ratios;
         printDispatchRatios(ratios);
+      }
+      if (wants('wgsl')) {
+        // A page of its own: its first wgsl() call is the main thread's first.
+        const wgslPage = await browser.newPage();
+        await wgslPage.goto(new URL('bench/wgsl.html', server.resolvedUrls.local[0]).href);
+        await wgslPage.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
+        const reflection = await wgslPage.evaluate((r) => window.wgslBench.wgslReflection(r), Math.max(repetitions, 200));
+        const uniform = await wgslPage.evaluate((r) => window.wgslBench.uniformDispatch(r), Math.max(repetitions, 400));
+        results.suites.wgsl = {
+          browser: browserVersion,
+          reflection: { summary: printReflection(reflection, browserVersion), ...reflection },
+          uniformDispatch: { summary: printUniformDispatch(uniform), ...uniform },
+        };
       }
     } finally {
       await browser.close();

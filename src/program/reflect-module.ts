@@ -49,6 +49,22 @@ const OVERRIDE_TYPES = ['f32', 'f16', 'i32', 'u32', 'bool'] as const;
 type OverrideType = (typeof OVERRIDE_TYPES)[number];
 
 /**
+ * The library's reflection without the work we do ourselves: its per-function resource
+ * search (which resources an entry point uses is worked out with proper scoping in
+ * `wgsl-resource-use.ts`) and its type sizes. Together they were a third of reflection's time.
+ */
+class LeanReflect extends WgslReflect {
+  override _findResources(): ReturnType<WgslReflect['_findResources']> {
+    return [];
+  }
+
+  /** Sizes come from `wgsl-layout.ts` (the library's are wrong for runtime-array structs): its own are not worked out. */
+  override _getTypeSize(): ReturnType<WgslReflect['_getTypeSize']> {
+    return null;
+  }
+}
+
+/**
  * Reflects a WGSL module.
  * @param code - the WGSL source.
  * @returns its resources (sorted by group, then binding), compute entry points and overrides.
@@ -72,7 +88,7 @@ export function reflectModule(code: string): WgslModule {
     // NaN marks a count that is not a positive constant; converting the type reports it.
     arrayType.count = value.kind === 'int' && value.value >= 1 ? value.value : Number.NaN;
   }
-  const reflection = new WgslReflect();
+  const reflection = new LeanReflect();
   reflection.updateAST(parsed.ast);
   const types: TypeContext = {
     f16: parsed.ast.some((node) => node instanceof Enable && node.name === 'f16'),

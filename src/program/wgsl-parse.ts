@@ -60,7 +60,7 @@ export function parseWgsl(code: string): ParsedWgsl {
   // does not skip the others as blanks); WGSL also breaks lines at \r, \v, \f, U+0085,
   // U+2028 and U+2029. It scans the code with comments blanked and every break as '\n':
   // the same length, so offsets, lines and columns still point into the caller's code.
-  const scanner = new WgslScanner(blankComments(code).replace(OTHER_LINE_BREAKS, '\n'));
+  const scanner = new FastScanner(blankComments(code).replace(OTHER_LINE_BREAKS, '\n'));
   let tokens: Token[];
   try {
     tokens = scanner.scanTokens();
@@ -98,6 +98,28 @@ class WgslSyntaxError extends Error {
 }
 
 /** wgsl_reflect's parser with expression attribute arguments, recorded array counts and located errors. */
+/**
+ * The library's scanner, with its token classification memoized: `_findType` tries every
+ * token regex in turn on each growing lexeme (numbers, operators), and was half of the
+ * scan time. Its answer depends on the lexeme alone (static tables), so a cache of past
+ * answers returns exactly what it would.
+ */
+class FastScanner extends WgslScanner {
+  override _findType(lexeme: string): ReturnType<WgslScanner['_findType']> {
+    let type = TOKEN_TYPE_CACHE.get(lexeme);
+    if (type === undefined) {
+      type = super._findType(lexeme);
+      if (TOKEN_TYPE_CACHE.size >= TOKEN_TYPE_CACHE_LIMIT) TOKEN_TYPE_CACHE.clear();
+      TOKEN_TYPE_CACHE.set(lexeme, type);
+    }
+    return type;
+  }
+}
+
+/** Lexemes seen, per thread; bounded so odd input cannot grow it without end. */
+const TOKEN_TYPE_CACHE = new Map<string, ReturnType<WgslScanner['_findType']>>();
+const TOKEN_TYPE_CACHE_LIMIT = 4096;
+
 class ReflectionParser extends WgslParser {
   readonly attributeArgs = new WeakMap<Attribute, AttributeArg[]>();
   readonly deferredArrayCounts: DeferredArrayCount[] = [];
@@ -190,8 +212,19 @@ export interface DeclarationSite {
  * @returns its 1-based line and column; column 1 of the parser's line when it has no span.
  */
 export function declarationSite(code: string, node: Node, declaration: string): DeclarationSite {
-  const { line, column } = node.start >= 0 ? lineColumnAt(code, node.start) : { line: node.line, column: 1 };
-  return { declaration, line, column };
+  // Line and column are worked out only when an error reads them: counting lines from the
+  // start of the code for every declaration made reflection quadratic in the module's size.
+  let position: { line: number; column: number } | undefined;
+  const locate = (): { line: number; column: number } => (position ??= node.start >= 0 ? lineColumnAt(code, node.start) : { line: node.line, column: 1 });
+  return {
+    declaration,
+    get line() {
+      return locate().line;
+    },
+    get column() {
+      return locate().column;
+    },
+  };
 }
 
 /**

@@ -8,47 +8,53 @@ const LINE_BREAKS = new Set(['\n', '\r', '\u000b', '\u000c', '\u0085', '\u2028',
 
 /**
  * Replaces every comment with spaces of the same length, keeping newlines, so that
- * offsets and line numbers in the result match the original text.
+ * offsets and line numbers in the result match the original text. Copies the code between
+ * comments in whole slices: a character-by-character copy was a tenth of reflection's time.
  */
 export function blankComments(code: string): string {
-  let out = '';
-  let depth = 0;
-  let inLine = false;
-  for (let i = 0; i < code.length; i++) {
-    const ch = code[i] ?? '';
-    const next = code[i + 1] ?? '';
-    if (inLine) {
-      if (LINE_BREAKS.has(ch)) {
-        inLine = false;
-        out += ch;
-      } else {
-        out += ' ';
-      }
-    } else if (depth > 0) {
-      if (ch === '/' && next === '*') {
-        depth++;
-        out += '  ';
-        i++;
-      } else if (ch === '*' && next === '/') {
-        depth--;
-        out += '  ';
-        i++;
-      } else {
-        out += LINE_BREAKS.has(ch) ? ch : ' ';
-      }
-    } else if (ch === '/' && next === '/') {
-      inLine = true;
-      out += '  ';
+  const parts: string[] = [];
+  let copiedTo = 0;
+  for (let i = code.indexOf('/'); i >= 0 && i < code.length - 1; i = code.indexOf('/', i + 1)) {
+    const next = code[i + 1];
+    if (next !== '/' && next !== '*') continue;
+    const end = next === '/' ? lineCommentEnd(code, i) : blockCommentEnd(code, i);
+    parts.push(code.slice(copiedTo, i), blanked(code.slice(i, end)));
+    copiedTo = end;
+    i = end - 1;
+  }
+  if (copiedTo === 0) return code;
+  parts.push(code.slice(copiedTo));
+  return parts.join('');
+}
+
+/** Where a `//` comment starting at `start` ends: at its line break (kept), or the end. */
+function lineCommentEnd(code: string, start: number): number {
+  for (let i = start + 2; i < code.length; i++) if (LINE_BREAKS.has(code[i] ?? '')) return i;
+  return code.length;
+}
+
+/** Where a `/*` comment starting at `start` ends, nesting counted; the end for an unclosed one. */
+function blockCommentEnd(code: string, start: number): number {
+  let depth = 1;
+  for (let i = start + 2; i < code.length; i++) {
+    const pair = code.slice(i, i + 2);
+    if (pair === '/*') {
+      depth++;
       i++;
-    } else if (ch === '/' && next === '*') {
-      depth = 1;
-      out += '  ';
+    } else if (pair === '*/') {
+      depth--;
       i++;
-    } else {
-      out += ch;
+      if (depth === 0) return i + 1;
     }
   }
-  return out;
+  return code.length;
+}
+
+/** Every UTF-16 code unit but a line break becomes a space: same length, same lines. */
+const NOT_A_LINE_BREAK = /[^\n\r\u000b\u000c\u0085\u2028\u2029]/g;
+
+function blanked(comment: string): string {
+  return comment.replace(NOT_A_LINE_BREAK, ' ');
 }
 
 /**

@@ -6,9 +6,9 @@
  * served as plain static files and runs the README's usage example, with IndexedDB in the
  * worker. (Vite has its own spec: consumer.spec.ts.)
  */
-import type { ConsoleMessage, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, requireWebGpu, test } from './support/fixtures.ts';
-import { createConsumerApp, readmeUsageExample, type ConsumerApp } from './support/consumer-app.ts';
+import { createConsumerApp, readmeUsageExample, recordLogs, type ConsumerApp } from './support/consumer-app.ts';
 import { bundleConsumerApp, COPY_WORKER, serveFolder, type Bundler } from './support/consumer-bundlers.ts';
 
 /** Appended to the README example: where artifacts persist, as seen by the worker. */
@@ -33,18 +33,11 @@ test.beforeAll(() => {
 test.afterAll(() => app?.remove());
 
 async function runExample(page: Page, url: string): Promise<{ logs: unknown[][]; storage: unknown }> {
-  const logs: unknown[][] = [];
-  const pending: Promise<void>[] = [];
-  page.on('console', (message: ConsoleMessage) => {
-    if (message.type() !== 'log') return;
-    // Reserve the slot now: the values resolve asynchronously and may settle out of order.
-    const slot = logs.push([]) - 1;
-    pending.push(Promise.all(message.args().map((arg) => arg.jsonValue() as Promise<unknown>)).then((values) => void (logs[slot] = values)));
-  });
+  const { logs, settled } = recordLogs(page);
   await page.goto(url);
   await requireWebGpu(page);
   await page.waitForFunction(() => 'consumerStorage' in window, undefined, { timeout: 60_000 });
-  await Promise.all(pending);
+  await settled();
   const storage = await page.evaluate(() => (window as unknown as { consumerStorage: unknown }).consumerStorage);
   return { logs, storage };
 }

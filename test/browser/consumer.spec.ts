@@ -5,13 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsoleMessage, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
 import { requireWebGpu } from './support/fixtures.ts';
 import {
   buildConsumerApp,
   createConsumerApp,
   readmeUsageExample,
+  recordLogs,
   serveConsumerApp,
   typecheckConsumerApp,
   TYPESCRIPT_COMPILERS,
@@ -75,18 +76,11 @@ test.beforeAll(() => {
 test.afterAll(() => app?.remove());
 
 async function runExample(page: Page, url: string): Promise<{ logs: unknown[][]; storage: unknown; subpaths: unknown }> {
-  const logs: unknown[][] = [];
-  const pending: Promise<void>[] = [];
-  page.on('console', (message: ConsoleMessage) => {
-    if (message.type() !== 'log') return;
-    // Reserve the slot now: the values resolve asynchronously and may settle out of order.
-    const slot = logs.push([]) - 1;
-    pending.push(Promise.all(message.args().map((arg) => arg.jsonValue() as Promise<unknown>)).then((values) => void (logs[slot] = values)));
-  });
+  const { logs, settled } = recordLogs(page);
   await page.goto(url);
   await requireWebGpu(page);
   await page.waitForFunction(() => 'consumerSubpaths' in window, undefined, { timeout: 60_000 });
-  await Promise.all(pending);
+  await settled();
   const { storage, subpaths } = await page.evaluate(() => {
     const probes = window as unknown as { consumerStorage: unknown; consumerSubpaths: unknown };
     return { storage: probes.consumerStorage, subpaths: probes.consumerSubpaths };

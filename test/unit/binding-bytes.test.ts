@@ -18,19 +18,10 @@ import {
   runtimeArrayOf,
 } from '../../src/dispatch/binding-bytes.ts';
 import { thrownBy } from './support/thrown-by.ts';
+import { F32, I32, U32, F16, VEC2F, VEC3F, ATOMIC_U32, PARAMS, LIGHT } from './support/wgsl-layouts.ts';
 
-const F32: WgslType = { kind: 'scalar', scalar: 'f32', size: 4, align: 4 };
-const I32: WgslType = { kind: 'scalar', scalar: 'i32', size: 4, align: 4 };
-const U32: WgslType = { kind: 'scalar', scalar: 'u32', size: 4, align: 4 };
-const F16: WgslType = { kind: 'scalar', scalar: 'f16', size: 2, align: 2 };
-/** vec2f: 8 bytes, align 8. */
-const VEC2F: WgslType = { kind: 'vector', scalar: 'f32', components: 2, size: 8, align: 8 };
-/** vec3f: 12 bytes of data, align 16. */
-const VEC3F: WgslType = { kind: 'vector', scalar: 'f32', components: 3, size: 12, align: 16 };
 /** vec4f: 16 bytes, align 16. */
 const VEC4F: WgslType = { kind: 'vector', scalar: 'f32', components: 4, size: 16, align: 16 };
-const ATOMIC_U32: WgslType = { kind: 'atomic', scalar: 'u32', size: 4, align: 4 };
-
 /** array<f32>: stride 4. */
 const F32_ARRAY: WgslType = { kind: 'array', element: F32, count: null, stride: 4, size: 4, align: 4 };
 /** array<i32>: stride 4. */
@@ -45,31 +36,6 @@ const VEC4F_ARRAY: WgslType = { kind: 'array', element: VEC4F, count: null, stri
 const ATOMIC_ARRAY: WgslType = { kind: 'array', element: ATOMIC_U32, count: null, stride: 4, size: 4, align: 4 };
 /** array<f32, 8>: stride 4, size 32. */
 const F32_X8: WgslType = { kind: 'array', element: F32, count: 8, stride: 4, size: 32, align: 4 };
-
-/** struct Params { N: u32, D: u32, eps: f32 }: offsets 0, 4, 8; size 12, align 4. */
-const PARAMS: WgslType = {
-  kind: 'struct',
-  name: 'Params',
-  members: [
-    { name: 'N', type: U32, offset: 0 },
-    { name: 'D', type: U32, offset: 4 },
-    { name: 'eps', type: F32, offset: 8 },
-  ],
-  size: 12,
-  align: 4,
-};
-
-/** struct Light { a: vec3f, b: f32 }: a at 0, b at 12; align 16, size 16. All leaves f32. */
-const LIGHT: WgslType = {
-  kind: 'struct',
-  name: 'Light',
-  members: [
-    { name: 'a', type: VEC3F, offset: 0 },
-    { name: 'b', type: F32, offset: 12 },
-  ],
-  size: 16,
-  align: 16,
-};
 
 /** struct Particle { pos: vec2f, vel: vec2f }: pos at 0, vel at 8; align 8, size 16. */
 const PARTICLE: WgslType = {

@@ -17,53 +17,18 @@ import type { WgslType } from '../../src/protocol/wgsl-module.ts';
 import { float16Bits } from '../../src/dispatch/float16.ts';
 import { packValue, wgslTypeName } from '../../src/dispatch/pack-value.ts';
 import { thrownBy } from './support/thrown-by.ts';
+import { F32, I32, U32, F16, VEC2F, VEC3F, ATOMIC_U32, PARAMS, LIGHT } from './support/wgsl-layouts.ts';
 
 // ── Leaf types ──────────────────────────────────────────────────────────────────────
-const F32: WgslType = { kind: 'scalar', scalar: 'f32', size: 4, align: 4 };
-const I32: WgslType = { kind: 'scalar', scalar: 'i32', size: 4, align: 4 };
-const U32: WgslType = { kind: 'scalar', scalar: 'u32', size: 4, align: 4 };
-const F16: WgslType = { kind: 'scalar', scalar: 'f16', size: 2, align: 2 };
 const BOOL: WgslType = { kind: 'scalar', scalar: 'bool', size: 4, align: 4 };
-/** vec2f: 2 × 4 bytes, aligned to its size. */
-const VEC2F: WgslType = { kind: 'vector', scalar: 'f32', components: 2, size: 8, align: 8 };
-/** vec3f: 12 bytes of data, but aligned like a vec4f, to 16. */
-const VEC3F: WgslType = { kind: 'vector', scalar: 'f32', components: 3, size: 12, align: 16 };
 /** vec3h: 3 × 2 = 6 bytes, aligned like vec4h, to 8. */
 const VEC3H: WgslType = { kind: 'vector', scalar: 'f16', components: 3, size: 6, align: 8 };
-/** atomic<u32>: a u32 in memory. */
-const ATOMIC_U32: WgslType = { kind: 'atomic', scalar: 'u32', size: 4, align: 4 };
-
 /** mat3x3f: 3 vec3f columns, each at roundUp(16, 12) = 16 bytes → 48 bytes, align 16; column c at 16·c. */
 const MAT3X3F: WgslType = { kind: 'matrix', scalar: 'f32', columns: 3, rows: 3, size: 48, align: 16 };
 /** mat2x3h: 2 vec3h columns, each at roundUp(8, 6) = 8 bytes → 16 bytes, align 8. */
 const MAT2X3H: WgslType = { kind: 'matrix', scalar: 'f16', columns: 2, rows: 3, size: 16, align: 8 };
 
 // ── Structs ─────────────────────────────────────────────────────────────────────────
-/** struct Params { N: u32, D: u32, eps: f32 }: offsets 0, 4, 8; size roundUp(4, 12) = 12. */
-const PARAMS: WgslType = {
-  kind: 'struct',
-  name: 'Params',
-  members: [
-    { name: 'N', type: U32, offset: 0 },
-    { name: 'D', type: U32, offset: 4 },
-    { name: 'eps', type: F32, offset: 8 },
-  ],
-  size: 12,
-  align: 4,
-};
-
-/** struct Light { a: vec3f, b: f32 }: a at 0 (12 bytes), b at roundUp(4, 12) = 12; align 16, size roundUp(16, 16) = 16. */
-const LIGHT: WgslType = {
-  kind: 'struct',
-  name: 'Light',
-  members: [
-    { name: 'a', type: VEC3F, offset: 0 },
-    { name: 'b', type: F32, offset: 12 },
-  ],
-  size: 16,
-  align: 16,
-};
-
 /** struct Segment { a: vec3f, b: vec3f }: a at 0, b at roundUp(16, 12) = 16; size roundUp(16, 28) = 32. */
 const SEGMENT: WgslType = {
   kind: 'struct',

@@ -3,6 +3,7 @@
  * into a fresh Vite app outside the source tree, and serve it with Vite's dev server or
  * a production build. The app's code is the README's usage example, verbatim.
  */
+import type { ConsoleMessage, Page } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,4 +107,17 @@ export async function serveConsumerApp(app: ConsumerApp, mode: 'dev' | 'preview'
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url, stop: () => child.kill() };
+}
+
+/** Records the values of every `console.log` of `page`, in call order; `settled()` waits for them. */
+export function recordLogs(page: Page): { readonly logs: unknown[][]; settled(): Promise<void> } {
+  const logs: unknown[][] = [];
+  const pending: Promise<void>[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() !== 'log') return;
+    // Reserve the slot now: the values resolve asynchronously and may settle out of order.
+    const slot = logs.push([]) - 1;
+    pending.push(Promise.all(message.args().map((arg) => arg.jsonValue() as Promise<unknown>)).then((values) => void (logs[slot] = values)));
+  });
+  return { logs, settled: async () => void (await Promise.all(pending)) };
 }

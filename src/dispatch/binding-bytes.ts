@@ -25,6 +25,7 @@
  */
 import { VyreError, invariant, unreachable } from '../errors.ts';
 import type { WgslScalar, WgslType } from '../protocol/wgsl-module.ts';
+import { leafScalarOf } from '../program/wgsl-layout.ts';
 import { describeValue, packValue, runtimeArrayOf, typedArrayName, wgslTypeName } from './pack-value.ts';
 
 // Defined beside the packer, which sizes a runtime-sized tail with it; planning reaches it here.
@@ -153,42 +154,6 @@ function inElementsOf(value: unknown, bytes: number, per: string): string {
   const width = (value as { readonly BYTES_PER_ELEMENT?: unknown }).BYTES_PER_ELEMENT;
   if (typeof width !== 'number' || width === 1 || bytes % width !== 0) return '';
   return ` (${bytes / width} ${typedArrayName(value)} elements${per})`;
-}
-
-/**
- * The one scalar type every leaf of `type` shares, walking structs, arrays, vectors,
- * matrices and atomics (an `atomic<u32>` is a u32); `null` when the leaves mix types.
- *
- * @example
- * ```ts
- * leafScalarOf(arrayOfVec4f);                  // 'f32'
- * leafScalarOf(struct { n: u32, x: f32 });     // null
- * ```
- */
-export function leafScalarOf(type: WgslType): WgslScalar | null {
-  const leaves = new Set<WgslScalar>();
-  collectLeaves(type, leaves);
-  const [only] = leaves;
-  return leaves.size === 1 && only !== undefined ? only : null;
-}
-
-function collectLeaves(type: WgslType, into: Set<WgslScalar>): void {
-  switch (type.kind) {
-    case 'scalar':
-    case 'vector':
-    case 'matrix':
-    case 'atomic':
-      into.add(type.scalar);
-      return;
-    case 'array':
-      collectLeaves(type.element, into);
-      return;
-    case 'struct':
-      for (const member of type.members) collectLeaves(member.type, into);
-      return;
-    default:
-      unreachable(type);
-  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * output sizes, params) never do.
  */
 import { VyreError } from '../errors.ts';
-import type { WorkgroupSize } from '../protocol/elements.ts';
+import { isWorkgroupAxis, type WorkgroupSize } from '../protocol/elements.ts';
 
 export interface ResolvedPolicy {
   readonly workgroupSize: WorkgroupSize;
@@ -38,7 +38,7 @@ export function resolvePolicy(policy: unknown, declaredSize: WorkgroupSize | nul
   const raw = (policy as { workgroupSize?: unknown }).workgroupSize;
   if (raw === undefined) return resolved(programSize, constants);
   const axes = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? (raw as unknown[]) : undefined;
-  if (axes === undefined || axes.length < 1 || axes.length > 3 || !axes.every((a) => typeof a === 'number' && Number.isInteger(a) && a >= 1 && a <= 1024)) {
+  if (axes === undefined || axes.length < 1 || axes.length > 3 || !axes.every(isWorkgroupAxis)) {
     throw invalidPolicy(`workgroupSize ${JSON.stringify(raw)} is not 1 to 3 integers in 1…1024.`, 'pass e.g. { workgroupSize: 128 } or [16, 16].');
   }
   const size: WorkgroupSize = [Number(axes[0]), Number(axes[1] ?? 1), Number(axes[2] ?? 1)];

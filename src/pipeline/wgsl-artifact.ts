@@ -7,8 +7,8 @@
 import { VyreError } from '../errors.ts';
 import type { BoundBuffer, ShaderArtifact } from '../lower/artifact.ts';
 import { reflectModule } from '../program/reflect-module.ts';
-import { elementTypeOf, selectEntryPoint, workgroupSizeOf } from '../program/wgsl-entry.ts';
-import type { WorkgroupSize } from '../protocol/elements.ts';
+import { keptElementType, selectEntryPoint, workgroupSizeOf } from '../program/wgsl-entry.ts';
+import { MAX_WORKGROUP_AXIS, isWorkgroupAxis, type WorkgroupSize } from '../protocol/elements.ts';
 import type { WgslProgram } from '../protocol/program.ts';
 import type { WgslEntryPoint, WgslModule, WgslOverride } from '../protocol/wgsl-module.ts';
 
@@ -53,12 +53,13 @@ function workgroupSize(program: WgslProgram, module: WgslModule, entry: WgslEntr
   return declared;
 }
 
-/** WebGPU's guaranteed bound per axis; the device's own limits are checked when the pipeline is created. */
-const MAX_WORKGROUP_AXIS = 1024;
-
-/** @throws VyreError `invalid-policy` for an axis an override set outside 1…1024. */
+/**
+ * WebGPU's guaranteed bound per axis; the device's own limits are checked when the pipeline
+ * is created.
+ * @throws VyreError `invalid-policy` for an axis an override set outside 1…1024.
+ */
 function checkedSize(size: WorkgroupSize, entryName: string): WorkgroupSize {
-  if (size.every((axis) => Number.isInteger(axis) && axis >= 1 && axis <= MAX_WORKGROUP_AXIS)) return size;
+  if (size.every((axis) => isWorkgroupAxis(axis))) return size;
   throw new VyreError(
     'invalid-policy',
     `The workgroup size of ${entryName} comes to [${size.join(', ')}], outside 1…${MAX_WORKGROUP_AXIS} per axis.`,
@@ -71,15 +72,15 @@ function checkedSize(size: WorkgroupSize, entryName: string): WorkgroupSize {
 function reflectedBuffers(module: WgslModule, entry: WgslEntryPoint): BoundBuffer[] {
   const used = new Set(entry.resources);
   return module.resources
+    // reflectModule lists resources in (group, binding) order already.
     .filter((resource) => used.has(resource.name))
-    .sort((a, b) => a.group - b.group || a.binding - b.binding)
     .map((resource) => ({
       name: resource.name,
       binding: resource.binding,
       group: resource.group,
       space: resource.space,
       access: resource.access === 'read_write' ? 'read-write' : 'read',
-      type: elementTypeOf(resource.type),
+      type: keptElementType(resource.type),
       layout: resource.type,
     }));
 }

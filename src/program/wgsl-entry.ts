@@ -4,7 +4,8 @@
  */
 import { VyreError } from '../errors.ts';
 import type { ElementType, WorkgroupSize } from '../protocol/elements.ts';
-import type { WgslEntryPoint, WgslModule, WgslScalar, WgslType } from '../protocol/wgsl-module.ts';
+import type { WgslEntryPoint, WgslModule, WgslType } from '../protocol/wgsl-module.ts';
+import { leafScalarOf } from './wgsl-layout.ts';
 import { lineColumnAt } from './wgsl-text.ts';
 
 /**
@@ -53,25 +54,11 @@ export function workgroupSizeOf(module: WgslModule, entry: WgslEntryPoint, const
   return [axis(entry.workgroupSize[0]), axis(entry.workgroupSize[1]), axis(entry.workgroupSize[2])];
 }
 
-/** The one 4-byte scalar every leaf of `type` shares, else `u32` (the type a kept copy of the bytes is given). */
-export function elementTypeOf(type: WgslType): ElementType {
-  const leaf = leafOf(type);
+/**
+ * The element type a buffer of WGSL type `type` is kept as (a resident copy of its bytes):
+ * its leaf scalar when all leaves share one 4-byte scalar, else `u32`.
+ */
+export function keptElementType(type: WgslType): ElementType {
+  const leaf = leafScalarOf(type);
   return leaf === 'f32' || leaf === 'i32' ? leaf : 'u32';
-}
-
-function leafOf(type: WgslType): WgslScalar | null {
-  switch (type.kind) {
-    case 'scalar':
-    case 'vector':
-    case 'matrix':
-    case 'atomic':
-      return type.scalar;
-    case 'array':
-      return leafOf(type.element);
-    case 'struct': {
-      const leaves = new Set(type.members.map((member) => leafOf(member.type)));
-      const [only] = leaves;
-      return leaves.size === 1 && only !== undefined ? only : null;
-    }
-  }
 }

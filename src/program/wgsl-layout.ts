@@ -15,7 +15,7 @@
  * WebGPU's "minimum buffer binding size" (SizeOf with `array<E>` replaced by `array<E, 1>`),
  * the smallest buffer a dispatch may bind to the variable.
  */
-import { VyreError } from '../errors.ts';
+import { VyreError, unreachable } from '../errors.ts';
 import type { WgslMember, WgslScalar, WgslType } from '../protocol/wgsl-module.ts';
 
 /** The scalars a buffer can hold: WGSL's host-shareable scalars (`bool` is not one). */
@@ -192,4 +192,40 @@ function memberSize(struct: string, member: StructMemberInput): number {
 
 function invalidLayout(problem: string, fix: string, details: Record<string, string | number>): VyreError {
   return new VyreError('invalid-program', problem, fix, details);
+}
+
+/**
+ * The one scalar type every leaf of `type` shares, walking structs, arrays, vectors,
+ * matrices and atomics (an `atomic<u32>` is a u32); `null` when the leaves mix types.
+ *
+ * @example
+ * ```ts
+ * leafScalarOf(arrayOfVec4f);                  // 'f32'
+ * leafScalarOf(struct { n: u32, x: f32 });     // null
+ * ```
+ */
+export function leafScalarOf(type: WgslType): WgslScalar | null {
+  const leaves = new Set<WgslScalar>();
+  collectLeaves(type, leaves);
+  const [only] = leaves;
+  return leaves.size === 1 && only !== undefined ? only : null;
+}
+
+function collectLeaves(type: WgslType, into: Set<WgslScalar>): void {
+  switch (type.kind) {
+    case 'scalar':
+    case 'vector':
+    case 'matrix':
+    case 'atomic':
+      into.add(type.scalar);
+      return;
+    case 'array':
+      collectLeaves(type.element, into);
+      return;
+    case 'struct':
+      for (const member of type.members) collectLeaves(member.type, into);
+      return;
+    default:
+      unreachable(type);
+  }
 }

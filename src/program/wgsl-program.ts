@@ -17,6 +17,8 @@ import { deepFreeze } from './freeze.ts';
 import {
   BUFFER_ACCESS_MODES,
   ELEMENT_TYPES,
+  MAX_WORKGROUP_AXIS,
+  isWorkgroupAxis,
   type BufferDeclaration,
   type WorkgroupSize,
 } from '../protocol/elements.ts';
@@ -41,8 +43,6 @@ export type SignatureOfDeclarations<B extends readonly BufferDeclaration[]> = nu
   ? BufferSignature
   : { [D in B[number] as D['name']]: { readonly type: D['type']; readonly access: D['access'] } };
 
-/** WebGPU's guaranteed minimum of `maxComputeInvocationsPerWorkgroup`; devices may allow more. */
-const MAX_WORKGROUP_AXIS = 1024;
 
 /**
  * Declares a kernel from WGSL text.
@@ -136,7 +136,7 @@ function parseWorkgroupSize(value: unknown): WorkgroupSize {
   }
   const [x, y, z] = value as unknown[];
   for (const axis of [x, y, z]) {
-    if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < 1 || axis > MAX_WORKGROUP_AXIS) {
+    if (!isWorkgroupAxis(axis)) {
       throw invalid(
         `The workgroup size [${value.join(', ')}] has an axis outside 1…${MAX_WORKGROUP_AXIS}.`,
         'use positive integers within the device limits (64 or 256 in x is a good default).',

@@ -32,6 +32,14 @@ export interface BufferDeclaration {
 /** A workgroup size, always three axes (`[64, 1, 1]`). */
 export type WorkgroupSize = readonly [x: number, y: number, z: number];
 
+/** WebGPU's guaranteed minimum of `maxComputeInvocationsPerWorkgroup`; devices may allow more. */
+export const MAX_WORKGROUP_AXIS = 1024;
+
+/** True for an integer in 1…{@link MAX_WORKGROUP_AXIS}: a workgroup-size axis any device takes. */
+export function isWorkgroupAxis(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_WORKGROUP_AXIS;
+}
+
 /** The typed array that carries each element type. */
 export interface ElementArrayByType {
   f32: Float32Array;

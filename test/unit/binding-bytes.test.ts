@@ -13,10 +13,10 @@ import {
   bindingBytes,
   byteLengthFor,
   elementCountOf,
-  leafScalarOf,
   readBackArray,
   runtimeArrayOf,
 } from '../../src/dispatch/binding-bytes.ts';
+import { leafScalarOf } from '../../src/program/wgsl-layout.ts';
 import { thrownBy } from './support/thrown-by.ts';
 import { F32, I32, U32, F16, VEC2F, VEC3F, ATOMIC_U32, PARAMS, LIGHT } from './support/wgsl-layouts.ts';
 

@@ -10,6 +10,7 @@ import { ELEMENT_BYTES, arrayConstructorFor, elementTypeOf, isReadBack, type Ele
 import { foldGrid } from './fold-grid.ts';
 import { checkParams, type ParamValues } from './dispatch-params.ts';
 import { planLayoutBuffer } from './plan-layout-buffer.ts';
+import { bindingBytes, elementCountOf, runtimeArrayOf } from './binding-bytes.ts';
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
 
 export interface PlannedBuffer {
@@ -60,11 +61,7 @@ export function planDispatch(
   const keep = checkKeep(buffers, options?.keep);
   const outputLengths = checkOutputLengths(buffers, options?.outputs);
   const params = checkParams(artifact.params, options?.params);
-  let firstInput: unknown;
-  for (const buffer of buffers) {
-    firstInput = supplied.get(buffer.name);
-    if (firstInput !== undefined) break;
-  }
+  const firstCount = firstInputCount(buffers, supplied);
   const sizedLength = (declaration: BoundBuffer): number | undefined => {
     const sizing = declaration.sizing;
     if (sizing?.kind === 'static') return sizing.count;
@@ -72,7 +69,6 @@ export function planDispatch(
     return undefined;
   };
 
-  const firstCount = lengthOf(firstInput);
   const planned = buffers.map((declaration): PlannedBuffer => {
     if (declaration.layout !== undefined) {
       const layoutPlan = planLayoutBuffer({ ...declaration, layout: declaration.layout }, supplied.get(declaration.name), outputLengths.get(declaration.name), firstCount);
@@ -162,6 +158,26 @@ function buffersByName(buffers: readonly BoundBuffer[]): ReadonlyMap<string, Bou
     byNameCache.set(buffers, byName);
   }
   return byName;
+}
+
+/**
+ * The element count an unsized buffer takes by default: that of the first input, in
+ * binding order, that holds an array — counted in elements of its own binding's array
+ * type (4 vec4f of `array<vec4f>` given as 16 floats are 4). A uniform struct or other
+ * fixed-size binding holds no array and is passed over.
+ */
+function firstInputCount(buffers: readonly BoundBuffer[], supplied: ReadonlyMap<string, unknown>): number | undefined {
+  for (const buffer of buffers) {
+    const value = supplied.get(buffer.name);
+    if (value === undefined) continue;
+    const layout = buffer.layout;
+    if (layout === undefined || isResidentBufferRef(value)) return lengthOf(value);
+    if (layout.kind !== 'array' && runtimeArrayOf(layout) === null) continue;
+    const byteLength = value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : undefined;
+    // Fields with a runtime-sized tail: its element count is the tail's length, known once packed.
+    return elementCountOf(layout, byteLength ?? bindingBytes(buffer.name, layout, value).byteLength);
+  }
+  return undefined;
 }
 
 /** Element count of an input array or resident buffer; undefined for anything else (e.g. a uniform's fields). */

@@ -206,13 +206,15 @@ function writeArray(target: PackTarget, type: Extract<WgslType, { kind: 'array' 
 }
 
 function writeStruct(target: PackTarget, type: Extract<WgslType, { kind: 'struct' }>, value: unknown, offset: number, path: string): void {
-  const fields = type.members.map((member) => member.name).join(', ');
+  // Only an error needs the list of fields: not built on the path every dispatch takes.
+  const fieldList = () => type.members.map((member) => member.name).join(', ');
   if (!isPlainRecord(value)) {
-    throw wrongValue(target, path, type.name, `an object with the fields ${fields}`, value);
+    throw wrongValue(target, path, type.name, `an object with the fields ${fieldList()}`, value);
   }
   // Unknown names first: a misspelt field is also a missing one, and the misspelling is the clearer report.
   for (const key of Object.keys(value)) {
     if (!type.members.some((member) => member.name === key)) {
+      const fields = fieldList();
       const field = `${path}.${key}`;
       throw fieldError(target, field, type.name, `${field} is not a field of struct ${type.name} (its fields: ${fields})`, `remove ${key} or correct its name; ${path} takes only ${fields}.`);
     }

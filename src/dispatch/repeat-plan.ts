@@ -3,6 +3,9 @@
  * new arrays of the same names, types and lengths and no options, and the items of one
  * batch that repeat the shape of the item before (a chain over resident buffers). Such an
  * item gets the plan of the first with only its data or resident buffers swapped in.
+ * A reflected WGSL binding repeats too: bytes of the same kind and length, or a plain
+ * object for a fixed-size type (a uniform struct), which is packed again — its byte
+ * length cannot change, so nothing else in the plan can.
  * Checking that the shape repeats is the validation the full planner would do for it, at
  * a fraction of the cost (planning was most of the engine's own time per small dispatch).
  *
@@ -16,14 +19,17 @@ import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/residen
 import { elementTypeOf, type ElementArray, type ElementType } from '../protocol/elements.ts';
 import { planDispatch, type DispatchPlan, type PlanLimits, type PlannedBuffer } from './dispatch-plan.ts';
 import { type DispatchOptions } from '../protocol/dispatch.ts';
+import { packValue, runtimeArrayOf, typedArrayName } from './pack-value.ts';
 
 type PlannedArtifact = Parameters<typeof planDispatch>[0];
 
-interface InputShape {
-  readonly type: ElementType;
-  readonly resident: boolean;
-  readonly length: number;
-}
+/** What one input was: an array or resident buffer of a type and length, or a reflected binding's bytes or fields. */
+type InputShape =
+  | { readonly kind: 'array' | 'resident'; readonly type: ElementType; readonly length: number }
+  /** Raw bytes for a reflected binding: the same kind of view (or ArrayBuffer) and byte length. */
+  | { readonly kind: 'bytes'; readonly tag: string; readonly byteLength: number }
+  /** A plain value for a reflected binding of fixed size; packed again on every call. */
+  | { readonly kind: 'fields' };
 
 interface RepeatShape {
   readonly limits: PlanLimits;
@@ -71,26 +77,70 @@ function replan(shape: RepeatShape, inputs: unknown, limits: PlanLimits): Dispat
   const values: unknown[] = new Array<unknown>(names.length);
   for (let index = 0; index < names.length; index++) {
     const name = names[index] as string;
-    const expected = shape.inputs[index] as InputShape;
-    if (name !== shape.names[index]) return undefined;
     const value = (inputs as Record<string, unknown>)[name];
-    if (expected.resident) {
-      if (!isResidentBufferRef(value) || value.type !== expected.type || value.length !== expected.length) return undefined;
-      // Throws, as planning in full would, for a handle destroyed or from another runtime.
-      limits.checkResident?.(value);
-    } else if (elementTypeOf(value) !== expected.type || (value as ElementArray).length !== expected.length) {
-      return undefined;
-    }
+    if (name !== shape.names[index] || !repeats(shape.inputs[index] as InputShape, value, limits)) return undefined;
     values[index] = value;
   }
-  const buffers = shape.buffers.map((buffer, index): PlannedBuffer => {
+  const buffers = new Array<PlannedBuffer>(shape.buffers.length);
+  for (let index = 0; index < buffers.length; index++) {
+    const buffer = shape.buffers[index] as PlannedBuffer;
     const source = shape.sources[index] as number;
-    if (source < 0) return buffer;
-    return (shape.inputs[source] as InputShape).resident
-      ? { ...buffer, resident: values[source] as ResidentBufferRef }
-      : { ...buffer, data: values[source] as ElementArray };
-  });
+    const swapped = source < 0 ? buffer : withInput(buffer, shape.inputs[source] as InputShape, values[source]);
+    if (swapped === undefined) return undefined;
+    buffers[index] = swapped;
+  }
   return { buffers, grid: shape.grid, params: shape.params };
+}
+
+/** Whether `value` has the shape `expected` (a resident handle is also checked to be alive). */
+function repeats(expected: InputShape, value: unknown, limits: PlanLimits): boolean {
+  switch (expected.kind) {
+    case 'resident':
+      if (!isResidentBufferRef(value) || value.type !== expected.type || value.length !== expected.length) return false;
+      // Throws, as planning in full would, for a handle destroyed or from another runtime.
+      limits.checkResident?.(value);
+      return true;
+    case 'array':
+      return elementTypeOf(value) === expected.type && (value as ElementArray).length === expected.length;
+    case 'bytes':
+      return bytesTag(value) === expected.tag && (value as ArrayBufferView | ArrayBuffer).byteLength === expected.byteLength;
+    case 'fields':
+      return value !== undefined && bytesTag(value) === undefined && !isResidentBufferRef(value);
+  }
+}
+
+/**
+ * A remembered buffer with this call's input in it; undefined when plain fields do not
+ * pack (the full planner then reports the mistake, exactly as on a first call).
+ */
+function withInput(buffer: PlannedBuffer, shape: InputShape, value: unknown): PlannedBuffer | undefined {
+  switch (shape.kind) {
+    case 'resident':
+      return { ...buffer, resident: value as ResidentBufferRef };
+    case 'array':
+      return { ...buffer, data: value as ElementArray };
+    case 'bytes':
+      return { ...buffer, packed: value instanceof ArrayBuffer ? new Uint8Array(value) : asBytes(value as ArrayBufferView) };
+    case 'fields': {
+      const layout = buffer.declaration.layout;
+      if (layout === undefined) return undefined;
+      try {
+        return { ...buffer, packed: packValue(buffer.declaration.name, layout, value) };
+      } catch {
+        return undefined;
+      }
+    }
+  }
+}
+
+function asBytes(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** 'ArrayBuffer', a typed array's or DataView's tag, or undefined for anything that is not bytes. */
+function bytesTag(value: unknown): string | undefined {
+  if (value instanceof ArrayBuffer) return 'ArrayBuffer';
+  return ArrayBuffer.isView(value) ? typedArrayName(value) : undefined;
 }
 
 /**
@@ -101,18 +151,34 @@ function learn(inputs: Record<string, unknown>, plan: DispatchPlan, limits: Plan
   const names = Object.keys(inputs);
   const shapes: InputShape[] = [];
   for (const name of names) {
-    const value = inputs[name];
     const planned = plan.buffers.find((buffer) => buffer.declaration.name === name);
-    if (planned === undefined) return undefined;
-    if (planned.resident !== undefined && planned.resident === value) {
-      shapes.push({ type: planned.resident.type, resident: true, length: planned.length });
-      continue;
-    }
-    const type = elementTypeOf(value);
-    if (type === undefined || planned.data !== value) return undefined;
-    shapes.push({ type, resident: false, length: planned.length });
+    const shape = planned === undefined ? undefined : shapeOf(inputs[name], planned);
+    if (shape === undefined) return undefined;
+    shapes.push(shape);
   }
-  const sources = plan.buffers.map((buffer) => (buffer.data === undefined && buffer.resident === undefined ? -1 : names.indexOf(buffer.declaration.name)));
-  const buffers = plan.buffers.map((buffer): PlannedBuffer => (buffer.data === undefined && buffer.resident === undefined ? buffer : { ...buffer, data: undefined, resident: undefined }));
+  const supplied = (buffer: PlannedBuffer) => buffer.data !== undefined || buffer.resident !== undefined || buffer.packed !== undefined;
+  const sources = plan.buffers.map((buffer) => (supplied(buffer) ? names.indexOf(buffer.declaration.name) : -1));
+  const buffers = plan.buffers.map((buffer): PlannedBuffer => (supplied(buffer) ? { ...buffer, data: undefined, resident: undefined, packed: undefined } : buffer));
   return { limits, names, inputs: shapes, buffers, grid: plan.grid, params: plan.params, sources };
+}
+
+/** The shape of one input as the plan took it; undefined where a repeat could plan differently. */
+function shapeOf(value: unknown, planned: PlannedBuffer): InputShape | undefined {
+  if (planned.resident !== undefined) {
+    return planned.resident === value ? { kind: 'resident', type: planned.resident.type, length: planned.length } : undefined;
+  }
+  const layout = planned.declaration.layout;
+  if (layout === undefined) {
+    const type = elementTypeOf(value);
+    return type === undefined || planned.data !== value ? undefined : { kind: 'array', type, length: planned.length };
+  }
+  if (planned.packed === undefined) return undefined;
+  const tag = bytesTag(value);
+  if (tag !== undefined) {
+    // Bytes that needed padding to a whole word were copied; those are planned in full.
+    const byteLength = (value as ArrayBufferView | ArrayBuffer).byteLength;
+    return byteLength === planned.byteLength ? { kind: 'bytes', tag, byteLength } : undefined;
+  }
+  // Fields of a fixed-size type always pack to the same bytes' length; a runtime-sized tail does not.
+  return runtimeArrayOf(layout) === null && planned.byteLength === layout.size ? { kind: 'fields' } : undefined;
 }

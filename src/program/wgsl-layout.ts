@@ -205,6 +205,17 @@ function invalidLayout(problem: string, fix: string, details: Record<string, str
  * ```
  */
 export function leafScalarOf(type: WgslType): WgslScalar | null {
+  // Asked on every dispatch that uploads or reads back a reflected binding; a type never changes.
+  const known = leafScalars.get(type);
+  if (known !== undefined) return known;
+  const leaf = walkLeafScalar(type);
+  leafScalars.set(type, leaf);
+  return leaf;
+}
+
+const leafScalars = new WeakMap<WgslType, WgslScalar | null>();
+
+function walkLeafScalar(type: WgslType): WgslScalar | null {
   const leaves = new Set<WgslScalar>();
   collectLeaves(type, leaves);
   const [only] = leaves;

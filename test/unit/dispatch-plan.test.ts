@@ -8,6 +8,9 @@ import { planDispatch, type PlanLimits } from '../../src/dispatch/dispatch-plan.
 import { type DispatchOptions } from '../../src/protocol/dispatch.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../../src/protocol/elements.ts';
 import { thrownBy } from './support/thrown-by.ts';
+import type { BoundBuffer } from '../../src/lower/artifact.ts';
+import type { WgslType } from '../../src/protocol/wgsl-module.ts';
+import { PARAMS } from './support/wgsl-layouts.ts';
 
 const LIMITS: PlanLimits = { maxStorageBufferBindingSize: 1 << 20, maxComputeWorkgroupsPerDimension: 65535 };
 /** Elements of 4 bytes that fit exactly in maxStorageBufferBindingSize. */
@@ -64,6 +67,20 @@ describe('planDispatch: buffer lengths', () => {
     const second: BufferDeclaration = { name: 'b', binding: 1, access: 'read', type: 'f32' };
     const inputs = { b: new Float32Array(3), a: new Float32Array(5) };
     expect(lengths(plan([first, second, Y], inputs))).toEqual({ a: 5, b: 3, y: 5 });
+  });
+
+  it('sizes a reflected output by the first input that holds an array, in its own elements, passing over a uniform struct', () => {
+    // params: struct Params { N: u32, D: u32, eps: f32 } (12 bytes); src: array<vec4f> (stride 16);
+    // dst: array<vec4f> read_write, left out. 16 floats of src are 4 vec4f, so dst takes 4 × 16 = 64 bytes.
+    const VEC4F: WgslType = { kind: 'vector', scalar: 'f32', components: 4, size: 16, align: 16 };
+    const VEC4F_ARRAY: WgslType = { kind: 'array', element: VEC4F, count: null, stride: 16, size: 16, align: 16 };
+    const buffers: BoundBuffer[] = [
+      { name: 'params', binding: 0, access: 'read', type: 'u32', space: 'uniform', layout: PARAMS },
+      { name: 'src', binding: 1, access: 'read', type: 'f32', layout: VEC4F_ARRAY },
+      { name: 'dst', binding: 2, access: 'read-write', type: 'f32', layout: VEC4F_ARRAY },
+    ];
+    const result = planDispatch({ buffers, workgroupSize: WG64, params: undefined, foldableGrid: false }, { params: { N: 4, D: 1, eps: 0 }, src: new Float32Array(16) }, undefined, LIMITS);
+    expect(result.buffers.map((buffer) => [buffer.length, buffer.byteLength])).toEqual([[1, 12], [4, 64], [4, 64]]);
   });
 
   it('lets options.outputs set the length of an output buffer', () => {

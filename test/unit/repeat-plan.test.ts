@@ -9,6 +9,12 @@ import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
 import type { BufferDeclaration } from '../../src/protocol/elements.ts';
 import { thrownBy } from './support/thrown-by.ts';
 import { VyreError } from '../../src/errors.ts';
+import type { BoundBuffer } from '../../src/lower/artifact.ts';
+import type { WgslType } from '../../src/protocol/wgsl-module.ts';
+import { F32, PARAMS } from './support/wgsl-layouts.ts';
+
+/** array<f32>: stride 4; a runtime-sized array's size is one element's stride, as reflection reports it. */
+const F32_RUNTIME_ARRAY: WgslType = { kind: 'array', element: F32, count: null, stride: 4, size: 4, align: 4 };
 
 const LIMITS: PlanLimits = { maxStorageBufferBindingSize: 1 << 20, maxComputeWorkgroupsPerDimension: 65535 };
 const X: BufferDeclaration = { name: 'x', binding: 0, access: 'read', type: 'f32' };
@@ -130,5 +136,67 @@ describe('planBatch: within a batch', () => {
     const batch = [inputs(10), inputs(10), { x: new Float32Array(10), y: new Int32Array(10) }];
     const error = thrownBy(() => planBatch(artifact(), batch, { outputs: { out: 5 } }, LIMITS));
     expect([error.code, error.details['buffer']]).toEqual(['invalid-input', 'y']);
+  });
+});
+
+describe('planBatch: reflected WGSL bindings', () => {
+  // struct Params { N: u32, D: u32, eps: f32 } as a uniform (12 bytes, hand-derived in wgsl-layouts.ts);
+  // xs: array<f32>; out: array<f32> read_write.
+  const PARAMS_BUFFER: BoundBuffer = { name: 'params', binding: 0, access: 'read', type: 'u32', space: 'uniform', layout: PARAMS };
+  const XS: BoundBuffer = { name: 'xs', binding: 1, access: 'read', type: 'f32', layout: F32_RUNTIME_ARRAY };
+  const OUT_F32: BoundBuffer = { name: 'out', binding: 2, access: 'read-write', type: 'f32', layout: F32_RUNTIME_ARRAY };
+  const reflected = () => ({ buffers: [PARAMS_BUFFER, XS, OUT_F32], workgroupSize: [64, 1, 1] as const, params: undefined, foldableGrid: false });
+  const call = (N: number, eps: number) => ({ params: { N, D: 3, eps }, xs: new Float32Array(N) });
+  /** The 12 bytes of Params written by hand: N and D as little-endian u32, eps as f32. */
+  const paramsBytes = (N: number, D: number, eps: number) => {
+    const view = new DataView(new ArrayBuffer(12));
+    view.setUint32(0, N, true);
+    view.setUint32(4, D, true);
+    view.setFloat32(8, eps, true);
+    return new Uint8Array(view.buffer);
+  };
+
+  it('packs a uniform struct’s fields again on each repeat, the plan otherwise the same as in full', () => {
+    const shared = reflected();
+    planWithRepeats(shared, call(8, 0.5), undefined, LIMITS);
+    const second = call(8, 0.25);
+    const repeated = planWithRepeats(shared, second, undefined, LIMITS);
+    expect(repeated).toEqual(planDispatch(reflected(), second, undefined, LIMITS));
+    expect(repeated.buffers[0]?.packed).toEqual(paramsBytes(8, 3, 0.25));
+    // xs is uploaded from the caller's own memory, not a copy.
+    expect(repeated.buffers[1]?.packed?.buffer).toBe(second.xs.buffer);
+  });
+
+  it('takes the new call’s bytes for a binding given as a typed array or ArrayBuffer of the same length', () => {
+    const shared = reflected();
+    const asBytes = (eps: number) => ({ params: paramsBytes(8, 3, eps).buffer, xs: new Float32Array(8).fill(eps) });
+    planWithRepeats(shared, asBytes(1), undefined, LIMITS);
+    const second = asBytes(2);
+    const repeated = planWithRepeats(shared, second, undefined, LIMITS);
+    expect(repeated).toEqual(planDispatch(reflected(), second, undefined, LIMITS));
+    expect(repeated.buffers[0]?.packed?.buffer).toBe(second.params);
+  });
+
+  it('still names a mistyped, missing or unknown field on a repeat, as the first call would', () => {
+    const shared = reflected();
+    planWithRepeats(shared, call(8, 0.5), undefined, LIMITS);
+    const cases = [
+      { params: { N: -1, D: 3, eps: 0.5 }, field: 'params.N' },
+      { params: { N: 8, eps: 0.5 }, field: 'params.D' },
+      { params: { N: 8, D: 3, eps: 0.5, extra: 1 }, field: 'params.extra' },
+    ];
+    for (const { params, field } of cases) {
+      const error = thrownBy(() => planWithRepeats(shared, { params, xs: new Float32Array(8) }, undefined, LIMITS));
+      expect([error.code, error.details['field']]).toEqual(['invalid-input', field]);
+    }
+    expect(planWithRepeats(shared, call(8, 0.5), undefined, LIMITS).buffers[0]?.packed).toEqual(paramsBytes(8, 3, 0.5));
+  });
+
+  it('plans a new length of a runtime-sized binding in full: the read-back follows it', () => {
+    const shared = reflected();
+    planWithRepeats(shared, call(8, 0.5), undefined, LIMITS);
+    const longer = planWithRepeats(shared, call(20, 0.5), undefined, LIMITS);
+    expect(longer.buffers.map((buffer) => buffer.byteLength)).toEqual([12, 80, 80]);
+    expect(longer).toEqual(planDispatch(reflected(), call(20, 0.5), undefined, LIMITS));
   });
 });

@@ -37,7 +37,7 @@ export type { DispatchOptions, DispatchOutputs } from './protocol/dispatch.ts';
 export type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarmReport, PipelineReproManifest } from './protocol/compile.ts';
 export { parseManifest } from './protocol/parse-manifest.ts';
 export type { CacheSnapshot, PipelineCacheAuditReport } from './protocol/cache.ts';
-export type { DeviceSummary, GpuStats } from './protocol/device.ts';
+export type { DeviceSummary, GpuStats, StartupTimings } from './protocol/device.ts';
 
 // Errors.
 export { VyreError, isVyreError } from './errors.ts';

@@ -31,7 +31,7 @@ const remote = wrap<{ api: WorkerApi; raw: RawInThread; echo(inputs: { x: Float3
 // Comlink types nested members as promises; they are proxies that forward calls.
 const api = remote.api as unknown as Remote<WorkerApi>;
 const raw = remote.raw as unknown as Remote<RawInThread>;
-await api.init({ persistent: false, prewarmOnStart: false, runtimeId: 'thread-bench' });
+await api.init({ persistent: false, prewarmOnStart: false, calledAt: performance.timeOrigin + performance.now(), runtimeId: 'thread-bench' });
 const { pipelineId } = await api.compile(scaleInPlace);
 const { x, y } = smallInputs();
 await raw.init(x.length, x);

@@ -9,6 +9,7 @@ import { wrap, type Remote } from 'comlink';
 import { VyreError } from '../errors.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
 import type { WorkerApi, WorkerInitOptions } from '../protocol/worker-api.ts';
+import { epochNow } from '../protocol/device.ts';
 import { RemoteRuntime } from './remote-runtime.ts';
 import type { Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
@@ -29,12 +30,13 @@ import { createWorkerLink, type WorkerLink } from './worker-link.ts';
  * ```
  */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const calledAt = epochNow();
   installErrorTransfer();
   const runtimeId = randomId();
   const link = options.worker === false ? await sameThreadLink() : workerLink(options);
   const lockName = options.worker === false ? undefined : `vyre-web-worker-${runtimeId}`;
   try {
-    const init = await link.call((remote) => remote.init(initOptions(options, runtimeId, lockName)));
+    const init = await link.call((remote) => remote.init(initOptions(options, runtimeId, lockName, calledAt)));
     if (lockName !== undefined) watchWorkerLifetime(link, lockName);
     return new RemoteRuntime(link, init);
   } catch (error) {
@@ -98,7 +100,7 @@ function watchWorkerLifetime(link: WorkerLink, lockName: string): void {
 /** Default number of pipelines `prewarmOnStart: true` replays. */
 const DEFAULT_PREWARM_LIMIT = 64;
 
-function initOptions(options: RuntimeOptions, runtimeId: string, lockName: string | undefined): WorkerInitOptions {
+function initOptions(options: RuntimeOptions, runtimeId: string, lockName: string | undefined, calledAt: number): WorkerInitOptions {
   const prewarm = options.prewarmOnStart;
   return {
     ...(options.adapter ? { adapter: options.adapter } : {}),
@@ -106,6 +108,7 @@ function initOptions(options: RuntimeOptions, runtimeId: string, lockName: strin
     persistent: options.persistent === false ? false : { ...(options.persistent ?? {}) },
     prewarmOnStart: prewarm === undefined || prewarm === false ? false : { limit: prewarm === true ? DEFAULT_PREWARM_LIMIT : prewarm.limit ?? DEFAULT_PREWARM_LIMIT },
     runtimeId,
+    calledAt,
     ...(lockName !== undefined ? { lockName } : {}),
   };
 }

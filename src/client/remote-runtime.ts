@@ -5,7 +5,7 @@
 import { proxy } from 'comlink';
 import type { CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from '../protocol/cache.ts';
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest } from '../protocol/compile.ts';
-import type { DeviceFingerprintSummary, DeviceSummary, GpuStats } from '../protocol/device.ts';
+import type { DeviceFingerprintSummary, DeviceSummary, GpuStats, StartupTimings } from '../protocol/device.ts';
 import type { ElementArray } from '../protocol/elements.ts';
 import type { BufferSignature } from '../protocol/ir.ts';
 import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
@@ -20,6 +20,7 @@ export class RemoteRuntime implements Runtime {
   readonly device: DeviceSummary;
   readonly deviceFingerprint: DeviceFingerprintSummary;
   readonly storage: StorageStatus;
+  readonly startup: StartupTimings;
   readonly simulate: Runtime['simulate'];
   readonly #link: WorkerLink;
   /**
@@ -35,6 +36,7 @@ export class RemoteRuntime implements Runtime {
     this.device = init.device;
     this.deviceFingerprint = init.deviceFingerprint;
     this.storage = init.storage;
+    this.startup = init.startup;
     this.simulate = {
       deviceLoss: () => link.call((remote) => remote.simulate('device-loss')),
       // Not awaited through the link: the worker dies before it could answer.

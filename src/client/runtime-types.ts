@@ -5,7 +5,7 @@
  */
 import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from '../protocol/cache.ts';
 import type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
-import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats } from '../protocol/device.ts';
+import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats, StartupTimings } from '../protocol/device.ts';
 import type { DispatchOptions, DispatchOutputs, FieldValue } from '../protocol/dispatch.ts';
 import type { BufferDeclaration, ElementArray, OutputArray, WorkgroupSize } from '../protocol/elements.ts';
 import type { BufferSignature, ScalarType } from '../protocol/ir.ts';
@@ -188,6 +188,8 @@ export interface Runtime {
   readonly deviceFingerprint: DeviceFingerprintSummary;
   /** Where compiled artifacts persisted when the runtime started; `cacheSnapshot()` has the current state. */
   readonly storage: StorageStatus;
+  /** Where the start went: milliseconds from the `createRuntime` call until each step was done. */
+  readonly startup: StartupTimings;
   /**
    * Compiles `program`, or reuses the pipeline compiled for it before.
    * @param policy - code-generation switches (e.g. a workgroup-size override for IR programs);

@@ -35,7 +35,7 @@ export interface AcquiredDevice {
  * @throws VyreError `webgpu-unavailable` when `gpu` is missing;
  *   `adapter-unavailable` when no adapter or device can be had.
  */
-export async function acquireDevice(gpu: GPU | undefined, options: AdapterOptions = {}): Promise<AcquiredDevice> {
+export async function acquireDevice(gpu: GPU | undefined, options: AdapterOptions = {}, onStep?: (step: 'adapter' | 'device') => void): Promise<AcquiredDevice> {
   if (gpu === undefined || gpu === null || typeof gpu.requestAdapter !== 'function') {
     throw new VyreError(
       'webgpu-unavailable',
@@ -51,6 +51,7 @@ export async function acquireDevice(gpu: GPU | undefined, options: AdapterOption
       'check chrome://gpu for a blocklisted GPU or disabled hardware acceleration; on a machine without a GPU, Chrome needs --enable-unsafe-swiftshader.',
     );
   }
+  onStep?.('adapter');
   const requiredLimits: Record<string, number> = {};
   for (const name of REQUESTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const requiredFeatures = WANTED_FEATURES.filter((feature) => adapter.features.has(feature));
@@ -66,6 +67,7 @@ export async function acquireDevice(gpu: GPU | undefined, options: AdapterOption
       { cause },
     );
   }
+  onStep?.('device');
   return { adapter, device, summary: summarize(adapter, device) };
 }
 

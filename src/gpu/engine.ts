@@ -32,7 +32,8 @@ import { ResidentRegistry } from './resident-registry.ts';
 
 export interface EngineOptions {
   readonly adapter?: AdapterOptions;
-  readonly browser: BrowserFacts;
+  /** The browser's name and version, or their reading: the device is requested meanwhile. */
+  readonly browser: BrowserFacts | Promise<BrowserFacts>;
   /** The artifact store, or its opening: the device is requested while the store opens. */
   readonly store: ArtifactStore | Promise<ArtifactStore>;
   readonly memoryBounds: CacheBounds;
@@ -40,6 +41,8 @@ export interface EngineOptions {
   readonly logger: Logger;
   /** Names this runtime in resident-buffer references, so another runtime's are refused. */
   readonly runtimeId: string;
+  /** Told when the first adapter and device are had, for the start-up breakdown. */
+  readonly onStartupStep?: (step: 'adapter' | 'device') => void;
 }
 
 /**
@@ -47,14 +50,15 @@ export interface EngineOptions {
  * @throws VyreError `webgpu-unavailable`, `adapter-unavailable`
  */
 export async function createEngine(gpu: GPU | undefined, options: EngineOptions): Promise<Engine> {
-  // Both wait on other processes (GPU, storage): ask for both at once. If the store fails,
-  // the device is not left behind (a failed device is the caller's to report; it closes the store).
-  const acquiring = acquireDevice(gpu, options.adapter);
-  const [acquired, store] = await Promise.all([acquiring, options.store]).catch(async (error: unknown) => {
+  // All wait on other processes (GPU, storage, the browser): ask for all at once. If the
+  // store fails, the device is not left behind (a failed device is the caller's to report;
+  // it closes the store).
+  const acquiring = acquireDevice(gpu, options.adapter, options.onStartupStep);
+  const [acquired, store, browser] = await Promise.all([acquiring, options.store, options.browser]).catch(async (error: unknown) => {
     (await acquiring.catch(() => undefined))?.device.destroy();
     throw error;
   });
-  return new Engine(gpu, acquired, store, options);
+  return new Engine(gpu, acquired, store, { ...options, browser });
 }
 
 /** One device, its pipeline cache and its dispatcher. Made by {@link createEngine}. */
@@ -62,7 +66,7 @@ export class Engine {
   readonly summary: DeviceSummary;
   readonly fingerprint: DeviceFingerprint;
   readonly #gpu: GPU | undefined;
-  readonly #options: EngineOptions;
+  readonly #options: EngineOptions & { readonly browser: BrowserFacts };
   readonly #store: ArtifactStore;
   readonly #cache: PipelineCache<GpuPipeline>;
   readonly #stats = createGpuStats();
@@ -74,7 +78,7 @@ export class Engine {
   #disposed = false;
 
   /** @internal Use {@link createEngine}. */
-  constructor(gpu: GPU | undefined, acquired: AcquiredDevice, store: ArtifactStore, options: EngineOptions) {
+  constructor(gpu: GPU | undefined, acquired: AcquiredDevice, store: ArtifactStore, options: EngineOptions & { readonly browser: BrowserFacts }) {
     this.#gpu = gpu;
     this.#options = options;
     this.#store = store;

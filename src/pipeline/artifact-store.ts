@@ -27,6 +27,24 @@ export interface ArtifactInput {
   /** Everything needed to rebuild the pipeline without lowering. */
   readonly artifact: ShaderArtifact;
   readonly manifest: PipelineReproManifest;
+  /**
+   * Bookkeeping, not content (outside the checksum, like `lastUsed`): when the app first
+   * asked for this pipeline in the latest session that used it; the startup replay's order.
+   */
+  readonly firstUse?: FirstUse;
+  /** Bookkeeping: the GPU compile time (ms) when this artifact was compiled from scratch. */
+  readonly gpuCompileMs?: number;
+}
+
+/**
+ * The app's first request for a pipeline within one session (one runtime): `session` is
+ * when that runtime started (ms since the epoch), `rank` counts its distinct pipelines in
+ * the order the app first asked for them (0, 1, 2, …). The startup replay warms the latest
+ * session's pipelines in rank order: the order the app will most likely ask again.
+ */
+export interface FirstUse {
+  readonly session: number;
+  readonly rank: number;
 }
 
 /** One stored record, exactly as it sits in the database. */
@@ -71,6 +89,8 @@ export interface ArtifactStore {
   write(input: ArtifactInput): Promise<void>;
   /** The records of one device, most recently used first, at most `limit`; corrupt ones are skipped and deleted. */
   workingSet(deviceFingerprint: string, limit: number): Promise<StoredArtifact[]>;
+  /** Records the app's first request for a stored pipeline in this session; no-op when it is not stored. Never blocks a compile. */
+  markFirstUse(identity: string, use: FirstUse): Promise<void>;
   /** The manifests of every stored record, most recently used first. */
   manifests(): Promise<PipelineReproManifest[]>;
   stats(): Promise<StoreStats>;

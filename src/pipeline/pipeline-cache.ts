@@ -18,7 +18,8 @@ import type { ShaderArtifact } from '../lower/artifact.ts';
 import type { ValidationLimits } from '../program/validate.ts';
 import type { CacheBounds, CacheSnapshot } from '../protocol/cache.ts';
 import type { CompileReport, CompileTier, MissReason, PipelineReproManifest } from '../protocol/compile.ts';
-import type { ArtifactStore, StoredArtifact } from './artifact-store.ts';
+import type { ArtifactStore, FirstUse, StoredArtifact } from './artifact-store.ts';
+import { replayOrder } from './replay-order.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';
 import { compileKeyOf, lookUpOrLower, type CompileKey, type TierOutcome } from './tier-lookup.ts';
 import { withCacheHit } from './manifest.ts';
@@ -75,6 +76,11 @@ export class PipelineCache<G> {
   readonly #issued = new Map<string, Omit<CompiledEntry<G>, 'gpu' | 'pipelineId'>>();
   /** Bumped by `reset()`: a build that started on the replaced device must not enter the memory tier. */
   #generation = 0;
+  /** This session (runtime) and the app's first request for each pipeline in it, in order. */
+  readonly #session = newSession();
+  readonly #firstUses = new Map<string, FirstUse>();
+  /** The startup replay's plan and progress, for snapshots; null until one starts. */
+  #replay: { order: string[]; warmed: string[]; done: boolean } | null = null;
 
   constructor(options: PipelineCacheOptions<G>) {
     this.#options = options;
@@ -91,7 +97,10 @@ export class PipelineCache<G> {
     const key = compileKeyOf(program, policy, this.#options.limits, this.#options.fingerprint);
     const timings = emptyTimings();
     timings.digest = performance.now() - started;
+    const firstUse = this.#firstUseOf(key.identity);
     const { entry, tier, missReason } = await this.#serve(key, timings);
+    // After serving, not before: its write transaction would hold up the compile's own read.
+    if (firstUse.fresh) void this.#options.store.markFirstUse(key.identity, firstUse.use).catch(() => undefined);
     this.telemetry.observe(tier, missReason);
     timings.total = performance.now() - started;
     return reportOf(entry, tier, missReason, timings);
@@ -116,18 +125,20 @@ export class PipelineCache<G> {
    * @returns how many pipelines it warmed.
    */
   async replayWorkingSet(limit: number): Promise<number> {
-    // The `limit` most recently used records, replayed oldest first: an app tends to ask for
-    // its pipelines in the same order every load, so its first compile is warmed first.
-    // (Measured: most-recent-first warmed the app's first kernel last; docs/benchmarks.md.)
-    const records = (await this.#options.store.workingSet(this.#options.fingerprint.digest, limit)).reverse();
-    let warmed = 0;
+    const replay: { order: string[]; warmed: string[]; done: boolean } = { order: [], warmed: [], done: false };
+    this.#replay = replay;
+    // The `limit` most recently used records, in the order the app first asked for them on
+    // its last visit (replay-order.ts).
+    const records = replayOrder(await this.#options.store.workingSet(this.#options.fingerprint.digest, limit));
+    replay.order = records.map((record) => pipelineIdOf(record.identity));
     for (const stored of records) {
       // GPU compiles are CPU-bound in many drivers: do not compete with the app's own.
       while (this.#appFlights.size > 0) await Promise.allSettled([...this.#appFlights]);
       if (this.#memory.has(stored.identity) || this.#inFlight.has(stored.identity)) continue;
-      if (await this.#replayOne(stored)) warmed++;
+      if (await this.#replayOne(stored)) replay.warmed.push(pipelineIdOf(stored.identity));
     }
-    return warmed;
+    replay.done = true;
+    return replay.warmed.length;
   }
 
   /** The entry when the memory tier holds it: no promise, for the dispatch hot path. */
@@ -161,6 +172,7 @@ export class PipelineCache<G> {
       memory: { entries: memory.size, bytes: memory.bytes, evictions: memory.evictions, ...memoryBounds },
       persistent: { ...stats, ...persistentBounds },
       counters: this.telemetry.counters(),
+      startupReplay: this.#replay === null ? null : { order: [...this.#replay.order], warmed: [...this.#replay.warmed], done: this.#replay.done },
     };
   }
 
@@ -215,17 +227,27 @@ export class PipelineCache<G> {
     const label = `vyre-web ${key.displayName} ${pipelineIdOf(key.identity)}`;
     const { entry, gpuCompile } = await this.#build(key.identity, outcome.artifact, label, outcome.manifest);
     if (outcome.tier === 'persistent') {
-      return { entry, tier: 'persistent', missReason: null, timings: { storeRead: outcome.storeRead, gpuCompile } };
+      return { entry, tier: 'persistent', missReason: null, timings: { storeRead: outcome.storeRead, gpuCompile, firstGpuCompile: outcome.firstGpuCompile } };
     }
     const writeStarted = performance.now();
     try {
-      await store.write(outcome.record);
+      const firstUse = this.#firstUses.get(key.identity);
+      await store.write({ ...outcome.record, gpuCompileMs: gpuCompile, ...(firstUse !== undefined ? { firstUse } : {}) });
     } catch (error) {
       // The store degrades on its own; a failed write must never fail the compile.
       logger.warn('store-write-failed', 'Could not persist a compiled artifact.', { error: String(error) });
     }
     const timings = { storeRead: outcome.storeRead, lower: outcome.lower, gpuCompile, storeWrite: performance.now() - writeStarted };
     return { entry, tier: 'compiled', missReason: outcome.missReason, timings };
+  }
+
+  /** The app's first request for `identity` in this session; `fresh` the first time it is asked. */
+  #firstUseOf(identity: string): { readonly use: FirstUse; readonly fresh: boolean } {
+    const known = this.#firstUses.get(identity);
+    if (known !== undefined) return { use: known, fresh: false };
+    const use = { session: this.#session, rank: this.#firstUses.size };
+    this.#firstUses.set(identity, use);
+    return { use, fresh: true };
   }
 
   /** Warms one stored record; a failure is logged, never thrown (the replay goes on). */
@@ -255,6 +277,13 @@ export class PipelineCache<G> {
     this.#issued.set(entry.pipelineId, { identity, artifact, label, manifest });
     return { entry, gpuCompile: performance.now() - started };
   }
+}
+
+let lastSession = 0;
+/** A session stamp: the time now, kept strictly increasing (two runtimes may start in one millisecond). */
+function newSession(): number {
+  lastSession = Math.max(Date.now(), lastSession + 0.001);
+  return lastSession;
 }
 
 function reportOf<G>(entry: CompiledEntry<G>, tier: CompileTier, missReason: MissReason | null, timings: MutableTimings): CompileReport {

@@ -57,7 +57,14 @@ export function compileKeyOf(program: unknown, policy: unknown, limits: Validati
 
 /** What the persistent tier gave, or what lowering made instead; times in ms. */
 export type TierOutcome =
-  | { readonly tier: 'persistent'; readonly artifact: ShaderArtifact; readonly manifest: PipelineReproManifest; readonly storeRead: number }
+  | {
+      readonly tier: 'persistent';
+      readonly artifact: ShaderArtifact;
+      readonly manifest: PipelineReproManifest;
+      readonly storeRead: number;
+      /** The GPU compile time the record kept from its first compile; null when it has none. */
+      readonly firstGpuCompile: number | null;
+    }
   | {
       readonly tier: 'compiled';
       readonly artifact: ShaderArtifact;
@@ -82,7 +89,8 @@ export async function lookUpOrLower(key: CompileKey, context: LookupContext): Pr
   const read = await store.read({ identity: key.identity, programDigest: key.programDigest, policy: key.policy, deviceFingerprint: fingerprint.digest });
   const storeRead = performance.now() - readStarted;
   if (read.kind === 'hit') {
-    return { tier: 'persistent', artifact: read.record.artifact, manifest: withCacheHit(read.record.manifest, null), storeRead };
+    const { artifact, manifest, gpuCompileMs } = read.record;
+    return { tier: 'persistent', artifact, manifest: withCacheHit(manifest, null), storeRead, firstGpuCompile: gpuCompileMs ?? null };
   }
   const lowerStarted = performance.now();
   const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize) : wgslArtifact(key.program, key.constants);

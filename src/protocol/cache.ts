@@ -56,4 +56,16 @@ export interface CacheSnapshot {
     readonly corruptDeleted: number;
   };
   readonly counters: TierCounters;
+  /** The startup replay (`prewarmOnStart`) of this runtime; `null` when it has none. */
+  readonly startupReplay: StartupReplay | null;
+}
+
+/** What the startup replay set out to warm, and how far it got. */
+export interface StartupReplay {
+  /** Pipeline ids of the stored working set in the order the replay takes them (the app's first-use order on its last visit). */
+  readonly order: readonly string[];
+  /** Those it warmed itself, in order; the rest the app compiled first (or are still to come). */
+  readonly warmed: readonly string[];
+  /** The replay has gone through its whole order. */
+  readonly done: boolean;
 }

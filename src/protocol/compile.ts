@@ -54,6 +54,13 @@ export interface CompileTimings {
   readonly gpuCompile: number;
   readonly storeWrite: number;
   readonly total: number;
+  /**
+   * For a `persistent`-tier compile: the `gpuCompile` recorded when this artifact was first
+   * compiled from scratch, to compare with this re-issued compile's — evidence of the
+   * browser's own shader cache that the library does not turn into a claim (`cacheHit`
+   * stays `null`). `null` for other tiers and for records stored before it was kept.
+   */
+  readonly firstGpuCompile: number | null;
 }
 
 /** The worker's answer to a compile, before the client attaches a pipeline handle. */

@@ -59,3 +59,32 @@ export interface GpuStats {
   readonly residentBuffers: number;
   readonly deviceLosses: number;
 }
+
+/**
+ * Where a runtime's start went: for each step, the milliseconds from the `createRuntime`
+ * call until that step was done (the worker's clock translated to the caller's through
+ * `performance.timeOrigin`). Steps overlap: the adapter and device are requested while
+ * the database opens, so `ready` is not their sum.
+ */
+export interface StartupTimings {
+  /** The worker's script was loaded and evaluated; `null` in same-thread mode (no worker). */
+  readonly workerScript: number | null;
+  /** `requestAdapter` answered. */
+  readonly adapter: number;
+  /** `requestDevice` answered. */
+  readonly device: number;
+  /** The persistent tier's database was open (or memory-only mode decided). */
+  readonly store: number;
+  /** The runtime was ready in the worker (its lifetime lock held); the caller hears of it one message later. */
+  readonly ready: number;
+  /** The startup replay (`prewarmOnStart`) began, before `ready`; `null` without one. */
+  readonly replay: number | null;
+}
+
+/**
+ * Milliseconds since the epoch at `performance.now()` resolution: one clock for the page
+ * and its worker, whose `performance.now()` origins differ.
+ */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}

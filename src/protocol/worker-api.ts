@@ -13,7 +13,7 @@
  */
 import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from './cache.ts';
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from './compile.ts';
-import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats } from './device.ts';
+import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats, StartupTimings } from './device.ts';
 import type { DispatchOptions, DispatchReply, WireInputs } from './dispatch.ts';
 import type { ElementArray, ElementType } from './elements.ts';
 import type { DispatchPolicy, Program } from './program.ts';
@@ -37,6 +37,8 @@ export interface WorkerInitOptions {
   readonly runtimeId: string;
   /** A Web Lock the worker holds for its lifetime, so the main thread learns when it dies. */
   readonly lockName?: string;
+  /** When `createRuntime` was called: `performance.timeOrigin + performance.now()` in the caller's thread. */
+  readonly calledAt: number;
 }
 
 /** What the worker tells the main thread once it holds a device. */
@@ -44,6 +46,7 @@ export interface WorkerInitResult {
   readonly device: DeviceSummary;
   readonly deviceFingerprint: DeviceFingerprintSummary;
   readonly storage: StorageStatus;
+  readonly startup: StartupTimings;
 }
 
 /** What `createBuffer` takes: initial contents, or a zero-filled buffer of a type and length. */

@@ -10,7 +10,7 @@
  */
 import type { CacheBounds, StorageStatus } from '../protocol/cache.ts';
 import type { PipelineReproManifest } from '../protocol/compile.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
+import type { ArtifactInput, ArtifactKey, ArtifactStore, FirstUse, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { describeError, openDatabase } from './open-database.ts';
 import { PersistentArtifacts } from './persistent-artifacts.ts';
@@ -109,6 +109,14 @@ class IndexedDbStore implements ArtifactStore {
       () => this.#persistent.workingSet(deviceFingerprint, limit),
       (memory) => memory.workingSet(deviceFingerprint, limit),
     );
+  }
+
+  markFirstUse(identity: string, use: FirstUse): Promise<void> {
+    if (this.#backend.kind === 'memory-only') return this.#backend.fallback.markFirstUse(identity, use);
+    // Bookkeeping: a failure here is logged, it never degrades the store or fails a compile.
+    return this.#persistent.markFirstUse(identity, use).catch((error: unknown) => {
+      this.#logger.warn('storage-first-use', `Could not record the first use of an artifact (${describeError(error)}).`, { dbName: this.#dbName });
+    });
   }
 
   manifests(): Promise<PipelineReproManifest[]> {

@@ -7,7 +7,7 @@
 import type { CacheBounds, StorageStatus } from '../protocol/cache.ts';
 import type { PipelineReproManifest } from '../protocol/compile.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
-import type { ArtifactInput, ArtifactKey, ArtifactStore, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
+import type { ArtifactInput, ArtifactKey, ArtifactStore, FirstUse, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import { createStoreClock, exceedsLimits, prepareWrite, reportRefusedWrite, SILENT_LOGGER, type StoreLogger } from './store-helpers.ts';
 
 /** The reason a memory store reports when it was asked for, not fallen back to. */
@@ -73,6 +73,13 @@ class MemoryStore implements ArtifactStore {
     this.#records.set(record.identity, record);
     this.#bytes += record.bytes;
     this.#evictBeyondLimits(record.identity);
+    return Promise.resolve();
+  }
+
+  markFirstUse(identity: string, use: FirstUse): Promise<void> {
+    const record = this.#records.get(identity);
+    // In place: a first use is not a use for the LRU order (the request that caused it is).
+    if (record !== undefined) this.#records.set(identity, { ...record, firstUse: use });
     return Promise.resolve();
   }
 

@@ -7,7 +7,7 @@
 import type { CacheBounds } from '../protocol/cache.ts';
 import type { IDBPObjectStore } from 'idb';
 import type { PipelineReproManifest } from '../protocol/compile.ts';
-import type { ArtifactKey, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
+import type { ArtifactKey, FirstUse, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
 import { parseRecord } from './record.ts';
 import { adjustTotals, bytesOf, currentTotals, evictWhile, readTotals, recount, saveTotals } from './running-totals.ts';
@@ -79,6 +79,16 @@ export class PersistentArtifacts {
       if (!isObject(current) || current['checksum'] !== record.checksum) return;
       if (typeof current['lastUsed'] === 'number' && current['lastUsed'] >= record.lastUsed) return;
       await tx.store.put({ ...(current as unknown as StoredArtifact), lastUsed: record.lastUsed });
+    });
+  }
+
+  /** Stores the app's first use of this session on the record of `identity`, if there is one. */
+  async markFirstUse(identity: string, use: FirstUse): Promise<void> {
+    const tx = this.#db.transaction('artifacts', 'readwrite', RELAXED);
+    await settle(tx, async () => {
+      const current: unknown = await tx.store.get(identity);
+      if (!isObject(current)) return;
+      await tx.store.put({ ...(current as unknown as StoredArtifact), firstUse: use });
     });
   }
 

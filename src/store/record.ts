@@ -28,7 +28,7 @@
  *   string device · string browser · string libraryVersion · string wgslHash
  *
  * Not covered (bookkeeping that changes without the content changing): `checksum`,
- * `bytes`, `createdAt`, `lastUsed`. A new content field must join the framing, the
+ * `bytes`, `createdAt`, `lastUsed`, and the optional `firstUse` and `gpuCompileMs`. A new content field must join the framing, the
  * parser below and `RECORD_SCHEMA_VERSION` (a bump turns old records into rebuilds).
  */
 import { FrameWriter } from '../hash/framing.ts';
@@ -139,7 +139,22 @@ export function createRecord(input: ArtifactInput, now: number): StoredArtifact 
     artifact: copyArtifact(input.artifact),
     manifest: copyManifest(input.manifest),
   };
-  return { ...content, checksum: checksumOf(content), bytes: estimateRecordBytes(content), createdAt: now, lastUsed: now };
+  return { ...content, checksum: checksumOf(content), bytes: estimateRecordBytes(content), createdAt: now, lastUsed: now, ...bookkeepingOf(input) };
+}
+
+/**
+ * The optional bookkeeping fields of `o` that are well formed. A malformed one is dropped,
+ * not a reason to call the record corrupt: it only orders the replay or informs a report.
+ */
+function bookkeepingOf(o: { readonly firstUse?: unknown; readonly gpuCompileMs?: unknown }): Pick<StoredArtifact, 'firstUse' | 'gpuCompileMs'> {
+  const use = o.firstUse as { session?: unknown; rank?: unknown } | null | undefined;
+  const firstUse = typeof use === 'object' && use !== null && isCount(use.session) && isCount(use.rank) ? { session: use.session, rank: use.rank } : undefined;
+  const gpuCompileMs = isCount(o.gpuCompileMs) ? o.gpuCompileMs : undefined;
+  return { ...(firstUse !== undefined ? { firstUse } : {}), ...(gpuCompileMs !== undefined ? { gpuCompileMs } : {}) };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 function copyArtifact(artifact: ShaderArtifact): ShaderArtifact {
@@ -238,6 +253,7 @@ function readRecord(value: unknown, expectedIdentity: string | undefined): Store
     bytes: countAt(o, 'bytes', 'record'),
     createdAt: countAt(o, 'createdAt', 'record'),
     lastUsed: countAt(o, 'lastUsed', 'record'),
+    ...bookkeepingOf(o),
   };
 }
 

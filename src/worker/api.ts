@@ -20,12 +20,15 @@ import { openIndexedDbStore } from '../store/indexeddb-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import { readBrowserFacts } from './browser-facts.ts';
+import { startupClock } from './startup-clock.ts';
 
 export interface WorkerEnvironment {
   /** Undefined outside a browser (plain Node has no `navigator` before version 21). */
   readonly navigator: WorkerNavigator | Navigator | undefined;
   /** Ends the hosting worker (for the worker-crash simulation); absent in same-thread mode. */
   readonly close?: () => void;
+  /** When the worker's script had been evaluated ({@link epochNow}); absent in same-thread mode. */
+  readonly scriptReadyAt?: number;
 }
 
 /**
@@ -53,30 +56,38 @@ class WorkerRuntime implements WorkerApi {
     const nav = this.#environment.navigator;
     // Checked before anything is opened: without WebGPU there is nothing to start.
     if (nav?.gpu === undefined) throw noWebGpu();
+    const clock = startupClock(options.calledAt, this.#environment.scriptReadyAt);
     const memoryBounds = resolveBounds(options.cache, DEFAULT_MEMORY_BOUNDS, 'cache', this.#logger);
     const persistentBounds = resolveBounds(options.persistent === false ? undefined : boundsOf(options.persistent), DEFAULT_PERSISTENT_BOUNDS, 'persistent', this.#logger);
-    // Opened while the engine requests its device (createEngine awaits both together).
-    const store = this.#openStore(options.persistent, persistentBounds);
-    const browser = await readBrowserFacts(nav);
+    // Nothing on the start waits for what it does not need: the database opens, the browser
+    // facts (for the fingerprint) are read and the lifetime lock is asked for while the
+    // adapter and device are requested; createEngine joins them.
+    const store = this.#openStore(options.persistent, persistentBounds).then((opened) => (clock.mark('store'), opened));
+    const lock = options.lockName === undefined ? Promise.resolve() : this.#holdLifetimeLock(options.lockName);
     const engine = await createEngine(nav.gpu, {
       ...(options.adapter ? { adapter: options.adapter } : {}),
-      browser,
+      browser: readBrowserFacts(nav),
       store,
       memoryBounds,
       persistentBounds,
       logger: this.#logger,
       runtimeId: options.runtimeId,
+      onStartupStep: (step) => clock.mark(step),
     }).catch(async (error: unknown) => {
       (await store.catch(() => undefined))?.close();
       throw error;
     });
     this.#engine = engine;
-    if (options.lockName !== undefined) await this.#holdLifetimeLock(options.lockName);
     if (options.prewarmOnStart !== false) {
-      // In the background: compiles that arrive meanwhile join the flights it starts.
+      clock.mark('replay');
+      // At once, before the caller hears the runtime is ready: the replay's head start is
+      // the time that answer and the app's own start-up work take. Compiles that arrive
+      // meanwhile go first, and join a replay of the same pipeline.
       void engine.replayWorkingSet(options.prewarmOnStart.limit).catch((error: unknown) => this.#logger.warn('prewarm-failed', 'Startup prewarm stopped.', { error: String(error) }));
     }
-    return { device: engine.summary, deviceFingerprint: engine.fingerprint, storage: (await store).status() };
+    await lock;
+    clock.mark('ready');
+    return { device: engine.summary, deviceFingerprint: engine.fingerprint, storage: (await store).status(), startup: clock.timings() };
   }
 
   compile(program: unknown, policy?: unknown): Promise<CompileReport> {

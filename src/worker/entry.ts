@@ -5,6 +5,9 @@
 import { expose } from 'comlink';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
 import { createWorkerApi } from './api.ts';
+import { epochNow } from './startup-clock.ts';
 
+// Every import above has been evaluated by now: this is when the script was ready.
+const scriptReadyAt = epochNow();
 installErrorTransfer();
-expose(createWorkerApi({ navigator: self.navigator, close: () => self.close() }));
+expose(createWorkerApi({ navigator: self.navigator, close: () => self.close(), scriptReadyAt }));

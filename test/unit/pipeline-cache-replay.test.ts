@@ -113,7 +113,7 @@ async function storedABC(): Promise<CacheUnderTest> {
 }
 
 describe('PipelineCache: startup replay of the working set', () => {
-  it('replays the limit most recently used records, oldest first: limit 2 of A, B, C builds B then C', async () => {
+  it('replays the limit most recently used records in the order the app first asked for them: limit 2 of A, B, C builds B then C', async () => {
     const first = await storedABC();
     const { cache, fake } = reload(first);
     expect(await cache.replayWorkingSet(2)).toBe(2);
@@ -128,6 +128,50 @@ describe('PipelineCache: startup replay of the working set', () => {
     expect(fake.calls).toHaveLength(3);
   });
 
+  it('replays in the order the app first asked on its last visit, though a later use moved the first kernel to the back of the last-use order', async () => {
+    const first = await storedABC();
+    // The last visit: A, B, C asked for in that order, then A again after the one-entry memory
+    // tier dropped it, so A was read from the store last of all (last-use order B, C, A).
+    const visit = reload(first, { memoryBounds: { maxEntries: 1, maxBytes: 1 << 20 } });
+    for (const program of [A, B, C, A]) await visit.cache.compile(program);
+    const { cache, fake } = reload(first);
+    expect(await cache.replayWorkingSet(3)).toBe(3);
+    expect(fake.calls.map((call) => call.label)).toEqual([A, B, C].map((program) => `vyre-web prewarm ${idOf(program)}`));
+    expect((await cache.snapshot()).startupReplay).toEqual({ order: [A, B, C].map(idOf), warmed: [A, B, C].map(idOf), done: true });
+  });
+
+  it('puts the last visit\'s pipelines first, each in first-use order, before those only earlier visits asked for', async () => {
+    const first = await storedABC();
+    // The next visit asks only for C, then A (B stays stored, warmed by nobody).
+    const visit = reload(first);
+    for (const program of [C, A]) await visit.cache.compile(program);
+    const { cache, fake } = reload(first);
+    await cache.replayWorkingSet(3);
+    expect(fake.calls.map((call) => call.label)).toEqual([C, A, B].map((program) => `vyre-web prewarm ${idOf(program)}`));
+  });
+
+  it('a replayed pipeline the app never asked for does not count as used: the app\'s own order comes first next time', async () => {
+    const first = await storedABC();
+    const visit = reload(first);
+    await visit.cache.replayWorkingSet(3);
+    await visit.cache.compile(C); // the only one the app asked for on this visit
+    const { cache, fake } = reload(first);
+    await cache.replayWorkingSet(3);
+    expect(fake.calls.map((call) => call.label)).toEqual([C, A, B].map((program) => `vyre-web prewarm ${idOf(program)}`));
+  });
+
+  it('a persistent-tier compile reports the GPU compile time kept from the first compile; other tiers report null', async () => {
+    const first = openCache();
+    const compiled = await first.cache.compile(A);
+    expect(compiled.timings.firstGpuCompile).toBeNull();
+    expect(compiled.timings.gpuCompile).toBeGreaterThan(0);
+    const again = reload(first);
+    const persistent = await again.cache.compile(A);
+    expect(persistent).toMatchObject({ tier: 'persistent', cacheHit: null });
+    expect(persistent.timings.firstGpuCompile).toBe(compiled.timings.gpuCompile);
+    expect((await again.cache.compile(A)).timings.firstGpuCompile).toBeNull(); // memory
+  });
+
   it('replays only the records of its own device fingerprint', async () => {
     const first = openCache();
     await first.cache.compile(A);
@@ -140,8 +184,11 @@ describe('PipelineCache: startup replay of the working set', () => {
   it('skips what the app already compiled, and replays nothing from an empty store', async () => {
     const first = await storedABC();
     const { cache, fake } = reload(first);
+    expect((await cache.snapshot()).startupReplay).toBeNull();
     await cache.compile(C);
     expect(await cache.replayWorkingSet(3)).toBe(2);
+    // C, asked for in this session already, heads the order; the app had compiled it, so it is skipped.
+    expect((await cache.snapshot()).startupReplay).toEqual({ order: [C, A, B].map(idOf), warmed: [A, B].map(idOf), done: true });
     expect(fake.codes).toEqual([first.fake.codes[2], first.fake.codes[0], first.fake.codes[1]]);
     expect(await openCache().cache.replayWorkingSet(3)).toBe(0);
   });

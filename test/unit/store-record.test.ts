@@ -246,6 +246,16 @@ describe('parseRecord', () => {
     expect(parseRecord(viaJson).ok).toBe(true);
   });
 
+  it('keeps the first use and first GPU compile time as bookkeeping: outside the checksum, read back, a malformed one dropped', () => {
+    const kept = createRecord({ ...artifactInput(), firstUse: { session: 1700000000000, rank: 3 }, gpuCompileMs: 18.5 }, NOW);
+    expect(kept.checksum).toBe(valid().checksum);
+    expect(parseRecord(structuredClone(kept))).toEqual({ ok: true, record: { ...valid(), firstUse: { session: 1700000000000, rank: 3 }, gpuCompileMs: 18.5 } });
+    // Bookkeeping orders the replay and informs a report; damage to it is no reason to rebuild.
+    for (const junk of [{ firstUse: { session: 'x', rank: 0 } }, { firstUse: null }, { gpuCompileMs: -1 }, { gpuCompileMs: Number.NaN }]) {
+      expect(parseRecord({ ...valid(), ...junk })).toEqual({ ok: true, record: valid() });
+    }
+  });
+
   it('returns a fresh object without unknown extra fields', () => {
     const parsed = parseRecord({ ...valid(), extra: 1 });
     expect(parsed.ok && 'extra' in parsed.record).toBe(false);

@@ -192,6 +192,7 @@ export function delegatingStore(store: ArtifactStore): ArtifactStore {
     read: (key) => store.read(key),
     write: (input) => store.write(input),
     workingSet: (device, limit) => store.workingSet(device, limit),
+    markFirstUse: (identity, use) => store.markFirstUse(identity, use),
     manifests: () => store.manifests(),
     stats: () => store.stats(),
     clear: () => store.clear(),
@@ -251,6 +252,7 @@ export function createDamageableStore(inner: ArtifactStore = createMemoryStore(R
       const all: StoredArtifact[] = await inner.workingSet(fingerprint, Number.MAX_SAFE_INTEGER);
       return all.filter((record) => !deleted.has(record.identity)).slice(0, Math.max(0, Math.floor(limit)));
     },
+    markFirstUse: (identity, use) => (deleted.has(identity) ? Promise.resolve() : inner.markFirstUse(identity, use)),
     async manifests() {
       const hidden = new Set([...deleted.keys()].map((identity) => identity.slice(0, 16)));
       return (await inner.manifests()).filter((manifest) => !hidden.has(manifest.pipelineId));

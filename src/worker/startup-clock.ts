@@ -1,0 +1,43 @@
+/**
+ * The start-up breakdown a runtime reports ({@link StartupTimings}): each step's time since
+ * the caller's `createRuntime` call. Worker and page have different `performance` origins;
+ * both are translated to one clock, the epoch, through `performance.timeOrigin`.
+ */
+import { epochNow, type StartupTimings } from '../protocol/device.ts';
+
+export { epochNow };
+
+type Step = 'adapter' | 'device' | 'store' | 'replay' | 'ready';
+
+export interface StartupClock {
+  /** Records that `step` is done now; a step recorded twice (a second device after a loss) keeps its first time. */
+  mark(step: Step): void;
+  timings(): StartupTimings;
+}
+
+/**
+ * @param calledAt - when createRuntime was called, by {@link epochNow} in the caller's thread.
+ * @param scriptReadyAt - when the worker's script had been evaluated; undefined without a worker.
+ */
+export function startupClock(calledAt: number, scriptReadyAt: number | undefined): StartupClock {
+  // An untyped caller may send anything: then the clock starts at the init message.
+  const origin = typeof calledAt === 'number' && Number.isFinite(calledAt) ? calledAt : epochNow();
+  const since = (at: number): number => Math.round((at - origin) * 10) / 10;
+  const marks = new Map<Step, number>();
+  return {
+    mark(step) {
+      if (!marks.has(step)) marks.set(step, since(epochNow()));
+    },
+    timings() {
+      const at = (step: Step): number => marks.get(step) ?? Number.NaN;
+      return {
+        workerScript: scriptReadyAt === undefined ? null : since(scriptReadyAt),
+        adapter: at('adapter'),
+        device: at('device'),
+        store: at('store'),
+        ready: at('ready'),
+        replay: marks.get('replay') ?? null,
+      };
+    },
+  };
+}

@@ -3,7 +3,8 @@
 //   dist/kernels.js      the `vyre-web/kernels` subpath (the kernel library)
 //   dist/reference.js    the `vyre-web/reference` subpath (the CPU reference interpreter)
 //   dist/worker.js       the module worker, self-contained, a same-origin file next to the entry
-//   dist/*-<hash>.js     chunks the entries import relatively (code they share, the same-thread runtime)
+//   dist/main-thread-<hash>.js  what createRuntime() and wgsl() need, and nothing else (see below)
+//   dist/*-<hash>.js     other chunks the entries import relatively (code they share, the same-thread runtime)
 //   dist/types/**.d.ts   declarations (tsc)
 // Every .js file opens with a license banner that points at THIRD_PARTY_NOTICES.md.
 //
@@ -16,6 +17,7 @@
 import { build } from 'vite';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const WORKER_FILE = 'worker.js';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -33,6 +35,33 @@ const canonicalWorkerUrl = {
   },
 };
 
+// A consuming bundler sees each of our chunks as one module and places it whole: a chunk
+// that both the entry and the lazy same-thread runtime (worker/api.ts) import becomes part
+// of the app's first chunk, with everything the runtime uses from it. Left to itself,
+// rolldown put errors.ts beside the IR validator and comlink beside protocol code that way
+// (issue #14). So what `createRuntime()` and `wgsl()` need gets a chunk of its own: the
+// static import closure of their two files, taken from the module graph so that a new
+// import there joins it without a list to keep. `program()` and `parseManifest()` stay
+// out: they pull in the validator and the manifest schema, which the runtime shares.
+const MAIN_THREAD_ROOTS = ['src/client/create-runtime.ts', 'src/program/wgsl-program.ts'].map((file) => resolve(file));
+/** @type {Set<string> | undefined} */
+let mainThreadModules;
+
+/** @type {import('rolldown').CodeSplittingNameFunction} */
+function mainThreadChunk(id, ctx) {
+  mainThreadModules ??= staticClosure(MAIN_THREAD_ROOTS, ctx);
+  return mainThreadModules.has(id) ? 'main-thread' : null;
+}
+
+/** @param {readonly string[]} roots @param {import('rolldown').ChunkingContext} ctx @returns {Set<string>} */
+function staticClosure(roots, ctx) {
+  const seen = new Set(roots);
+  for (const id of seen) {
+    for (const imported of ctx.getModuleInfo(id)?.importedIds ?? []) seen.add(imported);
+  }
+  return seen;
+}
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   configFile: false,
@@ -45,7 +74,7 @@ await build({
     target: 'es2022',
     minify: false,
     sourcemap: true,
-    rolldownOptions: { output: { banner: BANNER } },
+    rolldownOptions: { output: { banner: BANNER, codeSplitting: { groups: [{ name: mainThreadChunk, debugName: 'main-thread' }] } } },
     lib: {
       entry: { index: 'src/index.ts', kernels: 'src/kernels/index.ts', reference: 'src/reference.ts' },
       formats: ['es'],
@@ -55,9 +84,15 @@ await build({
   worker: { format: 'es', rolldownOptions: { output: { entryFileNames: WORKER_FILE, banner: BANNER } } },
 });
 
-const entry = readFileSync('dist/index.js', 'utf8');
-if (!entry.includes(`new Worker(${CANONICAL_WORKER_URL}`)) {
-  throw new Error('build-lib: dist/index.js does not spawn its worker with the canonical new Worker(new URL("./worker.js", import.meta.url)) form; Vite changed its output, update VITE_WORKER_URL.');
+const chunks = readdirSync('dist').filter((name) => name.endsWith('.js') && name !== WORKER_FILE).map((name) => `dist/${name}`);
+const mainThread = chunks.filter((file) => /^dist\/main-thread-[\w-]+\.js$/.test(file));
+if (mainThread.length !== 1) {
+  throw new Error(`build-lib: expected one dist/main-thread-*.js, found [${mainThread.join(', ')}]; the codeSplitting group no longer applies (rolldown changed the option?).`);
+}
+// createRuntime() lives in the main-thread chunk, so that is the one file that spawns the worker.
+const spawners = chunks.filter((file) => readFileSync(file, 'utf8').includes('new Worker('));
+if (spawners.join() !== mainThread.join() || !readFileSync(mainThread[0], 'utf8').includes(`new Worker(${CANONICAL_WORKER_URL}`)) {
+  throw new Error(`build-lib: ${mainThread[0]} does not spawn its worker with the canonical new Worker(new URL("./worker.js", import.meta.url)) form (spawners: [${spawners.join(', ')}]); Vite changed its output, update VITE_WORKER_URL.`);
 }
 for (const file of readdirSync('dist').filter((name) => name.endsWith('.js')).map((name) => `dist/${name}`)) {
   if (/^\s*import\s.+from\s+["'][^./]/m.test(readFileSync(file, 'utf8'))) {

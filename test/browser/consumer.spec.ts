@@ -3,7 +3,7 @@
  * source tree, run with the dev server and with a production build. The app runs the
  * README's usage example verbatim, so the example cannot rot.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
@@ -11,6 +11,7 @@ import { requireWebGpu } from './support/fixtures.ts';
 import {
   buildConsumerApp,
   createConsumerApp,
+  initialChunks,
   readmeUsageExample,
   recordLogs,
   serveConsumerApp,
@@ -149,4 +150,77 @@ test('the published root declarations export at most 45 names', () => {
   expect(names.length).toBeGreaterThan(10);
   expect(names.length).toBeLessThanOrEqual(45);
   expect(new Set(names).size).toBe(names.length);
+});
+
+/** An app that names only the runtime and `wgsl`, and hands them to the page without calling them. */
+const LIGHT_APP = `
+import { createRuntime, wgsl } from 'vyre-web';
+window.vyreLight = { createRuntime, wgsl };
+`;
+
+/** Issue #14: what the main thread may load before its first createRuntime() call. */
+const MAIN_THREAD_BUDGET_BYTES = 12 * 1024;
+
+/**
+ * A page that times `import()` of the app's entry chunk. With `?preloaded`, every chunk
+ * of the first load is fetched and parsed beforehand (modulepreload), so what is timed is
+ * linking and evaluating the modules; without, the fetch from localhost and the parse too.
+ */
+function importTimingPage(chunks: readonly string[]): string {
+  return `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>import timing</title>
+<script type="module">
+const chunks = ${JSON.stringify(chunks.map((file) => `/assets/${file}`))};
+if (location.search === '?preloaded') {
+  await Promise.all(chunks.map((href) => new Promise((resolve, reject) => {
+    const link = Object.assign(document.createElement('link'), { rel: 'modulepreload', href, onload: resolve, onerror: reject });
+    document.head.append(link);
+  })));
+}
+const start = performance.now();
+await import(chunks[0]);
+window.importMs = performance.now() - start;
+window.programKind = window.vyreLight.wgsl({ code: '@compute @workgroup_size(1) fn main() {}' }).kind;
+</script>
+`;
+}
+
+async function timeImport(page: Page, url: string): Promise<number> {
+  await page.goto(url);
+  await page.waitForFunction(() => 'programKind' in window, undefined, { timeout: 30_000 });
+  const { importMs, programKind } = await page.evaluate(() => {
+    const probe = window as unknown as { importMs: number; programKind: string };
+    return { importMs: probe.importMs, programKind: probe.programKind };
+  });
+  expect(programKind).toBe('wgsl');
+  return importMs;
+}
+
+test('an app that imports only createRuntime and wgsl loads at most 12 KB gzip on the main thread before its first createRuntime call', async ({ page, strayErrors }) => {
+  void strayErrors;
+  const light = createConsumerApp(LIGHT_APP);
+  try {
+    buildConsumerApp(light);
+    const [entry, ...imported] = initialChunks(light);
+    if (entry === undefined) throw new Error('the build has no entry chunk');
+    const importedBytes = imported.reduce((sum, chunk) => sum + chunk.gzipBytes, 0);
+    const total = entry.gzipBytes + importedBytes;
+    const list = imported.map((chunk) => `${chunk.file} ${chunk.gzipBytes}`).join(', ');
+    console.log(`main-thread entry: ${total} bytes gzip (entry ${entry.gzipBytes} + chunks ${importedBytes}: ${list})`);
+    expect(total).toBeLessThanOrEqual(MAIN_THREAD_BUDGET_BYTES);
+
+    writeFileSync(`${light.dir}/dist/import-timing.html`, importTimingPage([entry.file, ...imported.map((chunk) => chunk.file)]));
+    const server = await serveConsumerApp(light, 'preview', PORT + 2);
+    try {
+      const cold = await timeImport(page, `${server.url}import-timing.html`);
+      // Timings are reported, not asserted: a loaded CI machine is no benchmark.
+      const evaluations: number[] = [];
+      for (let run = 0; run < 5; run++) evaluations.push(await timeImport(page, `${server.url}import-timing.html?preloaded`));
+      const median = [...evaluations].sort((a, b) => a - b)[2] ?? Number.NaN;
+      console.log(`main-thread entry: module evaluation ${median.toFixed(2)} ms in Chrome (median of 5, chunks preloaded: ${evaluations.map((ms) => ms.toFixed(2)).join(', ')}); first import() with fetch and parse ${cold.toFixed(2)} ms`);
+    } finally {
+      server.stop();
+    }
+  } finally {
+    light.remove();
+  }
 });

@@ -8,6 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const VITE_BIN = join(REPO, 'node_modules/vite/bin/vite.js');
@@ -51,6 +52,35 @@ export function createConsumerApp(mainScript: string): ConsumerApp {
 export function buildConsumerApp(app: ConsumerApp): string[] {
   execFileSync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], { cwd: app.dir, stdio: 'pipe' });
   return readdirSync(join(app.dir, 'dist/assets'));
+}
+
+/**
+ * A static `import … from "./x.js"` (or `import "./x.js"`) in built ES modules, minified or
+ * not. `import("./x.js")` does not match: a dynamic import loads later, when called.
+ */
+const STATIC_IMPORT = /(?:^|[;\s}])import\s*(?:[\w$]+\s*,?\s*)?(?:\{[^}]*\}\s*|\*\s*as\s+[\w$]+\s*)?(?:from\s*)?["']\.\/([^"']+)["']/gm;
+
+/** One file of the main thread's first load, with its gzip size (Node's default level, as `gzip`). */
+export interface LoadedChunk {
+  readonly file: string;
+  readonly gzipBytes: number;
+}
+
+/**
+ * What the built app's page loads before any of its code runs: the entry chunk that
+ * dist/index.html names, then every chunk it imports statically, transitively. Chunks only
+ * reached through `import()` (the same-thread runtime) and the worker file are left out.
+ * @returns the entry first.
+ */
+export function initialChunks(app: ConsumerApp): LoadedChunk[] {
+  const html = readFileSync(join(app.dir, 'dist/index.html'), 'utf8');
+  const entry = /<script type="module"[^>]*\ssrc="\/assets\/([^"]+)"/.exec(html)?.[1];
+  if (entry === undefined) throw new Error(`dist/index.html names no entry chunk:\n${html}`);
+  const files = new Set([entry]);
+  for (const file of files) {
+    for (const match of readFileSync(join(app.dir, 'dist/assets', file), 'utf8').matchAll(STATIC_IMPORT)) files.add(match[1] ?? '');
+  }
+  return [...files].map((file) => ({ file, gzipBytes: gzipSync(readFileSync(join(app.dir, 'dist/assets', file))).length }));
 }
 
 /**

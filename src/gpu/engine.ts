@@ -118,8 +118,8 @@ export class Engine {
   }
 
   /** Replays the stored working set of this device (see {@link PipelineCache.replayWorkingSet}). */
-  replayWorkingSet(limit: number): Promise<number> {
-    return this.#cache.replayWorkingSet(limit);
+  replayWorkingSet(limit: number, onStarted?: () => void): Promise<number> {
+    return this.#cache.replayWorkingSet(limit, onStarted);
   }
 
   /** One dispatch per item of `batch`, in one encoder and one submit. */

@@ -122,9 +122,19 @@ export class PipelineCache<G> {
   /**
    * Replays the stored working set of this device in the background of a start. The app
    * comes first: while it compiles something itself, the replay waits.
+   * @param onStarted - called once, when the first build is in flight (or there is none to
+   *   make): from then on an app compile of that pipeline joins it instead of building again.
    * @returns how many pipelines it warmed.
    */
-  async replayWorkingSet(limit: number): Promise<number> {
+  async replayWorkingSet(limit: number, onStarted?: () => void): Promise<number> {
+    try {
+      return await this.#replayInOrder(limit, onStarted);
+    } finally {
+      onStarted?.();
+    }
+  }
+
+  async #replayInOrder(limit: number, onStarted: (() => void) | undefined): Promise<number> {
     const replay: { order: string[]; warmed: string[]; done: boolean } = { order: [], warmed: [], done: false };
     this.#replay = replay;
     // The `limit` most recently used records, in the order the app first asked for them on
@@ -135,7 +145,9 @@ export class PipelineCache<G> {
       // GPU compiles are CPU-bound in many drivers: do not compete with the app's own.
       while (this.#appFlights.size > 0) await Promise.allSettled([...this.#appFlights]);
       if (this.#memory.has(stored.identity) || this.#inFlight.has(stored.identity)) continue;
-      if (await this.#replayOne(stored)) replay.warmed.push(pipelineIdOf(stored.identity));
+      const warming = this.#replayOne(stored);
+      onStarted?.();
+      if (await warming) replay.warmed.push(pipelineIdOf(stored.identity));
     }
     replay.done = true;
     return replay.warmed.length;

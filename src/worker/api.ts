@@ -80,10 +80,14 @@ class WorkerRuntime implements WorkerApi {
     this.#engine = engine;
     if (options.prewarmOnStart !== false) {
       clock.mark('replay');
-      // At once, before the caller hears the runtime is ready: the replay's head start is
-      // the time that answer and the app's own start-up work take. Compiles that arrive
-      // meanwhile go first, and join a replay of the same pipeline.
-      void engine.replayWorkingSet(options.prewarmOnStart.limit).catch((error: unknown) => this.#logger.warn('prewarm-failed', 'Startup prewarm stopped.', { error: String(error) }));
+      // Started before the caller hears the runtime is ready, and that answer waits until the
+      // first build is in flight (a store read, a few ms): the app's first compile, which
+      // follows at once, then joins the replay's first build instead of racing it. Compiles
+      // that arrive later go first, and join a replay of the same pipeline.
+      let started!: () => void;
+      const replayStarted = new Promise<void>((resolve) => (started = resolve));
+      void engine.replayWorkingSet(options.prewarmOnStart.limit, started).catch((error: unknown) => this.#logger.warn('prewarm-failed', 'Startup prewarm stopped.', { error: String(error) }));
+      await replayStarted;
     }
     await lock;
     clock.mark('ready');

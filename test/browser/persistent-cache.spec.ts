@@ -136,6 +136,46 @@ test('startup prewarm fills the memory tier from the store, so compiles after a 
   expect(result.counters.startupPrewarmed).toBe(3);
 });
 
+test('after a restart, the startup replay begins before createRuntime resolves, warms in the order the app first asked last visit, and after 100 ms of app work the app\'s first compile comes back warm', async () => {
+  let browser = await profile.launch();
+  // The last visit, one runtime: first asks for add-33, then 31, then 32; then uses add-33
+  // again after a dozen others pushed it out of a one-entry memory tier, so by last use
+  // add-33 is the most recent (the old last-use replay would have warmed it last).
+  const firstVisit = await browser.page.evaluate(async (db) => {
+    const runtime = await window.vyre.createRuntime({ persistent: { dbName: db }, cache: { maxEntries: 1 } });
+    const ids: string[] = [];
+    for (const k of [33, 31, 32]) ids.push((await runtime.compile(window.helpers.addK(k))).pipeline.id);
+    const again = await runtime.compile(window.helpers.addK(33));
+    await runtime.dispose();
+    return { ids, againTier: again.tier };
+  }, DB);
+  await browser.context.close();
+  expect(firstVisit.againTier).toBe('persistent');
+
+  browser = await profile.launch();
+  const next = await browser.page.evaluate(async (db) => {
+    const starting = window.vyre.createRuntime({ persistent: { dbName: db }, prewarmOnStart: true });
+    // The app's own start-up work (100 ms of a busy main thread), as an app loading its page does.
+    for (const until = performance.now() + 100; performance.now() < until;);
+    const runtime = await starting;
+    const first = await window.helpers.runAddK(runtime, 33);
+    for (let waited = 0; waited < 10_000 && !(await runtime.cacheSnapshot()).startupReplay?.done; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const snapshot = await runtime.cacheSnapshot();
+    await runtime.dispose();
+    return { startup: runtime.startup, first, replay: snapshot.startupReplay };
+  }, DB);
+  await browser.context.close();
+  // Worker-side times since the createRuntime call: the replay started before the runtime was ready.
+  expect(next.startup.replay).not.toBeNull();
+  expect(next.startup.replay as number).toBeLessThanOrEqual(next.startup.ready);
+  expect(next.replay?.order).toEqual(firstVisit.ids);
+  // Warmed by the replay before the app asked, or joined while the replay built it: never rebuilt.
+  expect(next.first).toMatchObject({ tier: 'memory', cacheHit: true, lower: 0, y: [33, 34, 35, 36] });
+  expect(next.replay?.warmed).toEqual(firstVisit.ids.filter((id) => next.replay?.warmed.includes(id)));
+});
+
 test('a database that cannot open leaves the runtime memory-only, reported, with correct results', async () => {
   const browser = await profile.launch();
   const result = await browser.page.evaluate(async (db) => {

@@ -7,9 +7,10 @@
 //   store-lookup   persistent-tier lookups with 10,000 records (headless Chrome, IndexedDB)
 //   warmup         cold / warm in page / after a browser restart / startup prewarm, beside
 //                  hand-written raw WebGPU, with real restarts of headless Chrome on one
-//                  profile (bench/warmup.mjs). Repetitions: --warmup-repetitions, else an
-//                  explicit --repetitions, else 5 (each one restarts Chrome several times).
-//                  --scenario cold,warm,restart,prewarm,raw picks scenarios (implies
+//                  profile (bench/warmup.mjs), for the 13 kernels and for compile-heavy WGSL
+//                  shaders, with a table of issue #14's goals. Repetitions: --warmup-repetitions,
+//                  else an explicit --repetitions, else 5 (each one restarts Chrome 12 times).
+//                  --scenario cold,warm,restart,prewarm,raw,heavy picks scenarios (implies
 //                  --only warmup when --only is not given). --library bundle (default:
 //                  src/ built into a temporary production bundle first) or src (the
 //                  source modules through the dev server).
@@ -26,7 +27,8 @@ import { createServer, searchForWorkspaceRoot } from 'vite';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
 import { dispatchRatios, printDispatchRatios } from './dispatch-ratios.mjs';
 import { fmt, summarize } from './stats.mjs';
-import { buildLibrary, printWarmup, runWarmup, WARMUP_SCENARIOS } from './warmup.mjs';
+import { buildLibrary, runWarmup, WARMUP_SCENARIOS } from './warmup.mjs';
+import { printWarmup } from './warmup-report.mjs';
 import { printReflection, printUniformDispatch } from './wgsl-report.mjs';
 
 const args = process.argv.slice(2);

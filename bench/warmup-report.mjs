@@ -1,0 +1,188 @@
+// The warmup suite's tables (bench/warmup.mjs measures): every measurement with its ratio
+// to the raw baseline of the same run, the goals of issue #14 with met / not met, the
+// start-up breakdown the runtime reports, and the correctness checks.
+import { fmt, summarize } from './stats.mjs';
+
+// A run is found by its app (workload), scenario and variant.
+const k = (scenario, variant) => ({ workload: 'kernels', scenario, variant });
+const h = (scenario, variant) => ({ workload: 'heavy', scenario, variant });
+const same = (a, b) => a.workload === b.workload && a.scenario === b.scenario && a.variant === b.variant;
+
+/** Every measurement of the detailed table: which runs, and its baselines (raw first). */
+const rowsOf = ({ appWorkMs, heavyAppWorkMs }) => [
+  { of: k('raw', 'cold'), short: 'raw cold', label: 'raw WebGPU, cold (fresh profile)' },
+  { of: k('cold', 'cold'), label: 'vyre-web, cold (fresh profile)', against: [k('raw', 'cold')] },
+  { of: k('warm', 'warm in page'), label: 'vyre-web, warm in page (memory tier)', against: [k('raw', 'cold')] },
+  { of: k('raw', 'restart'), short: 'raw after restart', label: 'raw WebGPU, after restart', against: [k('raw', 'cold')] },
+  { of: k('restart', 'restart'), label: 'vyre-web, after restart (persistent tier)', against: [k('raw', 'restart')] },
+  { of: k('raw', 'restart + app work'), short: 'raw after restart + app work', label: `raw WebGPU, after restart + ${appWorkMs} ms app work`, against: [k('raw', 'restart')] },
+  { of: k('prewarm', 'restart + app work, no prewarm'), short: 'without prewarm', label: `vyre-web, after restart + ${appWorkMs} ms app work, no prewarm`, against: [k('raw', 'restart + app work')] },
+  { of: k('prewarm', 'restart + app work, prewarmOnStart'), label: `vyre-web, after restart + ${appWorkMs} ms app work, prewarmOnStart`, against: [k('raw', 'restart + app work'), k('prewarm', 'restart + app work, no prewarm')] },
+  { of: h('raw', 'cold'), short: 'raw cold', label: 'heavy: raw WebGPU, cold (fresh profile)' },
+  { of: h('heavy', 'cold'), label: 'heavy: vyre-web, cold (fresh profile)', against: [h('raw', 'cold')] },
+  { of: h('raw', 'restart + app work'), short: 'raw after restart + app work', label: `heavy: raw WebGPU, after restart + ${heavyAppWorkMs} ms app work`, against: [h('raw', 'cold')] },
+  { of: h('heavy', 'restart + app work, no prewarm'), short: 'without prewarm', label: `heavy: vyre-web, after restart + ${heavyAppWorkMs} ms app work, no prewarm`, against: [h('raw', 'restart + app work')] },
+  { of: h('heavy', 'restart + app work, prewarmOnStart'), label: `heavy: vyre-web, after restart + ${heavyAppWorkMs} ms app work, prewarmOnStart`, against: [h('raw', 'restart + app work'), h('heavy', 'restart + app work, no prewarm')] },
+];
+const MEASUREMENTS = [
+  ['startup', 'start (createRuntime / requestAdapter+requestDevice)', (run) => (run.startup > 0 ? [run.startup] : [])],
+  ['firstResult', 'time to first result', (run) => [run.firstResult]],
+  ['allCompiled', 'time to all compiled', (run) => [run.allCompiled]],
+  ['perPipeline', 'compile, per pipeline (main thread)', (run) => run.pipelines.map((p) => p.ms)],
+];
+const pickOf = (key) => MEASUREMENTS.find(([name]) => name === key)[2];
+const samplesOf = (runs, keys, pick) => runs.filter((run) => keys.some((key) => same(run, key))).flatMap(pick);
+
+/** The detailed table: n, median, p95 and ratios of medians per scenario and measurement. */
+export function summaryRows(runs, settings) {
+  const rows = rowsOf(settings);
+  const shortOf = (key) => rows.find((row) => same(row.of, key))?.short ?? key.variant;
+  const out = [];
+  for (const { of, label, against = [] } of rows) {
+    for (const [measurement, name, pick] of MEASUREMENTS) {
+      const s = summarize(samplesOf(runs, [of], pick));
+      if (s.n === 0) continue;
+      const ratios = against
+        .map((base) => ({ against: shortOf(base), base: summarize(samplesOf(runs, [base], pick)) }))
+        .filter(({ base }) => base.n > 0)
+        .map(({ against: name, base }) => ({ against: name, ratio: s.median / base.median }));
+      out.push({ ...of, label, measurement, name, ...s, isBaseline: against.length === 0, ratios });
+    }
+  }
+  return out;
+}
+
+/**
+ * The "Done when" of issue #14, one row each: vyre-web's median against raw WebGPU's
+ * median of the same run, and the goal: `{ ratio }` (vyre ≤ ratio × raw) or `{ plusMs }`
+ * (vyre ≤ raw + plusMs); rows without a goal are there to compare.
+ */
+const goalsOf = ({ appWorkMs, heavyAppWorkMs }) => [
+  { row: 'createRuntime ready vs bare device, cold (fresh profile)', measurement: 'startup', vyre: [k('cold', 'cold'), h('heavy', 'cold')], raw: [k('raw', 'cold'), h('raw', 'cold')], goal: { plusMs: 30 } },
+  { row: 'createRuntime ready vs bare device, after restart', measurement: 'startup', vyre: [k('restart', 'restart')], raw: [k('raw', 'restart')], goal: { plusMs: 30 } },
+  { row: 'first result, cold', measurement: 'firstResult', vyre: [k('cold', 'cold')], raw: [k('raw', 'cold')], goal: { ratio: 1.2 } },
+  { row: 'first result, after restart', measurement: 'firstResult', vyre: [k('restart', 'restart')], raw: [k('raw', 'restart')], goal: { ratio: 1.0 } },
+  { row: `first result, restart + ${appWorkMs} ms app work, prewarmOnStart`, measurement: 'firstResult', vyre: [k('prewarm', 'restart + app work, prewarmOnStart')], raw: [k('raw', 'restart + app work')], goal: { ratio: 0.8 } },
+  { row: `first result, restart + ${appWorkMs} ms app work, no prewarm`, measurement: 'firstResult', vyre: [k('prewarm', 'restart + app work, no prewarm')], raw: [k('raw', 'restart + app work')], goal: null },
+  { row: 'heavy: first result, cold', measurement: 'firstResult', vyre: [h('heavy', 'cold')], raw: [h('raw', 'cold')], goal: null },
+  { row: `heavy: first result, restart + ${heavyAppWorkMs} ms app work, prewarmOnStart`, measurement: 'firstResult', vyre: [h('heavy', 'restart + app work, prewarmOnStart')], raw: [h('raw', 'restart + app work')], goal: { ratio: 0.5 } },
+  { row: `heavy: first result, restart + ${heavyAppWorkMs} ms app work, no prewarm`, measurement: 'firstResult', vyre: [h('heavy', 'restart + app work, no prewarm')], raw: [h('raw', 'restart + app work')], goal: null },
+  { row: `heavy: all compiled, restart + ${heavyAppWorkMs} ms app work, prewarmOnStart`, measurement: 'allCompiled', vyre: [h('heavy', 'restart + app work, prewarmOnStart')], raw: [h('raw', 'restart + app work')], goal: null },
+  { row: `heavy: all compiled, restart + ${heavyAppWorkMs} ms app work, no prewarm`, measurement: 'allCompiled', vyre: [h('heavy', 'restart + app work, no prewarm')], raw: [h('raw', 'restart + app work')], goal: null },
+];
+
+/** The goal table's rows (only those whose runs both sides have). */
+export function goalRows(runs, settings) {
+  const rows = [];
+  for (const { row, measurement, vyre, raw, goal } of goalsOf(settings)) {
+    const pick = pickOf(measurement);
+    const v = summarize(samplesOf(runs, vyre, pick));
+    const r = summarize(samplesOf(runs, raw, pick));
+    if (v.n === 0 || r.n === 0) continue;
+    const met = goal === null ? null : goal.ratio !== undefined ? v.median <= goal.ratio * r.median : v.median <= r.median + goal.plusMs;
+    rows.push({ row, measurement, vyre: v, raw: r, ratio: v.median / r.median, difference: v.median - r.median, goal, met });
+  }
+  return rows;
+}
+
+const STEPS = ['workerScript', 'adapter', 'device', 'store', 'ready'];
+
+/** Medians of `runtime.startup` per vyre-web start that reported it, beside createRuntime's own time. */
+export function startupBreakdown(runs, settings) {
+  const out = [];
+  for (const { of, label } of rowsOf(settings)) {
+    const reported = runs.filter((run) => same(run, of) && run.startupBreakdown !== undefined);
+    if (reported.length === 0) continue;
+    const steps = Object.fromEntries(STEPS.map((step) => [step, summarize(reported.map((run) => run.startupBreakdown[step] ?? Number.NaN)).median]));
+    out.push({ ...of, label, n: reported.length, ...steps, resolved: summarize(reported.map((run) => run.startup)).median });
+  }
+  return out;
+}
+
+/** Tiers, first results, storage mode, and what startup prewarm did for the first program. */
+export function checksOf(runs) {
+  const vyre = runs.filter((r) => r.scenario !== 'raw');
+  const tiers = {};
+  for (const run of vyre) {
+    const t = (tiers[`${run.workload}: ${run.variant}`] ??= { runs: 0, allExpectedTiers: 0, unexpected: [] });
+    t.runs++;
+    if (run.unexpectedTiers.length === 0) t.allExpectedTiers++;
+    else t.unexpected.push(`#${run.repetition}: ${run.unexpectedTiers.join(', ')}`);
+  }
+  return {
+    tiers,
+    wrongResults: runs.filter((r) => !r.resultOk).map((r) => `${r.workload} ${r.scenario} ${r.variant} #${r.repetition}`),
+    storage: [...new Set(vyre.filter((r) => r.storage !== undefined).map((r) => (r.storage.mode === 'persistent' ? 'persistent' : `memory-only (${r.storage.reason})`)))],
+    prewarm: runs.filter((r) => r.variant === 'restart + app work, prewarmOnStart').map(prewarmCheck),
+  };
+}
+
+function prewarmCheck(run) {
+  const replay = run.cacheSnapshot?.startupReplay;
+  return {
+    workload: run.workload,
+    repetition: run.repetition,
+    first: run.pipelines[0]?.name,
+    firstTier: run.pipelines[0]?.tier,
+    memoryTier: run.pipelines.filter((p) => p.tier === 'memory').length,
+    of: run.pipelines.length,
+    startupPrewarmed: run.cacheSnapshot?.counters.startupPrewarmed,
+    firstByRecency: run.firstProgramWorkingSetPosition,
+    // Present once the library reports its startup replay (cacheSnapshot().startupReplay).
+    ...(replay ? { firstInReplay: replay.order.indexOf(run.firstPipelineId), replayLength: replay.order.length, firstWarmedByReplay: replay.warmed.includes(run.firstPipelineId) } : {}),
+  };
+}
+
+const goalText = (goal) => (goal === null ? '–' : goal.ratio !== undefined ? `≤ ${goal.ratio.toFixed(1)}× raw` : `≤ raw + ${goal.plusMs} ms`);
+const metText = (met) => (met === null ? '–' : met ? 'met' : 'NOT met');
+const ratioText = (g) => (g.goal?.plusMs !== undefined ? `${g.difference >= 0 ? '+' : '−'}${fmt(Math.abs(g.difference))} (${g.ratio.toFixed(2)}×)` : `${g.ratio.toFixed(2)}×`);
+
+/** Prints the suite's tables and checks (markdown). */
+export function printWarmup(result) {
+  const { machine, library, repetitions, appWorkMs, heavyAppWorkMs, rows, goals, breakdown, checks } = result;
+  console.log(`\nCache warmup: 13 kernels, and ${result.heavyShaders?.length ?? '?'} compile-heavy WGSL shaders; ${repetitions} browser-start cycles per scenario (median / p95 over runs; ratios of medians); vyre-web ${library === 'bundle' ? 'as a production bundle' : 'from src/ through the dev server'}`);
+  console.log(`machine: ${machine.cpu}; ${machine.browser ?? 'browser ?'} (headless); adapter: ${machine.adapter ?? machine.rawAdapter ?? '?'}; cross-origin isolated: ${machine.crossOriginIsolated}`);
+  console.log('| scenario | measurement | n | median | p95 | ratio |');
+  console.log('|---|---|---:|---:|---:|---|');
+  for (const row of rows) {
+    const ratio = row.isBaseline ? 'baseline' : row.ratios.length === 0 ? '– (its baseline did not run)' : row.ratios.map((r) => `${r.ratio.toFixed(2)}× ${r.against}`).join('; ');
+    console.log(`| ${row.label} | ${row.name} | ${row.n} | ${fmt(row.median)} | ${fmt(row.p95)} | ${ratio} |`);
+  }
+  console.log(`app work: busy main thread between calling createRuntime (or requestAdapter) and awaiting it: ${appWorkMs} ms with the kernels, ${heavyAppWorkMs} ms with the heavy shaders.`);
+  if (goals.length) {
+    console.log(`\nGoals of issue #14 (medians of the same run; raw = hand-written WebGPU on the main thread)`);
+    console.log('| row | vyre-web median | raw median | ratio | goal | met |');
+    console.log('|---|---:|---:|---:|---|---|');
+    for (const g of goals) console.log(`| ${g.row} | ${fmt(g.vyre.median)} | ${fmt(g.raw.median)} | ${ratioText(g)} | ${goalText(g.goal)} | ${metText(g.met)} |`);
+  }
+  printBreakdown(breakdown);
+  printChecks(checks);
+  if (result.consoleMessages.length) console.log(`browser console: ${result.consoleMessages.length} warnings/errors (in the JSON); first: ${result.consoleMessages[0]}`);
+  console.log(`suite wall time: ${result.wallSeconds.toFixed(0)} s`);
+}
+
+function printBreakdown(breakdown) {
+  if (breakdown.length === 0) {
+    console.log('\nstart-up breakdown: this build of the library does not report runtime.startup');
+    return;
+  }
+  console.log('\nStart-up breakdown (runtime.startup: ms from the createRuntime call until each step was done; medians)');
+  console.log('| start | n | worker script | adapter | device | store | ready (worker) | createRuntime resolved (main) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const b of breakdown) console.log(`| ${b.label} | ${b.n} | ${fmt(b.workerScript ?? Number.NaN)} | ${fmt(b.adapter)} | ${fmt(b.device)} | ${fmt(b.store)} | ${fmt(b.ready)} | ${fmt(b.resolved)} |`);
+}
+
+function printChecks(checks) {
+  for (const [variant, t] of Object.entries(checks.tiers)) {
+    const line = `tiers, ${variant}: as expected in ${t.allExpectedTiers}/${t.runs} runs`;
+    console.log(t.unexpected.length ? `${line} — NOT as expected: ${t.unexpected.join(' | ')}` : line);
+  }
+  if (checks.wrongResults.length) console.log(`WRONG first result in: ${checks.wrongResults.join(', ')}`);
+  else console.log('first results: all correct (saxpy exact; heavy: the tiled matmul, exact on small integers)');
+  if (checks.storage.length) console.log(`vyre-web storage mode: ${checks.storage.join(', ')}`);
+  for (const p of checks.prewarm) {
+    const recency = p.firstByRecency ? `; #${p.firstByRecency.position + 1} of ${p.firstByRecency.of} by recency` : '';
+    const replay = p.firstInReplay === undefined ? '' : `; #${p.firstInReplay + 1} of ${p.replayLength} in the replay order, ${p.firstWarmedByReplay ? 'warmed by the replay' : 'not warmed by the replay'}`;
+    console.log(`prewarm, ${p.workload} #${p.repetition}: ${p.first} served by ${p.firstTier}, ${p.memoryTier}/${p.of} from memory, ${p.startupPrewarmed} prewarmed${replay}${recency}`);
+  }
+}

@@ -13,7 +13,8 @@
 //                  --scenario cold,warm,restart,prewarm,raw,heavy picks scenarios (implies
 //                  --only warmup when --only is not given). --library bundle (default:
 //                  src/ built into a temporary production bundle first) or src (the
-//                  source modules through the dev server).
+//                  source modules through the dev server). --app-work-tasks 20 runs the
+//                  app's start-up work as 20 ms tasks with yields (default 0: one block).
 //   wgsl           issue #13: wgsl() + programDigest() of a 300-line shader and its parts, in a
 //                  worker and on the main thread; a uniform-struct kernel through the engine
 //                  inside a worker beside raw WebGPU in that worker (headless Chrome, bench/wgsl.html)
@@ -145,7 +146,7 @@ try {
   if (wants('warmup')) {
     const pageUrl = new URL('bench/bench.html', server.resolvedUrls.local[0]).href;
     const libraryUrl = bundleDir === undefined ? null : `/@fs${join(bundleDir, bundle.entry)}`;
-    const warmup = await runWarmup({ pageUrl, libraryUrl, library, repetitions: warmupRepetitions, scenarios });
+    const warmup = await runWarmup({ pageUrl, libraryUrl, library, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)) });
     results.suites.warmup = { ...warmup, ...(bundle ? { bundleBuildSeconds: bundle.seconds } : {}) };
     printWarmup(warmup);
   }

@@ -76,11 +76,28 @@ export async function useLibrary(url: string | null): Promise<void> {
 /** Runtime kept between scenarios of one page load (cold, then warm), with its app. */
 let current: { runtime: vyre.Runtime; workload: WorkloadName } | undefined;
 
+/** Tasks the app's start-up work is cut into (ms each); 0: one synchronous block. See {@link setAppWorkTasks}. */
+let appWorkTaskMs = 0;
+
+/**
+ * How the app's start-up work is shaped: one block (0, the default), or tasks of `taskMs`
+ * with a yield to the event loop between them, as apps that follow Chrome's long-task
+ * advice run. It matters: Chrome starts a worker only between main-thread tasks, so a
+ * worker created before one long block starts after it.
+ */
+export function setAppWorkTasks(taskMs: number): void {
+  appWorkTaskMs = taskMs;
+}
+
 /** Busy main thread for `ms`: the app's own start-up work (script evaluation, first render). */
-function appWork(ms: number): void {
+async function appWork(ms: number): Promise<void> {
   const until = performance.now() + ms;
   let x = 0;
-  while (performance.now() < until) x = (x * 31 + 7) % 1_000_003;
+  while (performance.now() < until) {
+    const taskEnd = appWorkTaskMs > 0 ? Math.min(until, performance.now() + appWorkTaskMs) : until;
+    while (performance.now() < taskEnd) x = (x * 31 + 7) % 1_000_003;
+    if (appWorkTaskMs > 0 && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
   if (x < 0) console.log(x);
 }
 
@@ -120,7 +137,7 @@ export async function startRuntime(options: { dbName: string; workload: Workload
   workload(options.workload);
   const t0 = performance.now();
   const pending = library.createRuntime({ persistent: { dbName: options.dbName }, prewarmOnStart: options.prewarmOnStart });
-  if (options.appWorkMs > 0) appWork(options.appWorkMs);
+  if (options.appWorkMs > 0) await appWork(options.appWorkMs);
   const runtime = await pending;
   const startup = performance.now() - t0;
   current = { runtime, workload: options.workload };
@@ -174,7 +191,7 @@ export async function rawWebGpu(options: { workload: WorkloadName; appWorkMs: nu
   const app = workload(options.workload);
   const t0 = performance.now();
   const pendingAdapter = navigator.gpu.requestAdapter();
-  if (options.appWorkMs > 0) appWork(options.appWorkMs);
+  if (options.appWorkMs > 0) await appWork(options.appWorkMs);
   const adapter = await pendingAdapter;
   if (adapter === null) throw new Error('no WebGPU adapter');
   const device = await adapter.requestDevice();

@@ -1,7 +1,9 @@
 /**
  * What the benchmark compiles: every kernel of the library with a small first dispatch,
- * and a "many kernels" suite of distinct pipelines to show how a cache scales with the
- * working set. Inputs are tiny on purpose: the page measures compiles, not throughput.
+ * a "many kernels" suite of distinct pipelines to show how a cache scales with the
+ * working set, and the benchmark's compile-heavy WGSL shaders (each well over 150 ms of
+ * GPU compile on SwiftShader), where a cache saves the most. Inputs are small on
+ * purpose: the page measures compiles, not throughput.
  */
 import {
   addBlockOffsets,
@@ -26,12 +28,13 @@ import {
   sumReduceOptions,
   type MapFunction,
 } from '../src/kernels/index.ts';
-import type { DispatchInputs, DispatchOptions, IrProgram } from '../src/index.ts';
+import { wgsl, type DispatchInputs, type DispatchOptions, type Program } from '../src/index.ts';
+import { heavyShaders, type HeavyShader } from '../bench/browser/heavy-shaders.ts';
 
 /** One pipeline of a workload: compiled, then dispatched once for its first result. */
 export interface WorkloadItem {
   readonly name: string;
-  readonly program: IrProgram;
+  readonly program: Program;
   /** Fresh inputs per dispatch: typed arrays are transferred to the worker and detached. */
   readonly inputs: () => DispatchInputs;
   readonly options?: DispatchOptions;
@@ -41,6 +44,7 @@ export interface Workload {
   /** Stable id: the picker's value, kept across the reload of the after-reload run. */
   readonly id: string;
   readonly label: string;
+  /** Read it before a clock starts: the heavy set is generated on first use. */
   readonly items: readonly WorkloadItem[];
 }
 
@@ -107,12 +111,35 @@ export const MANY_KERNEL_ITEMS: readonly WorkloadItem[] = SHAPES.flatMap(({ tag,
   })),
 );
 
+/** A heavy shader as a workload item: its WGSL through `wgsl({ code })`, one dispatch on its own inputs. */
+function heavyItem(shader: HeavyShader): WorkloadItem {
+  // Copies: the shader keeps its inputs for every run, and a dispatch may detach what it is given.
+  const inputs = (): DispatchInputs => Object.fromEntries(Object.entries(shader.inputs).map(([name, array]) => [name, array.slice()]));
+  return { name: shader.name, program: wgsl({ code: shader.code }), inputs, options: { outputs: { [shader.output.name]: shader.output.length }, grid: shader.grid } };
+}
+
+let heavyItems: readonly WorkloadItem[] | undefined;
+
+/**
+ * The compile-heavy workload. Its items are generated on first read (tens of ms), not
+ * when the page loads, so the page's own start-up stays the same for every workload.
+ */
+const HEAVY: Workload = {
+  id: 'heavy',
+  label: 'compile-heavy WGSL shaders',
+  get items() {
+    heavyItems ??= heavyShaders().map(heavyItem);
+    return heavyItems;
+  },
+};
+
 export const WORKLOADS: readonly Workload[] = [
   ...KERNEL_ITEMS.map((item): Workload => ({ id: item.name, label: `${item.name} (1 pipeline)`, items: [item] })),
   // Three quick element-wise kernels: the smallest multi-pipeline run (the test uses it).
   { id: 'few', label: 'a few kernels (3 pipelines)', items: KERNEL_ITEMS.filter((item) => ['saxpy', 'squareU32', 'reluF32'].includes(item.name)) },
   { id: 'all', label: `all kernels (${KERNEL_ITEMS.length} pipelines)`, items: KERNEL_ITEMS },
   { id: 'many', label: `many kernels (${MANY_KERNEL_ITEMS.length} pipelines)`, items: MANY_KERNEL_ITEMS },
+  HEAVY,
 ];
 
 /** The workload with `id`, else "all kernels" (e.g. for an id from an older session). */

@@ -84,12 +84,14 @@ export function renderRunChart(container: HTMLElement, run: RunResult): void {
   container.dataset['points'] = String(series.flat().filter((v) => v !== null).length);
 }
 
-const RUN_TITLES: Readonly<Record<RunResult['kind'], string>> = {
+/** Short run names, for the bars and the start-up table. */
+export const RUN_TITLES: Readonly<Record<RunResult['kind'], string>> = {
   cold: 'cold',
   warm: 'warm (memory)',
   'after-reload': 'after reload (IndexedDB)',
   'startup-plain': 'start-up, no prewarm',
   'startup-prewarm': 'start-up, prewarm',
+  'startup-prewarm-long': 'start-up, prewarm, 300 ms',
 };
 
 /** The parts of a run's time to first result, in the order they happen. */

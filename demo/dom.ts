@@ -34,6 +34,13 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(3)} ms`;
 }
 
+/** `now ÷ first` as a factor: 0.12×, 1.0×, 3.4×; a dash when `first` is not positive. */
+export function formatRatio(now: number, first: number): string {
+  if (!(first > 0) || !Number.isFinite(now)) return '—';
+  const ratio = now / first;
+  return `${ratio < 0.1 ? ratio.toFixed(3) : ratio < 10 ? ratio.toFixed(2) : ratio.toFixed(0)}×`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
   if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;

@@ -8,6 +8,7 @@ import { renderFirstResultBars } from './charts.ts';
 import { byTestId, el, fill } from './dom.ts';
 import { downloadJson, renderAudit, renderDevice, renderManifests, renderSnapshot } from './panels.ts';
 import { buildRunCards, renderRun } from './run-cards.ts';
+import { renderStartupTable } from './startup-panel.ts';
 import { RUN_KINDS, runAfterReload, runCold, runStartup, runWarm, type ProgressListener, type RunKind, type RunResult } from './runs.ts';
 import { canKeepState, loadState, saveState, type PageState } from './session.ts';
 import { WORKLOADS, workloadById } from './workloads.ts';
@@ -66,7 +67,9 @@ const onProgress: ProgressListener = (done, total, next) => {
 
 function renderResults(): void {
   for (const kind of RUN_KINDS) renderRun(kind, state.results[kind]);
-  renderFirstResultBars(byTestId('chart-first-result'), RUN_KINDS.flatMap((kind) => state.results[kind] ?? []));
+  const runs = RUN_KINDS.flatMap((kind) => state.results[kind] ?? []);
+  renderFirstResultBars(byTestId('chart-first-result'), runs);
+  renderStartupTable(byTestId('startup-table'), runs);
 }
 
 async function refreshPanels(): Promise<void> {
@@ -97,8 +100,9 @@ async function perform(kind: RunKind): Promise<void> {
       case 'warm': run = await runWarm(runtime, workload, onProgress); break;
       // performance.now() counts from navigation start: the time to a ready runtime.
       case 'after-reload': run = await runAfterReload(runtime, workload, runtimeReadyAt, onProgress); break;
-      case 'startup-plain': run = await runStartup(false, workload, onProgress); break;
-      case 'startup-prewarm': run = await runStartup(true, workload, onProgress); break;
+      case 'startup-plain':
+      case 'startup-prewarm':
+      case 'startup-prewarm-long': run = await runStartup(kind, workload, onProgress); break;
     }
     setState({ results: { ...state.results, [kind]: run }, pending: null });
     renderResults();

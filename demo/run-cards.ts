@@ -4,8 +4,9 @@
  * cards stay alike.
  */
 import { clearChart, renderRunChart } from './charts.ts';
-import { TIERS, el, fill, formatMs, hitBadge } from './dom.ts';
-import { STARTUP_WORK_MS, tally, type RunKind, type RunResult } from './runs.ts';
+import { TIERS, el, fill, formatMs, formatRatio, hitBadge } from './dom.ts';
+import { STARTUP_SCENARIOS, tally, type PipelineSample, type RunKind, type RunResult } from './runs.ts';
+import { gpuNowVsFirst, replayLine } from './startup-panel.ts';
 
 interface CardSpec {
   readonly kind: RunKind;
@@ -41,16 +42,23 @@ export const RUN_CARDS: readonly CardSpec[] = [
   {
     kind: 'startup-plain',
     group: 'startup',
-    title: '4a · App start-up, no prewarm',
-    button: 'Start app without prewarm',
-    explain: `createRuntime(), ${STARTUP_WORK_MS} ms of app start-up work, then the workload: each compile reads IndexedDB and re-issues the GPU compile. Expect persistent · unknown.`,
+    title: '4a · Start-up, no prewarm',
+    button: 'Start without prewarm',
+    explain: `createRuntime(), ${STARTUP_SCENARIOS['startup-plain'].workMs} ms of app start-up work, then the workload: each compile reads IndexedDB and re-issues the GPU compile. Expect persistent · unknown.`,
   },
   {
     kind: 'startup-prewarm',
     group: 'startup',
-    title: '4b · App start-up, prewarmOnStart',
-    button: 'Start app with prewarm',
-    explain: `createRuntime({ prewarmOnStart: true }): the worker compiles the stored pipelines during the ${STARTUP_WORK_MS} ms of app work. Expect memory · hit (persistent where the app asked first).`,
+    title: '4b · Start-up, prewarm',
+    button: 'Start with prewarm',
+    explain: `createRuntime({ prewarmOnStart: true }): the worker compiles the stored pipelines during the ${STARTUP_SCENARIOS['startup-prewarm'].workMs} ms of app work. Expect memory · hit (persistent where the app asked first).`,
+  },
+  {
+    kind: 'startup-prewarm-long',
+    group: 'startup',
+    title: '4c · Start-up, prewarm, 300 ms work',
+    button: 'Start with prewarm',
+    explain: `Restart with prewarmOnStart + ${STARTUP_SCENARIOS['startup-prewarm-long'].workMs} ms of app work: time for the replay to compile a large shader or two before the app asks. Try it with the compile-heavy workload.`,
   },
 ];
 
@@ -117,30 +125,41 @@ export function renderRun(kind: RunKind, run: RunResult | undefined): void {
       el('span', {}, `median compile ${formatMs(median(run.samples.map((s) => s.compileMs)))}`),
       run.runtimeStartMs !== null && el('span', {}, `${kind === 'after-reload' ? 'page load → runtime ready' : 'createRuntime()'} ${formatMs(run.runtimeStartMs)}`),
     ),
+    gpuNowVsFirst(run),
+    replayLine(run),
     el('div', { class: 'summary-line muted' }, `${run.workloadLabel} · ${new Date(run.finishedAt).toLocaleTimeString()}`),
   );
   renderRunChart(chart, run);
-  // compile: main-thread wall time; worker: the worker's own total; GPU: its GPU-compile step.
-  const head = ['#', 'pipeline', 'tier', 'cache', 'compile', 'worker', 'GPU', 'dispatch', 'miss reason'];
-  fill(
-    samples,
-    el('table', { class: 'compact' },
-      el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
-      el('tbody', {},
-        ...run.samples.map((s, i) =>
-          el('tr', {},
-            el('td', { class: 'num' }, String(i + 1)),
-            el('td', {}, s.name),
-            el('td', {}, el('span', { class: `tier tier-${s.tier}` }, s.tier)),
-            el('td', {}, hitBadge(s.cacheHit)),
-            el('td', { class: 'num' }, formatMs(s.compileMs)),
-            el('td', { class: 'num' }, formatMs(s.workerMs)),
-            el('td', { class: 'num' }, s.gpuCompileMs > 0 ? formatMs(s.gpuCompileMs) : '—'),
-            el('td', { class: 'num' }, formatMs(s.dispatchMs)),
-            el('td', {}, s.missReason ?? '—'),
-          ),
-        ),
-      ),
-    ),
+  fill(samples, samplesTable(run.samples));
+}
+
+/**
+ * One row per compile. compile: main-thread wall time; GPU: the worker's GPU-compile step;
+ * GPU first: for a persistent-tier compile, the GPU compile recorded when the artifact was
+ * first compiled from scratch, and now ÷ first; worker: the worker's own total.
+ */
+function samplesTable(samples: readonly PipelineSample[]): HTMLTableElement {
+  // The GPU pair right after the main-thread compile: in a narrow card it stays in view.
+  const head = ['#', 'pipeline', 'tier', 'cache', 'compile', 'GPU', 'GPU first', 'now ÷ first', 'worker', 'dispatch', 'miss reason'];
+  return el('table', { class: 'compact' },
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...samples.map(sampleRow)),
+  );
+}
+
+function sampleRow(s: PipelineSample, i: number): HTMLTableRowElement {
+  const first = s.firstGpuCompileMs;
+  return el('tr', { 'data-tier': s.tier },
+    el('td', { class: 'num' }, String(i + 1)),
+    el('td', {}, s.name),
+    el('td', {}, el('span', { class: `tier tier-${s.tier}` }, s.tier)),
+    el('td', {}, hitBadge(s.cacheHit)),
+    el('td', { class: 'num' }, formatMs(s.compileMs)),
+    el('td', { class: 'num', 'data-col': 'gpu' }, s.gpuCompileMs > 0 ? formatMs(s.gpuCompileMs) : '—'),
+    el('td', { class: 'num', 'data-col': 'gpu-first', 'data-ms': first === null ? '' : String(first) }, first === null ? '—' : formatMs(first)),
+    el('td', { class: 'num', 'data-col': 'gpu-ratio' }, first === null ? '—' : formatRatio(s.gpuCompileMs, first)),
+    el('td', { class: 'num' }, formatMs(s.workerMs)),
+    el('td', { class: 'num' }, formatMs(s.dispatchMs)),
+    el('td', {}, s.missReason ?? '—'),
   );
 }

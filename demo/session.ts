@@ -6,7 +6,8 @@
  */
 import { RUN_KINDS, type RunKind, type RunResult } from './runs.ts';
 
-const KEY = 'vyre-demo-state-v1';
+// v2: runs carry start-up figures and first GPU compiles; a v1 result would lack them.
+const KEY = 'vyre-demo-state-v2';
 
 export interface PageState {
   readonly workloadId: string;

@@ -20,6 +20,34 @@ async function pointsOf(page: Page, kind: string): Promise<number> {
   return Number(await page.getByTestId(`chart-${kind}`).getAttribute('data-points'));
 }
 
+/** The `data-ms` of each cell of a column (`data-col`) in a run's per-pipeline table; NaN for an empty one. */
+async function columnMs(page: Page, kind: string, column: string): Promise<number[]> {
+  const cells = page.getByTestId(`samples-${kind}`).locator(`td[data-col="${column}"]`);
+  return (await cells.evaluateAll((tds) => tds.map((td) => td.getAttribute('data-ms') ?? ''))).map((ms) => (ms === '' ? Number.NaN : Number(ms)));
+}
+
+/** A run's row of the start-up table: ms per step, null where the step did not happen. */
+async function startupRow(page: Page, kind: string): Promise<Record<string, number | null>> {
+  const cells = page.getByTestId('startup-table').locator(`tr[data-run="${kind}"] td[data-step]`);
+  await expect(cells.first()).toBeAttached();
+  const pairs = await cells.evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-step') ?? '', td.getAttribute('data-ms') ?? ''] as const));
+  return Object.fromEntries(pairs.map(([step, ms]) => [step, ms === '' ? null : Number(ms)]));
+}
+
+/** What cannot legitimately fail: every step after the call, the device after the adapter, ready after device and store. */
+function expectSaneStartup(row: Record<string, number | null>, replay: 'with-replay' | 'no-replay'): void {
+  const { bare, adapter, device, store, ready } = row;
+  for (const [step, ms] of Object.entries({ bare, adapter, device, store, ready })) expect(ms, step).toBeGreaterThan(0);
+  expect(device).toBeGreaterThanOrEqual(adapter ?? Number.NaN);
+  expect(ready).toBeGreaterThanOrEqual(device ?? Number.NaN);
+  expect(ready).toBeGreaterThanOrEqual(store ?? Number.NaN);
+  if (replay === 'no-replay') expect(row['replay']).toBeNull();
+  else {
+    expect(row['replay']).toBeGreaterThan(0);
+    expect(row['replay']).toBeLessThanOrEqual(ready ?? Number.NaN); // The replay begins before the runtime is ready.
+  }
+}
+
 test('the demo runs cold, warm and after a reload, charting each run by tier', async ({ page, strayErrors }, testInfo) => {
   void strayErrors;
   await page.goto('/demo/');
@@ -65,6 +93,13 @@ test('the demo runs cold, warm and after a reload, charting each run by tier', a
   // Per compile, the page says hit / miss / unknown; after the reload every one is unknown.
   await page.locator('.run-card[data-run="after-reload"] details summary').click();
   await expect(page.getByTestId('samples-after-reload').locator('.badge')).toHaveText(['unknown', 'unknown', 'unknown']);
+  // ...and beside each GPU compile, the one recorded when the cold run first compiled it.
+  for (const ms of await columnMs(page, 'after-reload', 'gpu-first')) expect(ms).toBeGreaterThan(0);
+  await expect(page.getByTestId('gpu-vs-first-after-reload')).toContainText('when first compiled');
+  expectSaneStartup(await startupRow(page, 'after-reload'), 'no-replay');
+  expectSaneStartup(await startupRow(page, 'startup-plain'), 'no-replay');
+  expectSaneStartup(await startupRow(page, 'startup-prewarm'), 'with-replay');
+  await expect(page.getByTestId('replay-startup-prewarm').locator('li')).toHaveCount(3);
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('manifest-download').click()]);
   const manifests: unknown = JSON.parse(await readFile(await download.path(), 'utf8'));
@@ -73,6 +108,44 @@ test('the demo runs cold, warm and after a reload, charting each run by tier', a
   for (const manifest of manifests as unknown[]) expect(manifest).toMatchObject({ schema: 1, backendId: 'webgpu' });
 
   await page.screenshot({ path: testInfo.outputPath('demo.png'), fullPage: true });
+});
+
+test('the compile-heavy workload restarts with prewarmOnStart and 300 ms of app work, showing start-up steps, the replay and GPU compile now vs first', async ({ page, strayErrors }, testInfo) => {
+  test.setTimeout(240_000); // Each heavy shader takes well over 150 ms to compile on SwiftShader.
+  void strayErrors;
+  await page.goto('/demo/');
+  await requireWebGpu(page);
+  await expect(page.locator('body[data-state="ready"]')).toBeAttached({ timeout: 60_000 });
+  await page.getByTestId('workload').selectOption('heavy');
+
+  await run(page, 'cold');
+  await expect(page.getByTestId('run-summary-cold')).toHaveAttribute('data-tier', 'compiled');
+  const shaders = await page.getByTestId('samples-cold').locator('tbody tr').count();
+  expect(shaders).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('run-summary-cold')).toContainText(`0 hit · ${shaders} miss · 0 unknown`);
+  // Compiled from scratch: nothing to compare with yet.
+  expect(await columnMs(page, 'cold', 'gpu-first')).toEqual(Array.from({ length: shaders }, () => Number.NaN));
+
+  // A new runtime without prewarm: every shader from IndexedDB, each with its first GPU compile beside it.
+  await run(page, 'startup-plain');
+  await expect(page.getByTestId('run-summary-startup-plain')).toHaveAttribute('data-tier', 'persistent');
+  const firsts = await columnMs(page, 'startup-plain', 'gpu-first');
+  expect(firsts).toHaveLength(shaders);
+  for (const ms of firsts) expect(ms).toBeGreaterThan(0);
+  await expect(page.getByTestId('gpu-vs-first-startup-plain')).toContainText(`${shaders} persistent-tier compiles`);
+  await expect(page.getByTestId('samples-startup-plain').locator('td[data-col="gpu-ratio"]').first()).toHaveText(/^\d+(\.\d+)?×$/);
+
+  await run(page, 'startup-prewarm-long');
+  await expect(page.getByTestId('run-summary-startup-prewarm-long')).toContainText(`all ${shaders} results`);
+  // Cold cleared the store first, so the replay's working set is exactly the heavy shaders.
+  await expect(page.getByTestId('replay-startup-prewarm-long').locator('li')).toHaveCount(shaders);
+  expectSaneStartup(await startupRow(page, 'startup-plain'), 'no-replay');
+  expectSaneStartup(await startupRow(page, 'startup-prewarm-long'), 'with-replay');
+  expect(await pointsOf(page, 'startup-prewarm-long')).toBe(shaders);
+
+  await page.locator('.run-card[data-run="startup-plain"] details summary').click();
+  await expect(page.getByTestId('samples-startup-plain').locator('td[data-col="gpu-first"]').first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('demo-heavy.png'), fullPage: true });
 });
 
 test('without a GPU adapter the demo says so instead of showing a blank page', async ({ baseURL }) => {

@@ -127,14 +127,19 @@ export class PipelineCache<G> {
    * @returns how many pipelines it warmed.
    */
   async replayWorkingSet(limit: number, onStarted?: () => void): Promise<number> {
+    let told = false;
+    const started = (): void => {
+      if (!told) onStarted?.();
+      told = true;
+    };
     try {
-      return await this.#replayInOrder(limit, onStarted);
+      return await this.#replayInOrder(limit, started);
     } finally {
-      onStarted?.();
+      started();
     }
   }
 
-  async #replayInOrder(limit: number, onStarted: (() => void) | undefined): Promise<number> {
+  async #replayInOrder(limit: number, started: () => void): Promise<number> {
     const replay: { order: string[]; warmed: string[]; done: boolean } = { order: [], warmed: [], done: false };
     this.#replay = replay;
     // The `limit` most recently used records, in the order the app first asked for them on
@@ -146,7 +151,7 @@ export class PipelineCache<G> {
       while (this.#appFlights.size > 0) await Promise.allSettled([...this.#appFlights]);
       if (this.#memory.has(stored.identity) || this.#inFlight.has(stored.identity)) continue;
       const warming = this.#replayOne(stored);
-      onStarted?.();
+      started();
       if (await warming) replay.warmed.push(pipelineIdOf(stored.identity));
     }
     replay.done = true;

@@ -5,7 +5,7 @@
 import { expose } from 'comlink';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
 import { createWorkerApi } from './api.ts';
-import { epochNow } from './startup-clock.ts';
+import { epochNow } from '../protocol/device.ts';
 
 // Every import above has been evaluated by now: this is when the script was ready.
 const scriptReadyAt = epochNow();

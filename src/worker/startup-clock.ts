@@ -5,8 +5,6 @@
  */
 import { epochNow, type StartupTimings } from '../protocol/device.ts';
 
-export { epochNow };
-
 type Step = 'adapter' | 'device' | 'store' | 'replay' | 'ready';
 
 export interface StartupClock {

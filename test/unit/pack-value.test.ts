@@ -18,6 +18,7 @@ import { float16Bits } from '../../src/dispatch/float16.ts';
 import { packValue, wgslTypeName } from '../../src/dispatch/pack-value.ts';
 import { thrownBy } from './support/thrown-by.ts';
 import { F32, I32, U32, F16, VEC2F, VEC3F, ATOMIC_U32, PARAMS, LIGHT } from './support/wgsl-layouts.ts';
+import { fromHalfBits } from '../support/half-float.ts';
 
 // ── Leaf types ──────────────────────────────────────────────────────────────────────
 const BOOL: WgslType = { kind: 'scalar', scalar: 'bool', size: 4, align: 4 };
@@ -350,15 +351,6 @@ describe('wgslTypeName', () => {
   });
 });
 
-/** The value of half-float bits, decoded by the binary16 definition (an independent reference). */
-function halfValue(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const mantissa = bits & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 31) return mantissa === 0 ? sign * Infinity : Number.NaN;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
 
 describe('float16Bits', () => {
   it.each([
@@ -389,7 +381,7 @@ describe('float16Bits', () => {
 
   it('gives back the bits of every finite and infinite half it is given the value of', () => {
     for (let bits = 0; bits <= 0xffff; bits++) {
-      const value = halfValue(bits);
+      const value = fromHalfBits(bits);
       if (Number.isNaN(value)) continue;
       if (float16Bits(value) !== bits) expect(float16Bits(value)).toBe(bits);
     }
@@ -397,8 +389,8 @@ describe('float16Bits', () => {
 
   it('rounds every half-way point between neighbouring halves to the even one, and just off it to the nearer one', () => {
     for (let bits = 0; bits < 0x7bff; bits++) {
-      const low = halfValue(bits);
-      const mid = (low + halfValue(bits + 1)) / 2; // exact in a double
+      const low = fromHalfBits(bits);
+      const mid = (low + fromHalfBits(bits + 1)) / 2; // exact in a double
       const even = bits % 2 === 0 ? bits : bits + 1;
       const nudge = mid * 2 ** -40;
       const got = [float16Bits(mid), float16Bits(mid - nudge), float16Bits(mid + nudge), float16Bits(-mid)];

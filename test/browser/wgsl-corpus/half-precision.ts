@@ -5,6 +5,7 @@
  * run, and its outcome says why instead of passing.
  */
 import { defineShader, float32Output, randomInts, uint16Output } from './support.ts';
+import { fromHalfBits } from '../../support/half-float.ts';
 
 export const HALF_PRECISION_WGSL: string = /* wgsl */ `
 enable f16;
@@ -44,15 +45,6 @@ export function toHalfBits(value: number): number {
   return sign | bits;
 }
 
-/** The number binary16 `bits` stand for. */
-export function fromHalfBits(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const mantissa = bits & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
-  if (exponent === 31) return mantissa === 0 ? sign * Infinity : Number.NaN;
-  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
-}
 
 /**
  * 300 vec4h pairs of multiples of 1/4 in [-8, 8], scale 1/2: every product has at most 11

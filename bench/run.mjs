@@ -18,6 +18,12 @@
 //   wgsl           issue #13: wgsl() + programDigest() of a 300-line shader and its parts, in a
 //                  worker and on the main thread; a uniform-struct kernel through the engine
 //                  inside a worker beside raw WebGPU in that worker (headless Chrome, bench/wgsl.html)
+//   kernels        issue #15: matmul 256 / 512, relu and saxpy over 4 MiB, a 100-op chain: vyre-web
+//                  beside hand-written WGSL and tfjs's WebGPU backend in one page, interleaved,
+//                  GPU time (timestamp queries) and end to end, results checked (bench/kernels.mjs).
+//                  Rounds: --kernel-rounds, else an explicit --repetitions, else 20.
+//                  --matmul-layout direct|shared picks the raw matmul (default direct);
+//                  --kernel-workloads matmul-256,relu-4mib,… runs only those.
 // See docs/benchmarks.md.
 // Timings are medians and p95 over the repetitions; the machine is named in the output.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +33,7 @@ import { chromium } from '@playwright/test';
 import { createServer, searchForWorkspaceRoot } from 'vite';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
 import { dispatchRatios, printDispatchRatios } from './dispatch-ratios.mjs';
+import { KERNELS_OPTIMIZE_DEPS, runKernels } from './kernels.mjs';
 import { fmt, summarize } from './stats.mjs';
 import { buildLibrary, runWarmup, WARMUP_SCENARIOS } from './warmup.mjs';
 import { printWarmup } from './warmup-report.mjs';
@@ -43,10 +50,13 @@ const repetitions = Number(option('repetitions', 30));
 const library = option('library', 'bundle');
 const warmupRepetitions = Number(option('warmup-repetitions', option('repetitions', 5)));
 const scenarios = scenarioOption === undefined ? WARMUP_SCENARIOS : scenarioOption.split(',').map((s) => s.trim()).filter(Boolean);
-const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'dispatch', 'warmup', 'wgsl'];
+const kernelRounds = Number(option('kernel-rounds', option('repetitions', 20)));
+const matmulLayout = option('matmul-layout', 'direct');
+const kernelWorkloads = option('kernel-workloads', undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'dispatch', 'warmup', 'wgsl', 'kernels'];
 const unknownScenario = scenarios.find((s) => !WARMUP_SCENARIOS.includes(s));
-if ((only !== undefined && !SUITES.includes(only)) || unknownScenario !== undefined || !(repetitions >= 1) || !(warmupRepetitions >= 1) || !['bundle', 'src'].includes(library)) {
-  console.error(`usage: node bench/run.mjs [--only ${SUITES.join('|')}] [--repetitions N] [--warmup-repetitions N] [--scenario ${WARMUP_SCENARIOS.join(',')}] [--library bundle|src]`);
+if ((only !== undefined && !SUITES.includes(only)) || unknownScenario !== undefined || !(repetitions >= 1) || !(warmupRepetitions >= 1) || !['bundle', 'src'].includes(library) || !(kernelRounds >= 1) || !['direct', 'shared'].includes(matmulLayout)) {
+  console.error(`usage: node bench/run.mjs [--only ${SUITES.join('|')}] [--repetitions N] [--warmup-repetitions N] [--scenario ${WARMUP_SCENARIOS.join(',')}] [--library bundle|src] [--kernel-rounds N] [--matmul-layout direct|shared] [--kernel-workloads id,…]`);
   process.exit(2);
 }
 const wants = (suite) => !only || only === suite;
@@ -77,7 +87,9 @@ const bundle = bundleDir === undefined ? undefined : await buildLibrary(bundleDi
   throw new Error(`warmup: building the library from src/ failed (try --library src to see the source error in the browser): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 });
 const fs = bundleDir === undefined ? {} : { fs: { allow: [searchForWorkspaceRoot(process.cwd()), bundleDir] } };
-const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, hmr: false, watch: null, headers: ISOLATION, ...fs } });
+// tfjs is imported only by the kernels page: pre-bundled up front, or Vite reloads the page mid-run.
+const optimizeDeps = wants('kernels') ? { optimizeDeps: { include: KERNELS_OPTIMIZE_DEPS } } : {};
+const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, hmr: false, watch: null, headers: ISOLATION, ...fs }, ...optimizeDeps });
 await server.listen();
 try {
   if (wants('ir-costs')) {
@@ -92,7 +104,7 @@ try {
     }
     console.log('goals (issue #3, 10,000 nodes): digest ≤ 5 ms, lower ≤ 20 ms');
   }
-  if (wants('compile-tiers') || wants('store-lookup') || wants('dispatch') || wants('wgsl')) {
+  if (wants('compile-tiers') || wants('store-lookup') || wants('dispatch') || wants('wgsl') || wants('kernels')) {
     const browser = await chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROME_WEBGPU_FLAGS });
     try {
       const page = await browser.newPage();
@@ -138,6 +150,9 @@ try {
           reflection: { summary: printReflection(reflection, browserVersion), ...reflection },
           uniformDispatch: { summary: printUniformDispatch(uniform), ...uniform },
         };
+      }
+      if (wants('kernels')) {
+        results.suites.kernels = await runKernels(browser, server.resolvedUrls.local[0], { rounds: kernelRounds, layout: matmulLayout, ...(kernelWorkloads ? { workloads: kernelWorkloads } : {}) });
       }
     } finally {
       await browser.close();

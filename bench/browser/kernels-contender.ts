@@ -1,0 +1,29 @@
+/**
+ * What the kernels suite asks of each contender (vyre-web, raw WebGPU, tfjs), so the
+ * page can interleave them without knowing how each one works.
+ */
+
+/** One contender set up for one workload: pipelines compiled, GPU resources made. */
+export interface Contender {
+  /**
+   * End to end, from the main thread: the workload's inputs as CPU arrays in, the result
+   * read back into a CPU array. No GPU timing asked for, so none is paid for.
+   */
+  run(): Promise<Float32Array>;
+  /**
+   * The same GPU work over inputs already on the GPU, timed with timestamp queries:
+   * milliseconds between the start and end of the compute passes (summed over passes),
+   * or `null` when the device has no `timestamp-query`.
+   */
+  gpuTime(): Promise<number | null>;
+  /** Frees what setting up made. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The contenders' names, as the tables print them. The goals are vyre-web's (its kernel
+ * library); `vyre-web wgsl()` runs the raw WGSL through vyre-web, to tell runtime cost
+ * from kernel quality.
+ */
+export const CONTENDERS = ['vyre-web', 'vyre-web wgsl()', 'raw WGSL', 'tfjs webgpu'] as const;
+export type ContenderName = (typeof CONTENDERS)[number];

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts';
 import type { DispatchPlan, PlanLimits } from '../dispatch/dispatch-plan.ts';
 import { planBatch } from '../dispatch/repeat-plan.ts';
 import { parseResidentSource } from '../dispatch/resident-source.ts';
-import { LOWERING_VERSION } from '../lower/lower-program.ts';
+import { LOWERING_VERSION } from '../lower/lowering-version.ts';
 import type { ArtifactStore } from '../pipeline/artifact-store.ts';
 import { deviceFingerprint, type BrowserFacts, type DeviceFingerprint } from '../pipeline/fingerprint.ts';
 import { PipelineCache, type CompiledEntry } from '../pipeline/pipeline-cache.ts';

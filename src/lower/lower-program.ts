@@ -14,9 +14,9 @@ import type { ParamsLayout, ShaderArtifact } from './artifact.ts';
 import { boundBuffersOf, paramsLayoutOf, toBoundBuffer } from './layout.ts';
 import { RUNTIME_ONE_F32, lowerExpr, storeHelper, wgslName, type ExprContext } from './lower-expr.ts';
 import { HelperSet, wgslType } from './wgsl-helpers.ts';
+import { LOWERING_VERSION } from './lowering-version.ts';
 
-/** Bumped whenever the generated code changes for the same Program; part of the device fingerprint. */
-export const LOWERING_VERSION = 2;
+export { LOWERING_VERSION };
 
 export const ENTRY_POINT = 'main';
 

@@ -8,7 +8,7 @@ export { mapKernel, squareU32, reluF32 } from './map.ts';
 export type { MapFunction } from './map.ts';
 export { sumReduce, sumReduceF32, sumReduceKernel, sumReduceOptions, SUM_REDUCE_BLOCK } from './sum-reduce.ts';
 export { histogram256, histogram256Options, HISTOGRAM_BINS } from './histogram.ts';
-export { matmul, matmulOptions, MATMUL_TILE } from './matmul.ts';
+export { matmul, matmulOptions, MATMUL_BLOCK } from './matmul.ts';
 export { scanBlocks, scanBlocksOptions, addBlockOffsets, SCAN_BLOCK } from './scan.ts';
 export { bitonicStep, bitonicSchedule } from './bitonic.ts';
 export type { BitonicStepParams } from './bitonic.ts';

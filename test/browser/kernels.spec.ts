@@ -241,6 +241,7 @@ test('matmul agrees with the interpreter bit for bit', async ({ vyrePage }) => {
   const shapes = [
     { label: '1×1·1×1', M: 1, N: 1, K: 1 },
     { label: '37×19·19×21 (ragged)', M: 37, N: 21, K: 19 },
+    { label: '33×47·47×29 (odd: blocks cut on both edges)', M: 33, N: 29, K: 47 },
     { label: '150×70·40×70 (folded at 8)', M: 150, N: 70, K: 40, foldAt: 8 },
   ];
   const cases = shapes.map(({ label, M, N, K, foldAt }, s) => ({
@@ -251,6 +252,44 @@ test('matmul agrees with the interpreter bit for bit', async ({ vyrePage }) => {
   const { results, disposed } = await gpuAndReference(vyrePage, 'matmul', cases);
   expectIdentical(results);
   expect(disposed).toBe(true);
+});
+
+/** `C = A·B` as the kernel states it: per element, `acc = fround(acc + fround(a·b))` over k in order, from +0. */
+function roundedTripleLoop(a: readonly number[], b: readonly number[], M: number, N: number, K: number): number[] {
+  const c: number[] = [];
+  for (let r = 0; r < M; r++) {
+    for (let col = 0; col < N; col++) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) acc = Math.fround(acc + Math.fround((a[r * K + k] ?? 0) * (b[k * N + col] ?? 0)));
+      c.push(acc);
+    }
+  }
+  return c;
+}
+
+test('matmul of larger odd shapes (300×200·200×150, 97×131·131×65) equals the rounded triple loop bit for bit', async ({ vyrePage }) => {
+  const shapes = [
+    { M: 300, N: 150, K: 200 },
+    { M: 97, N: 65, K: 131 },
+  ];
+  const cases = shapes.map(({ M, N, K }, s) => ({ M, N, K, a: randomF32(M * K, 1200 + s, 4).values, b: randomF32(K * N, 1300 + s, 4).values }));
+  const gpu = await vyrePage.evaluate(async (cases) => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime();
+    const { pipeline } = await runtime.compile(vyre.matmul);
+    const outputs: number[][] = [];
+    for (const { M, N, K, a, b } of cases) {
+      const result = await pipeline.dispatch({ a: Float32Array.from(a), b: Float32Array.from(b) }, vyre.matmulOptions(M, N, K));
+      outputs.push(Array.from(result['c'] ?? []));
+    }
+    await runtime.dispose();
+    return outputs;
+  }, cases);
+  cases.forEach(({ M, N, K, a, b }, s) => {
+    const expected = roundedTripleLoop(a, b, M, N, K);
+    expect(gpu[s]?.length, `${M}×${K}·${K}×${N}`).toBe(M * N);
+    expect(mismatches(gpu[s] ?? [], expected), `${M}×${K}·${K}×${N}`).toEqual([]);
+  });
 });
 
 test('scanBlocks and addBlockOffsets compose into the inclusive scan, agreeing with the interpreter', async ({ vyrePage }) => {
@@ -502,10 +541,10 @@ async function atDeviceLimit(page: Page, kernel: KernelName): Promise<LimitRun> 
         };
       },
       matmul: () => {
-        // ceil(N/16) = limit + 1 tiles in one row of tiles, the last one a single column wide.
-        const M = 16;
-        const K = 16;
-        const N = 16 * limit + 1;
+        // ceil(N/32) = limit + 1 blocks in one row of blocks, the last one a single column wide.
+        const M = 4;
+        const K = 4;
+        const N = 32 * limit + 1;
         return { program: vyre.matmul, inputs: { a: f32s(M * K, 8, 4), b: f32s(K * N, 9, 4) }, options: vyre.matmulOptions(M, N, K), shape: `M=${M} N=${N} K=${K}` };
       },
       scanBlocks: () => {

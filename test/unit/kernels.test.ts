@@ -223,6 +223,7 @@ describe('matmul', () => {
   const shapes = [
     { label: '1×1·1×1', M: 1, N: 1, K: 1 },
     { label: 'ragged 37×21·19×21 (not multiples of 16)', M: 37, N: 21, K: 19 },
+    { label: 'odd 33×47·47×29 (blocks cut on both edges)', M: 33, N: 29, K: 47 },
     { label: '70×45·33×45 with the grid folded (foldAt 4)', M: 70, N: 45, K: 33, foldAt: 4 },
     { label: 'a wide 5×150·40×150 (one tile row, folded)', M: 5, N: 150, K: 40, foldAt: 4 },
   ];
@@ -231,7 +232,7 @@ describe('matmul', () => {
     const a = randomF32(M * K, 9, 4);
     const b = randomF32(K * N, 10, 4);
     const options = withFold(matmulOptions(M, N, K), foldAt);
-    if (foldAt !== undefined) expect(Math.ceil(M / 16) * Math.ceil(N / 16)).toBeGreaterThan(foldAt);
+    if (foldAt !== undefined) expect(Math.ceil(M / 32) * Math.ceil(N / 32)).toBeGreaterThan(foldAt);
     const c = output(runReference(matmul, { a, b }, options), 'c');
     const { rounded, bound, exact } = tripleLoop(a, b, M, N, K);
     // Tolerance: exact against the same rounding; (K + 1)·2⁻²⁴·Σ|a·b| against the exact product.
@@ -240,7 +241,8 @@ describe('matmul', () => {
   });
 
   it('states its dispatch options', () => {
-    expect(matmulOptions(33, 17, 5)).toEqual({ outputs: { c: 561 }, params: { M: 33, N: 17, K: 5 }, invocations: 3 * 2 * 256 });
+    // 33 rows need two 32-row blocks, 17 columns one; 8×8 invocations per block.
+    expect(matmulOptions(33, 17, 5)).toEqual({ outputs: { c: 561 }, params: { M: 33, N: 17, K: 5 }, invocations: 2 * 1 * 64 });
   });
 });
 

@@ -69,7 +69,7 @@ export function printKernelGoals(results) {
     const failed = Object.entries(result.contenders).filter(([, s]) => !s.check?.ok).map(([name]) => name);
     const checks = failed.length === 0 ? 'yes' : `NO: ${failed.join(', ')}`;
     for (const f of kernelFigures(result).filter((figure) => figure.name.startsWith('vyre-web'))) {
-      const runs = f.name === 'vyre-web' ? 'its kernel library' : 'the raw WGSL via wgsl()';
+      const runs = f.name === 'vyre-web' ? 'its kernel library' : f.name === 'vyre-web fast' ? "its kernel library, floats 'fast'" : 'the raw WGSL via wgsl()';
       console.log(`| ${result.id} | ${runs} | ${mark(f.gpuVsTfjs)} | ${mark(f.endToEndVsTfjs)} | ${mark(f.gpuVsRaw)} | ${mark(f.endToEndVsRaw)} | ${checks} |`);
     }
   }

@@ -88,6 +88,7 @@ export async function runWorkload(id: WorkloadId, rounds: number, warmup = 1, la
   const checker = makeChecker(workload);
   const contenders: Record<ContenderName, Contender> = {
     'vyre-web': await createVyreContender(runtime, workload),
+    'vyre-web fast': await createVyreContender(runtime, workload, 'fast'),
     'vyre-web wgsl()': await createVyreWgslContender(runtime, workload, layout),
     'raw WGSL': await createRawContender(device, workload, layout),
     'tfjs webgpu': await createTfjsContender(workload),

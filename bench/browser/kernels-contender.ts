@@ -22,8 +22,8 @@ export interface Contender {
 
 /**
  * The contenders' names, as the tables print them. The goals are vyre-web's (its kernel
- * library); `vyre-web wgsl()` runs the raw WGSL through vyre-web, to tell runtime cost
+ * library, exact, and the same compiled with floats 'fast'); `vyre-web wgsl()` runs the raw WGSL through vyre-web, to tell runtime cost
  * from kernel quality.
  */
-export const CONTENDERS = ['vyre-web', 'vyre-web wgsl()', 'raw WGSL', 'tfjs webgpu'] as const;
+export const CONTENDERS = ['vyre-web', 'vyre-web fast', 'vyre-web wgsl()', 'raw WGSL', 'tfjs webgpu'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];

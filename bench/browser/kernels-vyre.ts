@@ -5,7 +5,7 @@
  * built with the builder (`mapKernel`: one pass, the value kept in a local). GPU time comes
  * from the runtime's own timestamp queries (`dispatch(…, { timing: true })`).
  */
-import { createRuntime, ResidentBuffer, type DispatchInputs, type Program, type Runtime } from '../../src/index.ts';
+import { createRuntime, ResidentBuffer, type DispatchInputs, type DispatchPolicy, type Program, type Runtime } from '../../src/index.ts';
 import { mapKernel, matmul, matmulOptions, reluF32, saxpy, type LaunchOptions } from '../../src/kernels/index.ts';
 import type { Contender } from './kernels-contender.ts';
 import { CHAIN_OPS, type Workload } from './kernels-workloads.ts';
@@ -26,6 +26,8 @@ export interface VyrePlan {
   readonly values?: DispatchInputs;
   readonly options: LaunchOptions;
   readonly output: string;
+  /** The compile's policy: the kernels suite runs the library both exact (default) and fast. */
+  readonly policy?: DispatchPolicy;
 }
 
 function vyrePlan(workload: Workload): VyrePlan {
@@ -46,14 +48,14 @@ export function createVyreRuntime(): Promise<Runtime> {
   return createRuntime({ persistent: false });
 }
 
-/** Sets up the vyre-web contender for `workload` on `runtime`: the library's kernels. */
-export function createVyreContender(runtime: Runtime, workload: Workload): Promise<Contender> {
-  return createPlannedContender(runtime, vyrePlan(workload));
+/** Sets up the vyre-web contender for `workload` on `runtime`: the library's kernels, compiled with `floats`. */
+export function createVyreContender(runtime: Runtime, workload: Workload, floats: NonNullable<DispatchPolicy['floats']> = 'exact'): Promise<Contender> {
+  return createPlannedContender(runtime, { ...vyrePlan(workload), policy: { floats } });
 }
 
 /** A contender that runs `plan` through `runtime`, as an app would. */
 export async function createPlannedContender(runtime: Runtime, plan: VyrePlan): Promise<Contender> {
-  const { pipeline } = await runtime.compile(plan.program);
+  const { pipeline } = await runtime.compile(plan.program, plan.policy);
   const inputs: DispatchInputs = { ...plan.arrays, ...plan.values };
   // For GPU timing: the arrays made resident once, so a timed dispatch moves no data.
   const resident: Record<string, ResidentBuffer> = {};

@@ -4,6 +4,7 @@
  */
 import { invariant, unreachable } from '../errors.ts';
 import type { AtomicOp, BinaryOp, Expr, IrBuffer, IrParam, ScalarType, UnaryOp } from '../protocol/ir.ts';
+import type { FloatPolicy } from '../protocol/program.ts';
 import { HelperSet, wgslType } from './wgsl-helpers.ts';
 
 export interface Lowered {
@@ -20,6 +21,8 @@ export interface ExprContext {
   readonly helpers: HelperSet;
   /** Innermost scope last. */
   readonly scopes: Map<string, ScalarType>[];
+  /** `exact`: f32 products rounded on their own; `fast`: plain operators, fusable. */
+  readonly floats: FloatPolicy;
 }
 
 /** WGSL names: buffers, workgroup arrays and locals get prefixes so they never collide. */
@@ -123,7 +126,11 @@ export const RUNTIME_ONE_F32 = 'vyre_one_f32';
 function lowerBinary(op: BinaryOp, rawLeft: Lowered, rawRight: Lowered, context: ExprContext): Lowered {
   const [left, right] = runtime([rawLeft, rawRight], context);
   const type = left.type;
-  if (type === 'f32' && (op === 'mul' || op === 'rem')) {
+  if (type === 'f32' && op === 'rem' && context.floats === 'fast') {
+    // WGSL's f32 % is a − b·trunc(a / b), the semantics' rem, with the product left fusable.
+    return { code: `(${left.code} % ${right.code})`, type, constant: false };
+  }
+  if (type === 'f32' && (op === 'mul' || op === 'rem') && context.floats === 'exact') {
     // Rounded on its own, never fused into a following add (docs/semantics.md, "Contraction").
     return { code: `${context.helpers.use(`vyre_${op}_f32`)}(${left.code}, ${right.code}, ${RUNTIME_ONE_F32})`, type, constant: false };
   }

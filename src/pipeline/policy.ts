@@ -5,12 +5,19 @@
  */
 import { VyreError } from '../errors.ts';
 import { isWorkgroupAxis, type WorkgroupSize } from '../protocol/elements.ts';
+import { FLOAT_POLICIES, type FloatPolicy } from '../protocol/program.ts';
 
 export interface ResolvedPolicy {
   readonly workgroupSize: WorkgroupSize;
   /** Override constants as WebGPU takes them (booleans as 1 and 0); empty for none. */
   readonly constants: Readonly<Record<string, number>>;
-  /** Stable, human-readable; goes into manifests, e.g. `wg=[64,1,1]` or `wg=[64,1,1];constants={WG=128}`. */
+  /** Float contraction of the lowering (IR programs); `'exact'` for WGSL programs. */
+  readonly floats: FloatPolicy;
+  /**
+   * Stable, human-readable; goes into manifests, e.g. `wg=[64,1,1]`,
+   * `wg=[64,1,1];constants={WG=128}` or `wg=[64,1,1];floats=fast`. The default `exact` is
+   * not written, so records stored before the policy existed keep their identity.
+   */
   readonly string: string;
 }
 
@@ -26,17 +33,18 @@ const FROM_CODE: WorkgroupSize = [0, 0, 0];
  */
 export function resolvePolicy(policy: unknown, declaredSize: WorkgroupSize | null, overridable: boolean): ResolvedPolicy {
   const programSize = declaredSize ?? FROM_CODE;
-  if (policy === undefined || policy === null) return resolved(programSize, NO_CONSTANTS);
+  if (policy === undefined || policy === null) return resolved(programSize, NO_CONSTANTS, 'exact');
   if (typeof policy !== 'object' || Array.isArray(policy)) {
     throw invalidPolicy('The dispatch policy is not an object.', 'pass { workgroupSize: [x, y, z] }, { constants: { … } } or nothing.');
   }
-  const unknown = Object.keys(policy).filter((key) => key !== 'workgroupSize' && key !== 'constants');
+  const unknown = Object.keys(policy).filter((key) => !POLICY_FIELDS.includes(key));
   if (unknown.length > 0) {
-    throw invalidPolicy(`The dispatch policy has unknown fields: ${unknown.join(', ')}.`, 'the policy fields are workgroupSize (IR programs) and constants (WGSL programs).');
+    throw invalidPolicy(`The dispatch policy has unknown fields: ${unknown.join(', ')}.`, 'the policy fields are workgroupSize and floats (IR programs) and constants (WGSL programs).');
   }
   const constants = checkConstants((policy as { constants?: unknown }).constants, overridable);
+  const floats = checkFloats((policy as { floats?: unknown }).floats, overridable);
   const raw = (policy as { workgroupSize?: unknown }).workgroupSize;
-  if (raw === undefined) return resolved(programSize, constants);
+  if (raw === undefined) return resolved(programSize, constants, floats);
   const axes = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? (raw as unknown[]) : undefined;
   if (axes === undefined || axes.length < 1 || axes.length > 3 || !axes.every(isWorkgroupAxis)) {
     throw invalidPolicy(`workgroupSize ${JSON.stringify(raw)} is not 1 to 3 integers in 1…1024.`, 'pass e.g. { workgroupSize: 128 } or [16, 16].');
@@ -54,7 +62,21 @@ export function resolvePolicy(policy: unknown, declaredSize: WorkgroupSize | nul
       'change the WGSL, or use an IR program to override the workgroup size per compile.',
     );
   }
-  return resolved(size, constants);
+  return resolved(size, constants, floats);
+}
+
+const POLICY_FIELDS: readonly string[] = ['workgroupSize', 'constants', 'floats'];
+
+/** `floats` of an IR program's policy; a WGSL program's code is compiled as written. */
+function checkFloats(raw: unknown, overridable: boolean): FloatPolicy {
+  if (raw === undefined) return 'exact';
+  if (!overridable) {
+    throw invalidPolicy('floats sets how the IR lowering rounds products; a WGSL program is compiled as written.', 'drop floats from the policy (write fma() in the WGSL where you want it).');
+  }
+  if (!FLOAT_POLICIES.includes(raw as FloatPolicy)) {
+    throw invalidPolicy(`floats is ${JSON.stringify(raw)}, not one of ${FLOAT_POLICIES.map((f) => `'${f}'`).join(', ')}.`, "pass { floats: 'exact' } (the default: bit-identical to the interpreter) or { floats: 'fast' }.");
+  }
+  return raw as FloatPolicy;
 }
 
 const NO_CONSTANTS: Readonly<Record<string, number>> = Object.freeze({});
@@ -78,11 +100,12 @@ function checkConstants(raw: unknown, overridable: boolean): Readonly<Record<str
   return Object.keys(constants).length === 0 ? NO_CONSTANTS : constants;
 }
 
-function resolved(workgroupSize: WorkgroupSize, constants: Readonly<Record<string, number>>): ResolvedPolicy {
+function resolved(workgroupSize: WorkgroupSize, constants: Readonly<Record<string, number>>, floats: FloatPolicy): ResolvedPolicy {
   const names = Object.keys(constants);
   const constantsPart = names.length === 0 ? '' : `;constants={${names.map((name) => `${name}=${constants[name]}`).join(',')}}`;
+  const floatsPart = floats === 'exact' ? '' : `;floats=${floats}`;
   const size = workgroupSize === FROM_CODE ? 'code' : `[${workgroupSize.join(',')}]`;
-  return { workgroupSize, constants, string: `wg=${size}${constantsPart}` };
+  return { workgroupSize, constants, floats, string: `wg=${size}${constantsPart}${floatsPart}` };
 }
 
 function invalidPolicy(problem: string, fix: string): VyreError {

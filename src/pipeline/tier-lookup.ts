@@ -11,7 +11,7 @@ import type { ValidationLimits } from '../program/validate.ts';
 import type { MissReason, PipelineReproManifest } from '../protocol/compile.ts';
 import type { WorkgroupSize } from '../protocol/elements.ts';
 import type { IrProgram } from '../protocol/ir.ts';
-import type { WgslProgram } from '../protocol/program.ts';
+import type { FloatPolicy, WgslProgram } from '../protocol/program.ts';
 import { wgslArtifact } from './wgsl-artifact.ts';
 import { LIBRARY_VERSION } from '../version.ts';
 import type { ArtifactInput, ArtifactStore } from './artifact-store.ts';
@@ -32,6 +32,8 @@ export interface CompileKey {
   readonly workgroupSize: WorkgroupSize;
   /** Override constants (WGSL programs), as the policy resolved them. */
   readonly constants: Readonly<Record<string, number>>;
+  /** Float contraction of the lowering (IR programs). */
+  readonly floats: FloatPolicy;
   /** For labels: the IR program's name, or the WGSL entry point. */
   readonly displayName: string;
 }
@@ -51,6 +53,7 @@ export function compileKeyOf(program: unknown, policy: unknown, limits: Validati
     policy: resolved.string,
     workgroupSize: resolved.workgroupSize,
     constants: resolved.constants,
+    floats: resolved.floats,
     displayName: parsed.kind === 'ir' ? parsed.name ?? 'program' : parsed.entryPoint ?? 'main',
   };
 }
@@ -93,7 +96,7 @@ export async function lookUpOrLower(key: CompileKey, context: LookupContext): Pr
     return { tier: 'persistent', artifact, manifest: withCacheHit(manifest, null), storeRead, firstGpuCompile: gpuCompileMs ?? null };
   }
   const lowerStarted = performance.now();
-  const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize) : wgslArtifact(key.program, key.constants);
+  const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize, key.floats) : wgslArtifact(key.program, key.constants);
   const lower = performance.now() - lowerStarted;
   const manifest = manifestOf(key, artifact, context);
   const record: ArtifactInput = {

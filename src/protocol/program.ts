@@ -46,4 +46,18 @@ export interface DispatchPolicy {
    * depends on an override follows it.
    */
   readonly constants?: Readonly<Record<string, number | boolean>>;
+  /**
+   * Float contraction (IR programs only; default `'exact'`). `'exact'`: every f32 product
+   * is rounded on its own and never fused into a following add, so the GPU agrees with the
+   * reference interpreter bit for bit. `'fast'`: the shader compiler may fuse `a·b + c` into
+   * one rounding and use its cheaper forms; results then agree within the per-operation
+   * tolerance of docs/semantics.md ("Float policy"). Part of the cache key and the manifest.
+   */
+  readonly floats?: FloatPolicy;
 }
+
+/** See {@link DispatchPolicy.floats}. */
+export type FloatPolicy = 'exact' | 'fast';
+
+/** Every {@link FloatPolicy}, for checks. */
+export const FLOAT_POLICIES: readonly FloatPolicy[] = ['exact', 'fast'];

@@ -7,15 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
 import { program } from '../../src/program/builder.ts';
 import type { ScalarType } from '../../src/protocol/ir.ts';
+import type { FloatPolicy } from '../../src/protocol/program.ts';
 
-function lowered(type: Extract<ScalarType, 'u32' | 'i32' | 'f32'>, op: 'mul' | 'add' | 'rem'): string {
+function lowered(type: Extract<ScalarType, 'u32' | 'i32' | 'f32'>, op: 'mul' | 'add' | 'rem', floats: FloatPolicy = 'exact'): string {
   const built = program({ name: `${op}-${type}`, workgroupSize: 64 }, (b) => {
     const x = b.buffer('x', type, 'read');
     const y = b.buffer('y', type, 'read-write');
     const i = b.let('i', b.linearIndex());
     b.if(i.lt(y.length()), () => y.store(i, x.load(i)[op](y.load(i)).add(y.load(i))));
   });
-  return lowerProgram(built, built.workgroupSize).code;
+  return lowerProgram(built, built.workgroupSize, floats).code;
 }
 
 describe('lowering of products (contraction)', () => {
@@ -48,5 +49,26 @@ describe('lowering of products (contraction)', () => {
     const code = lowered('f32', 'add');
     expect(code).not.toContain('vyre_mul_f32');
     expect(code).not.toContain('vyre_one_f32');
+  });
+});
+
+describe("lowering of products with floats 'fast'", () => {
+  it('writes an f32 product as a plain *, which the compiler may fuse with the add', () => {
+    const code = lowered('f32', 'mul', 'fast');
+    expect(code).toMatch(/\(\(vyre_load_b_x\(v_i\) \* vyre_load_b_y\(v_i\)\) \+ vyre_load_b_y\(v_i\)\)/);
+    expect(code).not.toContain('vyre_mul_f32');
+    expect(code).not.toContain('vyre_one_f32');
+    expect(code.split('\n')[0]).toContain('floats=fast');
+  });
+
+  it("writes f32 rem as WGSL's %, which is a − b·trunc(a / b)", () => {
+    const code = lowered('f32', 'rem', 'fast');
+    expect(code).toMatch(/\(vyre_load_b_x\(v_i\) % vyre_load_b_y\(v_i\)\)/);
+    expect(code).not.toContain('vyre_rem_f32');
+  });
+
+  it('lowers integer programs to the same code under either policy (but the first line)', () => {
+    const body = (code: string): string => code.split('\n').slice(1).join('\n');
+    expect(body(lowered('u32', 'mul', 'fast'))).toBe(body(lowered('u32', 'mul', 'exact')));
   });
 });

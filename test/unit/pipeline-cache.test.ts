@@ -164,6 +164,21 @@ async function writeUnderForeignIdentity(store: ArtifactStore): Promise<void> {
   await store.write({ ...record, identity, manifest: { ...record.manifest, pipelineId: identity.slice(0, 16) } });
 }
 
+describe("PipelineCache: floats 'fast'", () => {
+  it('is a pipeline of its own: another id and WGSL, ;floats=fast in the manifest, and exact stays the default', async () => {
+    const { cache, fake } = openCache();
+    const exact = await cache.compile(saxpy(2));
+    const fast = await cache.compile(saxpy(2), { floats: 'fast' });
+    expect(fast).toMatchObject({ tier: 'compiled', missReason: 'dispatch-policy-changed' });
+    expect(fast.pipelineId).not.toBe(exact.pipelineId);
+    expect(exact.manifest.dispatchPolicy).toBe('wg=[64,1,1]');
+    expect(fast.manifest.dispatchPolicy).toBe('wg=[64,1,1];floats=fast');
+    expect(fake.codes[0]).toContain('vyre_mul_f32');
+    expect(fake.codes[1]).not.toContain('vyre_mul_f32');
+    expect(await cache.compile(saxpy(2), { floats: 'exact' })).toMatchObject({ tier: 'memory', pipelineId: exact.pipelineId });
+  });
+});
+
 describe('PipelineCache: miss reasons through the real path', () => {
   // Each situation of the store, and the compile of saxpy(2) it makes miss.
   const situations: { reason: MissReason; situation: string; run: (damageable: DamageableStore) => Promise<CacheUnderTest> }[] = [
@@ -174,6 +189,10 @@ describe('PipelineCache: miss reasons through the real path', () => {
     } },
     { reason: 'dispatch-policy-changed', situation: 'the store holds this IR program with another workgroup size', run: async ({ store }) => {
       await openCache({ store }).cache.compile(saxpy(2), { workgroupSize: 128 });
+      return openCache({ store });
+    } },
+    { reason: 'dispatch-policy-changed', situation: "the store holds this IR program built with floats 'fast'", run: async ({ store }) => {
+      await openCache({ store }).cache.compile(saxpy(2), { floats: 'fast' });
       return openCache({ store });
     } },
     { reason: 'device-or-runtime-changed', situation: 'the store holds this program and policy for another device', run: async ({ store }) => {

@@ -9,7 +9,7 @@ import { thrownBy } from './support/thrown-by.ts';
 
 describe('resolvePolicy: IR programs', () => {
   it('keeps the program size when the policy is absent', () => {
-    expect(resolvePolicy(undefined, [64, 1, 1], true)).toEqual({ workgroupSize: [64, 1, 1], constants: {}, string: 'wg=[64,1,1]' });
+    expect(resolvePolicy(undefined, [64, 1, 1], true)).toEqual({ workgroupSize: [64, 1, 1], constants: {}, floats: 'exact', string: 'wg=[64,1,1]' });
     expect(resolvePolicy(null, [8, 8, 1], true).string).toBe('wg=[8,8,1]');
   });
 
@@ -25,6 +25,34 @@ describe('resolvePolicy: IR programs', () => {
 
   it('rejects constants, which only WGSL programs declare', () => {
     expect(thrownBy(() => resolvePolicy({ constants: { WG: 64 } }, [64, 1, 1], true)).code).toBe('invalid-policy');
+  });
+});
+
+describe('resolvePolicy: floats', () => {
+  it("writes nothing for floats 'exact', the default, so keys stored before the field existed still match", () => {
+    expect(resolvePolicy({ floats: 'exact' }, [64, 1, 1], true)).toEqual(resolvePolicy(undefined, [64, 1, 1], true));
+  });
+
+  it("appends ;floats=fast after the size, so a fast build is a pipeline of its own", () => {
+    const resolved = resolvePolicy({ floats: 'fast', workgroupSize: 128 }, [64, 1, 1], true);
+    expect(resolved).toMatchObject({ floats: 'fast', workgroupSize: [128, 1, 1], string: 'wg=[128,1,1];floats=fast' });
+  });
+
+  it.each<[string, unknown]>([
+    ['a misspelling', 'fastest'],
+    ['a boolean', true],
+    ['null', null],
+  ])('rejects floats given as %s with invalid-policy, naming both values', (_what, floats) => {
+    const error = thrownBy(() => resolvePolicy({ floats }, [64, 1, 1], true));
+    expect(error.code).toBe('invalid-policy');
+    expect(error.message).toContain("'exact', 'fast'");
+    expect(error.message).toContain('Fix:');
+  });
+
+  it('rejects floats for a WGSL program, whose code is compiled as written', () => {
+    const error = thrownBy(() => resolvePolicy({ floats: 'fast' }, null, false));
+    expect(error.code).toBe('invalid-policy');
+    expect(error.message).toMatch(/fma\(\)/);
   });
 });
 

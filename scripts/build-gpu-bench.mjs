@@ -1,10 +1,10 @@
 // Bundles the GPU benches of bench/gpu/ (gpu-bench, dispatch-profile, thread-bench and the
-// engine-thread it starts, fuzz-gpu, kernels-gpu) into .gpu/*.mjs for the
+// engine-thread it starts, fuzz-gpu, kernels-gpu, matmul-gpu) into .gpu/*.mjs for the
 // GPU machine (Node + Dawn), with `webgpu` left external (gpu-pack.sh ships it).
 // Then scripts/gpu-pack.sh packs node and Dawn beside them (`npm run bench:gpu` runs both).
 import { build } from 'vite';
 
-for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread', 'fuzz-gpu', 'kernels-gpu']) await build({
+for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread', 'fuzz-gpu', 'kernels-gpu', 'matmul-gpu']) await build({
   configFile: false,
   logLevel: 'warn',
   build: {
@@ -17,4 +17,4 @@ for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thr
   },
   ssr: { noExternal: true, external: ['webgpu'] },
 });
-console.log('built .gpu/gpu-bench.mjs, dispatch-profile.mjs, thread-bench.mjs, engine-thread.mjs, fuzz-gpu.mjs and kernels-gpu.mjs');
+console.log('built .gpu/gpu-bench.mjs, dispatch-profile.mjs, thread-bench.mjs, engine-thread.mjs, fuzz-gpu.mjs, kernels-gpu.mjs and matmul-gpu.mjs');

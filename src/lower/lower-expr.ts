@@ -59,6 +59,7 @@ export function lowerExpr(expr: Expr, context: ExprContext): Lowered {
     case 'unary':
       return lowerUnary(expr.op, lowerExpr(expr.value, context), context);
     case 'binary':
+      if ((expr.op === 'div' || expr.op === 'rem') && isSafeDivisor(expr.right)) return lowerPlainDivision(expr.op, lowerExpr(expr.left, context), lowerExpr(expr.right, context), context);
       return lowerBinary(expr.op, lowerExpr(expr.left, context), lowerExpr(expr.right, context), context);
     case 'select': {
       // WGSL's select(f, t, cond) evaluates f, t, cond in that order; the semantics follow it.
@@ -122,6 +123,22 @@ const INFIX: Partial<Record<BinaryOp, string>> = {
 
 /** The entry point's run-time 1.0 that strict f32 products multiply by (see wgsl-helpers.ts). */
 export const RUNTIME_ONE_F32 = 'vyre_one_f32';
+
+/**
+ * An integer divisor literal for which WGSL's `/` and `%` already give the semantics'
+ * result: not 0 (u32, i32) and not −1 (i32, where MIN / −1 overflows). Index arithmetic
+ * divides by such constants everywhere (`local / 8`, `i % 64`); the checked helpers
+ * would cost a branch per use for nothing.
+ */
+function isSafeDivisor(expr: Expr): boolean {
+  if (expr.kind !== 'literal') return false;
+  return (expr.type === 'u32' && expr.value !== 0) || (expr.type === 'i32' && expr.value !== 0 && expr.value !== -1);
+}
+
+function lowerPlainDivision(op: 'div' | 'rem', rawLeft: Lowered, rawRight: Lowered, context: ExprContext): Lowered {
+  const [left, right] = runtime([rawLeft, rawRight], context);
+  return { code: `(${left.code} ${op === 'div' ? '/' : '%'} ${right.code})`, type: left.type, constant: false };
+}
 
 function lowerBinary(op: BinaryOp, rawLeft: Lowered, rawRight: Lowered, context: ExprContext): Lowered {
   const [left, right] = runtime([rawLeft, rawRight], context);

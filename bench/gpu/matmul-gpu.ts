@@ -65,7 +65,7 @@ interface Contender {
   readonly name: string;
   /** Exact contenders are also held to the rounded triple loop, bit for bit. */
   readonly exact: boolean;
-  rig(n: number, a: Float32Array, b: Float32Array): Promise<Rig>;
+  rig(n: number, a: Float32Array<ArrayBuffer>, b: Float32Array<ArrayBuffer>): Promise<Rig>;
 }
 
 // --- vyre-web through the engine (same-thread, as the worker runs it) ---
@@ -93,7 +93,7 @@ function engineContender(engine: Engine, floats: FloatPolicy): Contender {
   };
 }
 
-function engineRig(engine: Engine, pipelineId: string, n: number, a: Float32Array, b: Float32Array): Rig {
+function engineRig(engine: Engine, pipelineId: string, n: number, a: Float32Array<ArrayBuffer>, b: Float32Array<ArrayBuffer>): Rig {
   const inputs = { a: engine.createBuffer(a) as ResidentBufferRef, b: engine.createBuffer(b) as ResidentBufferRef };
   const marker = engine.createBuffer({ type: 'f32', length: 1 }) as ResidentBufferRef;
   const options = matmulOptions(n, n, n);
@@ -143,7 +143,7 @@ function rawContender(device: GPUDevice, layout: MatmulLayout): Contender {
   };
 }
 
-function rawRig(device: GPUDevice, pipeline: GPUComputePipeline, layout: MatmulLayout, n: number, a: Float32Array, b: Float32Array): Rig {
+function rawRig(device: GPUDevice, pipeline: GPUComputePipeline, layout: MatmulLayout, n: number, a: Float32Array<ArrayBuffer>, b: Float32Array<ArrayBuffer>): Rig {
   const bytes = n * n * 4;
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
   const label = `raw matmul ${layout} ${n}`;
@@ -256,7 +256,7 @@ function checkProduct(contender: string, a: Float32Array, b: Float32Array, c: Fl
 // --- the run ---
 
 /** Seeded inputs in [-1, 1). */
-function randomMatrix(n: number, seed: number): Float32Array {
+function randomMatrix(n: number, seed: number): Float32Array<ArrayBuffer> {
   const next = prng(seed);
   return Float32Array.from({ length: n * n }, () => next() * 2 - 1);
 }

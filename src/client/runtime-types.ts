@@ -8,7 +8,7 @@ import type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarm
 import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats, StartupTimings } from '../protocol/device.ts';
 import type { DispatchOptions, DispatchOutputs, FieldValue } from '../protocol/dispatch.ts';
 import type { BufferDeclaration, ElementArray, OutputArray, WorkgroupSize } from '../protocol/elements.ts';
-import type { BufferSignature, ScalarType } from '../protocol/ir.ts';
+import type { BufferSignature, ValueType } from '../protocol/ir.ts';
 import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
 import type { PersistentOptions, ResidentBufferSource } from '../protocol/worker-api.ts';
 import type { ResidentBuffer } from './resident-buffer.ts';
@@ -57,8 +57,11 @@ export type DispatchInput = ElementArray | ResidentBuffer | ArrayBuffer | ArrayB
 /** Inputs named by buffer (by variable name, for WGSL). */
 export type DispatchInputs = Readonly<Record<string, DispatchInput>>;
 
-/** The typed array a buffer of element type `T` reads back as (`bool` travels as u32 words). */
-export type ArrayOf<T extends ScalarType> = T extends 'f32' ? Float32Array : T extends 'i32' ? Int32Array : Uint32Array;
+/**
+ * The typed array a buffer of element type `T` reads back as (`bool` travels as u32 words;
+ * a vector buffer as the flat array of its components).
+ */
+export type ArrayOf<T extends ValueType> = T extends 'f32' | `vec${number}<f32>` ? Float32Array : T extends 'i32' | `vec${number}<i32>` ? Int32Array : Uint32Array;
 
 /** Names of the buffers of `S` that a dispatch reads back (`output` and `read-write`). */
 type ReadBackNames<S extends BufferSignature> = { [K in keyof S]: S[K]['access'] extends 'output' | 'read-write' ? K : never }[keyof S] & string;

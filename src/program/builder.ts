@@ -1,8 +1,8 @@
 /**
  * The Program builder: write kernels as TypeScript that reads like the kernel.
  *
- * Values are typed by their scalar type, so `f32.add(u32)` or `bool.mul(…)` does not
- * compile. The builder only records IR; `program()` returns plain data, validated and
+ * Values are typed by their scalar or vector type, so `f32.add(u32)` or `bool.mul(…)`
+ * does not compile. The builder only records IR; `program()` returns plain data, validated and
  * deeply frozen.
  *
  * @example
@@ -16,16 +16,16 @@
  * });
  * ```
  */
-import type { AtomicOp, BufferSignature, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, ScalarType, Stmt } from '../protocol/ir.ts';
-import { Value, lift, type Int, type Operand } from './value.ts';
+import type { AtomicOp, BufferSignature, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, Stmt, ValueType, VectorType } from '../protocol/ir.ts';
+import { Value, lift, type ComponentOf, type Int, type Operand, type VectorOf } from './value.ts';
 import { validateProgram } from './validate.ts';
 import { deepFreeze } from './freeze.ts';
 
 export { Value } from './value.ts';
-export type { Int, Numeric, Operand } from './value.ts';
+export type { ComponentOf, Int, IntValue, Numeric, NumericValue, Operand, Reshaped, VectorOf } from './value.ts';
 
 /** A local variable: a value you can also assign to. */
-export class Local<T extends ScalarType> extends Value<T> {
+export class Local<T extends ValueType> extends Value<T> {
   constructor(
     readonly name: string,
     type: T,
@@ -44,7 +44,7 @@ export class Local<T extends ScalarType> extends Value<T> {
  * A declared buffer: loads, stores, length and atomics. `N` and `A` keep its name and
  * access in the type, so a program whose body returns its buffers types its outputs.
  */
-export class BufferRef<T extends ScalarType, N extends string = string, A extends IrAccess = IrAccess> {
+export class BufferRef<T extends ValueType, N extends string = string, A extends IrAccess = IrAccess> {
   constructor(
     readonly declaration: IrBuffer,
     private readonly builder: ProgramBuilder,
@@ -70,7 +70,7 @@ export class BufferRef<T extends ScalarType, N extends string = string, A extend
     this.builder.emit({ kind: 'store', buffer: this.declaration.name, index: lift(index, 'u32').expr, value: lift(value, this.type).expr });
   }
 
-  /** Element count (a workgroup buffer's static count). */
+  /** Element count (a workgroup buffer's static count); vectors for a vector buffer. */
   length(): Value<'u32'> {
     return new Value({ kind: 'length', buffer: this.declaration.name }, 'u32');
   }
@@ -110,7 +110,7 @@ export class ProgramBuilder {
     this.blocks.at(-1)?.push(statement);
   }
 
-  buffer<const N extends string, T extends ScalarType, A extends Exclude<IrAccess, 'workgroup'>>(name: N, type: T, access: A, options: BufferOptions = {}): BufferRef<T, N, A> {
+  buffer<const N extends string, T extends ValueType, A extends Exclude<IrAccess, 'workgroup'>>(name: N, type: T, access: A, options: BufferOptions = {}): BufferRef<T, N, A> {
     const used = this.buffers.filter((b) => b.access !== 'workgroup').map((b) => b.binding);
     const binding = options.binding ?? (used.length === 0 ? 0 : Math.max(...used) + 1);
     const declaration: IrBuffer = options.sizing === undefined ? { name, binding, access, type } : { name, binding, access, type, sizing: options.sizing };
@@ -119,7 +119,7 @@ export class ProgramBuilder {
   }
 
   /** Per-workgroup scratch memory of `count` elements, zero-filled. */
-  workgroup<const N extends string, T extends ScalarType>(name: N, type: T, count: number): BufferRef<T, N, 'workgroup'> {
+  workgroup<const N extends string, T extends ValueType>(name: N, type: T, count: number): BufferRef<T, N, 'workgroup'> {
     const declaration: IrBuffer = { name, binding: -1, access: 'workgroup', type, count };
     this.buffers.push(declaration);
     return new BufferRef<T, N, 'workgroup'>(declaration, this);
@@ -131,7 +131,7 @@ export class ProgramBuilder {
     return new Value<T>({ kind: 'param', name }, type);
   }
 
-  let<T extends ScalarType>(name: string, value: Value<T>): Local<T> {
+  let<T extends ValueType>(name: string, value: Value<T>): Local<T> {
     this.emit({ kind: 'let', name, value: value.expr });
     return new Local(name, value.type, this);
   }
@@ -217,12 +217,25 @@ export class ProgramBuilder {
     return builtin('local-index', 0);
   }
 
-  select<T extends ScalarType>(cond: Value<'bool'>, ifTrue: Value<T>, ifFalse: Operand<T>): Value<T> {
+  select<T extends ValueType>(cond: Value<'bool'>, ifTrue: Value<T>, ifFalse: Operand<T>): Value<T> {
     return new Value({ kind: 'select', cond: cond.expr, ifTrue: ifTrue.expr, ifFalse: lift(ifFalse, ifTrue.type).expr }, ifTrue.type);
   }
 
-  fma(a: Value<'f32'>, b: Operand<'f32'>, c: Operand<'f32'>): Value<'f32'> {
-    return new Value({ kind: 'fma', a: a.expr, b: lift(b, 'f32').expr, c: lift(c, 'f32').expr }, 'f32');
+  /** `a·b + c`, fused or not (docs/semantics.md); on f32 or component-wise on f32 vectors. */
+  fma<T extends 'f32' | VectorOf<'f32'>>(a: Value<T>, b: Operand<T>, c: Operand<T>): Value<T> {
+    return new Value({ kind: 'fma', a: a.expr, b: lift(b, a.type).expr, c: lift(c, a.type).expr }, a.type);
+  }
+
+  /** A vector from its components, x first: `b.vector('vec4<f32>', a, b, c, d)`; numbers are literals. */
+  vector<T extends VectorType>(type: T, ...components: readonly Operand<ComponentOf<T>>[]): Value<T> {
+    const component = type.slice(5, 8) as ComponentOf<T>;
+    return new Value({ kind: 'vector', type, components: components.map((c) => lift(c, component).expr) }, type);
+  }
+
+  /** A vector with `value` in every component. */
+  splat<T extends VectorType>(type: T, value: Operand<ComponentOf<T>>): Value<T> {
+    const component = type.slice(5, 8) as ComponentOf<T>;
+    return new Value({ kind: 'splat', type, value: lift(value, component).expr }, type);
   }
 
   /** @internal */
@@ -256,7 +269,7 @@ export interface ProgramOptions {
 }
 
 /** Any buffer reference, whatever its element type, name and access. */
-type AnyBufferRef = BufferRef<ScalarType, string, IrAccess>;
+type AnyBufferRef = BufferRef<ValueType, string, IrAccess>;
 
 /**
  * The buffers a program's body returned (an object or a list of buffer references), as a

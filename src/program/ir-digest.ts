@@ -21,6 +21,8 @@ export const IR_PROGRAM_DIGEST_LABEL = 'vyre-web/program-digest/ir/v1';
 
 const EXPR_TAG = {
   literal: 1, var: 2, param: 3, load: 4, length: 5, builtin: 6, unary: 7, binary: 8, select: 9, cast: 10, fma: 11, atomic: 12,
+  // Added with vectors: new tags only, so every scalar program keeps its digest (and its cache records).
+  vector: 13, splat: 14, component: 15, dot: 16,
 } as const satisfies Record<Expr['kind'], number>;
 
 const STMT_TAG = {
@@ -127,6 +129,19 @@ function frameExpr(frame: FrameWriter, expr: Expr): void {
       frameExpr(frame, expr.index);
       frameOptional(frame, expr.expected);
       return frameOptional(frame, expr.value);
+    case 'vector':
+      frame.string(expr.type).list(expr.components.length);
+      for (const component of expr.components) frameExpr(frame, component);
+      return;
+    case 'splat':
+      frame.string(expr.type);
+      return frameExpr(frame, expr.value);
+    case 'component':
+      frame.u32(expr.index);
+      return frameExpr(frame, expr.value);
+    case 'dot':
+      frameExpr(frame, expr.left);
+      return frameExpr(frame, expr.right);
     default:
       return unreachable(expr);
   }

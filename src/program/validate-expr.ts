@@ -9,35 +9,43 @@ import {
   BUILTINS,
   SCALAR_TYPES,
   UNARY_OPS,
+  VALUE_TYPES,
+  VECTOR_TYPES,
+  componentOf,
+  isVectorType,
+  widthOf,
   type Expr,
   type IrAccess,
   type IrParam,
   type ScalarType,
+  type ValueType,
 } from '../protocol/ir.ts';
-import { at, describe, field, got, readChoice, readRecord, readString, type IssueLog } from './validate-report.ts';
+import { at, describe, field, got, index, readChoice, readRecord, readString, type IssueLog } from './validate-report.ts';
 import {
   BINARY_SIGNATURES,
-  UNARY_OPERAND_TYPES,
   atomicOperands,
-  binaryResultFromLeft,
-  binaryRightTypes,
+  binaryLeftValueTypes,
+  binaryRightValueTypes,
+  binaryValueResultFromLeft,
+  castExists,
   isAtomicElementType,
   typeList,
-  unaryResultType,
+  unaryValueOperands,
+  unaryValueResult,
 } from './validate-types.ts';
 
 /** A let or loop variable in scope. */
 export interface Local {
   readonly kind: 'let' | 'loop';
   /** `undefined` when its initializer or bounds did not type-check (already reported). */
-  readonly type: ScalarType | undefined;
+  readonly type: ValueType | undefined;
   readonly uniform: boolean;
 }
 
 /** What the body knows of a declared buffer; fields are `undefined` when malformed (already reported). */
 export interface BufferInfo {
   readonly access: IrAccess | undefined;
-  readonly type: ScalarType | undefined;
+  readonly type: ValueType | undefined;
 }
 
 /** What expressions are checked against. */
@@ -54,7 +62,7 @@ export interface ExprEnv {
 /** A checked expression. Unknown parts (already reported) are `undefined` and not checked further. */
 export interface Checked {
   readonly node: Expr | undefined;
-  readonly type: ScalarType | undefined;
+  readonly type: ValueType | undefined;
   /** Same value in every invocation of a workgroup. */
   readonly uniform: boolean;
 }
@@ -62,10 +70,10 @@ export interface Checked {
 /** A node that could not be checked counts as uniform, so one issue does not cascade into barrier issues. */
 const UNCHECKED: Checked = { node: undefined, type: undefined, uniform: true };
 
-const EXPR_KINDS = ['literal', 'var', 'param', 'load', 'length', 'builtin', 'unary', 'binary', 'select', 'cast', 'fma', 'atomic'];
+const EXPR_KINDS = ['literal', 'var', 'param', 'load', 'length', 'builtin', 'unary', 'binary', 'select', 'cast', 'fma', 'atomic', 'vector', 'splat', 'component', 'dot'];
 const U32: readonly ScalarType[] = ['u32'];
 const BOOL: readonly ScalarType[] = ['bool'];
-const F32: readonly ScalarType[] = ['f32'];
+const F32_VALUES: readonly ValueType[] = ['f32', ...VECTOR_TYPES.filter((type) => componentOf(type) === 'f32')];
 
 /** Checks the expression `value` found at `path`, `depth` levels deep. */
 export function checkExpr(env: ExprEnv, value: unknown, path: string, depth: number): Checked {
@@ -109,26 +117,20 @@ export function checkExpr(env: ExprEnv, value: unknown, path: string, depth: num
           : undefined;
       return { node, type: ifTrue.type ?? ifFalse.type, uniform: cond.uniform && ifTrue.uniform && ifFalse.uniform };
     }
-    case 'cast': {
-      const type = readChoice(log, record, path, 'type', SCALAR_TYPES, 'The target type of a cast');
-      const operand = checkExpr(env, field(record, 'value'), at(path, 'value'), depth + 1);
-      const node = type !== undefined && operand.node ? { kind, type, value: operand.node } : undefined;
-      return { node, type, uniform: operand.uniform };
-    }
-    case 'fma': {
-      const operand = (key: 'a' | 'b' | 'c'): Checked => {
-        const checked = checkExpr(env, field(record, key), at(path, key), depth + 1);
-        expectType(log, checked, F32, at(path, key), `Operand ${key} of fma`);
-        return checked;
-      };
-      const a = operand('a');
-      const b = operand('b');
-      const c = operand('c');
-      const node = a.node && b.node && c.node ? { kind, a: a.node, b: b.node, c: c.node } : undefined;
-      return { node, type: 'f32', uniform: a.uniform && b.uniform && c.uniform };
-    }
+    case 'cast':
+      return checkCast(env, record, path, depth);
+    case 'fma':
+      return checkFma(env, record, path, depth);
     case 'atomic':
       return checkAtomic(env, record, path, depth);
+    case 'vector':
+      return checkVector(env, record, path, depth);
+    case 'splat':
+      return checkSplat(env, record, path, depth);
+    case 'component':
+      return checkComponent(env, record, path, depth);
+    case 'dot':
+      return checkDot(env, record, path, depth);
     default:
       log.report('malformed', at(path, 'kind'), `An expression kind must be one of ${EXPR_KINDS.join(', ')}; ${got(kind)}.`);
       return UNCHECKED;
@@ -136,7 +138,7 @@ export function checkExpr(env: ExprEnv, value: unknown, path: string, depth: num
 }
 
 /** Logs `type-mismatch` when `checked` has a known type outside `allowed`. */
-export function expectType(log: IssueLog, checked: Checked, allowed: readonly ScalarType[], path: string, what: string): void {
+export function expectType(log: IssueLog, checked: Checked, allowed: readonly ValueType[], path: string, what: string): void {
   if (checked.type !== undefined && !allowed.includes(checked.type)) {
     log.report('type-mismatch', path, `${what} must be ${typeList(allowed)}; it is ${checked.type}.`);
   }
@@ -241,10 +243,10 @@ function checkBuiltin(log: IssueLog, record: object, path: string): Checked {
 function checkUnary(env: ExprEnv, record: object, path: string, depth: number): Checked {
   const op = readChoice(env.log, record, path, 'op', UNARY_OPS, 'A unary operator');
   const operand = checkExpr(env, field(record, 'value'), at(path, 'value'), depth + 1);
-  let type: ScalarType | undefined;
+  let type: ValueType | undefined;
   if (op !== undefined && operand.type !== undefined) {
-    type = unaryResultType(op, operand.type);
-    if (type === undefined) expectType(env.log, operand, UNARY_OPERAND_TYPES[op], at(path, 'value'), `The operand of ${op}`);
+    type = unaryValueResult(op, operand.type);
+    if (type === undefined) expectType(env.log, operand, unaryValueOperands(op), at(path, 'value'), `The operand of ${op}`);
   }
   const node = op !== undefined && operand.node ? { kind: 'unary' as const, op, value: operand.node } : undefined;
   return { node, type, uniform: operand.uniform };
@@ -258,15 +260,18 @@ function checkBinary(env: ExprEnv, record: object, path: string, depth: number):
   const uniform = left.uniform && right.uniform;
   if (op === undefined) return { node: undefined, type: undefined, uniform };
   const signature = BINARY_SIGNATURES[op];
-  const leftOk = left.type !== undefined && signature.left.includes(left.type);
+  const leftTypes = binaryLeftValueTypes(op);
+  const leftOk = left.type !== undefined && leftTypes.includes(left.type);
   if (left.type !== undefined && !leftOk) {
-    expectType(log, left, signature.left, at(path, 'left'), `The left operand of ${op}`);
+    // Comparisons and logic have no vector form: they would need bool vectors.
+    const hint = isVectorType(left.type) ? ' (vectors have no comparisons or logic: compare components)' : '';
+    expectType(log, left, leftTypes, at(path, 'left'), `The left operand of ${op}${hint}`);
   } else {
     const what = signature.right === 'u32' ? `The amount of ${op}` : `The right operand of ${op}${leftOk ? ' (like the left)' : ''}`;
-    expectType(log, right, binaryRightTypes(op, left.type), at(path, 'right'), what);
+    expectType(log, right, binaryRightValueTypes(op, left.type), at(path, 'right'), what);
   }
-  let type: ScalarType | undefined;
-  if (left.type !== undefined && leftOk) type = binaryResultFromLeft(op, left.type);
+  let type: ValueType | undefined;
+  if (left.type !== undefined && leftOk) type = binaryValueResultFromLeft(op, left.type);
   else if (signature.result === 'bool') type = 'bool';
   const node = left.node && right.node ? { kind: 'binary' as const, op, left: left.node, right: right.node } : undefined;
   return { node, type, uniform };
@@ -320,4 +325,92 @@ function checkAtomic(env: ExprEnv, record: object, path: string, depth: number):
         }
       : undefined;
   return { node, type: element, uniform: false };
+}
+
+function checkCast(env: ExprEnv, record: object, path: string, depth: number): Checked {
+  const type = readChoice(env.log, record, path, 'type', VALUE_TYPES, 'The target type of a cast');
+  const operand = checkExpr(env, field(record, 'value'), at(path, 'value'), depth + 1);
+  if (type !== undefined && operand.type !== undefined && !castExists(operand.type, type)) {
+    const fix = isVectorType(type) ? 'build a vector from a scalar with splat' : 'take a component of a vector first';
+    env.log.report('type-mismatch', at(path, 'value'), `A cast keeps the width: ${operand.type} cannot become ${type}; ${fix}.`);
+  }
+  const node = type !== undefined && operand.node ? { kind: 'cast' as const, type, value: operand.node } : undefined;
+  return { node, type, uniform: operand.uniform };
+}
+
+/** fma on f32, or on three f32 vectors of one type. */
+function checkFma(env: ExprEnv, record: object, path: string, depth: number): Checked {
+  const a = checkExpr(env, field(record, 'a'), at(path, 'a'), depth + 1);
+  expectType(env.log, a, F32_VALUES, at(path, 'a'), 'Operand a of fma');
+  const type = a.type !== undefined && F32_VALUES.includes(a.type) ? a.type : 'f32';
+  const operand = (key: 'b' | 'c'): Checked => {
+    const checked = checkExpr(env, field(record, key), at(path, key), depth + 1);
+    expectType(env.log, checked, [type], at(path, key), `Operand ${key} of fma (like a)`);
+    return checked;
+  };
+  const b = operand('b');
+  const c = operand('c');
+  const node = a.node && b.node && c.node ? { kind: 'fma' as const, a: a.node, b: b.node, c: c.node } : undefined;
+  return { node, type, uniform: a.uniform && b.uniform && c.uniform };
+}
+
+/** `vector`: exactly `width` scalars of the component type, in order. */
+function checkVector(env: ExprEnv, record: object, path: string, depth: number): Checked {
+  const { log } = env;
+  const type = readChoice(log, record, path, 'type', VECTOR_TYPES, 'A vector type');
+  const components = field(record, 'components');
+  if (!Array.isArray(components)) {
+    log.report('malformed', at(path, 'components'), `A vector's components must be a list of expressions; ${got(components)}.`);
+    return { node: undefined, type, uniform: true };
+  }
+  if (type !== undefined && components.length !== widthOf(type)) {
+    log.report('type-mismatch', at(path, 'components'), `A ${type} is built from ${widthOf(type)} components; got ${components.length}.`);
+  }
+  // Read through `field`, like every list: never a getter of the caller.
+  const checked = Array.from({ length: Math.min(components.length, 4) }, (_, i) => {
+    const result = checkExpr(env, field(components, String(i)), index(at(path, 'components'), i), depth + 1);
+    if (type !== undefined) expectType(log, result, [componentOf(type)], index(at(path, 'components'), i), `Component ${i} of a ${type}`);
+    return result;
+  });
+  const complete = type !== undefined && components.length === widthOf(type) && checked.every((c) => c.node !== undefined);
+  const node = complete ? { kind: 'vector' as const, type, components: checked.flatMap((c) => c.node ?? []) } : undefined;
+  return { node, type, uniform: checked.every((c) => c.uniform) };
+}
+
+/** `splat`: one scalar of the component type in every component. */
+function checkSplat(env: ExprEnv, record: object, path: string, depth: number): Checked {
+  const type = readChoice(env.log, record, path, 'type', VECTOR_TYPES, 'A vector type');
+  const value = checkExpr(env, field(record, 'value'), at(path, 'value'), depth + 1);
+  if (type !== undefined) expectType(env.log, value, [componentOf(type)], at(path, 'value'), `The value splatted into a ${type}`);
+  const node = type !== undefined && value.node ? { kind: 'splat' as const, type, value: value.node } : undefined;
+  return { node, type, uniform: value.uniform };
+}
+
+/** `component`: component 0…width−1 of a vector, a scalar. */
+function checkComponent(env: ExprEnv, record: object, path: string, depth: number): Checked {
+  const { log } = env;
+  const value = checkExpr(env, field(record, 'value'), at(path, 'value'), depth + 1);
+  const position = field(record, 'index');
+  const vector = value.type !== undefined && isVectorType(value.type) ? value.type : undefined;
+  if (value.type !== undefined && vector === undefined) {
+    log.report('type-mismatch', at(path, 'value'), `Only a vector has components; this value is ${value.type}.`);
+  }
+  const width = vector === undefined ? 4 : widthOf(vector);
+  const positionOk = typeof position === 'number' && Number.isInteger(position) && position >= 0 && position < width;
+  if (!positionOk) {
+    log.report('bad-component', at(path, 'index'), `A component index must be an integer in 0…${width - 1}${vector ? ` for a ${vector}` : ''}; ${got(position)}.`);
+  }
+  const node = positionOk && value.node ? { kind: 'component' as const, value: value.node, index: position as number } : undefined;
+  return { node, type: vector === undefined ? undefined : componentOf(vector), uniform: value.uniform };
+}
+
+/** `dot`: two vectors of one type; a scalar of their component type. */
+function checkDot(env: ExprEnv, record: object, path: string, depth: number): Checked {
+  const left = checkExpr(env, field(record, 'left'), at(path, 'left'), depth + 1);
+  const right = checkExpr(env, field(record, 'right'), at(path, 'right'), depth + 1);
+  expectType(env.log, left, VECTOR_TYPES, at(path, 'left'), 'The left operand of dot');
+  const vector = left.type !== undefined && isVectorType(left.type) ? left.type : undefined;
+  if (vector !== undefined) expectType(env.log, right, [vector], at(path, 'right'), 'The right operand of dot (like the left)');
+  const node = left.node && right.node ? { kind: 'dot' as const, left: left.node, right: right.node } : undefined;
+  return { node, type: vector === undefined ? undefined : componentOf(vector), uniform: left.uniform && right.uniform };
 }

@@ -3,7 +3,7 @@
  * (names, bindings, workgroup counts, sizing) and the params, against IR_LIMITS and the
  * device limits the caller validates for.
  */
-import { IR_ACCESS_MODES, IR_LIMITS, SCALAR_TYPES, type IrAccess, type IrBuffer, type IrParam, type OutputSizing, type ScalarType } from '../protocol/ir.ts';
+import { IR_ACCESS_MODES, IR_LIMITS, VALUE_TYPES, widthOf, type IrAccess, type IrBuffer, type IrParam, type OutputSizing, type ValueType } from '../protocol/ir.ts';
 import type { BufferInfo } from './validate-expr.ts';
 import {
   at,
@@ -74,7 +74,7 @@ interface ParsedBuffer {
   readonly path: string;
   readonly name: string | undefined;
   readonly access: IrAccess | undefined;
-  readonly type: ScalarType | undefined;
+  readonly type: ValueType | undefined;
   /** Set only when valid. */
   readonly binding: number | undefined;
   /** Set only for a workgroup buffer with a valid count. */
@@ -122,12 +122,12 @@ export function checkBuffers(log: IssueLog, value: unknown, limits: ValidationLi
     if (buffer.access !== undefined && buffer.access !== 'workgroup') storageBuffers += 1;
     if (buffer.count !== undefined) {
       const before = workgroupBytes;
-      workgroupBytes += buffer.count * 4;
+      workgroupBytes += buffer.count * 4 * widthOf(buffer.type ?? 'u32');
       if (before <= limits.maxComputeWorkgroupStorageSize && workgroupBytes > limits.maxComputeWorkgroupStorageSize) {
         log.report(
           'bad-workgroup-count',
           at(buffer.path, 'count'),
-          `Workgroup buffers up to this one need ${workgroupBytes} bytes; the limit is ${limits.maxComputeWorkgroupStorageSize} (4 bytes per element).`,
+          `Workgroup buffers up to this one need ${workgroupBytes} bytes; the limit is ${limits.maxComputeWorkgroupStorageSize} (4 bytes per scalar, 8 per vec2, 16 per vec4).`,
         );
       }
     }
@@ -155,7 +155,7 @@ function parseBuffer(log: IssueLog, value: unknown, path: string): ParsedBuffer 
   const name = readName(log, record, path, 'name', 'A buffer name');
   const binding = checkBinding(log, field(record, 'binding'), at(path, 'binding'));
   const access = readChoice(log, record, path, 'access', IR_ACCESS_MODES, 'A buffer access mode');
-  const type = readChoice(log, record, path, 'type', SCALAR_TYPES, 'A buffer element type');
+  const type = readChoice(log, record, path, 'type', VALUE_TYPES, 'A buffer element type');
   let bindingOk = binding !== undefined;
   if (binding !== undefined && access === 'workgroup' && binding !== -1) {
     log.report('bad-binding', at(path, 'binding'), `A workgroup buffer is never bound; its binding must be -1, not ${binding}.`);

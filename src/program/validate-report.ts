@@ -53,6 +53,8 @@ export const VALIDATION_RULES = [
   'bad-literal',
   /** A builtin axis that is not 0, 1 or 2 (or not 0 for `linear-index`/`local-index`). */
   'bad-builtin-axis',
+  /** A `component` index that is not an integer below the vector's width. */
+  'bad-component',
   /** A `store` into a `read` or `uniform` buffer. */
   'store-to-read-only',
   /** An `assign` to a name no visible `let` declares. */

@@ -3,7 +3,19 @@
  * which operand types each operator takes and what it yields. Validation checks programs
  * against it; builders and tests can read the same table instead of restating it.
  */
-import { SCALAR_TYPES, type AtomicOp, type BinaryOp, type ScalarType, type UnaryOp } from '../protocol/ir.ts';
+import {
+  SCALAR_TYPES,
+  VECTOR_TYPES,
+  componentOf,
+  isVectorType,
+  vectorOf,
+  widthOf,
+  type AtomicOp,
+  type BinaryOp,
+  type ScalarType,
+  type UnaryOp,
+  type ValueType,
+} from '../protocol/ir.ts';
 
 export const NUMERIC_TYPES = ['u32', 'i32', 'f32'] as const satisfies readonly ScalarType[];
 export const INTEGER_TYPES = ['u32', 'i32'] as const satisfies readonly ScalarType[];
@@ -115,8 +127,52 @@ export function binaryResultType(op: BinaryOp, left: ScalarType, right: ScalarTy
   return binaryResultFromLeft(op, left);
 }
 
+/**
+ * Whether `op` works on vectors, component by component: every operator whose result has
+ * its operand's shape (arithmetic, bitwise, shifts, `abs-diff`, `pow`); not comparisons or
+ * logic, which would need `bool` vectors (docs/semantics.md, "Vectors").
+ */
+export function isComponentWise(op: BinaryOp): boolean {
+  return BINARY_SIGNATURES[op].result !== 'bool';
+}
+
+/** Result type of unary `op` on a scalar or vector `operand`, or `undefined` when it does not take it. */
+export function unaryValueResult(op: UnaryOp, operand: ValueType): ValueType | undefined {
+  const component = unaryResultType(op, componentOf(operand));
+  return component === undefined ? undefined : vectorOf(component, widthOf(operand));
+}
+
+/** Types a unary operator takes, scalars and vectors, for messages. */
+export function unaryValueOperands(op: UnaryOp): readonly ValueType[] {
+  const scalars = UNARY_OPERAND_TYPES[op];
+  return [...scalars, ...VECTOR_TYPES.filter((type) => scalars.includes(componentOf(type)))];
+}
+
+/** Types the left operand of `op` may have: its scalars, and their vectors when it is component-wise. */
+export function binaryLeftValueTypes(op: BinaryOp): readonly ValueType[] {
+  const scalars = BINARY_SIGNATURES[op].left;
+  return isComponentWise(op) ? [...scalars, ...VECTOR_TYPES.filter((type) => scalars.includes(componentOf(type)))] : scalars;
+}
+
+/** Types the right operand of `op` may have, given a left operand of a type it takes (else the scalar rule). */
+export function binaryRightValueTypes(op: BinaryOp, left: ValueType | undefined): readonly ValueType[] {
+  if (left === undefined || !isVectorType(left)) return binaryRightTypes(op, left);
+  const width = widthOf(left);
+  return binaryRightTypes(op, componentOf(left)).flatMap((component) => vectorOf(component, width) ?? []);
+}
+
+/** Result type of `op` given a left operand of a type it takes (see {@link binaryLeftValueTypes}). */
+export function binaryValueResultFromLeft(op: BinaryOp, left: ValueType): ValueType | undefined {
+  return vectorOf(binaryResultFromLeft(op, componentOf(left)), widthOf(left));
+}
+
+/** Whether a cast from `from` to `to` exists: scalar to scalar, or vector to vector of one width. */
+export function castExists(from: ValueType, to: ValueType): boolean {
+  return widthOf(from) === widthOf(to);
+}
+
 /** Whether atomics may work on elements of `type`. */
-export function isAtomicElementType(type: ScalarType): boolean {
+export function isAtomicElementType(type: ValueType): boolean {
   return type === 'u32' || type === 'i32';
 }
 
@@ -127,7 +183,7 @@ export function atomicOperands(op: AtomicOp): { readonly value: boolean; readonl
 }
 
 /** `u32, i32 or f32`, for messages. */
-export function typeList(types: readonly ScalarType[]): string {
+export function typeList(types: readonly ValueType[]): string {
   if (types.length <= 1) return types.join('');
   return `${types.slice(0, -1).join(', ')} or ${types[types.length - 1] ?? ''}`;
 }

@@ -14,6 +14,43 @@ export const SCALAR_TYPES = ['u32', 'i32', 'f32', 'bool'] as const;
 export type ScalarType = (typeof SCALAR_TYPES)[number];
 
 /**
+ * Vector types: two or four components of `f32`, `i32` or `u32` (no `bool` vectors, no
+ * `vec3`: its 16-byte alignment with 12 bytes of data would make flat host arrays lie).
+ * Operators work component-wise with each component following its scalar rule.
+ */
+export const VECTOR_TYPES = ['vec2<f32>', 'vec2<i32>', 'vec2<u32>', 'vec4<f32>', 'vec4<i32>', 'vec4<u32>'] as const;
+export type VectorType = (typeof VECTOR_TYPES)[number];
+/** The scalar types a vector can hold. */
+export type ComponentType = 'f32' | 'i32' | 'u32';
+export type VectorWidth = 2 | 4;
+
+/** Any type a value, a local or a buffer element can have. */
+export type ValueType = ScalarType | VectorType;
+export const VALUE_TYPES: readonly ValueType[] = [...SCALAR_TYPES, ...VECTOR_TYPES];
+
+/** True for one of {@link VECTOR_TYPES}. */
+export function isVectorType(type: unknown): type is VectorType {
+  return (VECTOR_TYPES as readonly unknown[]).includes(type);
+}
+
+/** Components of a value of `type`: 1 for a scalar. */
+export function widthOf(type: ValueType): 1 | VectorWidth {
+  return isVectorType(type) ? (type.startsWith('vec2') ? 2 : 4) : 1;
+}
+
+/** The scalar type of each component (a scalar type is its own component type). */
+export function componentOf(type: ValueType): ScalarType {
+  return isVectorType(type) ? (type.slice(5, 8) as ComponentType) : type;
+}
+
+/** The vector of `width` components of `component`; a width of 1 is the scalar itself. */
+export function vectorOf(component: ScalarType, width: 1 | VectorWidth): ValueType | undefined {
+  if (width === 1) return component;
+  if (component === 'bool') return undefined;
+  return `vec${width}<${component}>`;
+}
+
+/**
  * Buffer access modes.
  * - `read`: an input the caller supplies; the kernel only reads it.
  * - `read-write`: uploaded when supplied (zero-filled otherwise), read back after the dispatch.
@@ -40,7 +77,12 @@ export interface IrBuffer {
   /** `@binding(N)` in group 0. Ignored (and must be -1) for `workgroup` buffers. */
   readonly binding: number;
   readonly access: IrAccess;
-  readonly type: ScalarType;
+  /**
+   * Element type. A vector element type makes the buffer an array of vectors: `count`,
+   * `length` and indices count vectors; the host array stays flat (a `Float32Array` of
+   * 4·n floats for n `vec4<f32>`). Atomics need a `u32`/`i32` scalar buffer.
+   */
+  readonly type: ValueType;
   /** Element count; required (> 0) for `workgroup` buffers, absent for every other access. */
   readonly count?: number;
   /** Sizing of runtime-allocated buffers; only for `output` and `read-write`. */
@@ -134,8 +176,18 @@ export type Expr =
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly value: Expr }
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'select'; readonly cond: Expr; readonly ifTrue: Expr; readonly ifFalse: Expr }
-  | { readonly kind: 'cast'; readonly type: ScalarType; readonly value: Expr }
+  /** Scalar to scalar, or vector to vector of the same width, component by component. */
+  | { readonly kind: 'cast'; readonly type: ValueType; readonly value: Expr }
+  /** `f32` operands, or three vectors of `f32` of one type. */
   | { readonly kind: 'fma'; readonly a: Expr; readonly b: Expr; readonly c: Expr }
+  /** Builds a vector from exactly `width` scalars of its component type, evaluated in order. */
+  | { readonly kind: 'vector'; readonly type: VectorType; readonly components: readonly Expr[] }
+  /** A vector whose every component is the scalar `value` (evaluated once). */
+  | { readonly kind: 'splat'; readonly type: VectorType; readonly value: Expr }
+  /** Component `index` (0 = x … 3 = w) of a vector; must be below its width. */
+  | { readonly kind: 'component'; readonly value: Expr; readonly index: number }
+  /** Dot product of two vectors of one type: a scalar of their component type (see docs/semantics.md). */
+  | { readonly kind: 'dot'; readonly left: Expr; readonly right: Expr }
   | {
       readonly kind: 'atomic';
       readonly op: AtomicOp;
@@ -171,7 +223,7 @@ export type Stmt =
  * Carried in a program's type only (never at run time), so a dispatch's result can be
  * typed per buffer; the loose default knows nothing and types every result by name.
  */
-export type BufferSignature = { readonly [name: string]: { readonly type: ScalarType; readonly access: IrAccess } };
+export type BufferSignature = { readonly [name: string]: { readonly type: ValueType; readonly access: IrAccess } };
 
 /** A kernel in the IR. `S`: its buffers as the type system knows them. */
 export interface IrProgram<S extends BufferSignature = BufferSignature> {

@@ -229,6 +229,12 @@ interface RuleCase {
 const CASES: readonly RuleCase[] = [
   // malformed
   { name: 'a program that is not an object', program: 'ir', rule: 'malformed', path: '' },
+  {
+    name: 'component 2 of a vec2',
+    program: kernel([let_('a', { kind: 'component', value: { kind: 'splat', type: 'vec2<f32>', value: f32(1) }, index: 2 })]),
+    rule: 'bad-component',
+    path: 'body[0].value.index',
+  },
   { name: 'a program that is a list', program: [kernel([])], rule: 'malformed', path: '' },
   { name: 'a WGSL program', program: kernel([], { kind: 'wgsl' }), rule: 'malformed', path: 'kind' },
   { name: 'a missing body', program: kernel([], { body: undefined }), rule: 'malformed', path: 'body' },

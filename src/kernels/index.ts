@@ -3,8 +3,8 @@
  * dispatch options each needs. Every kernel indexes by `linear-index`, so the runtime may
  * fold its grid. See docs/kernels.md.
  */
-export { saxpy } from './saxpy.ts';
-export { mapKernel, squareU32, reluF32 } from './map.ts';
+export { saxpy, saxpyX4 } from './saxpy.ts';
+export { mapKernel, squareU32, reluF32, reluF32x4 } from './map.ts';
 export type { MapFunction } from './map.ts';
 export { sumReduce, sumReduceF32, sumReduceKernel, sumReduceOptions, SUM_REDUCE_BLOCK } from './sum-reduce.ts';
 export { histogram256, histogram256Options, HISTOGRAM_BINS } from './histogram.ts';

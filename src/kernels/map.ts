@@ -2,10 +2,10 @@
  * Element-wise maps: `y[i] = f(x[i])`, built from a callback that writes `f` with the builder.
  */
 import { program, type ProgramBuilder, type Value } from '../program/builder.ts';
-import type { ScalarType } from '../protocol/ir.ts';
+import type { ValueType } from '../protocol/ir.ts';
 
 /** How {@link mapKernel} builds `f(x[i])`: any builder expression of the element's type. */
-export type MapFunction<T extends ScalarType> = (b: ProgramBuilder, value: Value<T>) => Value<T>;
+export type MapFunction<T extends ValueType> = (b: ProgramBuilder, value: Value<T>) => Value<T>;
 
 /**
  * Builds an element-wise kernel `y[i] = f(x[i])` for every `i < x.length`.
@@ -16,10 +16,13 @@ export type MapFunction<T extends ScalarType> = (b: ProgramBuilder, value: Value
  * - Dispatch options: none needed; the default grid covers `y`.
  * - Floats: whatever `f`'s operations allow (docs/semantics.md, "Floats and tolerances").
  *
- * Workgroup size 64; indexed by `linear-index`, so grids of any size fold.
+ * Workgroup size 64; indexed by `linear-index`, so grids of any size fold. With a vector
+ * `type` (`'vec4<f32>'`) each invocation maps one vector: the host arrays stay flat and
+ * their length must be a multiple of the width; `f` works component-wise. This is the fast
+ * form for element-wise work (one 16-byte load and store per invocation).
  *
  * @param name - the program's name (used in GPU labels).
- * @param type - element type of `x` and `y`.
+ * @param type - element type of `x` and `y`, a scalar or a vector type.
  * @param f - called once, while the program is built, with the loaded element `x[i]`.
  * @returns a validated IR program.
  * @throws VyreError `invalid-program` when `f` builds something invalid.
@@ -28,7 +31,7 @@ export type MapFunction<T extends ScalarType> = (b: ProgramBuilder, value: Value
  * const halve = mapKernel('halve', 'f32', (_b, v) => v.mul(0.5));
  * ```
  */
-export function mapKernel<T extends ScalarType>(name: string, type: T, f: MapFunction<T>) {
+export function mapKernel<T extends ValueType>(name: string, type: T, f: MapFunction<T>) {
   return program({ name, workgroupSize: 64 }, (b) => {
     const x = b.buffer('x', type, 'read');
     const y = b.buffer('y', type, 'output', { sizing: { kind: 'same-as', buffer: 'x' } });
@@ -50,3 +53,11 @@ export const squareU32 = mapKernel('square-u32', 'u32', (_b, v) => v.mul(v));
  * on the GPU); `-0` may come back as `-0` or `+0`.
  */
 export const reluF32 = mapKernel('relu-f32', 'f32', (_b, v) => v.max(0));
+
+/**
+ * ReLU four elements per invocation: `y = max(x, 0)` over f32, with `x` and `y` read and
+ * written as `vec4<f32>`. Inputs `x` (a `Float32Array` whose length is a multiple of 4);
+ * output `y` (f32, as long as `x`); no params or options. Exact, like {@link reluF32},
+ * and the same results; faster on every GPU measured (docs/benchmarks.md, "The kernels suite").
+ */
+export const reluF32x4 = mapKernel('relu-f32x4', 'vec4<f32>', (_b, v) => v.max(0));

@@ -55,7 +55,7 @@ describe('the package root', () => {
 describe('the subpaths', () => {
   it('vyre-web/kernels exports the kernel library with its option helpers', () => {
     const kernels = exportsOf('src/kernels/index.ts');
-    for (const name of ['saxpy', 'matmul', 'matmulOptions', 'sumReduce', 'histogram256', 'scanBlocks', 'bitonicStep', 'mandelbrot', 'convolve1d', 'countByte', 'mapKernel', 'LaunchOptions']) {
+    for (const name of ['saxpy', 'saxpyX4', 'reluF32x4', 'matmul', 'matmulOptions', 'sumReduce', 'histogram256', 'scanBlocks', 'bitonicStep', 'mandelbrot', 'convolve1d', 'countByte', 'mapKernel', 'LaunchOptions']) {
       expect(kernels.has(name), name).toBe(true);
     }
   });

@@ -4,12 +4,15 @@
  */
 import { invariant, unreachable } from '../errors.ts';
 import {
+  isVectorType,
+  widthOf,
   type BinaryOp,
   type Builtin,
   type Expr,
   type IrProgram,
-  type ScalarType,
   type Stmt,
+  type UnaryOp,
+  type ValueType,
 } from '../protocol/ir.ts';
 import {
   binaryOpFor,
@@ -21,7 +24,6 @@ import {
   unaryOpFor,
   unaryResultType,
   type BinaryFn,
-  type Scalar,
 } from './scalar-ops.ts';
 import {
   ATOMIC_BINARY,
@@ -35,13 +37,30 @@ import {
   RETURN,
   type StmtFn,
   type Typed,
+  type IndexFn,
+  type ScalarFn,
+  type Value,
+  type VectorFn,
   WRITABLE,
   hasBarrier,
   internal,
   invalid,
   scalarType,
   sequence,
+  valueType,
 } from './interpret-model.ts';
+import {
+  buildVector,
+  dotProduct,
+  splatVector,
+  takeComponent,
+  vectorBinary,
+  vectorCast,
+  vectorFma,
+  vectorLoad,
+  vectorStore,
+  vectorUnary,
+} from './interpret-vector.ts';
 
 /** Compiles one program against one run's buffers and parameters. */
 export class Compiler {
@@ -69,7 +88,7 @@ export class Compiler {
       }
       case 'var': {
         const { slot, type } = this.lookup(e.name);
-        return { type, fn: (inv) => inv.vars[slot] as Scalar };
+        return { type, fn: (inv) => inv.vars[slot] as Value };
       }
       case 'param': {
         const param = this.params.get(e.name);
@@ -79,48 +98,32 @@ export class Compiler {
       case 'load':
         return this.load(e.buffer, e.index);
       case 'length': {
-        const length = this.memory(e.buffer).array.length;
+        const { array, decl } = this.memory(e.buffer);
+        // Vector buffers count vectors; the flat array holds width · length components.
+        const length = array.length / widthOf(decl.type);
         return { type: 'u32', fn: () => length };
       }
       case 'builtin':
         return { type: 'u32', fn: this.builtin(e.name, e.axis) };
-      case 'unary': {
-        const value = this.expr(e.value);
-        const op = unaryOpFor(e.op, value.type);
-        const type = unaryResultType(e.op, value.type);
-        invariant(type !== undefined, `unary ${e.op} has a result type on ${value.type}`);
-        const arg = value.fn;
-        return { type, fn: (inv) => op(arg(inv)) };
-      }
+      case 'unary':
+        return this.unary(e.op, this.expr(e.value));
       case 'binary':
         return this.binary(e.op, this.expr(e.left), this.expr(e.right));
-      case 'select': {
-        const ifFalse = this.expr(e.ifFalse);
-        const ifTrue = this.expr(e.ifTrue);
-        const cond = this.typed(e.cond, 'bool', 'select condition');
-        if (ifTrue.type !== ifFalse.type) {
-          throw invalid(`The arms of a select differ in type (${ifTrue.type}, ${ifFalse.type}).`);
-        }
-        const [f, t] = [ifFalse.fn, ifTrue.fn];
-        // Order from docs/semantics.md: ifFalse, then ifTrue, then cond.
-        const fn: ExprFn = (inv) => {
-          const whenFalse = f(inv);
-          const whenTrue = t(inv);
-          return cond(inv) ? whenTrue : whenFalse;
-        };
-        return { type: ifTrue.type, fn };
-      }
-      case 'cast': {
-        const value = this.expr(e.value);
-        const type = scalarType(e.type);
-        const cast = castFor(value.type, type);
-        const arg = value.fn;
-        return { type, fn: (inv) => cast(arg(inv)) };
-      }
-      case 'fma': {
-        const [a, b, c] = [this.typed(e.a, 'f32', 'fma'), this.typed(e.b, 'f32', 'fma'), this.typed(e.c, 'f32', 'fma')];
-        return { type: 'f32', fn: (inv) => fmaF32(a(inv) as number, b(inv) as number, c(inv) as number) };
-      }
+      case 'select':
+        return this.select(e);
+      case 'cast':
+        return this.cast(valueType(e.type), this.expr(e.value));
+      case 'fma':
+        return this.fma(this.expr(e.a), this.expr(e.b), this.expr(e.c));
+      case 'vector':
+        if (!Array.isArray(e.components)) throw invalid('A vector has no list of components.');
+        return buildVector(e.type, e.components.map((c) => this.expr(c)));
+      case 'splat':
+        return splatVector(e.type, this.expr(e.value));
+      case 'component':
+        return takeComponent(this.expr(e.value), e.index);
+      case 'dot':
+        return dotProduct(this.expr(e.left), this.expr(e.right));
       case 'atomic':
         return this.atomic(e);
       default:
@@ -128,20 +131,63 @@ export class Compiler {
     }
   }
 
+  private unary(op: UnaryOp, value: Typed): Typed {
+    if (isVectorType(value.type)) return vectorUnary(op, value);
+    const fn = unaryOpFor(op, value.type);
+    const type = unaryResultType(op, value.type);
+    invariant(type !== undefined, `unary ${op} has a result type on ${value.type}`);
+    const arg = value.fn as ScalarFn;
+    return { type, fn: (inv) => fn(arg(inv)) };
+  }
+
+  private select(e: Extract<Expr, { kind: 'select' }>): Typed {
+    const ifFalse = this.expr(e.ifFalse);
+    const ifTrue = this.expr(e.ifTrue);
+    const cond = this.typed(e.cond, 'bool', 'select condition');
+    if (ifTrue.type !== ifFalse.type) {
+      throw invalid(`The arms of a select differ in type (${ifTrue.type}, ${ifFalse.type}).`);
+    }
+    const [f, t] = [ifFalse.fn, ifTrue.fn];
+    // Order from docs/semantics.md: ifFalse, then ifTrue, then cond. A vector arm is picked
+    // whole (values are never mutated, so the arm's array itself is the result).
+    const fn: ExprFn = (inv) => {
+      const whenFalse = f(inv);
+      const whenTrue = t(inv);
+      return cond(inv) ? whenTrue : whenFalse;
+    };
+    return { type: ifTrue.type, fn };
+  }
+
+  private cast(type: ValueType, value: Typed): Typed {
+    if (isVectorType(type) || isVectorType(value.type)) return vectorCast(type, value);
+    const cast = castFor(value.type, type);
+    const arg = value.fn as ScalarFn;
+    return { type, fn: (inv) => cast(arg(inv)) };
+  }
+
+  private fma(a: Typed, b: Typed, c: Typed): Typed {
+    if (isVectorType(a.type)) return vectorFma(a, b, c);
+    if (a.type !== 'f32' || b.type !== 'f32' || c.type !== 'f32') {
+      throw invalid(`fma takes three f32 (or three f32 vectors of one type), not ${a.type}, ${b.type}, ${c.type}.`);
+    }
+    const [fa, fb, fc] = [a.fn as ScalarFn, b.fn as ScalarFn, c.fn as ScalarFn];
+    return { type: 'f32', fn: (inv) => fmaF32(fa(inv) as number, fb(inv) as number, fc(inv) as number) };
+  }
+
   /** Compiles `e`, requiring its type to be `type`. */
-  private typed(e: Expr, type: ScalarType, what: string): ExprFn {
+  private typed(e: Expr, type: ValueType, what: string): ExprFn {
     const compiled = this.expr(e);
     if (compiled.type !== type) throw invalid(`The ${what} is ${compiled.type}, expected ${type}.`);
     return compiled.fn;
   }
 
   /** An index: u32, or i32 where negative values are simply out of bounds. */
-  private index(e: Expr): (inv: Invocation) => number {
+  private index(e: Expr): IndexFn {
     const compiled = this.expr(e);
     if (compiled.type !== 'u32' && compiled.type !== 'i32') {
       throw invalid(`An index is ${compiled.type}, expected u32.`);
     }
-    return compiled.fn as (inv: Invocation) => number;
+    return compiled.fn as IndexFn;
   }
 
   private memory(name: string): Memory {
@@ -151,8 +197,10 @@ export class Compiler {
   }
 
   private load(buffer: string, indexExpr: Expr): Typed {
-    const { array, decl } = this.memory(buffer);
+    const memory = this.memory(buffer);
+    const { array, decl } = memory;
     const index = this.index(indexExpr);
+    if (isVectorType(decl.type)) return vectorLoad(memory, decl.type, index);
     // A typed array reads `undefined` out of bounds (negative indices included): that is the 0.
     if (decl.type === 'bool') return { type: 'bool', fn: (inv) => (array[index(inv)] ?? 0) !== 0 };
     return { type: decl.type, fn: (inv) => array[index(inv)] ?? 0 };
@@ -185,12 +233,13 @@ export class Compiler {
   }
 
   private binary(op: BinaryOp, left: Typed, right: Typed): Typed {
+    if (isVectorType(left.type)) return vectorBinary(op, left, right);
     const type = binaryResultType(op, left.type);
     if (type === undefined) throw invalid(`The operator ${op} does not take ${left.type}.`);
     const rightType = binaryRightType(op, left.type);
     if (right.type !== rightType) throw invalid(`The right operand of ${op} is ${right.type}, expected ${rightType}.`);
     const fn: BinaryFn = binaryOpFor(op, left.type);
-    const [l, r] = [left.fn, right.fn];
+    const [l, r] = [left.fn as ScalarFn, right.fn as ScalarFn];
     // Arguments are evaluated left to right, as the semantics require.
     return { type, fn: (inv) => fn(l(inv), r(inv)) };
   }
@@ -256,7 +305,7 @@ export class Compiler {
     throw invalid(`Local ${name} is not declared in this scope.`);
   }
 
-  private declare(name: string, type: ScalarType, mutable: boolean): number {
+  private declare(name: string, type: ValueType, mutable: boolean): number {
     if (this.scopes.some((scope) => scope.has(name))) throw invalid(`Local ${name} shadows a visible local.`);
     const scope = this.scopes[this.scopes.length - 1];
     invariant(scope !== undefined, 'a scope is open');
@@ -349,6 +398,7 @@ export class Compiler {
     // Order: the index before the value.
     const index = this.index(s.index);
     const value = this.typed(s.value, decl.type, `value stored into ${decl.name}`);
+    if (isVectorType(decl.type)) return vectorStore(memory, decl.type, index, value as VectorFn);
     const length = array.length;
     if (decl.type === 'bool') {
       return (inv) => {

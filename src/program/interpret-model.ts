@@ -5,20 +5,30 @@
 import { VyreError, invariant } from '../errors.ts';
 import {
   SCALAR_TYPES,
+  isVectorType,
   type AtomicOp,
   type BinaryOp,
   type IrBuffer,
   type ScalarType,
   type Stmt,
+  type ValueType,
+  type VectorType,
 } from '../protocol/ir.ts';
 import type { Scalar } from './scalar-ops.ts';
+import type { Vector } from './vector-ops.ts';
 
-/** A bound buffer's storage; `bool` buffers use `Uint32Array` words. */
+/**
+ * A bound buffer's storage; `bool` buffers use `Uint32Array` words, vector buffers a flat
+ * array of their component type (width · n components, x first).
+ */
 export type InterpretArray = Uint32Array | Int32Array | Float32Array;
 
 /** What one interpreted dispatch reads and writes. */
 export interface InterpretRun {
-  /** Every bound (non-`workgroup`) buffer by name, already sized; mutated in place. */
+  /**
+   * Every bound (non-`workgroup`) buffer by name, already sized; mutated in place. A buffer
+   * of n `vec4<f32>` is a `Float32Array` of 4·n floats.
+   */
   readonly buffers: Readonly<Record<string, InterpretArray>>;
   /** Every parameter by name; coerced as a store into the parameter's typed array would. */
   readonly params: Readonly<Record<string, number>>;
@@ -26,9 +36,12 @@ export interface InterpretRun {
   readonly grid: readonly [number, number, number];
 }
 
+/** A value at run time: a scalar (scalar-ops.ts) or a vector (vector-ops.ts). */
+export type Value = Scalar | Vector;
+
 /** Per-invocation state the compiled closures read: locals by slot, and the builtins. */
 export class Invocation {
-  readonly vars: Scalar[];
+  readonly vars: Value[];
   lx = 0;
   ly = 0;
   lz = 0;
@@ -38,13 +51,20 @@ export class Invocation {
   wz = 0;
   linearIndex = 0;
   constructor(slots: number) {
-    this.vars = new Array<Scalar>(slots).fill(0);
+    this.vars = new Array<Value>(slots).fill(0);
   }
 }
 
-export type ExprFn = (inv: Invocation) => Scalar;
+export type ExprFn = (inv: Invocation) => Value;
+/** An expression whose static type is a scalar type. */
+export type ScalarFn = (inv: Invocation) => Scalar;
+/** An expression whose static type is a vector type. */
+export type VectorFn = (inv: Invocation) => Vector;
+/** An index expression (u32, or i32 where negative values are simply out of bounds). */
+export type IndexFn = (inv: Invocation) => number;
+/** A compiled expression and its static type; `fn` returns a `Vector` exactly when `type` is a vector type. */
 export interface Typed {
-  readonly type: ScalarType;
+  readonly type: ValueType;
   readonly fn: ExprFn;
 }
 
@@ -66,7 +86,7 @@ export interface Memory {
 
 export interface Local {
   readonly slot: number;
-  readonly type: ScalarType;
+  readonly type: ValueType;
   readonly mutable: boolean;
 }
 
@@ -116,6 +136,17 @@ export function hasBarrier(stmt: Stmt): boolean {
 export function scalarType(type: unknown): ScalarType {
   if (!(SCALAR_TYPES as readonly unknown[]).includes(type)) throw invalid(`${String(type)} is not a scalar type.`);
   return type as ScalarType;
+}
+
+/** A vector type, checked where a type comes straight from the IR (a `vector`'s, a `splat`'s). */
+export function vectorType(type: unknown): VectorType {
+  if (!isVectorType(type)) throw invalid(`${String(type)} is not a vector type.`);
+  return type;
+}
+
+/** A scalar or vector type, checked where a type comes straight from the IR (a cast's). */
+export function valueType(type: unknown): ValueType {
+  return isVectorType(type) ? type : scalarType(type);
 }
 
 /** Runs statements in order until one breaks or returns (NEXT is 0, hence the `||`). */

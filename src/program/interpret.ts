@@ -8,10 +8,14 @@
  * contain a barrier compile into generators that yield at it, and a small scheduler
  * releases the barrier once every live invocation of the workgroup has reached it.
  *
+ * Vector values are `number[]`s (vector-ops.ts); which closures handle them is decided when
+ * the program is compiled (interpret-vector.ts), so scalar programs run the scalar closures
+ * unchanged. Vector buffers are bound as flat typed arrays of their components.
+ *
  * Programs are assumed validated; anything validation should have rejected still fails
  * cleanly with `invalid-program` instead of running off.
  */
-import type { IrProgram, ScalarType } from '../protocol/ir.ts';
+import { VALUE_TYPES, componentOf, widthOf, type IrBuffer, type IrProgram, type ScalarType, type ValueType } from '../protocol/ir.ts';
 import { coerceScalar } from './scalar-ops.ts';
 import {
   type GenFn,
@@ -47,8 +51,51 @@ function arrayMatches(array: unknown, type: ScalarType): boolean {
   }
 }
 
-function workgroupArray(type: ScalarType, count: number): InterpretArray {
-  return type === 'i32' ? new Int32Array(count) : type === 'f32' ? new Float32Array(count) : new Uint32Array(count);
+function arrayName(component: ScalarType): string {
+  return component === 'f32' ? 'Float32Array' : component === 'i32' ? 'Int32Array' : 'Uint32Array';
+}
+
+/** A buffer's element type, checked: anything else is a program validation should have rejected. */
+function elementType(decl: IrBuffer): ValueType {
+  if (!(VALUE_TYPES as readonly unknown[]).includes(decl.type)) {
+    throw invalid(`Buffer ${decl.name} has element type ${String(decl.type)}.`);
+  }
+  return decl.type;
+}
+
+/** Fresh zero-filled memory of a workgroup buffer: `count` elements (vectors), flat. */
+function workgroupArray(decl: IrBuffer): InterpretArray {
+  if (!isCount(decl.count) || decl.count === 0) throw invalid(`Workgroup buffer ${decl.name} has no valid count.`);
+  const type = elementType(decl);
+  const length = decl.count * widthOf(type);
+  const component = componentOf(type);
+  return component === 'i32' ? new Int32Array(length) : component === 'f32' ? new Float32Array(length) : new Uint32Array(length);
+}
+
+/**
+ * The caller's array for a bound buffer, checked: the typed array of the element type's
+ * components, holding a whole number of vectors for a vector buffer.
+ * @throws VyreError `invalid-input` when it is missing or of the wrong kind or length.
+ */
+function boundArray(decl: IrBuffer, run: InterpretRun): InterpretArray {
+  const array: unknown = Object.hasOwn(run.buffers, decl.name) ? run.buffers[decl.name] : undefined;
+  if (array === undefined) {
+    throw invalidInput(`Buffer ${decl.name} was not given to the interpreter.`, 'pass a sized typed array for every bound buffer.');
+  }
+  const type = elementType(decl);
+  const component = componentOf(type);
+  if (!arrayMatches(array, component)) {
+    throw invalidInput(`Buffer ${decl.name} (${type}) was given as another typed array.`, `pass a ${arrayName(component)}.`);
+  }
+  const width = widthOf(type);
+  const { length } = array as InterpretArray;
+  if (length % width !== 0) {
+    throw invalidInput(
+      `Buffer ${decl.name} (${type}) was given ${length} components, not a whole number of ${width}-component vectors.`,
+      `pass a flat ${arrayName(component)} of ${width} components per vector, x first.`,
+    );
+  }
+  return array as InterpretArray;
 }
 
 /** Binds every declared buffer: the caller's arrays, and fresh workgroup memory. */
@@ -56,23 +103,8 @@ function bindMemories(program: IrProgram, run: InterpretRun): Map<string, Memory
   const memories = new Map<string, Memory>();
   for (const decl of program.buffers) {
     if (memories.has(decl.name)) throw invalid(`Buffer ${decl.name} is declared twice.`);
-    if (decl.access === 'workgroup') {
-      if (!isCount(decl.count) || decl.count === 0) throw invalid(`Workgroup buffer ${decl.name} has no valid count.`);
-      memories.set(decl.name, { decl, array: workgroupArray(decl.type, decl.count), dirty: false });
-      continue;
-    }
-    const array: unknown = Object.hasOwn(run.buffers, decl.name) ? run.buffers[decl.name] : undefined;
-    if (array === undefined) {
-      throw invalidInput(
-        `Buffer ${decl.name} was not given to the interpreter.`,
-        'pass a sized typed array for every bound buffer.',
-      );
-    }
-    if (!arrayMatches(array, decl.type)) {
-      const expected = decl.type === 'f32' ? 'Float32Array' : decl.type === 'i32' ? 'Int32Array' : 'Uint32Array';
-      throw invalidInput(`Buffer ${decl.name} (${decl.type}) was given as another typed array.`, `pass a ${expected}.`);
-    }
-    memories.set(decl.name, { decl, array: array as InterpretArray, dirty: false });
+    const array = decl.access === 'workgroup' ? workgroupArray(decl) : boundArray(decl, run);
+    memories.set(decl.name, { decl, array, dirty: false });
   }
   for (const name of Object.keys(run.buffers)) {
     const memory = memories.get(name);
@@ -153,9 +185,11 @@ function runWithBarriers(body: GenFn, invocations: readonly Invocation[]): void 
  *
  * @param program - a validated IR program.
  * @param run - the bound buffers (typed arrays of the declared element types, `bool` as
- * `Uint32Array`), every parameter, and the grid in workgroups.
+ * `Uint32Array`, a vector buffer as a flat array of its components: n `vec4<f32>` are a
+ * `Float32Array` of 4·n floats), every parameter, and the grid in workgroups.
  * @throws VyreError `invalid-input` when a buffer or parameter is missing, unknown or of the
- * wrong kind, or the grid is not three non-negative integers.
+ * wrong kind, a vector buffer's array does not hold a whole number of vectors, or the grid
+ * is not three non-negative integers.
  * @throws VyreError `invalid-program` on a program that validation should have rejected.
  * @example
  * ```ts

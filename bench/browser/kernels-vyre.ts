@@ -1,17 +1,19 @@
 /**
  * The vyre-web contender of the kernels suite: its public API as an app uses it from the
  * main thread (`createRuntime`, the runtime's worker through Comlink), with the kernels of
- * `vyre-web/kernels` (matmul, reluF32, saxpy) and, for the 100-op chain, an IR program
- * built with the builder (`mapKernel`: one pass, the value kept in a local). GPU time comes
+ * `vyre-web/kernels` (matmul; the element-wise ones in their vec4 forms, reluF32x4 and
+ * saxpyX4, since the workloads' lengths are multiples of 4) and, for the 100-op chain, an
+ * IR program built with the builder (`mapKernel` over `vec4<f32>`: one pass, the value kept
+ * in a local). GPU time comes
  * from the runtime's own timestamp queries (`dispatch(…, { timing: true })`).
  */
 import { createRuntime, ResidentBuffer, type DispatchInputs, type DispatchPolicy, type Program, type Runtime } from '../../src/index.ts';
-import { mapKernel, matmul, matmulOptions, reluF32, saxpy, type LaunchOptions } from '../../src/kernels/index.ts';
+import { mapKernel, matmul, matmulOptions, reluF32x4, saxpyX4, type LaunchOptions } from '../../src/kernels/index.ts';
 import type { Contender } from './kernels-contender.ts';
 import { CHAIN_OPS, type Workload } from './kernels-workloads.ts';
 
 /** The 100-op chain as an IR program: `y[i] = CHAIN_OPS applied to x[i]`, one statement per op. */
-export const chainProgram = mapKernel('chain-100', 'f32', (b, x) => {
+export const chainProgram = mapKernel('chain-100', 'vec4<f32>', (b, x) => {
   const v = b.let('v', x);
   for (const { op, constant } of CHAIN_OPS) v.set(op === 'mul' ? v.mul(constant) : op === 'add' ? v.add(constant) : v.max(constant));
   return v;
@@ -35,9 +37,9 @@ function vyrePlan(workload: Workload): VyrePlan {
     case 'matmul':
       return { program: matmul, arrays: { a: workload.a, b: workload.b }, options: matmulOptions(workload.M, workload.N, workload.K), output: 'c' };
     case 'relu':
-      return { program: reluF32, arrays: { x: workload.x }, options: {}, output: 'y' };
+      return { program: reluF32x4, arrays: { x: workload.x }, options: {}, output: 'y' };
     case 'saxpy':
-      return { program: saxpy, arrays: { x: workload.x, y: workload.y }, options: { params: { alpha: workload.alpha } }, output: 'y' };
+      return { program: saxpyX4, arrays: { x: workload.x, y: workload.y }, options: { params: { alpha: workload.alpha } }, output: 'y' };
     case 'chain':
       return { program: chainProgram, arrays: { x: workload.x }, options: {}, output: 'y' };
   }

@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { createEngine, type Engine } from '../../src/gpu/engine.ts';
 import { createLogger } from '../../src/logger.ts';
-import { matmul, matmulOptions } from '../../src/kernels/index.ts';
+import { matmul, matmulOptions, matmulX4, matmulX4Options, type LaunchOptions } from '../../src/kernels/index.ts';
 import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS } from '../../src/pipeline/limits.ts';
 import type { FloatPolicy } from '../../src/protocol/program.ts';
 import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
@@ -81,22 +81,28 @@ async function createNodeEngine(gpu: GPU): Promise<Engine> {
   });
 }
 
-function engineContender(engine: Engine, floats: FloatPolicy): Contender {
+/** The library's two matmuls: register-blocked scalar (any shape) and tiled vec4 (N, K multiples of 4). */
+const ENGINE_KERNELS = {
+  matmul: { program: matmul, options: matmulOptions },
+  matmulX4: { program: matmulX4, options: matmulX4Options },
+} as const;
+
+function engineContender(engine: Engine, floats: FloatPolicy, kernel: keyof typeof ENGINE_KERNELS): Contender {
   let pipelineId: Promise<string> | undefined;
+  const { program, options } = ENGINE_KERNELS[kernel];
   return {
-    name: `vyre-web matmul, floats '${floats}'`,
+    name: `vyre-web ${kernel}, floats '${floats}'`,
     exact: floats === 'exact',
     async rig(n, a, b) {
-      pipelineId ??= engine.compile(matmul, { floats }).then((report) => report.pipelineId);
-      return engineRig(engine, await pipelineId, n, a, b);
+      pipelineId ??= engine.compile(program, { floats }).then((report) => report.pipelineId);
+      return engineRig(engine, await pipelineId, a, b, options(n, n, n));
     },
   };
 }
 
-function engineRig(engine: Engine, pipelineId: string, n: number, a: Float32Array<ArrayBuffer>, b: Float32Array<ArrayBuffer>): Rig {
+function engineRig(engine: Engine, pipelineId: string, a: Float32Array<ArrayBuffer>, b: Float32Array<ArrayBuffer>, options: LaunchOptions): Rig {
   const inputs = { a: engine.createBuffer(a) as ResidentBufferRef, b: engine.createBuffer(b) as ResidentBufferRef };
   const marker = engine.createBuffer({ type: 'f32', length: 1 }) as ResidentBufferRef;
-  const options = matmulOptions(n, n, n);
   // Kept outputs are fresh GPU buffers (no read-back inside the timed passes); freed after.
   const run = async (passes: number, timing: boolean) => {
     const reply = await engine.dispatch(pipelineId, Array.from({ length: passes }, () => inputs), { ...options, keep: ['c'], timing });
@@ -339,7 +345,14 @@ async function main(): Promise<void> {
     requiredLimits: { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize },
   });
   device.pushErrorScope('validation');
-  const contenders = [engineContender(engine, 'exact'), engineContender(engine, 'fast'), rawContender(device, 'shared'), rawContender(device, 'direct')];
+  const contenders = [
+    engineContender(engine, 'exact', 'matmul'),
+    engineContender(engine, 'fast', 'matmul'),
+    engineContender(engine, 'exact', 'matmulX4'),
+    engineContender(engine, 'fast', 'matmulX4'),
+    rawContender(device, 'shared'),
+    rawContender(device, 'direct'),
+  ];
   const checks: CheckRow[] = [];
   const rows: TimedRow[] = [];
   for (const n of [FULL_CHECK_SIZE, ...SIZES.filter((size) => size !== FULL_CHECK_SIZE)]) {

@@ -6,7 +6,7 @@
 import { boundBuffersOf, paramsLayoutOf, toBoundBuffer } from '../lower/layout.ts';
 import { interpret } from '../program/interpret.ts';
 import type { IrProgram } from '../protocol/ir.ts';
-import { arrayConstructorFor, isReadBack, type ElementArray } from '../protocol/elements.ts';
+import { ELEMENT_BYTES, arrayConstructorFor, isReadBack, type ElementArray } from '../protocol/elements.ts';
 import { validateProgram } from '../program/validate.ts';
 import { planDispatch, type PlanLimits } from './dispatch-plan.ts';
 import { type DispatchOptions } from '../protocol/dispatch.ts';
@@ -36,8 +36,10 @@ export function runReference(
   const buffers: Record<string, ElementArray> = {};
   for (const planned of plan.buffers) {
     const ArrayType = arrayConstructorFor(planned.declaration.type);
-    const array = new ArrayType(planned.length);
+    // By bytes, not `length`: a vector buffer's length counts vectors, its array components.
+    const array = new ArrayType(planned.byteLength / ELEMENT_BYTES);
     if (planned.data !== undefined) array.set(planned.data);
+    else if (planned.packed !== undefined) new Uint8Array(array.buffer).set(planned.packed);
     buffers[planned.declaration.name] = array;
   }
   interpret(checked, { buffers, params: { ...(options?.params ?? {}) }, grid: plan.grid });

@@ -9,6 +9,7 @@ export type { MapFunction } from './map.ts';
 export { sumReduce, sumReduceF32, sumReduceKernel, sumReduceOptions, SUM_REDUCE_BLOCK } from './sum-reduce.ts';
 export { histogram256, histogram256Options, HISTOGRAM_BINS } from './histogram.ts';
 export { matmul, matmulOptions, MATMUL_BLOCK } from './matmul.ts';
+export { matmulX4, matmulX4Options, MATMUL_X4_BLOCK } from './matmul-x4.ts';
 export { scanBlocks, scanBlocksOptions, addBlockOffsets, SCAN_BLOCK } from './scan.ts';
 export { bitonicStep, bitonicSchedule } from './bitonic.ts';
 export type { BitonicStepParams } from './bitonic.ts';

@@ -18,6 +18,7 @@ import {
   histogram256Options,
   mandelbrotOptions,
   matmulOptions,
+  matmulX4Options,
   sumReduceOptions,
 } from '../../src/kernels/index.ts';
 import { expect, test } from './support/fixtures.ts';
@@ -76,6 +77,9 @@ type KernelName =
   | 'convolve1d'
   | 'countByte';
 
+/** The vector forms of kernels: not in the device-limit sweep below (their foldAt cases fold). */
+type VectorKernelName = 'reluF32x4' | 'saxpyX4' | 'matmulX4';
+
 interface Case {
   readonly label: string;
   readonly inputs: Readonly<Record<string, PlainArray>>;
@@ -94,7 +98,7 @@ interface CaseResult {
  * Compiles `kernel` once in a fresh runtime, dispatches every case on the GPU and on
  * `runReference`, and returns both sides' outputs; the runtime is disposed before returning.
  */
-async function gpuAndReference(page: Page, kernel: KernelName, cases: readonly Case[]): Promise<{ results: CaseResult[]; disposed: boolean }> {
+async function gpuAndReference(page: Page, kernel: KernelName | VectorKernelName, cases: readonly Case[]): Promise<{ results: CaseResult[]; disposed: boolean }> {
   return page.evaluate(
     async ({ kernel, cases }) => {
       const vyre = window.vyre;
@@ -200,6 +204,93 @@ test('squareU32 and reluF32 agree with the interpreter bit for bit', async ({ vy
   expectIdentical(square.results);
   expectIdentical(relu.results);
   expect([square.disposed, relu.disposed]).toEqual([true, true]);
+});
+
+test('reluF32x4 and saxpyX4 (vec4 buffers) agree with the interpreter and with the scalar rule bit for bit', async ({ vyrePage }) => {
+  // Lengths in vectors of 4: 1, ragged, and folded at 8; the host arrays are flat floats.
+  const cases = (seed: number, names: readonly string[]) =>
+    sizes(64).map(({ label, n, foldAt }, s) => ({
+      label,
+      inputs: Object.fromEntries(names.map((name, k) => [name, randomF32(4 * n, seed + 10 * s + k)])),
+      options: withFold({ params: { alpha: -2.3125 } }, foldAt),
+    }));
+  const relu = await gpuAndReference(vyrePage, 'reluF32x4', cases(1500, ['x']).map((c) => ({ ...c, options: withFold({}, c.options.foldAt) })));
+  const saxpy = await gpuAndReference(vyrePage, 'saxpyX4', cases(1600, ['x', 'y']));
+  expectIdentical(relu.results);
+  expectIdentical(saxpy.results);
+  // And the scalar kernels' rules, computed here: max(x, 0) (no -0 among these inputs);
+  // fround(fround(alpha·x) + y).
+  relu.results.forEach(({ label, gpu }, s) => {
+    const x = cases(1500, ['x'])[s]?.inputs['x']?.values ?? [];
+    expect(gpu['y']?.length, label).toBe(x.length);
+    expect(mismatches(gpu['y'] ?? [], x.map((v) => (v > 0 ? v : 0))), label).toEqual([]);
+  });
+  saxpy.results.forEach(({ label, gpu }, s) => {
+    const { x, y } = cases(1600, ['x', 'y'])[s]?.inputs ?? {};
+    const expected = (x?.values ?? []).map((xi, i) => Math.fround(Math.fround(-2.3125 * xi) + (y?.values[i] ?? 0)));
+    expect(gpu['y']?.length, label).toBe(expected.length);
+    expect(mismatches(gpu['y'] ?? [], expected), label).toEqual([]);
+  });
+});
+
+test('saxpyX4 refuses a length that is not a multiple of 4 with invalid-input, and the pipeline keeps serving', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime();
+    const { pipeline } = await runtime.compile(vyre.saxpyX4);
+    let error: { code: string; message: string } | null = null;
+    try {
+      await pipeline.dispatch({ x: new Float32Array(6), y: new Float32Array(6) }, { params: { alpha: 1 } });
+    } catch (caught) {
+      error = { code: (caught as { code: string }).code, message: String((caught as Error).message) };
+    }
+    const after = await pipeline.dispatch({ x: Float32Array.of(1, 2, 3, 4), y: Float32Array.of(1, 1, 1, 1) }, { params: { alpha: 2 } });
+    await runtime.dispose();
+    return { error, after: Array.from(after['y'] ?? []) };
+  });
+  expect(result.error?.code).toBe('invalid-input');
+  expect(result.error?.message).toMatch(/Fix: /);
+  expect(result.after).toEqual([3, 5, 7, 9]);
+});
+
+test('matmulX4 (tiled, vec4) agrees with the interpreter bit for bit, folded grid included', async ({ vyrePage }) => {
+  const shapes = [
+    { label: '1×4·4×4', M: 1, N: 4, K: 4 },
+    { label: '33×44·44×28 (odd M, K not a multiple of 16)', M: 33, N: 28, K: 44 },
+    { label: '70×68·20×68 (folded at 2)', M: 70, N: 68, K: 20, foldAt: 2 },
+  ];
+  const cases = shapes.map(({ label, M, N, K, foldAt }, s) => ({
+    label,
+    inputs: { a: randomF32(M * K, 1700 + s, 4), b: randomF32(K * N, 1800 + s, 4) },
+    options: withFold(matmulX4Options(M, N, K), foldAt),
+  }));
+  const { results, disposed } = await gpuAndReference(vyrePage, 'matmulX4', cases);
+  expectIdentical(results);
+  expect(disposed).toBe(true);
+});
+
+test('matmulX4 of larger shapes (300×200·200×152, 97×132·132×68) equals the rounded triple loop and matmul bit for bit', async ({ vyrePage }) => {
+  const shapes = [
+    { M: 300, N: 152, K: 200 },
+    { M: 97, N: 68, K: 132 },
+  ];
+  const cases = shapes.map(({ M, N, K }, s) => ({ M, N, K, a: randomF32(M * K, 1900 + s, 4).values, b: randomF32(K * N, 2000 + s, 4).values }));
+  const gpu = await vyrePage.evaluate(async (cases) => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime();
+    const { pipeline } = await runtime.compile(vyre.matmulX4);
+    const outputs: number[][] = [];
+    for (const { M, N, K, a, b } of cases) {
+      const result = await pipeline.dispatch({ a: Float32Array.from(a), b: Float32Array.from(b) }, vyre.matmulX4Options(M, N, K));
+      outputs.push(Array.from(result['c'] ?? []));
+    }
+    await runtime.dispose();
+    return outputs;
+  }, cases);
+  cases.forEach(({ M, N, K, a, b }, s) => {
+    expect(gpu[s]?.length, `${M}×${K}·${K}×${N}`).toBe(M * N);
+    expect(mismatches(gpu[s] ?? [], roundedTripleLoop(a, b, M, N, K)), `${M}×${K}·${K}×${N}`).toEqual([]);
+  });
 });
 
 test('sumReduce (u32 and f32) agrees with the interpreter bit for bit', async ({ vyrePage }) => {

@@ -23,6 +23,8 @@ import {
   mapKernel,
   matmul,
   matmulOptions,
+  matmulX4,
+  matmulX4Options,
   reluF32,
   saxpy,
   scanBlocks,
@@ -238,6 +240,29 @@ describe('matmul', () => {
     // Tolerance: exact against the same rounding; (K + 1)·2⁻²⁴·Σ|a·b| against the exact product.
     expect(c).toEqual(rounded);
     c.forEach((value, i) => expect(Math.abs(value - (exact[i] ?? 0))).toBeLessThanOrEqual(bound[i] ?? 0));
+  });
+
+  const x4Shapes = [
+    { label: '1×4·4×4', M: 1, N: 4, K: 4 },
+    { label: 'odd M 33×28·44×28 (K not a multiple of the 16-deep tile)', M: 33, N: 28, K: 44 },
+    { label: '70×68·20×68 with the grid folded (foldAt 2)', M: 70, N: 68, K: 20, foldAt: 2 },
+  ];
+
+  it.each(x4Shapes)('matmulX4 multiplies $label exactly as the rounded triple loop', ({ M, N, K, foldAt }) => {
+    const a = randomF32(M * K, 11, 4);
+    const b = randomF32(K * N, 12, 4);
+    const options = withFold(matmulX4Options(M, N, K), foldAt);
+    if (foldAt !== undefined) expect(Math.ceil(M / 64) * Math.ceil(N / 64)).toBeGreaterThan(foldAt);
+    const c = output(runReference(matmulX4, { a, b }, options), 'c');
+    expect(c).toEqual(tripleLoop(a, b, M, N, K).rounded);
+  });
+
+  it('matmulX4 states its options (c counted in vectors) and refuses N or K that are not multiples of 4', () => {
+    // 65 rows need two 64-row blocks, 8 columns one; 16×16 invocations per block; 65·8/4 vectors of C.
+    expect(matmulX4Options(65, 8, 12)).toEqual({ outputs: { c: 130 }, params: { M: 65, N: 8, K: 12 }, invocations: 2 * 1 * 256 });
+    for (const [N, K] of [[6, 4], [4, 6]] as const) {
+      expect(() => matmulX4Options(4, N, K)).toThrow(expect.objectContaining({ code: 'invalid-input', message: expect.stringMatching(/Fix: .*matmul/) }));
+    }
   });
 
   it('states its dispatch options', () => {

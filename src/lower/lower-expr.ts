@@ -1,36 +1,21 @@
 /**
  * Expression lowering: IR expression → WGSL expression text plus its type.
  * Programs reach here validated, so types line up; the code only has to be exact.
+ *
+ * Vectors: an operator on vectors is its scalar rule per component (docs/semantics.md,
+ * "Vectors"). Where the scalar lowering is a WGSL operator or builtin that WGSL also
+ * defines per component with the same meaning (`+`, `/` on f32, `abs`, `select`, `fma`,
+ * conversions), the vector gets the same text; where it is a helper, the vector gets the
+ * helper's component-wise form (`typedHelper`; the exact f32 product has a vector form of
+ * its own, see wgsl-vector-helpers.ts). Vector-only expressions are in lower-vector.ts.
  */
 import { invariant, unreachable } from '../errors.ts';
-import type { AtomicOp, BinaryOp, Expr, IrBuffer, IrParam, ScalarType, UnaryOp } from '../protocol/ir.ts';
-import type { FloatPolicy } from '../protocol/program.ts';
-import { HelperSet, wgslType } from './wgsl-helpers.ts';
+import { componentOf, isVectorType, vectorOf, widthOf, type AtomicOp, type BinaryOp, type Expr, type IrBuffer, type ScalarType, type UnaryOp, type ValueType } from '../protocol/ir.ts';
+import { RUNTIME_ONE_F32, runtime, typedHelper, wgslName, type ExprContext, type Lowered } from './lower-context.ts';
+import { lowerComponent, lowerDot, lowerSplat, lowerVector } from './lower-vector.ts';
+import { wgslType } from './wgsl-helpers.ts';
 
-export interface Lowered {
-  readonly code: string;
-  readonly type: ScalarType;
-  /** Built only from literals: WGSL would evaluate it at shader creation. */
-  readonly constant: boolean;
-}
-
-export interface ExprContext {
-  readonly buffers: ReadonlyMap<string, IrBuffer>;
-  readonly atomicBuffers: ReadonlySet<string>;
-  readonly params: ReadonlyMap<string, IrParam>;
-  readonly helpers: HelperSet;
-  /** Innermost scope last. */
-  readonly scopes: Map<string, ScalarType>[];
-  /** `exact`: f32 products rounded on their own; `fast`: plain operators, fusable. */
-  readonly floats: FloatPolicy;
-}
-
-/** WGSL names: buffers, workgroup arrays and locals get prefixes so they never collide. */
-export const wgslName = {
-  buffer: (buffer: IrBuffer): string => (buffer.access === 'workgroup' ? `w_${buffer.name}` : `b_${buffer.name}`),
-  local: (name: string): string => `v_${name}`,
-  param: (name: string): string => `vyre_params.p_${name}`,
-} as const;
+export { RUNTIME_ONE_F32, wgslName, type ExprContext, type Lowered };
 
 /** Lowers one expression. */
 export function lowerExpr(expr: Expr, context: ExprContext): Lowered {
@@ -70,22 +55,21 @@ export function lowerExpr(expr: Expr, context: ExprContext): Lowered {
       return lowerCast(runtime([lowerExpr(expr.value, context)], context)[0], expr.type, context);
     case 'fma': {
       const [a, b, c] = runtime([lowerExpr(expr.a, context), lowerExpr(expr.b, context), lowerExpr(expr.c, context)], context);
-      return { code: `fma(${a.code}, ${b.code}, ${c.code})`, type: 'f32', constant: false };
+      return { code: `fma(${a.code}, ${b.code}, ${c.code})`, type: a.type, constant: false };
     }
+    case 'vector':
+      return lowerVector(expr.type, expr.components.map((component) => lowerExpr(component, context)));
+    case 'splat':
+      return lowerSplat(expr.type, lowerExpr(expr.value, context));
+    case 'component':
+      return lowerComponent(lowerExpr(expr.value, context), expr.index);
+    case 'dot':
+      return lowerDot(lowerExpr(expr.left, context), lowerExpr(expr.right, context), context);
     case 'atomic':
       return lowerAtomic(expr, context);
     default:
       return unreachable(expr);
   }
-}
-
-/** Makes sure at least one operand is a run-time value (see wgsl-helpers.ts for why). */
-function runtime<T extends Lowered[]>(operands: [...T], context: ExprContext): T {
-  if (!operands.every((operand) => operand.constant)) return operands;
-  const [first, ...rest] = operands;
-  invariant(first, 'an operator has operands');
-  const opaque = context.helpers.use(`vyre_opaque_${first.type}`);
-  return [{ ...first, code: `${opaque}(${first.code})`, constant: false }, ...rest] as T;
 }
 
 const WGSL_UNARY_BUILTIN: Partial<Record<UnaryOp, string>> = {
@@ -121,16 +105,16 @@ const INFIX: Partial<Record<BinaryOp, string>> = {
   and: '&', or: '|',
 };
 
-/** The entry point's run-time 1.0 that strict f32 products multiply by (see wgsl-helpers.ts). */
-export const RUNTIME_ONE_F32 = 'vyre_one_f32';
-
 /**
  * An integer divisor literal for which WGSL's `/` and `%` already give the semantics'
  * result: not 0 (u32, i32) and not −1 (i32, where MIN / −1 overflows). Index arithmetic
  * divides by such constants everywhere (`local / 8`, `i % 64`); the checked helpers
- * would cost a branch per use for nothing.
+ * would cost a branch per use for nothing. A vector divisor is safe when it is built
+ * (`splat`, `vector`) only from such literals: WGSL divides it component by component.
  */
 function isSafeDivisor(expr: Expr): boolean {
+  if (expr.kind === 'splat') return isSafeDivisor(expr.value);
+  if (expr.kind === 'vector') return expr.components.every(isSafeDivisor);
   if (expr.kind !== 'literal') return false;
   return (expr.type === 'u32' && expr.value !== 0) || (expr.type === 'i32' && expr.value !== 0 && expr.value !== -1);
 }
@@ -143,61 +127,84 @@ function lowerPlainDivision(op: 'div' | 'rem', rawLeft: Lowered, rawRight: Lower
 function lowerBinary(op: BinaryOp, rawLeft: Lowered, rawRight: Lowered, context: ExprContext): Lowered {
   const [left, right] = runtime([rawLeft, rawRight], context);
   const type = left.type;
-  if (type === 'f32' && op === 'rem' && context.floats === 'fast') {
+  const float = componentOf(type) === 'f32';
+  if (float && op === 'rem' && context.floats === 'fast') {
     // WGSL's f32 % is a − b·trunc(a / b), the semantics' rem, with the product left fusable.
     return { code: `(${left.code} % ${right.code})`, type, constant: false };
   }
-  if (type === 'f32' && (op === 'mul' || op === 'rem') && context.floats === 'exact') {
+  if (float && (op === 'mul' || op === 'rem') && context.floats === 'exact') {
     // Rounded on its own, never fused into a following add (docs/semantics.md, "Contraction").
-    return { code: `${context.helpers.use(`vyre_${op}_f32`)}(${left.code}, ${right.code}, ${RUNTIME_ONE_F32})`, type, constant: false };
+    return { code: `${typedHelper(context, op, type)}(${left.code}, ${right.code}, ${RUNTIME_ONE_F32})`, type, constant: false };
   }
   const comparison = op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
   const infix = INFIX[op];
   if (infix !== undefined) {
     return { code: `(${left.code} ${infix} ${right.code})`, type: comparison ? 'bool' : type, constant: false };
   }
-  const call = (name: string, resultType: ScalarType = type): Lowered => ({
+  const call = (name: string, resultType: ValueType = type): Lowered => ({
     code: `${name}(${left.code}, ${right.code})`,
     type: resultType,
     constant: false,
   });
   switch (op) {
     case 'div':
-      return type === 'f32' ? { code: `(${left.code} / ${right.code})`, type, constant: false } : call(context.helpers.use(`vyre_div_${type}`));
+      return float ? { code: `(${left.code} / ${right.code})`, type, constant: false } : call(typedHelper(context, 'div', type));
     case 'rem':
-      return call(context.helpers.use(`vyre_rem_${type}`));
+      return call(typedHelper(context, 'rem', type));
     case 'min':
     case 'max':
     case 'pow':
       return call(op);
     case 'abs-diff':
-      return type === 'f32'
+      return float
         ? { code: `abs(${left.code} - ${right.code})`, type, constant: false }
-        : call(context.helpers.use(`vyre_absdiff_${type}`), 'u32');
+        : call(typedHelper(context, 'absdiff', type), unsignedOf(type));
     case 'mul-high':
-      return call(context.helpers.use(`vyre_mulhi_${type}`));
+      return call(typedHelper(context, 'mulhi', type));
     case 'shl':
-      return { code: `(${left.code} << (${right.code} & 31u))`, type, constant: false };
+      return { code: `(${left.code} << (${right.code} & ${shiftMask(type)}))`, type, constant: false };
     case 'shr':
-      return { code: `(${left.code} >> (${right.code} & 31u))`, type, constant: false };
+      return { code: `(${left.code} >> (${right.code} & ${shiftMask(type)}))`, type, constant: false };
     case 'rotl':
     case 'rotr':
-      return call(context.helpers.use(`vyre_${op}_${type}`));
+      return call(typedHelper(context, op, type));
     default:
       throw new Error(`lowering: binary ${op} has no WGSL form`);
   }
 }
 
-function lowerCast(value: Lowered, to: ScalarType, context: ExprContext): Lowered {
+/** The u32 type of `type`'s width: what abs-diff of integers gives. */
+function unsignedOf(type: ValueType): ValueType {
+  const unsigned = vectorOf('u32', widthOf(type));
+  invariant(unsigned, `the u32 form of ${type}`);
+  return unsigned;
+}
+
+/** 31 for every component: WGSL's `&` takes no scalar beside a vector, so a vector shift masks with a vector. */
+function shiftMask(type: ValueType): string {
+  return isVectorType(type) ? `vec${widthOf(type)}<u32>(31u)` : '31u';
+}
+
+/**
+ * Scalar casts, and vector casts component by component: a conversion constructor
+ * (`f32(x)`, `vec4<f32>(x)`) and `bitcast` work per component in WGSL; the saturating
+ * f32 → integer cast is a helper, applied per component for a vector. No cast involves a
+ * vector and `bool` (there are no bool vectors).
+ */
+function lowerCast(value: Lowered, to: ValueType, context: ExprContext): Lowered {
   const from = value.type;
   const result = (code: string): Lowered => ({ code, type: to, constant: false });
   if (from === to) return result(value.code);
   if (from === 'bool') {
+    invariant(!isVectorType(to), `no cast from bool to ${to}`);
     return result(`select(${formatLiteral(to, 0)}, ${formatLiteral(to, 1)}, ${value.code})`);
   }
-  if (to === 'bool') return result(`(${value.code} != ${formatLiteral(from, 0)})`);
-  if (from === 'f32') return result(`${context.helpers.use(`vyre_f32_to_${to}`)}(${value.code})`);
-  if (to === 'f32') return result(`f32(${value.code})`);
+  if (to === 'bool') {
+    invariant(!isVectorType(from), `no cast from ${from} to bool`);
+    return result(`(${value.code} != ${formatLiteral(from, 0)})`);
+  }
+  if (componentOf(from) === 'f32') return result(`${typedHelper(context, 'f32_to', to)}(${value.code})`);
+  if (componentOf(to) === 'f32') return result(`${wgslType(to)}(${value.code})`);
   return result(`bitcast<${wgslType(to)}>(${value.code})`);
 }
 
@@ -211,7 +218,7 @@ function lowerAtomic(expr: Extract<Expr, { kind: 'atomic' }>, context: ExprConte
   const type = wgslType(buffer.type);
   const name = `vyre_atomic_${expr.op.replace('-', '_')}_${wgslName.buffer(buffer)}`;
   const target = `&${wgslName.buffer(buffer)}[i]`;
-  const zero = formatLiteral(buffer.type, 0);
+  const zero = zeroOf(buffer.type);
   const operation =
     expr.op === 'load' ? `atomicLoad(${target})`
     : expr.op === 'compare-exchange' ? `atomicCompareExchangeWeak(${target}, expected, value).old_value`
@@ -227,18 +234,21 @@ function lowerAtomic(expr: Extract<Expr, { kind: 'atomic' }>, context: ExprConte
   return { code: `${name}(${args.map((arg) => arg.code).join(', ')})`, type: buffer.type, constant: false };
 }
 
-/** Name of the bounds-checked load helper of `buffer`, defining it on first use. */
+/**
+ * Name of the bounds-checked load helper of `buffer`, defining it on first use. Out of
+ * bounds it reads zero: the zero vector for a vector buffer.
+ */
 function loadHelper(buffer: IrBuffer, context: ExprContext): string {
   const name = `vyre_load_${wgslName.buffer(buffer)}`;
   const element = elementAccess(buffer, context, 'i');
   const value = buffer.type === 'bool' ? `(${element} != 0u)` : element;
   return context.helpers.define(name, `fn ${name}(i: u32) -> ${wgslType(buffer.type)} {
   if (i < ${lengthCode(buffer)}) { return ${value}; }
-  return ${formatLiteral(buffer.type, 0)};
+  return ${zeroOf(buffer.type)};
 }`);
 }
 
-/** Name of the bounds-checked store helper of `buffer`, defining it on first use. */
+/** Name of the bounds-checked store helper of `buffer`, defining it on first use; out of bounds it writes nothing (a vector whole). */
 export function storeHelper(buffer: IrBuffer, context: ExprContext): string {
   const name = `vyre_store_${wgslName.buffer(buffer)}`;
   const stored = buffer.type === 'bool' ? 'select(0u, 1u, v)' : 'v';
@@ -285,12 +295,17 @@ function bufferOf(name: string, context: ExprContext): IrBuffer {
   return buffer;
 }
 
-function localType(name: string, context: ExprContext): ScalarType {
+function localType(name: string, context: ExprContext): ValueType {
   for (let i = context.scopes.length - 1; i >= 0; i--) {
     const type = context.scopes[i]?.get(name);
     if (type !== undefined) return type;
   }
   invariant(false, `local ${name} is declared`);
+}
+
+/** Zero of `type`: a literal, or the vector of zero literals (`vec4<f32>(0.0f)`). */
+function zeroOf(type: ValueType): string {
+  return isVectorType(type) ? `${type}(${formatLiteral(componentOf(type), 0)})` : formatLiteral(type, 0);
 }
 
 /** WGSL literal text for `value` of `type`; every f32 spelled so it parses back bit-exactly. */

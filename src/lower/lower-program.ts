@@ -58,7 +58,7 @@ export function lowerProgram(program: IrProgram, workgroupSize: WorkgroupSize, f
     ') {',
     `  let vyre_linear_index = (vyre_workgroup_id.x + vyre_num_workgroups.x * (vyre_workgroup_id.y + vyre_num_workgroups.y * vyre_workgroup_id.z)) * ${invocations}u + vyre_local_index;`,
     // 1.0 at run time (num_workgroups.x ≥ 1 whenever this runs) that no compiler can fold; a uniform value.
-    ...(helpers.has('vyre_mul_f32') ? [`  let ${RUNTIME_ONE_F32} = f32(min(vyre_num_workgroups.x, 1u));`] : []),
+    ...(helpers.needsRuntimeOne() ? [`  let ${RUNTIME_ONE_F32} = f32(min(vyre_num_workgroups.x, 1u));`] : []),
     body,
     '}',
     '',
@@ -168,50 +168,21 @@ function workgroupDeclaration(buffer: IrBuffer, atomic: ReadonlySet<string>): st
 /** Buffers that any atomic touches; all their accesses become atomic. */
 export function findAtomicBuffers(body: readonly Stmt[]): Set<string> {
   const found = new Set<string>();
-  const visitExpr = (expr: Expr | undefined): void => {
-    if (expr === undefined) return;
-    switch (expr.kind) {
-      case 'atomic':
-        found.add(expr.buffer);
-        visitExpr(expr.index);
-        visitExpr(expr.value);
-        visitExpr(expr.expected);
-        return;
-      case 'load':
-        return visitExpr(expr.index);
-      case 'unary':
-      case 'cast':
-        return visitExpr(expr.value);
-      case 'binary':
-        visitExpr(expr.left);
-        return visitExpr(expr.right);
-      case 'select':
-        visitExpr(expr.cond);
-        visitExpr(expr.ifTrue);
-        return visitExpr(expr.ifFalse);
-      case 'fma':
-        visitExpr(expr.a);
-        visitExpr(expr.b);
-        return visitExpr(expr.c);
-      default:
-        return;
-    }
-  };
   const visitStmt = (statement: Stmt): void => {
     switch (statement.kind) {
       case 'let':
       case 'assign':
-        return visitExpr(statement.value);
+        return collectAtomicBuffers(statement.value, found);
       case 'store':
-        visitExpr(statement.index);
-        return visitExpr(statement.value);
+        collectAtomicBuffers(statement.index, found);
+        return collectAtomicBuffers(statement.value, found);
       case 'if':
-        visitExpr(statement.cond);
+        collectAtomicBuffers(statement.cond, found);
         statement.then.forEach(visitStmt);
         return statement.otherwise.forEach(visitStmt);
       case 'loop':
-        visitExpr(statement.from);
-        visitExpr(statement.to);
+        collectAtomicBuffers(statement.from, found);
+        collectAtomicBuffers(statement.to, found);
         return statement.body.forEach(visitStmt);
       case 'block':
       case 'region':
@@ -222,4 +193,42 @@ export function findAtomicBuffers(body: readonly Stmt[]): Set<string> {
   };
   body.forEach(visitStmt);
   return found;
+}
+
+/** Adds to `found` the buffer of every atomic inside `expr` (vector operands included). */
+function collectAtomicBuffers(expr: Expr, found: Set<string>): void {
+  if (expr.kind === 'atomic') found.add(expr.buffer);
+  for (const operand of operandsOf(expr)) collectAtomicBuffers(operand, found);
+}
+
+/** The expressions `expr` is built from, in no particular order. */
+function operandsOf(expr: Expr): readonly Expr[] {
+  switch (expr.kind) {
+    case 'literal':
+    case 'var':
+    case 'param':
+    case 'length':
+    case 'builtin':
+      return [];
+    case 'load':
+      return [expr.index];
+    case 'unary':
+    case 'cast':
+    case 'splat':
+    case 'component':
+      return [expr.value];
+    case 'binary':
+    case 'dot':
+      return [expr.left, expr.right];
+    case 'select':
+      return [expr.cond, expr.ifTrue, expr.ifFalse];
+    case 'fma':
+      return [expr.a, expr.b, expr.c];
+    case 'vector':
+      return expr.components;
+    case 'atomic':
+      return [expr.index, ...(expr.value === undefined ? [] : [expr.value]), ...(expr.expected === undefined ? [] : [expr.expected])];
+    default:
+      return unreachable(expr);
+  }
 }

@@ -7,13 +7,12 @@
  * const-expression in WGSL and overflow there is a shader-creation error, while the same
  * addition at run time wraps, which is what the IR promises.
  */
-import type { ScalarType } from '../protocol/ir.ts';
+import type { ValueType, VectorType, VectorWidth } from '../protocol/ir.ts';
+import { componentWiseHelper, dotHelper, vectorHelperName, vectorWidth, type GeneratedHelper } from './wgsl-vector-helpers.ts';
 
-const WGSL_TYPE: Record<ScalarType, string> = { u32: 'u32', i32: 'i32', f32: 'f32', bool: 'bool' };
-
-/** The WGSL spelling of a scalar type. */
-export function wgslType(type: ScalarType): string {
-  return WGSL_TYPE[type];
+/** The WGSL spelling of a value type: the IR spells scalars and vectors (`vec4<f32>`) as WGSL does. */
+export function wgslType(type: ValueType): string {
+  return type;
 }
 
 /** Fixed helpers, by name. */
@@ -28,10 +27,12 @@ const FIXED: Record<string, string> = {
   vyre_rem_f32: `fn vyre_rem_f32(a: f32, b: f32, one: f32) -> f32 { let q = trunc(a / b); return a - vyre_mul_f32(b, q, one); }`,
   // An f32 product rounded on its own. Drivers may fuse a product that feeds an addition into
   // one fused multiply-add (NVIDIA's Vulkan compiler does), rounding once where the semantics
-  // round twice. Multiplying the product by a run-time 1.0 (\`one\`, from num_workgroups, which
-  // no compiler can know) leaves only that exact multiply to fuse: fma(a·b rounded, 1, c) is the
-  // rounded sum of the rounded product, as the semantics say.
-  vyre_mul_f32: `fn vyre_mul_f32(a: f32, b: f32, one: f32) -> f32 { return (a * b) * one; }`,
+  // round twice. The product's bits go through an XOR with a run-time zero (made from \`one\`,
+  // from num_workgroups, which no compiler can know), which no float optimisation sees
+  // through. Lowering v2/v3 multiplied by \`one\` instead; that kept a single product exact but
+  // not a sum of two (\`a·b + c·d\` came out up to 39 ULP off on an H200: the compiler
+  // factored or fused across the multiplications by one).
+  vyre_mul_f32: `fn vyre_mul_f32(a: f32, b: f32, one: f32) -> f32 { return bitcast<f32>(bitcast<u32>(a * b) ^ (bitcast<u32>(one) ^ 0x3f800000u)); }`,
   vyre_rotl_u32: `fn vyre_rotl_u32(a: u32, b: u32) -> u32 { let s = b & 31u; if (s == 0u) { return a; } return (a << s) | (a >> (32u - s)); }`,
   vyre_rotr_u32: `fn vyre_rotr_u32(a: u32, b: u32) -> u32 { let s = b & 31u; if (s == 0u) { return a; } return (a >> s) | (a << (32u - s)); }`,
   vyre_rotl_i32: `fn vyre_rotl_i32(a: i32, b: u32) -> i32 { return bitcast<i32>(vyre_rotl_u32(bitcast<u32>(a), b)); }`,
@@ -75,6 +76,10 @@ const DEPENDENCIES: Record<string, readonly string[]> = {
 /** Collects the helpers a module uses, then emits them once, in a stable order. */
 export class HelperSet {
   private readonly used = new Set<string>();
+  /** Vector helpers (component-wise forms of fixed ones, `dot`), by name. */
+  private readonly vector = new Map<string, string>();
+  /** Whether a vector helper takes the run-time 1.0 (fixed ones: `vyre_mul_f32` and its users). */
+  private vectorTakesOne = false;
   private readonly custom = new Map<string, string>();
 
   /** Requests a fixed helper; returns its name for the call site. */
@@ -83,6 +88,44 @@ export class HelperSet {
     this.used.add(name);
     for (const dependency of DEPENDENCIES[name] ?? []) this.used.add(dependency);
     return name;
+  }
+
+  /**
+   * Requests the vector form of fixed helper `name` (a scalar helper such as
+   * `vyre_div_i32`), which applies it to each component (the exact f32 product has a
+   * vector form of its own); see wgsl-vector-helpers.ts.
+   * @returns the vector helper's name for the call site (`vyre_div_vec4_i32`).
+   */
+  useVector(name: string, width: VectorWidth): string {
+    const vectorName = vectorHelperName(name, width);
+    if (this.vector.has(vectorName)) return vectorName;
+    if (!(name in FIXED)) throw new Error(`lowering: unknown helper ${name}`);
+    return this.addVector(componentWiseHelper(name, FIXED[name] ?? '', width));
+  }
+
+  /**
+   * Requests the `dot` helper of two vectors of `type`, with every product rounded on its
+   * own (the exact f32 product) when `exact`; see wgsl-vector-helpers.ts.
+   * @returns its name; an exact one takes the run-time 1.0 as its third argument.
+   */
+  useDot(type: VectorType, exact: boolean): string {
+    const product = exact ? this.useVector('vyre_mul_f32', vectorWidth(type)) : undefined;
+    return this.addVector(dotHelper(type, product));
+  }
+
+  private addVector(helper: GeneratedHelper): string {
+    for (const called of helper.calls) this.use(called);
+    this.vector.set(helper.name, helper.code);
+    this.vectorTakesOne ||= helper.takesOne;
+    return helper.name;
+  }
+
+  /**
+   * Whether the entry point must declare the run-time 1.0 that exact f32 products take
+   * (`RUNTIME_ONE_F32`): some helper in use has a parameter `one`.
+   */
+  needsRuntimeOne(): boolean {
+    return this.used.has('vyre_mul_f32') || this.vectorTakesOne;
   }
 
   /** Whether the module uses the fixed helper `name` (directly or as a dependency). */
@@ -96,9 +139,13 @@ export class HelperSet {
     return name;
   }
 
-  /** All helper code, fixed helpers first (sorted), then generated ones (in order of definition). */
+  /**
+   * All helper code: fixed helpers (sorted), vector helpers (sorted), then the generated
+   * buffer accessors (in order of definition). A module without vectors gets no vector helper.
+   */
   emit(): string {
     const fixed = [...this.used].sort().map((name) => FIXED[name] ?? '');
-    return [...fixed, ...this.custom.values()].join('\n');
+    const vector = [...this.vector.keys()].sort().map((name) => this.vector.get(name) ?? '');
+    return [...fixed, ...vector, ...this.custom.values()].join('\n');
   }
 }

@@ -62,28 +62,26 @@ export function planDispatch(
   const outputLengths = checkOutputLengths(buffers, options?.outputs);
   const params = checkParams(artifact.params, options?.params);
   const firstCount = firstInputCount(buffers, supplied);
+  const byName = new Map(buffers.map((buffer) => [buffer.name, buffer]));
   const sizedLength = (declaration: BoundBuffer): number | undefined => {
     const sizing = declaration.sizing;
     if (sizing?.kind === 'static') return sizing.count;
-    if (sizing?.kind === 'same-as') return lengthOf(supplied.get(sizing.buffer)) ?? outputLengths.get(sizing.buffer) ?? firstCount;
-    return undefined;
+    if (sizing?.kind !== 'same-as') return undefined;
+    const source = byName.get(sizing.buffer);
+    const value = supplied.get(sizing.buffer);
+    const count = source === undefined || value === undefined ? undefined : suppliedCount(source, value);
+    return count ?? outputLengths.get(sizing.buffer) ?? firstCount;
   };
 
   const planned = buffers.map((declaration): PlannedBuffer => {
     if (declaration.layout !== undefined) {
-      const layoutPlan = planLayoutBuffer({ ...declaration, layout: declaration.layout }, supplied.get(declaration.name), outputLengths.get(declaration.name), firstCount);
+      const layoutPlan = planLayoutBuffer({ ...declaration, layout: declaration.layout }, supplied.get(declaration.name), outputLengths.get(declaration.name) ?? sizedLength(declaration), firstCount);
+      checkStaticSize(declaration, layoutPlan.length);
       checkBindingSize(declaration.name, layoutPlan.byteLength, limits);
       return { declaration, ...layoutPlan, data: undefined, keep: keep.has(declaration.name) };
     }
     const data = supplied.get(declaration.name) as ElementArray | ResidentBufferRef | undefined;
-    const fixed = declaration.sizing?.kind === 'static' ? declaration.sizing.count : undefined;
-    if (data !== undefined && fixed !== undefined && data.length !== fixed) {
-      throw invalidInput(
-        `Buffer "${declaration.name}" has a static size of ${fixed} elements but got ${data.length}.`,
-        `pass exactly ${fixed} elements.`,
-        { buffer: declaration.name, expected: fixed, received: data.length },
-      );
-    }
+    if (data !== undefined) checkStaticSize(declaration, data.length);
     const length = data?.length ?? outputLengths.get(declaration.name) ?? sizedLength(declaration) ?? firstCount;
     if (length === undefined) {
       throw invalidInput(
@@ -109,6 +107,18 @@ export function planDispatch(
     ? defaultGrid(invocations, workgroupSize, artifact.foldableGrid, foldLimit(options?.foldAt, limits))
     : checkGrid(options.grid, limits);
   return { buffers: planned, grid, params };
+}
+
+/** @throws VyreError `invalid-input` when a buffer of static size got another element count. */
+function checkStaticSize(declaration: BoundBuffer, count: number): void {
+  const fixed = declaration.sizing?.kind === 'static' ? declaration.sizing.count : undefined;
+  if (fixed !== undefined && count !== fixed) {
+    throw invalidInput(
+      `Buffer "${declaration.name}" has a static size of ${fixed} elements but got ${count}.`,
+      `pass exactly ${fixed} elements.`,
+      { buffer: declaration.name, expected: fixed, received: count },
+    );
+  }
 }
 
 /** Element count of the largest read-back buffer: one invocation per element by default. */
@@ -170,14 +180,24 @@ function firstInputCount(buffers: readonly BoundBuffer[], supplied: ReadonlyMap<
   for (const buffer of buffers) {
     const value = supplied.get(buffer.name);
     if (value === undefined) continue;
-    const layout = buffer.layout;
-    if (layout === undefined || isResidentBufferRef(value)) return lengthOf(value);
-    if (layout.kind !== 'array' && runtimeArrayOf(layout) === null) continue;
-    const byteLength = value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : undefined;
-    // Fields with a runtime-sized tail: its element count is the tail's length, known once packed.
-    return elementCountOf(layout, byteLength ?? bindingBytes(buffer.name, layout, value).byteLength);
+    const count = suppliedCount(buffer, value);
+    if (count !== undefined) return count;
   }
   return undefined;
+}
+
+/**
+ * Element count of `value` supplied for `buffer`, in elements of the buffer's array type (a
+ * vector buffer counts vectors, not floats); undefined when it has no count (a struct).
+ */
+function suppliedCount(buffer: BoundBuffer, value: unknown): number | undefined {
+  const layout = buffer.layout;
+  if (layout === undefined) return lengthOf(value);
+  if (isResidentBufferRef(value)) return elementCountOf(layout, value.length * ELEMENT_BYTES);
+  if (layout.kind !== 'array' && runtimeArrayOf(layout) === null) return undefined;
+  const byteLength = value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? value.byteLength : undefined;
+  // Fields with a runtime-sized tail: its element count is the tail's length, known once packed.
+  return elementCountOf(layout, byteLength ?? bindingBytes(buffer.name, layout, value).byteLength);
 }
 
 /** Element count of an input array or resident buffer; undefined for anything else (e.g. a uniform's fields). */

@@ -28,7 +28,8 @@ export interface LayoutBufferPlan {
  */
 export function planLayoutBuffer(declaration: BoundBuffer & { readonly layout: WgslType }, value: unknown, count: number | undefined, firstCount: number | undefined): LayoutBufferPlan {
   const { layout, name } = declaration;
-  if (isResidentBufferRef(value)) return { length: value.length, byteLength: value.length * ELEMENT_BYTES, packed: undefined, resident: value };
+  // A resident buffer's length counts scalars of its type; the binding counts its own elements.
+  if (isResidentBufferRef(value)) return { length: elementCountOf(layout, value.length * ELEMENT_BYTES), byteLength: value.length * ELEMENT_BYTES, packed: undefined, resident: value };
   if (value !== undefined) {
     const bytes = bindingBytes(name, layout, value);
     const byteLength = wordAligned(Math.max(bytes.byteLength, minimumBytes(layout)));

@@ -169,7 +169,9 @@ export class Dispatcher {
         if (planned.keep) (kept ??= new Map()).set(name, planned.resident);
       } else if (planned.keep) {
         buffer = createCheckedBuffer(this.device, { label: `${target.label} ${name} (kept)`, size: bytes, usage: storageUsage() }, this.checks);
-        (kept ??= new Map()).set(name, this.residents.adopt(buffer, type, planned.length));
+        // A resident buffer counts scalars of its type: a kept vec4 output of n vectors holds 4n.
+        const scalars = layout === undefined ? planned.length : planned.byteLength / ELEMENT_BYTES;
+        (kept ??= new Map()).set(name, this.residents.adopt(buffer, type, scalars));
       } else {
         buffer = this.pool.acquire(bytes, planned.declaration.space === 'uniform' ? uniformUsage() : storageUsage(), target.label, name);
         acquired.push(buffer);

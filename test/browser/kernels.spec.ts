@@ -233,7 +233,7 @@ test('reluF32x4 and saxpyX4 (vec4 buffers) agree with the interpreter and with t
   });
 });
 
-test('saxpyX4 refuses a length that is not a multiple of 4 with invalid-input, and the pipeline keeps serving', async ({ vyrePage }) => {
+test('saxpyX4 refuses a length that is not a multiple of 4 with invalid-input and keeps serving; vec4 resident inputs and kept outputs hold whole vectors', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async () => {
     const vyre = window.vyre;
     const runtime = await vyre.createRuntime();
@@ -245,12 +245,19 @@ test('saxpyX4 refuses a length that is not a multiple of 4 with invalid-input, a
       error = { code: (caught as { code: string }).code, message: String((caught as Error).message) };
     }
     const after = await pipeline.dispatch({ x: Float32Array.of(1, 2, 3, 4), y: Float32Array.of(1, 1, 1, 1) }, { params: { alpha: 2 } });
+    // Resident inputs (8 floats = 2 vectors) and a kept output: the output holds 8 floats too.
+    const x = await runtime.createBuffer(Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8));
+    const relu = await runtime.compile(vyre.reluF32x4);
+    const kept = await relu.pipeline.dispatch({ x }, { keep: ['y'] });
+    const keptY = kept['y'];
+    const read = keptY instanceof vyre.ResidentBuffer ? Array.from(await runtime.read(keptY)) : null;
     await runtime.dispose();
-    return { error, after: Array.from(after['y'] ?? []) };
+    return { error, after: Array.from(after['y'] ?? []), read };
   });
   expect(result.error?.code).toBe('invalid-input');
   expect(result.error?.message).toMatch(/Fix: /);
   expect(result.after).toEqual([3, 5, 7, 9]);
+  expect(result.read).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
 test('matmulX4 (tiled, vec4) agrees with the interpreter bit for bit, folded grid included', async ({ vyrePage }) => {

@@ -11,6 +11,9 @@ import { thrownBy } from './support/thrown-by.ts';
 import type { BoundBuffer } from '../../src/lower/artifact.ts';
 import type { WgslType } from '../../src/protocol/wgsl-module.ts';
 import { PARAMS } from './support/wgsl-layouts.ts';
+import { boundBuffersOf, toBoundBuffer } from '../../src/lower/layout.ts';
+import type { IrProgram } from '../../src/protocol/ir.ts';
+import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
 
 const LIMITS: PlanLimits = { maxStorageBufferBindingSize: 1 << 20, maxComputeWorkgroupsPerDimension: 65535 };
 /** Elements of 4 bytes that fit exactly in maxStorageBufferBindingSize. */
@@ -265,5 +268,40 @@ describe('planDispatch: caller mistakes (invalid-input)', () => {
     ['an object', { x: 4 }],
   ])('rejects an explicit grid of %s', (_what, grid) => {
     expectInvalidInput(() => plan([X, Y], { x: new Float32Array(4) }, { grid: grid as number }));
+  });
+});
+
+describe('planDispatch: vector buffers (IR vec2/vec4, planned by their layout)', () => {
+  const program = (buffers: IrProgram['buffers']): IrProgram => ({ kind: 'ir', workgroupSize: [64, 1, 1], buffers, params: [], body: [] });
+  const artifactOf = (p: IrProgram) => ({ buffers: boundBuffersOf(p).map(toBoundBuffer), workgroupSize: p.workgroupSize, params: undefined, foldableGrid: true });
+  const planVectors = (p: IrProgram, inputs: unknown, options?: DispatchOptions) => planDispatch(artifactOf(p), inputs, options, LIMITS);
+  const resident = (length: number): ResidentBufferRef => ({ kind: 'vyre-resident-buffer', id: 1, runtimeId: 'r', type: 'f32', length });
+
+  it('counts vectors: 8 floats are 2 vec4, 32 bytes; an output same-as them is 2 vectors; the default grid is one invocation per vector', () => {
+    const p = program([
+      { name: 'x', binding: 0, access: 'read', type: 'vec4<f32>' },
+      { name: 'y', binding: 1, access: 'output', type: 'vec4<f32>', sizing: { kind: 'same-as', buffer: 'x' } },
+      { name: 's', binding: 2, access: 'output', type: 'f32', sizing: { kind: 'same-as', buffer: 'x' } },
+    ]);
+    const planned = planVectors(p, { x: new Float32Array(8) });
+    expect(planned.buffers.map((b) => [b.declaration.name, b.length, b.byteLength])).toEqual([['x', 2, 32], ['y', 2, 32], ['s', 2, 8]]);
+    expect(planned.grid).toEqual([1, 1, 1]);
+  });
+
+  it('honours a static size on a vector output (3 vec2 = 24 bytes) and refuses an input of another size', () => {
+    const p = program([
+      { name: 'x', binding: 0, access: 'read-write', type: 'vec2<u32>', sizing: { kind: 'static', count: 3 } },
+    ]);
+    expect(lengths(planVectors(p, {}))).toEqual({ x: 3 });
+    expect(planVectors(p, {}).buffers[0]?.byteLength).toBe(24);
+    expectInvalidInput(() => planVectors(p, { x: new Uint32Array(4) }), 'x');
+  });
+
+  it('reads a resident buffer of 12 floats bound to a vec4 buffer as 3 vectors, and sizes same-as outputs from it', () => {
+    const p = program([
+      { name: 'x', binding: 0, access: 'read', type: 'vec4<f32>' },
+      { name: 'y', binding: 1, access: 'output', type: 'vec4<f32>', sizing: { kind: 'same-as', buffer: 'x' } },
+    ]);
+    expect(lengths(planVectors(p, { x: resident(12) }))).toEqual({ x: 3, y: 3 });
   });
 });

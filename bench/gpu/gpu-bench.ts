@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { lowerProgram } from '../../src/lower/lower-program.ts';
 import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
 import { KERNEL_PROGRAMS } from '../browser/kernel-programs.ts';
+import { saxpyX4 } from '../../src/kernels/index.ts';
 import { interleaved, rawRig, scaleInPlace } from '../browser/dispatch-bench.ts';
 import { summarize } from '../summary.ts';
 import { createNodeEngine } from './node-engine.ts';
@@ -111,6 +112,17 @@ for (let r = 0; r < 6; r++) {
   for (const gpuMs of timed.timing?.gpuMs ?? []) if (gpuMs !== null) push('kernel 256 MiB, GPU timestamps [GB/s]', (768 * MIB) / (gpuMs / 1000) / 1e9);
 }
 {
+  // The library's vec4 saxpy (saxpyX4, exact) over the same buffers: y = alpha·x + y, 768 MiB moved.
+  const saxpy4 = await engine.compile(saxpyX4);
+  for (let r = 0; r < 6; r++) {
+    const batch = Array.from({ length: BATCH }, () => ({ x: xRef, y: yRef }));
+    const started = performance.now();
+    await engine.dispatch(saxpy4.pipelineId, batch, { keep: ['y'], params: { alpha: 2 } });
+    await engine.readBuffer(marker);
+    if (r > 0) push('saxpyX4 256 MiB, wall over 20 dispatches [GB/s]', (BATCH * 768 * MIB) / ((performance.now() - started) / 1000) / 1e9);
+  }
+}
+{
   // The same kernel, hand-written raw Dawn: 20 passes in one encoder, one tiny readback.
   const device = await (await gpu.requestAdapter())?.requestDevice({ requiredLimits: { maxBufferSize: 256 * MIB, maxStorageBufferBindingSize: 256 * MIB } });
   if (!device) throw new Error('no device');
@@ -186,6 +198,7 @@ const kernel = median('kernel 256 MiB, wall over 20 dispatches [GB/s]');
 log(`\nvyre-web kernel / raw Dawn same kernel: ${((kernel / median('kernel 256 MiB, raw Dawn, wall over 20 dispatches [GB/s]')) * 100).toFixed(1)}%`);
 log(`vyre-web kernel / copyBufferToBuffer bandwidth: ${((kernel / median('copyBufferToBuffer 256 MiB, wall over 20 copies [GB/s]')) * 100).toFixed(1)}% (goal ≥ 85%)`);
 log(`vyre-web kernel / vec4 copy-kernel bandwidth: ${((kernel / median('vec4 copy kernel 256 MiB, raw Dawn, wall over 20 [GB/s]')) * 100).toFixed(1)}%`);
+log(`vyre-web saxpyX4 / vec4 copy-kernel bandwidth: ${((median('saxpyX4 256 MiB, wall over 20 dispatches [GB/s]') / median('vec4 copy kernel 256 MiB, raw Dawn, wall over 20 [GB/s]')) * 100).toFixed(1)}% (goal ≥ 85%)`);
 for (const how of ['alternating', 'back to back']) {
   const small = median(`dispatch 4 KiB + readback, ${how}: vyre-web engine [ms]`) / median(`dispatch 4 KiB + readback, ${how}: raw Dawn [ms]`);
   log(`small dispatch (${how}), vyre-web engine / raw Dawn: ${small.toFixed(2)}×`);

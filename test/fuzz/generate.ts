@@ -10,68 +10,72 @@
  *   floor, ceil, trunc, round, sign, select, casts), on dyadic values, because WGSL
  *   allows approximate division and transcendentals and the comparison of those needs
  *   per-operation tolerances that the kernel tests state instead;
+ * - in about half the programs ({@link VECTOR_SHARE}), vectors: vector buffers and
+ *   locals, and every vector operator the semantics allow, with the same care about
+ *   floats (generate-vector.ts);
  * - each invocation stores only to its own element, so no result depends on the order
  *   invocations run in; barriers are covered by the kernel tests.
  */
-import type { BinaryOp, Expr, IrBuffer, IrParam, IrProgram, ScalarType, Stmt, UnaryOp } from '../../src/protocol/ir.ts';
+import { SCALAR_TYPES, VECTOR_TYPES, isVectorType, type Expr, type IrParam, type IrProgram, type ScalarType, type Stmt, type ValueType } from '../../src/protocol/ir.ts';
+import { BufferSet, GUARD_BUFFER, SCALAR_BUFFERS, makeInputs, vectorProgramBuffers, type HostArray } from './generate-buffers.ts';
+import { COMPARISONS, FLOAT_BINARY, FLOAT_UNARY, INT_BINARY, INT_UNARY, OWN_INDEX, SHIFTS, binary, literal, randomDyadic, randomLiteral } from './generate-ops.ts';
+import { VectorExprs, type ExprHost } from './generate-vector.ts';
 import { Random } from './random.ts';
 
 export interface FuzzCase {
   readonly seed: number;
   readonly program: IrProgram;
-  readonly inputs: Record<string, Uint32Array | Int32Array | Float32Array>;
+  readonly inputs: Record<string, HostArray>;
   readonly options: { outputs: Record<string, number>; params: Record<string, number>; foldAt?: number };
 }
 
-
-const INT_BINARY: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'rem', 'min', 'max', 'mul-high', 'bit-and', 'bit-or', 'bit-xor'];
-const SHIFTS: readonly BinaryOp[] = ['shl', 'shr', 'rotl', 'rotr'];
-const INT_UNARY: readonly UnaryOp[] = ['bit-not', 'popcount', 'clz', 'ctz', 'reverse-bits', 'abs'];
-const FLOAT_BINARY: readonly BinaryOp[] = ['add', 'sub', 'mul', 'min', 'max'];
-const FLOAT_UNARY: readonly UnaryOp[] = ['neg', 'abs', 'floor', 'ceil', 'trunc', 'round', 'sign'];
-const COMPARISONS: readonly BinaryOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
-const WORKGROUP_SIZES: readonly (readonly [number, number, number])[] = [[1, 1, 1], [7, 1, 1], [32, 1, 1], [64, 1, 1], [4, 2, 1], [8, 8, 1], [2, 3, 4]];
-const ATOMIC_OPS = ['add', 'min', 'max', 'and', 'or', 'xor'] as const;
-
-const BUFFERS: readonly IrBuffer[] = [
-  { name: 'in_u', binding: 0, access: 'read', type: 'u32' },
-  { name: 'in_i', binding: 1, access: 'read', type: 'i32' },
-  { name: 'in_f', binding: 2, access: 'read', type: 'f32' },
-  { name: 'out_u', binding: 3, access: 'output', type: 'u32' },
-  { name: 'out_i', binding: 4, access: 'output', type: 'i32' },
-  { name: 'out_f', binding: 5, access: 'output', type: 'f32' },
-  { name: 'out_b', binding: 6, access: 'output', type: 'bool' },
-  { name: 'acc', binding: 7, access: 'output', type: 'u32', sizing: { kind: 'static', count: 8 } },
-];
-const PARAMS: readonly IrParam[] = [{ name: 'pu', type: 'u32' }, { name: 'pi', type: 'i32' }, { name: 'pf', type: 'f32' }];
-
-interface Scope {
-  readonly locals: Map<string, ScalarType>;
+/** What kind of program to generate; by default the seed decides. */
+export interface CaseShape {
+  /** With vector buffers, locals and operators, or scalars only. */
+  readonly vectors?: boolean;
 }
 
-class ProgramGenerator {
+/** The share of seeds whose program uses vectors. */
+export const VECTOR_SHARE = 0.5;
+
+const WORKGROUP_SIZES: readonly (readonly [number, number, number])[] = [[1, 1, 1], [7, 1, 1], [32, 1, 1], [64, 1, 1], [4, 2, 1], [8, 8, 1], [2, 3, 4]];
+const ATOMIC_OPS = ['add', 'min', 'max', 'and', 'or', 'xor'] as const;
+const PARAMS: readonly IrParam[] = [{ name: 'pu', type: 'u32' }, { name: 'pi', type: 'i32' }, { name: 'pf', type: 'f32' }];
+/** Buffers whose `length` a scalar program reads (kept from before vectors, so scalar programs did not change). */
+const SCALAR_LENGTH_TARGETS = ['in_u', 'in_i', 'out_f', 'acc'];
+
+interface Scope {
+  readonly locals: Map<string, ValueType>;
+}
+
+class ProgramGenerator implements ExprHost {
   private names = 0;
   private readonly scopes: Scope[] = [{ locals: new Map([['i', 'u32']]) }];
   private loopDepth = 0;
+  private readonly vectors: VectorExprs | undefined;
 
   /** One atomic operation per program: different commutative ops on one element do not commute with each other. */
   private readonly atomicOp: (typeof ATOMIC_OPS)[number];
 
-  constructor(private readonly random: Random) {
+  constructor(
+    readonly random: Random,
+    private readonly buffers: BufferSet,
+  ) {
     this.atomicOp = random.pick(ATOMIC_OPS);
+    this.vectors = buffers.hasVectors ? new VectorExprs(this) : undefined;
   }
 
   body(): Stmt[] {
     const statements: Stmt[] = [{ kind: 'let', name: 'i', value: { kind: 'builtin', name: 'linear-index', axis: 0 } }];
     const inner = this.block(this.random.between(2, 6), 0);
-    const stores = (['out_u', 'out_i', 'out_f', 'out_b'] as const).map((buffer): Stmt => ({
+    const stores = this.buffers.stored().map((buffer): Stmt => ({
       kind: 'store',
-      buffer,
+      buffer: buffer.name,
       // Only to its own element (or past the end, where the store is dropped): no write races.
-      index: this.random.chance(0.1) ? binary('add', { kind: 'var', name: 'i' }, { kind: 'length', buffer }) : { kind: 'var', name: 'i' },
-      value: this.expr(typeOfOutput(buffer), 3),
+      index: this.random.chance(0.1) ? binary('add', OWN_INDEX, { kind: 'length', buffer: buffer.name }) : OWN_INDEX,
+      value: this.expr(buffer.type, 3),
     }));
-    statements.push({ kind: 'if', cond: binary('lt', { kind: 'var', name: 'i' }, { kind: 'length', buffer: 'out_u' }), then: [...inner, ...stores], otherwise: [] });
+    statements.push({ kind: 'if', cond: binary('lt', OWN_INDEX, { kind: 'length', buffer: GUARD_BUFFER }), then: [...inner, ...stores], otherwise: [] });
     return statements;
   }
 
@@ -90,8 +94,8 @@ class ProgramGenerator {
       const [name, type] = this.random.pick(assignable);
       return { kind: 'assign', name, value: this.expr(type, 3) };
     }
-    if (roll === 1) return this.letStatement(this.random.pick(['u32', 'i32', 'f32', 'bool'] as const));
-    if (roll === 2) {
+    if (roll === 1) return this.letStatement(this.letType());
+    if (roll === 2 && this.buffers.has('acc')) {
       // A commutative atomic whose old value is never read: the final counts do not depend on order.
       const name = this.fresh();
       return {
@@ -106,31 +110,44 @@ class ProgramGenerator {
     if (roll === 4) {
       return { kind: 'if', cond: this.expr('bool', 3), then: this.block(this.random.between(1, 3), depth + 1), otherwise: this.random.chance(0.5) ? this.block(this.random.between(1, 2), depth + 1) : [] };
     }
-    if (roll === 5) {
-      const type = this.random.pick(['u32', 'i32'] as const);
-      const from = this.random.between(type === 'i32' ? -2 : 0, 2);
-      const name = this.fresh();
-      this.loopDepth++;
-      this.scopes.push({ locals: new Map([[name, type]]) });
-      const body = this.block(this.random.between(1, 3), depth + 1);
-      this.scopes.pop();
-      this.loopDepth--;
-      return { kind: 'loop', var: name, from: literal(type, from), to: literal(type, from + this.random.between(0, 4)), body };
-    }
+    if (roll === 5) return this.loop(depth);
     if (roll === 6) return { kind: 'block', body: this.block(this.random.between(1, 3), depth + 1) };
     return this.letStatement('u32');
   }
 
+  private loop(depth: number): Stmt {
+    const type = this.random.pick(['u32', 'i32'] as const);
+    const from = this.random.between(type === 'i32' ? -2 : 0, 2);
+    const name = this.fresh();
+    this.loopDepth++;
+    this.scopes.push({ locals: new Map([[name, type]]) });
+    const body = this.block(this.random.between(1, 3), depth + 1);
+    this.scopes.pop();
+    this.loopDepth--;
+    return { kind: 'loop', var: name, from: literal(type, from), to: literal(type, from + this.random.between(0, 4)), body };
+  }
+
+  /** A vector program declares a vector local about half the time. */
+  private letType(): ValueType {
+    if (this.vectors !== undefined && this.random.chance(0.5)) return this.random.pick(VECTOR_TYPES);
+    return this.random.pick(SCALAR_TYPES);
+  }
+
   /** The value is generated before the name becomes visible, so it never refers to itself. */
-  private letStatement(type: ScalarType): Stmt {
+  private letStatement(type: ValueType): Stmt {
     const value = this.expr(type, 3);
     const name = `v${this.names++}`;
     this.scopes.at(-1)?.locals.set(name, type);
     return { kind: 'let', name, value };
   }
 
-  expr(type: ScalarType, depth: number): Expr {
+  expr(type: ValueType, depth: number): Expr {
+    if (isVectorType(type)) {
+      if (this.vectors === undefined) throw new Error(`a scalar program asked for a ${type}`);
+      return this.vectors.expr(type, depth);
+    }
     if (depth <= 0 || this.random.chance(0.25)) return this.leaf(type);
+    if (this.vectors !== undefined && type !== 'bool' && this.random.chance(0.2)) return this.vectors.scalar(type, depth);
     switch (type) {
       case 'bool':
         return this.boolExpr(depth);
@@ -146,7 +163,7 @@ class ProgramGenerator {
     if (roll === 0) return { kind: 'unary', op: this.random.pick(type === 'i32' ? [...INT_UNARY, 'neg', 'sign'] : INT_UNARY), value: this.expr(type, depth - 1) };
     if (roll === 1) return binary(this.random.pick(SHIFTS), this.expr(type, depth - 1), this.expr('u32', depth - 1));
     if (roll === 2) return { kind: 'select', cond: this.expr('bool', depth - 1), ifTrue: this.expr(type, depth - 1), ifFalse: this.expr(type, depth - 1) };
-    if (roll === 3) return { kind: 'cast', type, value: this.expr(this.random.pick(['u32', 'i32', 'f32', 'bool'] as const), depth - 1) };
+    if (roll === 3) return { kind: 'cast', type, value: this.expr(this.random.pick(SCALAR_TYPES), depth - 1) };
     if (roll === 4 && type === 'u32') return binary('abs-diff', ...this.pair(this.random.pick(['u32', 'i32'] as const), depth));
     return binary(this.random.pick(INT_BINARY), this.expr(type, depth - 1), this.expr(type, depth - 1));
   }
@@ -169,7 +186,7 @@ class ProgramGenerator {
     if (roll === 0) return binary(this.random.pick(['and', 'or'] as const), this.expr('bool', depth - 1), this.expr('bool', depth - 1));
     if (roll === 1) return { kind: 'unary', op: 'not', value: this.expr('bool', depth - 1) };
     if (roll === 2) return { kind: 'cast', type: 'bool', value: this.expr(this.random.pick(['u32', 'i32', 'f32'] as const), depth - 1) };
-    const type = this.random.pick(['u32', 'i32', 'f32', 'bool'] as const);
+    const type = this.random.pick(SCALAR_TYPES);
     const op = type === 'bool' ? this.random.pick(['eq', 'ne'] as const) : this.random.pick(COMPARISONS);
     return binary(op, ...this.pair(type, depth));
   }
@@ -178,30 +195,55 @@ class ProgramGenerator {
     return [this.expr(type, depth - 1), this.expr(type, depth - 1)];
   }
 
-  private leaf(type: ScalarType): Expr {
-    const locals = this.visibleLocals().filter(([, t]) => t === type);
+  leaf(type: ScalarType): Expr {
+    const locals = this.locals(type);
     const roll = this.random.below(5);
-    if (roll === 0 && locals.length > 0) return { kind: 'var', name: this.random.pick(locals)[0] };
+    if (roll === 0 && locals.length > 0) return { kind: 'var', name: this.random.pick(locals) };
     if (roll === 1 && type !== 'bool') return { kind: 'param', name: { u32: 'pu', i32: 'pi', f32: 'pf' }[type] };
-    if (roll === 2 && type !== 'bool') {
-      const buffer = { u32: 'in_u', i32: 'in_i', f32: 'in_f' }[type];
-      // Mostly in bounds, sometimes past the end (reads 0).
-      const index = this.random.chance(0.8) ? ({ kind: 'var', name: 'i' } as Expr) : binary('add', { kind: 'var', name: 'i' }, literal('u32', this.random.between(1, 400)));
-      return { kind: 'load', buffer, index };
-    }
+    const load = roll === 2 ? this.load(type) : undefined;
+    if (load !== undefined) return load;
     if (roll === 3 && type === 'u32') {
       return this.random.chance(0.5)
-        ? { kind: 'length', buffer: this.random.pick(['in_u', 'in_i', 'out_f', 'acc']) }
+        ? { kind: 'length', buffer: this.random.pick(this.buffers.hasVectors ? this.buffers.buffers.map((b) => b.name) : SCALAR_LENGTH_TARGETS) }
         : { kind: 'builtin', name: this.random.pick(['global-id', 'local-id', 'workgroup-id', 'num-workgroups'] as const), axis: this.random.pick([0, 1, 2] as const) };
     }
     return literal(type, randomLiteral(this.random, type));
   }
 
-  private visibleLocals(): [string, ScalarType][] {
+  load(type: ValueType): Expr | undefined {
+    const candidates = this.buffers.readable(type);
+    if (candidates.length === 0) return undefined;
+    const buffer = candidates.length === 1 ? candidates[0] : this.random.pick(candidates);
+    if (buffer === undefined) return undefined;
+    if (buffer.access === 'read-write') {
+      // Other invocations store into it: only the own element, or one surely past the end, is free of races.
+      return { kind: 'load', buffer: buffer.name, index: this.random.chance(0.8) ? OWN_INDEX : binary('add', OWN_INDEX, { kind: 'length', buffer: buffer.name }) };
+    }
+    return this.inputLoad(buffer.name);
+  }
+
+  loadInput(type: ValueType): Expr | undefined {
+    const candidates = this.buffers.inputsOf(type);
+    return candidates.length === 0 ? undefined : this.inputLoad(this.random.pick(candidates).name);
+  }
+
+  /** Mostly in bounds, sometimes past the end (reads 0, the zero vector for a vector buffer). */
+  private inputLoad(buffer: string): Expr {
+    const index = this.random.chance(0.8) ? OWN_INDEX : binary('add', OWN_INDEX, literal('u32', this.random.between(1, 400)));
+    return { kind: 'load', buffer, index };
+  }
+
+  locals(type: ValueType): string[] {
+    return this.visibleLocals()
+      .filter(([, t]) => t === type)
+      .map(([name]) => name);
+  }
+
+  private visibleLocals(): [string, ValueType][] {
     return this.scopes.flatMap((scope) => [...scope.locals.entries()]);
   }
 
-  private assignableLocals(): [string, ScalarType][] {
+  private assignableLocals(): [string, ValueType][] {
     return this.visibleLocals().filter(([name]) => name.startsWith('v'));
   }
 
@@ -209,64 +251,37 @@ class ProgramGenerator {
   private fresh(): string {
     return `t${this.names++}`;
   }
-
 }
 
-function typeOfOutput(buffer: 'out_u' | 'out_i' | 'out_f' | 'out_b'): ScalarType {
-  return ({ out_u: 'u32', out_i: 'i32', out_f: 'f32', out_b: 'bool' } as const)[buffer];
-}
-
-function binary(op: BinaryOp, left: Expr, right: Expr): Expr {
-  return { kind: 'binary', op, left, right };
-}
-
-function literal(type: ScalarType, value: number | boolean): Expr {
-  return { kind: 'literal', type, value };
-}
-
-function randomLiteral(random: Random, type: ScalarType): number | boolean {
-  switch (type) {
-    case 'bool':
-      return random.chance(0.5);
-    case 'u32':
-      return random.pick([0, 1, 2, 3, 31, 32, 33, 255, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, random.nextU32(), random.below(100)]);
-    case 'i32':
-      return random.pick([0, 1, -1, 2, -2, 31, 0x7fffffff, -0x80000000, random.nextU32() | 0, random.between(-100, 100)]);
-    case 'f32':
-      return randomDyadic(random);
-  }
-}
-
-/** k / 8 with |k| < 2¹⁰: exact in f32, and small products stay exact too. */
-function randomDyadic(random: Random): number {
-  return random.between(-1023, 1023) / 8;
+/**
+ * Whether `seed`'s program uses vectors. Drawn from a stream of its own, so a seed whose
+ * program is scalar generates the program it generated before vectors existed.
+ */
+export function seedHasVectors(seed: number): boolean {
+  return new Random(seed ^ 0x5bd1e995).chance(VECTOR_SHARE);
 }
 
 /** Generates one program and its inputs from `seed`. */
-export function generateCase(seed: number): FuzzCase {
+export function generateCase(seed: number, shape: CaseShape = {}): FuzzCase {
   const random = new Random(seed);
-  const generator = new ProgramGenerator(random);
-  const body = generator.body();
+  const buffers = new BufferSet((shape.vectors ?? seedHasVectors(seed)) ? vectorProgramBuffers(random) : SCALAR_BUFFERS);
+  const body = new ProgramGenerator(random, buffers).body();
   const program: IrProgram = {
     kind: 'ir',
     name: `fuzz-${seed}`,
     workgroupSize: random.pick(WORKGROUP_SIZES),
-    buffers: BUFFERS,
+    buffers: buffers.buffers,
     params: PARAMS,
     body,
   };
   const n = random.between(1, 300);
-  const inputs = {
-    in_u: Uint32Array.from({ length: random.between(1, n) }, () => random.nextU32()),
-    in_i: Int32Array.from({ length: random.between(1, n) }, () => random.nextU32() | 0),
-    in_f: Float32Array.from({ length: random.between(1, n) }, () => randomDyadic(random)),
-  };
+  const { inputs, outputs } = makeInputs(random, buffers.buffers, n);
   const [x, y, z] = program.workgroupSize;
   const workgroups = Math.ceil(n / (x * y * z));
   // Fold into two or three dimensions now and then; the limit always leaves room for every workgroup.
   const foldAt = random.chance(0.5) ? Math.ceil(Math.sqrt(workgroups)) : Math.ceil(Math.cbrt(workgroups));
   const options = {
-    outputs: { out_u: n, out_i: n, out_f: n, out_b: n },
+    outputs,
     params: { pu: random.nextU32(), pi: random.nextU32() | 0, pf: randomDyadic(random) },
     ...(random.chance(0.3) && workgroups > 1 ? { foldAt } : {}),
   };

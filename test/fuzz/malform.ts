@@ -4,6 +4,7 @@
  */
 import type { IrProgram } from '../../src/protocol/ir.ts';
 import { generateCase } from './generate.ts';
+import { VECTOR_MALFORMATIONS, applyPatch } from './malform-vector.ts';
 import { Random } from './random.ts';
 
 type Json = unknown;
@@ -15,23 +16,27 @@ const MUTATIONS: readonly ((program: Record<string, Json>, random: Random) => Js
   (p) => ({ ...p, workgroupSize: [2048, 1, 1] }),
   (p) => ({ ...p, workgroupSize: 'big' }),
   (p) => ({ ...p, body: 'not a list' }),
-  (p) => ({ ...p, buffers: [...(p['buffers'] as Json[]), { name: 'in_u', binding: 40, access: 'read', type: 'u32' }] }),
-  (p) => ({ ...p, buffers: [...(p['buffers'] as Json[]), { name: 'dup', binding: 0, access: 'read', type: 'u32' }] }),
+  // A duplicate of out_u (binding 3): the one buffer every generated program, scalar or vector, declares.
+  (p) => ({ ...p, buffers: [...(p['buffers'] as Json[]), { name: 'out_u', binding: 40, access: 'read', type: 'u32' }] }),
+  (p) => ({ ...p, buffers: [...(p['buffers'] as Json[]), { name: 'dup', binding: 3, access: 'read', type: 'u32' }] }),
   (p) => ({ ...p, buffers: [...(p['buffers'] as Json[]), { name: 'w', binding: -1, access: 'workgroup', type: 'u32' }] }),
   (p) => ({ ...p, params: [{ name: 'x', type: 'f64' }] }),
-  (p) => appendStmt(p, { kind: 'store', buffer: 'in_u', index: lit('u32', 0), value: lit('u32', 1) }),
+  (p) => appendStmt(p, { kind: 'store', buffer: readBuffer(p), index: lit('u32', 0), value: lit('u32', 1) }),
   (p) => appendStmt(p, { kind: 'store', buffer: 'nope', index: lit('u32', 0), value: lit('u32', 1) }),
   (p) => appendStmt(p, { kind: 'store', buffer: 'out_u', index: lit('u32', 0), value: lit('f32', 1) }),
-  (p) => appendStmt(p, { kind: 'store', buffer: 'out_f', index: lit('u32', 0), value: lit('f32', Number.NaN) }),
-  (p) => appendStmt(p, { kind: 'store', buffer: 'out_f', index: lit('u32', 0), value: lit('f32', Number.POSITIVE_INFINITY) }),
+  (p) => appendStmt(p, { kind: 'let', name: 'z', value: lit('f32', Number.NaN) }),
+  (p) => appendStmt(p, { kind: 'let', name: 'z', value: lit('f32', Number.POSITIVE_INFINITY) }),
   (p) => appendStmt(p, { kind: 'store', buffer: 'out_u', index: lit('u32', 0), value: lit('u32', -1) }),
   (p) => appendStmt(p, { kind: 'store', buffer: 'out_u', index: lit('u32', 0), value: lit('u32', 1.5) }),
   (p) => appendStmt(p, { kind: 'assign', name: 'undeclared', value: lit('u32', 1) }),
   (p) => appendStmt(p, { kind: 'let', name: 'i', value: lit('u32', 1) }),
   (p) => appendStmt(p, { kind: 'break' }),
   (p) => appendStmt(p, { kind: 'if', cond: { kind: 'binary', op: 'lt', left: { kind: 'builtin', name: 'local-index', axis: 0 }, right: lit('u32', 3) }, then: [{ kind: 'barrier' }], otherwise: [] }),
-  (p) => appendStmt(p, { kind: 'let', name: 'z', value: { kind: 'atomic', op: 'add', buffer: 'in_u', index: lit('u32', 0), value: lit('u32', 1) } }),
-  (p) => appendStmt(p, { kind: 'let', name: 'z', value: { kind: 'atomic', op: 'add', buffer: 'out_f', index: lit('u32', 0), value: lit('f32', 1) } }),
+  (p) => appendStmt(p, { kind: 'let', name: 'z', value: { kind: 'atomic', op: 'add', buffer: readBuffer(p), index: lit('u32', 0), value: lit('u32', 1) } }),
+  (p) => appendStmt(
+    { ...p, buffers: [...(p['buffers'] as Json[]), { name: 'wf', binding: -1, access: 'workgroup', type: 'f32', count: 4 }] },
+    { kind: 'let', name: 'z', value: { kind: 'atomic', op: 'add', buffer: 'wf', index: lit('u32', 0), value: lit('f32', 1) } },
+  ),
   (p) => appendStmt(p, { kind: 'let', name: 'z', value: { kind: 'binary', op: 'add', left: lit('bool', true), right: lit('bool', false) } }),
   (p) => appendStmt(p, { kind: 'let', name: 'z', value: { kind: 'binary', op: 'shl', left: lit('u32', 1), right: lit('i32', 1) } }),
   (p) => appendStmt(p, { kind: 'let', name: 'z', value: { kind: 'unary', op: 'sqrt', value: lit('u32', 4) } }),
@@ -54,7 +59,12 @@ const MUTATIONS: readonly ((program: Record<string, Json>, random: Random) => Js
   () => 'a string',
   () => null,
   () => [1, 2, 3],
+  // Vector rules (malform-vector.ts): each case is self-contained, so it breaks any program.
+  ...VECTOR_MALFORMATIONS.map(({ bad }) => (p: Record<string, Json>) => applyPatch(p, bad)),
 ];
+
+/** Index (mod {@link MUTATION_COUNT}) of the first vector malformation; they run to the end of the list. */
+export const FIRST_VECTOR_MUTATION = MUTATIONS.length - VECTOR_MALFORMATIONS.length;
 
 function lit(type: string, value: number | boolean): Json {
   return { kind: 'literal', type, value };
@@ -64,6 +74,16 @@ function deepExpr(depth: number): Json {
   let expr: Json = lit('u32', 1);
   for (let i = 0; i < depth; i++) expr = { kind: 'unary', op: 'bit-not', value: expr };
   return expr;
+}
+
+/**
+ * A read-only input of `program`: scalar programs have `in_u`, vector ones may not (they
+ * keep four of the scalar buffers), but every generated program has one.
+ */
+function readBuffer(program: Record<string, Json>): string {
+  const buffer = (program['buffers'] as { name: string; access: string }[]).find((b) => b.access === 'read');
+  if (buffer === undefined) throw new Error('a generated program without an input');
+  return buffer.name;
 }
 
 function appendStmt(program: Record<string, Json>, statement: Json): Json {

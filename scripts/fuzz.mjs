@@ -31,7 +31,7 @@ try {
   await page.waitForFunction(() => window.vyreReady === true, undefined, { timeout: 60_000 });
   const started = Date.now();
   const differential = await page.evaluate(([n, s]) => window.fuzz.differential(n, s), [count, seed]);
-  console.log(`differential: ${differential.ran} programs (seeds ${seed}…${seed + count - 1}), ${differential.failures.length} mismatching, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`differential: ${differential.ran} programs (seeds ${seed}…${seed + count - 1}; ${differential.withVectors} with vectors), ${differential.failures.length} mismatching, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const failure of differential.failures) {
     failed = true;
     console.log(`\nMISMATCH seed ${failure.seed}: ${failure.error ?? JSON.stringify(failure.mismatches)}\nprogram: ${failure.program}`);

@@ -17,7 +17,7 @@ const sameThread: typeof vyre = { ...vyre, createRuntime: (options = {}) => vyre
 const started = performance.now();
 const differential = await runDifferential(sameThread, count ?? 1000, seed ?? 7000);
 const rejected = await runMalformed(sameThread, malformed ?? 500, seed ?? 7000);
-console.log(`differential: ${differential.ran} programs from seed ${seed}, ${differential.failures.length} mismatching or failing`);
+console.log(`differential: ${differential.ran} programs from seed ${seed} (${differential.withVectors} with vectors), ${differential.failures.length} mismatching or failing`);
 for (const failure of differential.failures.slice(0, 5)) console.log(JSON.stringify({ seed: failure.seed, error: failure.error, mismatches: failure.mismatches }));
 console.log(`malformed: ${rejected.rejected}/${rejected.ran} rejected with invalid-program; unexpected ${rejected.unexpected.length}; still serving: ${rejected.stillServing}`);
 console.log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -18,6 +18,7 @@ import {
   histogram256Options,
   mandelbrotOptions,
   matmulOptions,
+  matmulX4Options,
   scanBlocksOptions,
   sumReduceOptions,
 } from '../../src/kernels/index.ts';
@@ -104,6 +105,10 @@ for (const [label, n, extra] of [['ragged', ragged(64), {}], ['1M, folded at 64'
   compare('saxpy', `${label}, against fma(α, x, y)`, saxpyGpu, { y: fused });
   await check('squareU32', vyre.squareU32, label, { x: u32(n, 3) }, { ...extra });
   await check('reluF32', vyre.reluF32, label, { x: f32(n, 4) }, { ...extra });
+  // The vec4 forms on 4·⌈n/4⌉ elements: x4 inputs must hold whole vectors.
+  const n4 = 4 * Math.ceil(n / 4);
+  await check('reluF32x4', vyre.reluF32x4, label, { x: f32(n4, 4) }, { ...extra });
+  await check('saxpyX4', vyre.saxpyX4, label, { x: f32(n4, 1), y: f32(n4, 2) }, { params: { alpha }, ...extra });
   await check('convolve1d', vyre.convolve1d, label, { x: f32(n, 5), w: f32(7, 6, 1) }, { params: { radius: 3 }, ...extra });
 }
 for (const [label, n, extra] of [['ragged', ragged(256), {}], ['1M, folded at 64', 1 << 20, folded]] as const) {
@@ -119,6 +124,9 @@ for (const [label, n, extra] of [['ragged', ragged(256), {}], ['1M, folded at 64
 }
 for (const [label, M, N, K] of [['37×19·19×21', 37, 21, 19], ['256×256·256×256', 256, 256, 256], ['150×70·40×70', 150, 70, 40]] as const) {
   await check('matmul', vyre.matmul, label, { a: f32(M * K, 14, 4), b: f32(K * N, 15, 4) }, matmulOptions(M, N, K));
+}
+for (const [label, M, N, K] of [['37×20·20×24', 37, 24, 20], ['256×256·256×256', 256, 256, 256], ['150×68·44×68', 150, 68, 44]] as const) {
+  await check('matmulX4', vyre.matmulX4, label, { a: f32(M * K, 14, 4), b: f32(K * N, 15, 4) }, matmulX4Options(M, N, K));
 }
 {
   // The whole bitonic schedule on 2^16 keys, GPU and interpreter step by step.

@@ -1,5 +1,5 @@
 /**
- * Differential fuzzing in CI: 200 generated programs agree between the GPU and the
+ * Differential fuzzing in CI: 400 generated programs (at least 200 with vectors) agree between the GPU and the
  * reference interpreter, and 500 malformed programs are all rejected with invalid-program
  * while the runtime keeps serving. `npm run fuzz` runs the same loops with other seeds.
  */
@@ -16,10 +16,11 @@ declare global {
 
 test.use({ harness: '/test/browser/pages/fuzz.html' });
 
-test('200 generated programs give the interpreter\'s results on the GPU', async ({ vyrePage }) => {
+test('400 generated programs, over 200 of them with vectors, give the interpreter\'s results on the GPU', async ({ vyrePage }) => {
   test.setTimeout(600_000);
-  const report = await vyrePage.evaluate(() => window.fuzz.differential(200, 20261127));
-  expect(report.ran).toBe(200);
+  const report = await vyrePage.evaluate(() => window.fuzz.differential(400, 20261127));
+  expect(report.ran).toBe(400);
+  expect(report.withVectors).toBeGreaterThanOrEqual(200);
   expect(report.failures, JSON.stringify(report.failures.slice(0, 3), null, 1)).toEqual([]);
 });
 

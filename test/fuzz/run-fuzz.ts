@@ -5,21 +5,26 @@
  *   runtime must still compile and dispatch a valid program afterwards.
  */
 import type * as Vyre from '../support/vyre-all.ts';
+import { isVectorType } from '../../src/protocol/ir.ts';
 import { compareOutputs, type Mismatch } from './compare.ts';
 import { generateCase } from './generate.ts';
 import { malformedProgram } from './malform.ts';
 
 export interface DifferentialReport {
   readonly ran: number;
+  /** How many of them use vector types (about half; see generate.ts). */
+  readonly withVectors: number;
   readonly failures: readonly { seed: number; mismatches?: readonly Mismatch[]; error?: string; program: string }[];
 }
 
 export async function runDifferential(vyre: typeof Vyre, count: number, seed: number): Promise<DifferentialReport> {
   const runtime = await vyre.createRuntime({ persistent: false });
   const failures: { seed: number; mismatches?: readonly Mismatch[]; error?: string; program: string }[] = [];
+  let withVectors = 0;
   try {
     for (let n = 0; n < count; n++) {
       const testCase = generateCase(seed + n);
+      if (testCase.program.buffers.some((buffer) => isVectorType(buffer.type))) withVectors++;
       try {
         const reference = vyre.runReference(testCase.program, testCase.inputs, testCase.options);
         const { pipeline } = await runtime.compile(testCase.program);
@@ -34,7 +39,7 @@ export async function runDifferential(vyre: typeof Vyre, count: number, seed: nu
   } finally {
     await runtime.dispose();
   }
-  return { ran: count, failures };
+  return { ran: count, withVectors, failures };
 }
 
 export interface MalformedReport {

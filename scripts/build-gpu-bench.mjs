@@ -4,7 +4,7 @@
 // Then scripts/gpu-pack.sh packs node and Dawn beside them (`npm run bench:gpu` runs both).
 import { build } from 'vite';
 
-for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread', 'fuzz-gpu', 'kernels-gpu', 'matmul-gpu']) await build({
+for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread', 'fuzz-gpu', 'kernels-gpu', 'matmul-gpu', 'semantics-probe']) await build({
   configFile: false,
   logLevel: 'warn',
   build: {

@@ -27,7 +27,7 @@ export type { WgslProgramSource } from './program/wgsl-program.ts';
 export { program } from './program/builder.ts';
 export type { BufferRef, ProgramBuilder, ProgramOptions, Value } from './program/builder.ts';
 export type { DispatchPolicy, Program, WgslProgram } from './protocol/program.ts';
-export type { IrProgram, ScalarType, ValueType, VectorType } from './protocol/ir.ts';
+export type { IrProgram, ValueType } from './protocol/ir.ts';
 export type { BufferAccess, BufferDeclaration, ElementArray, ElementType } from './protocol/elements.ts';
 
 // Dispatch options and results.

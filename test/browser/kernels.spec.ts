@@ -276,30 +276,6 @@ test('matmulX4 (tiled, vec4) agrees with the interpreter bit for bit, folded gri
   expect(disposed).toBe(true);
 });
 
-test('matmulX4 of larger shapes (300×200·200×152, 97×132·132×68) equals the rounded triple loop and matmul bit for bit', async ({ vyrePage }) => {
-  const shapes = [
-    { M: 300, N: 152, K: 200 },
-    { M: 97, N: 68, K: 132 },
-  ];
-  const cases = shapes.map(({ M, N, K }, s) => ({ M, N, K, a: randomF32(M * K, 1900 + s, 4).values, b: randomF32(K * N, 2000 + s, 4).values }));
-  const gpu = await vyrePage.evaluate(async (cases) => {
-    const vyre = window.vyre;
-    const runtime = await vyre.createRuntime();
-    const { pipeline } = await runtime.compile(vyre.matmulX4);
-    const outputs: number[][] = [];
-    for (const { M, N, K, a, b } of cases) {
-      const result = await pipeline.dispatch({ a: Float32Array.from(a), b: Float32Array.from(b) }, vyre.matmulX4Options(M, N, K));
-      outputs.push(Array.from(result['c'] ?? []));
-    }
-    await runtime.dispose();
-    return outputs;
-  }, cases);
-  cases.forEach(({ M, N, K, a, b }, s) => {
-    expect(gpu[s]?.length, `${M}×${K}·${K}×${N}`).toBe(M * N);
-    expect(mismatches(gpu[s] ?? [], roundedTripleLoop(a, b, M, N, K)), `${M}×${K}·${K}×${N}`).toEqual([]);
-  });
-});
-
 test('sumReduce (u32 and f32) agrees with the interpreter bit for bit', async ({ vyrePage }) => {
   const u32 = await gpuAndReference(
     vyrePage,
@@ -365,29 +341,34 @@ function roundedTripleLoop(a: readonly number[], b: readonly number[], M: number
   return c;
 }
 
-test('matmul of larger odd shapes (300×200·200×150, 97×131·131×65) equals the rounded triple loop bit for bit', async ({ vyrePage }) => {
-  const shapes = [
-    { M: 300, N: 150, K: 200 },
-    { M: 97, N: 65, K: 131 },
-  ];
-  const cases = shapes.map(({ M, N, K }, s) => ({ M, N, K, a: randomF32(M * K, 1200 + s, 4).values, b: randomF32(K * N, 1300 + s, 4).values }));
-  const gpu = await vyrePage.evaluate(async (cases) => {
+/** Square-ish larger matmuls: `kernel` on the GPU for each case, checked against the rounded triple loop. */
+async function expectLargeMatmuls(page: Page, kernel: 'matmul' | 'matmulX4', shapes: readonly { M: number; N: number; K: number }[], seed: number): Promise<void> {
+  const cases = shapes.map(({ M, N, K }, s) => ({ M, N, K, a: randomF32(M * K, seed + s, 4).values, b: randomF32(K * N, seed + 100 + s, 4).values }));
+  const gpu = await page.evaluate(async ({ kernel, cases }) => {
     const vyre = window.vyre;
+    const options = kernel === 'matmul' ? vyre.matmulOptions : vyre.matmulX4Options;
     const runtime = await vyre.createRuntime();
-    const { pipeline } = await runtime.compile(vyre.matmul);
+    const { pipeline } = await runtime.compile(vyre[kernel]);
     const outputs: number[][] = [];
     for (const { M, N, K, a, b } of cases) {
-      const result = await pipeline.dispatch({ a: Float32Array.from(a), b: Float32Array.from(b) }, vyre.matmulOptions(M, N, K));
+      const result = await pipeline.dispatch({ a: Float32Array.from(a), b: Float32Array.from(b) }, options(M, N, K));
       outputs.push(Array.from(result['c'] ?? []));
     }
     await runtime.dispose();
     return outputs;
-  }, cases);
+  }, { kernel, cases });
   cases.forEach(({ M, N, K, a, b }, s) => {
-    const expected = roundedTripleLoop(a, b, M, N, K);
     expect(gpu[s]?.length, `${M}×${K}·${K}×${N}`).toBe(M * N);
-    expect(mismatches(gpu[s] ?? [], expected), `${M}×${K}·${K}×${N}`).toEqual([]);
+    expect(mismatches(gpu[s] ?? [], roundedTripleLoop(a, b, M, N, K)), `${M}×${K}·${K}×${N}`).toEqual([]);
   });
+}
+
+test('matmul of larger odd shapes (300×200·200×150, 97×131·131×65) equals the rounded triple loop bit for bit', async ({ vyrePage }) => {
+  await expectLargeMatmuls(vyrePage, 'matmul', [{ M: 300, N: 150, K: 200 }, { M: 97, N: 65, K: 131 }], 1200);
+});
+
+test('matmulX4 of larger shapes (300×200·200×152, 97×132·132×68) equals the rounded triple loop (matmul\'s bits)', async ({ vyrePage }) => {
+  await expectLargeMatmuls(vyrePage, 'matmulX4', [{ M: 300, N: 152, K: 200 }, { M: 97, N: 68, K: 132 }], 1900);
 });
 
 test("matmul and saxpy compiled with floats 'fast' stay within their stated tolerance of the exact result, as pipelines of their own", async ({ vyrePage }) => {

@@ -371,56 +371,64 @@ test('matmulX4 of larger shapes (300×200·200×152, 97×132·132×68) equals th
   await expectLargeMatmuls(vyrePage, 'matmulX4', [{ M: 300, N: 152, K: 200 }, { M: 97, N: 68, K: 132 }], 1900);
 });
 
-test("matmul and saxpy compiled with floats 'fast' stay within their stated tolerance of the exact result, as pipelines of their own", async ({ vyrePage }) => {
-  const [M, N, K] = [45, 37, 61];
-  const a = randomF32(M * K, 1400, 4).values;
-  const b = randomF32(K * N, 1401, 4).values;
-  const x = randomF32(1000, 1402).values;
-  const y = randomF32(1000, 1403).values;
-  const alpha = Math.fround(1.37);
-  const gpu = await vyrePage.evaluate(
-    async ({ M, N, K, a, b, x, y, alpha }) => {
-      const vyre = window.vyre;
-      const runtime = await vyre.createRuntime();
-      const exact = await runtime.compile(vyre.matmul);
-      const fast = await runtime.compile(vyre.matmul, { floats: 'fast' });
-      const c = await fast.pipeline.dispatch({ a: Float32Array.from(a), b: Float32Array.from(b) }, vyre.matmulOptions(M, N, K));
-      const saxpyFast = await runtime.compile(vyre.saxpy, { floats: 'fast' });
-      const out = await saxpyFast.pipeline.dispatch({ x: Float32Array.from(x), y: Float32Array.from(y) }, { params: { alpha } });
-      await runtime.dispose();
-      return { c: Array.from(c['c'] ?? []), y: Array.from(out['y'] ?? []), ids: [exact.pipeline.id, fast.pipeline.id], policy: fast.manifest.dispatchPolicy };
-    },
-    { M, N, K, a, b, x, y, alpha },
-  );
-  expect(gpu.ids[0]).not.toBe(gpu.ids[1]);
-  expect(gpu.policy).toBe('wg=[8,8,1];floats=fast');
-  // matmul: |C − A·B| ≤ (K + 1)·2⁻²⁴·Σ|a·b| against the exact (f64) product, fused or not.
-  expect(gpu.c).toHaveLength(M * N);
-  const outside: string[] = [];
-  for (let r = 0; r < M; r++) {
-    for (let col = 0; col < N; col++) {
-      let exact = 0;
-      let magnitude = 0;
-      for (let k = 0; k < K; k++) {
-        const product = (a[r * K + k] ?? 0) * (b[k * N + col] ?? 0);
-        exact += product;
-        magnitude += Math.abs(product);
+const FAST_PAIRS = [
+  { matmul: 'matmul', saxpy: 'saxpy', M: 45, N: 37, K: 61, policy: 'wg=[8,8,1];floats=fast' },
+  { matmul: 'matmulX4', saxpy: 'saxpyX4', M: 45, N: 36, K: 60, policy: 'wg=[16,16,1];floats=fast' },
+] as const;
+
+for (const { matmul, saxpy, M, N, K, policy } of FAST_PAIRS) {
+  test(`${matmul} and ${saxpy} compiled with floats 'fast' stay within their stated tolerance of the exact result, as pipelines of their own`, async ({ vyrePage }) => {
+    const a = randomF32(M * K, 1400, 4).values;
+    const b = randomF32(K * N, 1401, 4).values;
+    const x = randomF32(1000, 1402).values;
+    const y = randomF32(1000, 1403).values;
+    const alpha = Math.fround(1.37);
+    const gpu = await vyrePage.evaluate(
+      async ({ names, M, N, K, a, b, x, y, alpha }) => {
+        const vyre = window.vyre;
+        const options = names.matmul === 'matmul' ? vyre.matmulOptions : vyre.matmulX4Options;
+        const runtime = await vyre.createRuntime();
+        const exact = await runtime.compile(vyre[names.matmul]);
+        const fast = await runtime.compile(vyre[names.matmul], { floats: 'fast' });
+        const c = await fast.pipeline.dispatch({ a: Float32Array.from(a), b: Float32Array.from(b) }, options(M, N, K));
+        const saxpyFast = await runtime.compile(vyre[names.saxpy], { floats: 'fast' });
+        const out = await saxpyFast.pipeline.dispatch({ x: Float32Array.from(x), y: Float32Array.from(y) }, { params: { alpha } });
+        await runtime.dispose();
+        return { c: Array.from(c['c'] ?? []), y: Array.from(out['y'] ?? []), ids: [exact.pipeline.id, fast.pipeline.id], policy: fast.manifest.dispatchPolicy };
+      },
+      { names: { matmul, saxpy }, M, N, K, a, b, x, y, alpha },
+    );
+    expect(gpu.ids[0]).not.toBe(gpu.ids[1]);
+    expect(gpu.policy).toBe(policy);
+    // matmul: |C − A·B| ≤ (K + 1)·2⁻²⁴·Σ|a·b| against the exact (f64) product, fused or not.
+    expect(gpu.c).toHaveLength(M * N);
+    const outside: string[] = [];
+    for (let r = 0; r < M; r++) {
+      for (let col = 0; col < N; col++) {
+        let exact = 0;
+        let magnitude = 0;
+        for (let k = 0; k < K; k++) {
+          const product = (a[r * K + k] ?? 0) * (b[k * N + col] ?? 0);
+          exact += product;
+          magnitude += Math.abs(product);
+        }
+        const got = gpu.c[r * N + col] ?? Number.NaN;
+        if (!(Math.abs(got - exact) <= (K + 1) * 2 ** -24 * magnitude)) outside.push(`[${r},${col}] ${got} vs ${exact}`);
       }
-      const got = gpu.c[r * N + col] ?? Number.NaN;
-      if (!(Math.abs(got - exact) <= (K + 1) * 2 ** -24 * magnitude)) outside.push(`[${r},${col}] ${got} vs ${exact}`);
     }
-  }
-  expect(outside.slice(0, 5)).toEqual([]);
-  // saxpy: one rounding of the sum, and at most one more of the product: ≤ 2⁻²⁴·(|αx| + |αx + y|)
-  // to first order (the factor 1 + 2⁻²⁰ covers the second).
-  const saxpyOutside = y.flatMap((yi, i) => {
-    const product = alpha * (x[i] ?? 0);
-    const exact = product + yi;
-    const got = gpu.y[i] ?? Number.NaN;
-    return Math.abs(got - exact) <= 2 ** -24 * (Math.abs(product) + Math.abs(exact)) * (1 + 2 ** -20) ? [] : [`[${i}] ${got} vs ${exact}`];
+    expect(outside.slice(0, 5)).toEqual([]);
+    // saxpy: one rounding of the sum, and at most one more of the product: ≤ 2⁻²⁴·(|αx| + |αx + y|)
+    // to first order (the factor 1 + 2⁻²⁰ covers the second).
+    expect(gpu.y).toHaveLength(y.length);
+    const saxpyOutside = y.flatMap((yi, i) => {
+      const product = alpha * (x[i] ?? 0);
+      const exact = product + yi;
+      const got = gpu.y[i] ?? Number.NaN;
+      return Math.abs(got - exact) <= 2 ** -24 * (Math.abs(product) + Math.abs(exact)) * (1 + 2 ** -20) ? [] : [`[${i}] ${got} vs ${exact}`];
+    });
+    expect(saxpyOutside.slice(0, 5)).toEqual([]);
   });
-  expect(saxpyOutside.slice(0, 5)).toEqual([]);
-});
+}
 
 test('scanBlocks and addBlockOffsets compose into the inclusive scan, agreeing with the interpreter', async ({ vyrePage }) => {
   const inputs = sizes(256).map(({ label, n, foldAt }, s) => ({ label, x: randomU32(n, 1000 + s).values, foldAt }));

@@ -17,8 +17,13 @@ export interface PlannedBuffer {
   readonly declaration: BoundBuffer;
   /** Element count (of the binding's array type, for a buffer with a layout). */
   readonly length: number;
-  /** Bytes to allocate and read back: `length × 4` for a scalar array. */
+  /** Bytes to allocate: `length × 4` for a scalar array (the GPU layer rounds 0 up to 4). */
   readonly byteLength: number;
+  /**
+   * Bytes to read back, when fewer than `byteLength`: a runtime-sized array of zero
+   * elements with a layout is allocated one element (WebGPU's minimum) but reads back none.
+   */
+  readonly readBackBytes?: number;
   /** The caller's data to upload, when there is some. */
   readonly data: ElementArray | undefined;
   /** The packed bytes to upload, for a buffer with a layout; see plan-layout-buffer.ts. */

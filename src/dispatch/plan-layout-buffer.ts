@@ -14,8 +14,13 @@ import { bindingBytes, byteLengthFor, elementCountOf, runtimeArrayOf } from './b
 export interface LayoutBufferPlan {
   /** Elements of the binding's array type (1 for a fixed-footprint type). */
   readonly length: number;
-  /** Bytes to allocate and read back, a multiple of 4 (WebGPU copies whole words). */
+  /** Bytes to allocate, a multiple of 4 (WebGPU copies whole words), at least one element. */
   readonly byteLength: number;
+  /**
+   * Bytes that hold the caller's elements, to read back: `byteLength` except for a
+   * runtime-sized array of zero elements, whose allocation is one element bigger.
+   */
+  readonly readBackBytes: number;
   /** The bytes to upload, padded to `byteLength`; absent when the buffer starts zero-filled. */
   readonly packed: Uint8Array | undefined;
   readonly resident: ResidentBufferRef | undefined;
@@ -29,11 +34,14 @@ export interface LayoutBufferPlan {
 export function planLayoutBuffer(declaration: BoundBuffer & { readonly layout: WgslType }, value: unknown, count: number | undefined, firstCount: number | undefined): LayoutBufferPlan {
   const { layout, name } = declaration;
   // A resident buffer's length counts scalars of its type; the binding counts its own elements.
-  if (isResidentBufferRef(value)) return { length: elementCountOf(layout, value.length * ELEMENT_BYTES), byteLength: value.length * ELEMENT_BYTES, packed: undefined, resident: value };
+  if (isResidentBufferRef(value)) {
+    const byteLength = value.length * ELEMENT_BYTES;
+    return { length: elementCountOf(layout, byteLength), byteLength, readBackBytes: byteLength, packed: undefined, resident: value };
+  }
   if (value !== undefined) {
     const bytes = bindingBytes(name, layout, value);
     const byteLength = wordAligned(Math.max(bytes.byteLength, minimumBytes(layout)));
-    return { length: elementCountOf(layout, bytes.byteLength), byteLength, packed: padded(bytes, byteLength), resident: undefined };
+    return { length: elementCountOf(layout, bytes.byteLength), byteLength, readBackBytes: wordAligned(bytes.byteLength), packed: padded(bytes, byteLength), resident: undefined };
   }
   const elements = runtimeArrayOf(layout) === null ? elementCountOf(layout, layout.size) : count ?? firstCount;
   if (elements === undefined) {
@@ -44,7 +52,8 @@ export function planLayoutBuffer(declaration: BoundBuffer & { readonly layout: W
       { buffer: name },
     );
   }
-  return { length: elements, byteLength: wordAligned(Math.max(byteLengthFor(layout, elements), minimumBytes(layout))), packed: undefined, resident: undefined };
+  const contentBytes = wordAligned(byteLengthFor(layout, elements));
+  return { length: elements, byteLength: Math.max(contentBytes, wordAligned(minimumBytes(layout))), readBackBytes: contentBytes, packed: undefined, resident: undefined };
 }
 
 /** WebGPU needs a binding of at least one element: the fixed part plus one stride. */

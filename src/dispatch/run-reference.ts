@@ -46,7 +46,9 @@ export function runReference(
   const outputs: Record<string, ElementArray> = {};
   for (const planned of plan.buffers) {
     const array = buffers[planned.declaration.name];
-    if (isReadBack(planned.declaration.access) && array !== undefined) outputs[planned.declaration.name] = array;
+    const readBackBytes = planned.readBackBytes ?? planned.byteLength;
+    // A zero-element vector array was allocated one element, as on the GPU; it reads back none.
+    if (isReadBack(planned.declaration.access) && array !== undefined) outputs[planned.declaration.name] = readBackBytes === array.byteLength ? array : array.slice(0, readBackBytes / ELEMENT_BYTES);
   }
   return outputs;
 }

@@ -162,6 +162,7 @@ export class Dispatcher {
     for (const planned of plan.buffers) {
       const { name, binding, type, access, layout } = planned.declaration;
       const bytes = Math.max(ELEMENT_BYTES, planned.byteLength);
+      const readBackBytes = planned.readBackBytes ?? planned.byteLength;
       let buffer: GPUBuffer;
       if (planned.resident !== undefined) {
         buffer = this.residents.buffer(planned.resident);
@@ -170,7 +171,7 @@ export class Dispatcher {
       } else if (planned.keep) {
         buffer = createCheckedBuffer(this.device, { label: `${target.label} ${name} (kept)`, size: bytes, usage: storageUsage() }, this.checks);
         // A resident buffer counts scalars of its type: a kept vec4 output of n vectors holds 4n.
-        const scalars = layout === undefined ? planned.length : planned.byteLength / ELEMENT_BYTES;
+        const scalars = layout === undefined ? planned.length : readBackBytes / ELEMENT_BYTES;
         (kept ??= new Map()).set(name, this.residents.adopt(buffer, type, scalars));
       } else {
         buffer = this.pool.acquire(bytes, planned.declaration.space === 'uniform' ? uniformUsage() : storageUsage(), target.label, name);
@@ -180,10 +181,10 @@ export class Dispatcher {
       const data = planned.packed ?? planned.data;
       if (data !== undefined && data.byteLength > 0) uploads.push({ buffer, data });
       entries[planned.declaration.group ?? 0]?.push({ binding, buffer, size: bytes });
-      if (access !== 'read' && !planned.keep && planned.byteLength > 0) {
-        const staging = this.pool.acquire(planned.byteLength, stagingUsage(), target.label, name);
+      if (access !== 'read' && !planned.keep && readBackBytes > 0) {
+        const staging = this.pool.acquire(readBackBytes, stagingUsage(), target.label, name);
         staged.push(staging);
-        readbacks.push({ name, type, layout, source: buffer, staging, bytes: planned.byteLength });
+        readbacks.push({ name, type, layout, source: buffer, staging, bytes: readBackBytes });
         if (planned.resident !== undefined) copyAtOnce = true;
       }
     }
@@ -286,7 +287,7 @@ function collectOutputs(plan: DispatchPlan | undefined, item: BoundItem): WireOu
     readback.staging.unmap();
   }
   for (const planned of plan?.buffers ?? []) {
-    if (planned.declaration.access === 'read' || planned.keep || planned.byteLength > 0) continue;
+    if (planned.declaration.access === 'read' || planned.keep || (planned.readBackBytes ?? planned.byteLength) > 0) continue;
     const layout = planned.declaration.layout;
     result[planned.declaration.name] = layout === undefined ? new (arrayConstructorFor(planned.declaration.type))(0) : readBackArray(layout, new ArrayBuffer(0));
   }

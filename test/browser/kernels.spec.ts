@@ -233,7 +233,7 @@ test('reluF32x4 and saxpyX4 (vec4 buffers) agree with the interpreter and with t
   });
 });
 
-test('saxpyX4 refuses a length that is not a multiple of 4 with invalid-input and keeps serving; vec4 resident inputs and kept outputs hold whole vectors', async ({ vyrePage }) => {
+test('saxpyX4 refuses a length that is not a multiple of 4 with invalid-input and keeps serving; vec4 resident inputs and kept outputs hold whole vectors; no vectors in, none out', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async () => {
     const vyre = window.vyre;
     const runtime = await vyre.createRuntime();
@@ -251,13 +251,16 @@ test('saxpyX4 refuses a length that is not a multiple of 4 with invalid-input an
     const kept = await relu.pipeline.dispatch({ x }, { keep: ['y'] });
     const keptY = kept['y'];
     const read = keptY instanceof vyre.ResidentBuffer ? Array.from(await runtime.read(keptY)) : null;
+    // No vectors in, none out (the binding is allocated one vector, WebGPU's minimum).
+    const empty = await relu.pipeline.dispatch({ x: new Float32Array(0) });
     await runtime.dispose();
-    return { error, after: Array.from(after['y'] ?? []), read };
+    return { error, after: Array.from(after['y'] ?? []), read, empty: empty['y']?.length };
   });
   expect(result.error?.code).toBe('invalid-input');
   expect(result.error?.message).toMatch(/Fix: /);
   expect(result.after).toEqual([3, 5, 7, 9]);
   expect(result.read).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect(result.empty).toBe(0);
 });
 
 test('matmulX4 (tiled, vec4) agrees with the interpreter bit for bit, folded grid included', async ({ vyrePage }) => {

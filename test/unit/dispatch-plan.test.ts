@@ -14,6 +14,7 @@ import { PARAMS } from './support/wgsl-layouts.ts';
 import { boundBuffersOf, toBoundBuffer } from '../../src/lower/layout.ts';
 import type { IrProgram } from '../../src/protocol/ir.ts';
 import type { ResidentBufferRef } from '../../src/protocol/resident.ts';
+import { runReference } from '../../src/reference.ts';
 
 const LIMITS: PlanLimits = { maxStorageBufferBindingSize: 1 << 20, maxComputeWorkgroupsPerDimension: 65535 };
 /** Elements of 4 bytes that fit exactly in maxStorageBufferBindingSize. */
@@ -303,5 +304,16 @@ describe('planDispatch: vector buffers (IR vec2/vec4, planned by their layout)',
       { name: 'y', binding: 1, access: 'output', type: 'vec4<f32>', sizing: { kind: 'same-as', buffer: 'x' } },
     ]);
     expect(lengths(planVectors(p, { x: resident(12) }))).toEqual({ x: 3, y: 3 });
+  });
+
+  it('allocates an empty vec4 array one vector (WebGPU\'s minimum binding) but reads back none, and the reference returns an empty output', () => {
+    const p = program([
+      { name: 'x', binding: 0, access: 'read', type: 'vec4<f32>' },
+      { name: 'y', binding: 1, access: 'output', type: 'vec4<f32>', sizing: { kind: 'same-as', buffer: 'x' } },
+    ]);
+    const planned = planVectors(p, { x: new Float32Array(0) });
+    expect(planned.buffers.map((b) => [b.declaration.name, b.length, b.byteLength, b.readBackBytes])).toEqual([['x', 0, 16, 0], ['y', 0, 16, 0]]);
+    const outputs = runReference({ ...p, body: [] }, { x: new Float32Array(0) });
+    expect(outputs['y']).toEqual(new Float32Array(0));
   });
 });

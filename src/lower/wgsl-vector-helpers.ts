@@ -83,6 +83,7 @@ function signatureOf(scalarName: string, scalarCode: string): { readonly paramet
  */
 export function componentWiseHelper(scalarName: string, scalarCode: string, width: VectorWidth): GeneratedHelper {
   if (scalarName === 'vyre_mul_f32') return exactProductHelper(width);
+  if (scalarName.startsWith('vyre_opaque_')) return opaqueVectorHelper(scalarName, width);
   const { parameters, result } = signatureOf(scalarName, scalarCode);
   const name = vectorHelperName(scalarName, width);
   const shared = (parameter: Parameter): boolean => parameter.name === 'one';
@@ -95,6 +96,26 @@ export function componentWiseHelper(scalarName: string, scalarCode: string, widt
   return vec${width}<${result}>(${calls.join(', ')});
 }`;
   return { name, code, calls: [scalarName], takesOne: parameters.some(shared) };
+}
+
+/**
+ * The vector form of an opaque wrapper: the identity on the whole vector, not a vector of
+ * scalar identities. Both hide a vector of literals from WGSL constant evaluation, but
+ * Chrome's SwiftShader miscompiled the component-wise form: `opaque(vec4<i32>(0)) ^
+ * vec4<i32>(7)` (and `|`) gave zeros on 2026-11-30 (Chromium 156; fuzz seed 10096), while
+ * this form, and `+`, `-`, `&`, `<<` of either, gave the right values.
+ */
+function opaqueVectorHelper(scalarName: string, width: VectorWidth): GeneratedHelper {
+  const name = vectorHelperName(scalarName, width);
+  const type = `vec${width}<${componentOfHelper(scalarName)}>`;
+  return { name, code: `fn ${name}(x: ${type}) -> ${type} { return x; }`, calls: [], takesOne: false };
+}
+
+/** The component type that a scalar helper's name ends with (`vyre_opaque_i32` → `i32`). */
+function componentOfHelper(scalarName: string): string {
+  const match = /_(u32|i32|f32|bool)$/.exec(scalarName);
+  invariant(match?.[1], `helper ${scalarName} ends with its component type`);
+  return match[1];
 }
 
 /**

@@ -161,9 +161,8 @@ describe('vector, splat and component', () => {
     ]);
     const code = lowered(constant).code;
     expect(code).toContain('(vyre_opaque_vec2_i32(vec2<i32>(i32(2147483647), i32(1))) + vec2<i32>(i32(1)))');
-    expect(code).toContain(`fn vyre_opaque_vec2_i32(x: vec2<i32>) -> vec2<i32> {
-  return vec2<i32>(vyre_opaque_i32(x.x), vyre_opaque_i32(x.y));
-}`);
+    // The identity on the whole vector: SwiftShader miscompiled a vector of scalar identities.
+    expect(code).toContain('fn vyre_opaque_vec2_i32(x: vec2<i32>) -> vec2<i32> { return x; }');
   });
 
   it('treats a component of a vector of literals as a literal too', () => {

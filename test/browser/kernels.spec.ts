@@ -10,7 +10,7 @@
  *
  * Inputs are made here, in Node, from a seeded PRNG, so a failure names a reproducible case.
  */
-import type { Page } from '@playwright/test';
+import type { HarnessPage } from './support/engine.ts';
 import type { LaunchOptions, IrProgram } from '../support/vyre-all.ts';
 import {
   MANDELBROT_MIN_IDENTICAL,
@@ -98,7 +98,7 @@ interface CaseResult {
  * Compiles `kernel` once in a fresh runtime, dispatches every case on the GPU and on
  * `runReference`, and returns both sides' outputs; the runtime is disposed before returning.
  */
-async function gpuAndReference(page: Page, kernel: KernelName | VectorKernelName, cases: readonly Case[]): Promise<{ results: CaseResult[]; disposed: boolean }> {
+async function gpuAndReference(page: HarnessPage, kernel: KernelName | VectorKernelName, cases: readonly Case[]): Promise<{ results: CaseResult[]; disposed: boolean }> {
   return page.evaluate(
     async ({ kernel, cases }) => {
       const vyre = window.vyre;
@@ -345,7 +345,7 @@ function roundedTripleLoop(a: readonly number[], b: readonly number[], M: number
 }
 
 /** Square-ish larger matmuls: `kernel` on the GPU for each case, checked against the rounded triple loop. */
-async function expectLargeMatmuls(page: Page, kernel: 'matmul' | 'matmulX4', shapes: readonly { M: number; N: number; K: number }[], seed: number): Promise<void> {
+async function expectLargeMatmuls(page: HarnessPage, kernel: 'matmul' | 'matmulX4', shapes: readonly { M: number; N: number; K: number }[], seed: number): Promise<void> {
   const cases = shapes.map(({ M, N, K }, s) => ({ M, N, K, a: randomF32(M * K, seed + s, 4).values, b: randomF32(K * N, seed + 100 + s, 4).values }));
   const gpu = await page.evaluate(async ({ kernel, cases }) => {
     const vyre = window.vyre;
@@ -594,7 +594,7 @@ interface LimitRun {
  * `maxComputeWorkgroupsPerDimension`, so the runtime folds it at the real limit. The inputs
  * are made in the page from a seeded PRNG (mulberry32), sized from the limit read there.
  */
-async function atDeviceLimit(page: Page, kernel: KernelName): Promise<LimitRun> {
+async function atDeviceLimit(page: HarnessPage, kernel: KernelName): Promise<LimitRun> {
   return page.evaluate(async (kernel) => {
     const vyre = window.vyre;
     const runtime = await vyre.createRuntime();

@@ -4,8 +4,8 @@
  * how faults in the store are recovered without the app noticing.
  */
 import { expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
-import { createProfile, openHarnessPage, type Profile } from './support/persistent-browser.ts';
+import type { HarnessPage } from './support/engine.ts';
+import { createProfile, type Profile } from './support/persistent-browser.ts';
 
 type Helpers = typeof import('./support/page-helpers.ts').helpers;
 type Vyre = typeof import('../support/vyre-all.ts');
@@ -24,7 +24,7 @@ test.afterEach(() => profile.remove());
 const DB = 'vyre-test-cache';
 
 /** Runs `addK(k)` in a fresh runtime on `page` with the test database. */
-function runAddK(page: Page, k: number, options: Record<string, unknown> = {}, policy?: Record<string, unknown>) {
+function runAddK(page: HarnessPage, k: number, options: Record<string, unknown> = {}, policy?: Record<string, unknown>) {
   return page.evaluate(async ([k, db, options, policy]) => {
     const runtime = await window.vyre.createRuntime({ persistent: { dbName: db }, ...options } as never);
     try {
@@ -38,12 +38,12 @@ function runAddK(page: Page, k: number, options: Record<string, unknown> = {}, p
 test('after a browser restart, a compile comes from the persistent tier: no lowering, cacheHit null, same results', async () => {
   let browser = await profile.launch();
   const first = await runAddK(browser.page, 5);
-  await browser.context.close();
+  await browser.close();
 
   browser = await profile.launch();
   const second = await runAddK(browser.page, 5);
   const records = await browser.page.evaluate((db) => window.helpers.allRecords(db), DB);
-  await browser.context.close();
+  await browser.close();
 
   expect(first).toMatchObject({ tier: 'compiled', cacheHit: false, missReason: 'empty-cache', y: [5, 6, 7, 8] });
   expect(first.lower).toBeGreaterThan(0);
@@ -78,7 +78,7 @@ test('each miss reason arises from the change that causes it', async () => {
   void crafted;
   const device = (await runAddK(page, 3)).missReason;
   const key = (await runAddK(page, 4)).missReason;
-  await browser.context.close();
+  await browser.close();
   expect({ ...reasons, device, key }).toEqual({
     empty: 'empty-cache',
     program: 'program-changed',
@@ -101,7 +101,7 @@ for (const how of ['bad checksum', 'truncated WGSL', 'wrong schema version', 'mi
     const recovered = await runAddK(page, 7);
     const again = await runAddK(page, 7);
     const records = await page.evaluate((db) => window.helpers.allRecords(db), DB);
-    await browser.context.close();
+    await browser.close();
     expect(recovered).toMatchObject({ tier: 'compiled', cacheHit: false, missReason: 'corrupt-entry', y: [7, 8, 9, 10] });
     expect(again).toMatchObject({ tier: 'persistent', y: [7, 8, 9, 10] });
     expect(records).toHaveLength(1);
@@ -112,7 +112,7 @@ for (const how of ['bad checksum', 'truncated WGSL', 'wrong schema version', 'mi
 test('startup prewarm fills the memory tier from the store, so compiles after a restart are memory-tier hits', async () => {
   let browser = await profile.launch();
   for (const k of [11, 12, 13]) await runAddK(browser.page, k);
-  await browser.context.close();
+  await browser.close();
 
   browser = await profile.launch();
   const result = await browser.page.evaluate(async (db) => {
@@ -130,7 +130,7 @@ test('startup prewarm fills the memory tier from the store, so compiles after a 
     await runtime.dispose();
     return { runs, counters: snapshot.counters };
   }, DB);
-  await browser.context.close();
+  await browser.close();
   for (const run of result.runs) expect(run).toMatchObject({ tier: 'memory', cacheHit: true, lower: 0 });
   expect(result.counters.compiled).toBe(0);
   expect(result.counters.startupPrewarmed).toBe(3);
@@ -149,7 +149,7 @@ test('after a restart, the startup replay begins before createRuntime resolves, 
     await runtime.dispose();
     return { ids, againTier: again.tier };
   }, DB);
-  await browser.context.close();
+  await browser.close();
   expect(firstVisit.againTier).toBe('persistent');
 
   browser = await profile.launch();
@@ -166,7 +166,7 @@ test('after a restart, the startup replay begins before createRuntime resolves, 
     await runtime.dispose();
     return { startup: runtime.startup, first, replay: snapshot.startupReplay };
   }, DB);
-  await browser.context.close();
+  await browser.close();
   // Worker-side times since the createRuntime call: the replay started before the runtime was ready.
   expect(next.startup.replay).not.toBeNull();
   expect(next.startup.replay as number).toBeLessThanOrEqual(next.startup.ready);
@@ -195,7 +195,7 @@ test('a database that cannot open leaves the runtime memory-only, reported, with
     await runtime.dispose();
     return { run, again, storage: snapshot.storage };
   }, DB);
-  await browser.context.close();
+  await browser.close();
   expect(result.storage.mode).toBe('memory-only');
   expect(result.run).toMatchObject({ tier: 'compiled', y: [9, 10, 11, 12] });
   expect(result.again).toMatchObject({ tier: 'memory', y: [9, 10, 11, 12] });
@@ -204,8 +204,8 @@ test('a database that cannot open leaves the runtime memory-only, reported, with
 test('two pages of one origin compiling the same 20 programs at once leave exactly 20 valid records', async () => {
   test.setTimeout(240_000);
   const browser = await profile.launch();
-  const second = await openHarnessPage(browser.context);
-  const compileAll = (page: Page) =>
+  const second = await browser.openPage();
+  const compileAll = (page: HarnessPage) =>
     page.evaluate(async (db) => {
       const runtime = await window.vyre.createRuntime({ persistent: { dbName: db } });
       const reports = await runtime.prewarm(Array.from({ length: 20 }, (_, k) => window.helpers.addK(100 + k)), { concurrency: 4 });
@@ -222,7 +222,7 @@ test('two pages of one origin compiling the same 20 programs at once leave exact
     await runtime.dispose();
     return { records: records.length, identities: new Set(records.map((r) => r.identity)).size, tiers, persistent: snapshot.persistent };
   }, DB);
-  await browser.context.close();
+  await browser.close();
   expect(counts).toEqual([20, 20]);
   expect(check.records).toBe(20);
   expect(check.identities).toBe(20);
@@ -237,7 +237,7 @@ test('500 artifacts stay within the persistent bounds, least recently used evict
   const result = await browser.page.evaluate(async (db) => {
     return window.helpers.fillStore(db, 500, { maxEntries: 120, maxBytes: 1024 * 1024 });
   }, DB);
-  await browser.context.close();
+  await browser.close();
   expect(result.entries).toBeLessThanOrEqual(120);
   expect(result.bytes).toBeLessThanOrEqual(1024 * 1024);
   expect(result.recordsInDatabase).toBe(result.entries);

@@ -11,7 +11,7 @@
  * and never counts as run: its outcome says why, the test checks the reason names the
  * missing feature, prints it and records it as a `not-run` annotation.
  */
-import type { Page } from '@playwright/test';
+import type { HarnessPage } from './support/engine.ts';
 import { expect, test } from './support/fixtures.ts';
 import { createProfile, type Profile } from './support/persistent-browser.ts';
 import { CORPUS, type CorpusOutcome, type CorpusShader } from './wgsl-corpus/index.ts';
@@ -27,7 +27,7 @@ const RESTART_DB = 'vyre-wgsl-corpus';
 const MIN_SHADERS_RUN = 12;
 
 /** Runs the corpus shaders named (default: all) in the page, in one runtime made with `options`. */
-function runInPage(page: Page, options: RuntimeOptions, names?: readonly string[]): Promise<CorpusOutcome[]> {
+function runInPage(page: HarnessPage, options: RuntimeOptions, names?: readonly string[]): Promise<CorpusOutcome[]> {
   return page.evaluate(
     async ([url, options, names]) => {
       const corpus = (await import(/* @vite-ignore */ url)) as Corpus;
@@ -67,14 +67,11 @@ for (const shader of CORPUS) {
 
 /** Starts Chrome on `profile`, runs the whole corpus with the restart database, quits Chrome. */
 async function runAfterLaunch(profile: Profile): Promise<{ outcomes: CorpusOutcome[]; errors: string[] }> {
-  const { context, page, errors } = await profile.launch();
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
-  });
+  const browser = await profile.launch({ consoleErrors: true });
   try {
-    return { outcomes: await runInPage(page, { persistent: { dbName: RESTART_DB } }), errors };
+    return { outcomes: await runInPage(browser.page, { persistent: { dbName: RESTART_DB } }), errors: browser.errors };
   } finally {
-    await context.close();
+    await browser.close();
   }
 }
 

@@ -1,11 +1,16 @@
 /**
- * Browser-test fixtures: a page with the library loaded and WebGPU checked.
+ * Browser-test fixtures: a page with the library loaded and WebGPU checked, in Chrome
+ * (Playwright's page) or, in the Firefox lane, Firefox (see engine.ts).
  *
  * A test skips only when the browser truly has no WebGPU, and never under CI. Every
  * uncaught page error and every console error (uncaptured WebGPU errors included)
  * fails the test, so a stray validation error cannot hide behind a passing assertion.
  */
 import { test as base, expect, type Page } from '@playwright/test';
+import type { Browser } from 'puppeteer-core';
+import { launchFirefox } from '../../../scripts/firefox-prefs.mjs';
+import { BASE_URL, ENGINE, type HarnessPage } from './engine.ts';
+import { openFirefoxHarness } from './firefox-page.ts';
 
 type Vyre = typeof import('../../support/vyre-all.ts');
 
@@ -21,6 +26,16 @@ export interface HarnessOptions {
   readonly harness: string;
 }
 
+interface TestFixtures extends HarnessOptions {
+  vyrePage: HarnessPage;
+  strayErrors: string[];
+}
+
+interface WorkerFixtures {
+  /** The Firefox of the Firefox lane, one per Playwright worker; null in the Chrome lane. */
+  firefox: Browser | null;
+}
+
 /** Opens `url`, waits for `window.vyre`, and checks for WebGPU. */
 export async function openHarness(page: Page, url: string): Promise<void> {
   await page.goto(url);
@@ -29,19 +44,20 @@ export async function openHarness(page: Page, url: string): Promise<void> {
 }
 
 /** Skips the test when the open page has no WebGPU adapter; fails instead under CI. */
-export async function requireWebGpu(page: Page): Promise<void> {
+export async function requireWebGpu(page: HarnessPage): Promise<void> {
   const hasWebGpu = await page.evaluate(async () => {
     if (!('gpu' in navigator)) return false;
     return (await navigator.gpu.requestAdapter()) !== null;
   });
   if (!hasWebGpu) {
-    if (process.env.CI) throw new Error('This Chrome has no WebGPU adapter; CI must run with WebGPU.');
+    if (process.env.CI) throw new Error(`This ${ENGINE} has no WebGPU adapter; CI must run with WebGPU.`);
     base.skip(true, 'This browser has no WebGPU adapter.');
   }
 }
 
-export const test = base.extend<HarnessOptions & { vyrePage: Page; strayErrors: string[] }>({
+const chromeTest = base.extend<TestFixtures, WorkerFixtures>({
   harness: ['/test/browser/pages/harness.html', { option: true }],
+  firefox: [async ({}, use) => use(null), { scope: 'worker' }],
   strayErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -57,5 +73,32 @@ export const test = base.extend<HarnessOptions & { vyrePage: Page; strayErrors: 
     await use(page);
   },
 });
+
+/** The same fixtures over Firefox: one browser per worker, a fresh tab per test. */
+const firefoxTest = base.extend<TestFixtures, WorkerFixtures>({
+  harness: ['/test/browser/pages/harness.html', { option: true }],
+  firefox: [
+    async ({}, use) => {
+      const browser = await launchFirefox();
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+  strayErrors: async ({}, use) => use([]),
+  vyrePage: async ({ firefox, harness }, use) => {
+    if (firefox === null) throw new Error('the Firefox lane has no Firefox');
+    const opened = await openFirefoxHarness(firefox, new URL(harness, BASE_URL).href, { isolated: true });
+    try {
+      await requireWebGpu(opened.page);
+      await use(opened.page);
+      expect(opened.errors, 'stray page errors').toEqual([]);
+    } finally {
+      await opened.close();
+    }
+  },
+});
+
+export const test = ENGINE === 'firefox' ? firefoxTest : chromeTest;
 
 export { expect };

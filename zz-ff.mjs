@@ -1,0 +1,25 @@
+import { launchFirefox } from './scripts/firefox-prefs.mjs';
+import { createServer } from 'vite';
+const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'warn', server: { port: 0, hmr: false, watch: null } });
+await server.listen();
+const url = server.resolvedUrls?.local[0];
+const t0 = Date.now();
+const browser = await launchFirefox();
+console.log('launched', Date.now() - t0);
+const page = await browser.newPage();
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+await page.goto(new URL('test/browser/pages/harness.html', url).href);
+await page.waitForFunction(() => window.vyreReady === true, { timeout: 60000 });
+const r = await page.evaluate(async (n) => {
+  const rt = await window.vyre.createRuntime();
+  const { pipeline, cacheHit, tier } = await rt.compile(window.vyre.saxpy);
+  const t = performance.now();
+  const o = await pipeline.dispatch({ x: Float32Array.from({ length: n }, (_, i) => i), y: new Float32Array(n).fill(1) }, { params: { alpha: 2 } });
+  const dt = performance.now() - t;
+  const snap = await rt.cacheSnapshot?.();
+  await rt.dispose();
+  return { y: Array.from(o.y).slice(0, 5), cacheHit, tier, dt, storage: snap?.storage, fp: snap?.fingerprint };
+}, 1000);
+console.log(JSON.stringify(r));
+await browser.close(); await server.close();

@@ -33,5 +33,8 @@ export function launchFirefox({ userDataDir, headless = true } = {}) {
     headless,
     ...(userDataDir === undefined ? {} : { userDataDir }),
     extraPrefsFirefox: FIREFOX_WEBGPU_PREFS,
+    // One evaluate may run for minutes (a grid folded at the device limit on a software
+    // GPU); the test's own timeout bounds it, not the driver's default 3 minutes.
+    protocolTimeout: 0,
   });
 }

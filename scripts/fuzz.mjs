@@ -1,11 +1,14 @@
-// Differential fuzzing in Chrome: generated IR programs on the GPU (through the real
-// runtime: worker, WebGPU) against the CPU reference interpreter, plus malformed programs
+// Differential fuzzing on a real WebGPU implementation: generated IR programs on the GPU
+// (through the real runtime) against the CPU reference interpreter, plus malformed programs
 // that must all be rejected with invalid-program.
-//   npm run fuzz -- --count 200 --seed 1 [--malformed 500] [--headed]
+//   npm run fuzz -- --count 200 --seed 1 [--malformed 500] [--engine chrome|firefox|deno] [--headed]
+// Engines: chrome (Dawn; Playwright, the runtime in its worker), firefox (wgpu; Firefox ESR
+// through puppeteer-core, the runtime in its worker), deno (wgpu; the runtime in a Deno
+// Worker, no IndexedDB: see scripts/fuzz-deno.ts).
 // Prints every mismatch with its seed and program; exits 1 if there is any.
-import { chromium } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'vite';
-import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from './chrome-flags.mjs';
+import { openEnginePage } from './engine-page.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]?.startsWith('--') ? 'true' : all[i + 1] ?? 'true']] : pairs), []),
@@ -13,22 +16,25 @@ const args = Object.fromEntries(
 const count = Number(args.count ?? 200);
 const seed = Number(args.seed ?? 1);
 const malformed = Number(args.malformed ?? 500);
-if (!Number.isInteger(count) || !Number.isInteger(seed) || !Number.isInteger(malformed)) {
-  console.error('usage: npm run fuzz -- --count N --seed S [--malformed M] [--headed]');
+const engine = args.engine ?? 'chrome';
+if (!Number.isInteger(count) || !Number.isInteger(seed) || !Number.isInteger(malformed) || !['chrome', 'firefox', 'deno'].includes(engine)) {
+  console.error('usage: npm run fuzz -- --count N --seed S [--malformed M] [--engine chrome|firefox|deno] [--headed]');
   process.exit(2);
+}
+
+if (engine === 'deno') {
+  const deno = spawnSync('node', ['scripts/run-deno.mjs', 'scripts/fuzz-deno.ts', String(count), String(seed), String(malformed)], { stdio: 'inherit' });
+  process.exit(deno.status ?? 1);
 }
 
 // No HMR: an edited file must not reload the page in the middle of a run.
 const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'warn', server: { port: 0, hmr: false, watch: null } });
 await server.listen();
 const url = server.resolvedUrls?.local[0];
-const browser = await chromium.launch({ executablePath: CHROME_PATH, headless: args.headed !== 'true', args: CHROME_WEBGPU_FLAGS });
 let failed = false;
+const page = await openEnginePage(engine, new URL('test/browser/pages/fuzz.html', url).href, { headed: args.headed === 'true' });
 try {
-  const page = await browser.newPage();
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(new URL('test/browser/pages/fuzz.html', url).href);
-  await page.waitForFunction(() => window.vyreReady === true, undefined, { timeout: 60_000 });
+  console.log(`engine: ${engine} (${await page.evaluate(() => navigator.userAgent)})`);
   const started = Date.now();
   const differential = await page.evaluate(([n, s]) => window.fuzz.differential(n, s), [count, seed]);
   console.log(`differential: ${differential.ran} programs (seeds ${seed}…${seed + count - 1}; ${differential.withVectors} with vectors), ${differential.failures.length} mismatching, ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -41,7 +47,7 @@ try {
   for (const item of bad.unexpected) console.log(`  malformed #${item.index}: ${item.outcome}`);
   if (bad.unexpected.length > 0 || !bad.stillServing || bad.rejected !== bad.ran) failed = true;
 } finally {
-  await browser.close();
+  await page.close();
   await server.close();
 }
 console.log(failed ? 'fuzz: FAILED' : 'fuzz: ok');

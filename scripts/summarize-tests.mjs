@@ -1,4 +1,4 @@
-// Sums the unit (Vitest JSON) and browser (Playwright JSON) reports into one line,
+// Sums the unit (Vitest JSON) and browser (Playwright JSON, one per browser lane) reports into one line,
 //   ci: N passed, M failed
 // and exits non-zero when anything failed. Arguments: names of steps that failed outright
 // (type-check, build, …); each counts as one failure. Skipped tests are reported, never
@@ -24,16 +24,36 @@ if (unit) {
   console.log('summary: no unit-test report (test-results/unit.json)');
 }
 
-const browser = read('test-results/browser.json');
-if (browser) {
-  passed += browser.stats.expected;
-  failed += browser.stats.unexpected + browser.stats.flaky;
-  skipped += browser.stats.skipped;
-  for (const error of browser.errors ?? []) console.log(`browser suite error: ${error.message}`);
-  failed += (browser.errors ?? []).length;
-} else if (!failedSteps.includes('browser')) {
+// Each browser lane: its Playwright JSON report, and the step that ran it.
+const BROWSER_LANES = [
+  { name: 'chrome', report: 'test-results/browser.json', step: 'browser' },
+  { name: 'firefox', report: 'test-results/browser-firefox.json', step: 'browser-firefox' },
+];
+for (const lane of BROWSER_LANES) {
+  const report = read(lane.report);
+  if (report) {
+    const { expected, unexpected, flaky, skipped: laneSkipped } = report.stats;
+    passed += expected;
+    failed += unexpected + flaky;
+    skipped += laneSkipped;
+    for (const error of report.errors ?? []) console.log(`${lane.name} suite error: ${error.message}`);
+    failed += (report.errors ?? []).length;
+    console.log(`summary: ${lane.name} lane: ${expected} passed, ${unexpected + flaky} failed, ${laneSkipped} skipped`);
+  } else if (!failedSteps.includes(lane.step)) {
+    failed += 1;
+    console.log(`summary: no ${lane.name} browser-test report (${lane.report})`);
+  }
+}
+
+// The Deno lane: scripts/fuzz-deno.ts writes its checks as { passed, failed, checks }.
+const deno = read('test-results/deno.json');
+if (deno) {
+  passed += deno.passed;
+  failed += deno.failed;
+  console.log(`summary: deno lane: ${deno.passed} passed, ${deno.failed} failed`);
+} else if (!failedSteps.includes('deno')) {
   failed += 1;
-  console.log('summary: no browser-test report (test-results/browser.json)');
+  console.log('summary: no deno report (test-results/deno.json)');
 }
 
 if (skipped > 0) {

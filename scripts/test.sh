@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what it needs, type-checks, checks the layer rules, runs the
 # unit tests (Vitest, Node), builds the library and the demo, runs the browser tests
-# (Playwright, headed Chrome under Xvfb), and prints one summary line:
+# (Playwright, headed Chrome under Xvfb) and the Firefox lane (the same library specs in a
+# headless Firefox ESR, WebGPU through wgpu) and the Deno lane (the differential fuzzer on
+# Deno's wgpu), and prints one summary line:
 #   ci: N passed, M failed
 # Exits non-zero on any failure.
 set -uo pipefail
@@ -15,6 +17,7 @@ step() {
 }
 
 bash scripts/ensure-chrome.sh || exit 1
+bash scripts/ensure-firefox.sh || exit 1
 bash scripts/ensure-deps.sh || exit 1
 rm -rf test-results
 mkdir -p test-results
@@ -25,5 +28,7 @@ step unit npx vitest run
 step build npm run --silent build
 step build-demo npx vite build --config vite.config.ts --logLevel warn
 step browser bash scripts/with-display.sh npx playwright test
+step browser-firefox npx playwright test -c playwright.firefox.config.ts
+step deno node scripts/run-deno.mjs scripts/fuzz-deno.ts 150 20261127 150 test-results/deno.json
 
 node scripts/summarize-tests.mjs "${failed_steps[@]}"

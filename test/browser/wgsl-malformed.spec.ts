@@ -11,6 +11,7 @@
  * is fast; the slow part is the GPU compile of those that reach SwiftShader.
  */
 import { expect, test } from './support/fixtures.ts';
+import { ENGINE } from './support/engine.ts';
 
 type Mutator = typeof import('../fuzz/mutate-wgsl.ts');
 type Corpus = typeof import('./wgsl-corpus/index.ts');
@@ -31,7 +32,9 @@ const SURVIVOR = 'an MLP layer (matvec + bias + ReLU) over array<vec4f>';
 type Outcome =
   | { readonly outcome: 'rejected'; readonly code: string; readonly stage: 'wgsl' | 'compile' }
   | { readonly outcome: 'still-valid'; readonly tier: string }
-  | { readonly outcome: 'unlocated' | 'other-error' | 'hang'; readonly message: string };
+  | { readonly outcome: 'unlocated' | 'other-error' | 'hang'; readonly message: string }
+  /** Rejected with the compiler's messages intact, none of which had a location to pass on. */
+  | { readonly outcome: 'compiler-unlocated'; readonly message: string };
 
 interface MalformedReport {
   readonly sources: readonly string[];
@@ -41,7 +44,7 @@ interface MalformedReport {
   readonly survivor: { readonly failures: readonly string[]; readonly tiers: readonly string[] };
 }
 
-test('500 malformed WGSL mutants are each rejected with a location or still compile; none hangs, none failed leaves a record', async ({ vyrePage }) => {
+test('500 malformed WGSL mutants are each rejected with a location (in Firefox: wherever naga gives one) or still compile; none hangs, none failed leaves a record', async ({ vyrePage }) => {
   test.setTimeout(240_000);
   const dbName = `vyre-fuzz-malformed-${Math.random().toString(36).slice(2)}`;
   const started = Date.now();
@@ -68,8 +71,11 @@ test('500 malformed WGSL mutants are each rejected with a location or still comp
         }
         if (error.code === 'shader-compilation') {
           const messages = Array.isArray(error.details['messages']) ? error.details['messages'] : [];
-          const located = messages.some((m) => typeof m === 'object' && m !== null && !Array.isArray(m) && m['type'] === 'error' && within(m['line'], m['column'], 0));
-          return located ? { outcome: 'rejected', code: error.code, stage } : { outcome: 'unlocated', message: `${error.message} ${JSON.stringify(error.details)}` };
+          const errors = messages.filter((m) => typeof m === 'object' && m !== null && !Array.isArray(m) && m['type'] === 'error');
+          if (errors.some((m) => within(m['line'], m['column'], 0))) return { outcome: 'rejected', code: error.code, stage };
+          // naga (Firefox) gives some validation errors no position (line 0), e.g. a bad entry-point argument.
+          const compilerGaveNone = errors.length > 0 && errors.every((m) => m['line'] === 0);
+          return { outcome: compilerGaveNone ? 'compiler-unlocated' : 'unlocated', message: `${error.message} ${JSON.stringify(error.details)}` };
         }
         return { outcome: 'other-error', message: `${error.code}: ${error.message}` };
       };
@@ -139,6 +145,7 @@ test('500 malformed WGSL mutants are each rejected with a location or still comp
     rejectedWithLocation: byCode,
     stillValid: stillValid.length,
     unlocated: by('unlocated').length,
+    compilerUnlocated: by('compiler-unlocated').length,
     otherErrors: by('other-error').length,
     hangs: by('hang').length,
     rejectedShare: Number((rejected.length / report.cases.length).toFixed(3)),
@@ -154,7 +161,10 @@ test('500 malformed WGSL mutants are each rejected with a location or still comp
   expect.soft(failures('hang'), 'mutants that hung').toEqual([]);
   expect.soft(failures('other-error'), 'mutants rejected with another error').toEqual([]);
   expect.soft(failures('unlocated'), 'mutants rejected without a location').toEqual([]);
-  expect.soft(rejected.length / report.cases.length, 'share of mutants rejected').toBeGreaterThanOrEqual(MIN_REJECTED);
+  // Dawn's compiler locates every error; naga does not, and there the library can only pass its message on.
+  if (ENGINE === 'chrome') expect.soft(failures('compiler-unlocated'), 'mutants the compiler did not locate').toEqual([]);
+  const rejectedAtAll = rejected.length + by('compiler-unlocated').length;
+  expect.soft(rejectedAtAll / report.cases.length, 'share of mutants rejected').toBeGreaterThanOrEqual(MIN_REJECTED);
   // One record per compile from scratch; a failed compile stores nothing.
   expect.soft(report.persistentEntries, 'records stored').toBe(stillValid.filter((entry) => entry.tier === 'compiled').length);
   expect.soft(report.survivor, 'a corpus shader afterwards').toEqual({ failures: [], tiers: ['compiled'] });

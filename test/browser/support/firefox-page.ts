@@ -57,5 +57,5 @@ async function firstTab(browser: Browser): Promise<PuppeteerPage> {
  * VyreError), so these two are not stray; any other console error still is.
  */
 function isFirefoxShaderLog(text: string): boolean {
-  return /^Encountered one or more errors while creating shader module/.test(text) || /^\s*Shader '[^']*' (parsing|validation) error/.test(text);
+  return /^Encountered one or more errors while creating shader module/.test(text) || /^\s*Shader ('[^']*' )?(parsing|validation) error/.test(text);
 }

@@ -34,6 +34,8 @@ export function parseUserAgent(userAgent: string): BrowserFacts {
     ['Firefox', /Firefox\/([\d.]+)/],
     ['Chromium', /(?:Chrome|Chromium)\/([\d.]+)/],
     ['Safari', /Version\/([\d.]+).*Safari/],
+    // Deno's navigator.userAgent is "Deno/<version>"; it runs WebGPU through wgpu.
+    ['Deno', /^Deno\/([\d.]+)/],
   ];
   for (const [name, pattern] of patterns) {
     const version = pattern.exec(userAgent)?.[1];

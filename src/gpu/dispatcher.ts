@@ -27,6 +27,7 @@ import type { GpuCounters } from './gpu-stats.ts';
 import { stagingUsage, storageUsage, type ResidentRegistry } from './resident-registry.ts';
 import { TimerPool, type PassTimer } from './timestamp-timer.ts';
 import { ValidatedCommands } from './validated-commands.ts';
+import { mapForReading, type MapWait } from './map-read.ts';
 
 export interface PipelineTarget {
   readonly pipelineId: string;
@@ -79,6 +80,8 @@ export class Dispatcher {
     private readonly device: GPUDevice,
     private readonly residents: ResidentRegistry,
     private readonly stats: GpuCounters,
+    /** How read-backs wait for their staging buffers (see map-read.ts). */
+    private readonly mapWait: MapWait = 'plain',
   ) {
     this.pool = new BufferPool(device, stats, this.checks);
     this.bindGroups = new BindGroupCache(device, stats, this.checks);
@@ -124,7 +127,7 @@ export class Dispatcher {
       scoped = false;
       const readbacks: Readback[] = [];
       for (const item of items) readbacks.push(...item.readbacks);
-      const mapped = await Promise.allSettled(readbacks.map(({ staging }) => staging.mapAsync(GPUMapMode.READ)));
+      const mapped = await mapForReading(device, readbacks.map(({ staging }) => [staging] as const), this.mapWait);
       const scopeError = checks.length === 0 ? null : ((await Promise.all(checks)).find((error) => error !== null) ?? null);
       if (scopeError !== null) {
         throw new VyreError('gpu-error', `WebGPU rejected the dispatch of "${target.label}": ${scopeError.message}`, 'check the grid and buffer sizes against the device limits; if they are within them, this is a vyre-web bug.', { gpuMessage: scopeError.message });
@@ -251,7 +254,8 @@ export class Dispatcher {
     const encoder = this.device.createCommandEncoder({ label: 'vyre-web resident read' });
     encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
-    const [allocationErrors] = await Promise.all([Promise.all(this.checks.splice(0)), staging.mapAsync(GPUMapMode.READ)]);
+    const [allocationErrors, [mapped]] = await Promise.all([Promise.all(this.checks.splice(0)), mapForReading(this.device, [[staging]], this.mapWait)]);
+    if (mapped?.status === 'rejected') throw mapped.reason;
     const failed = allocationErrors.find((error) => error !== null);
     if (failed) throw new VyreError('gpu-error', `WebGPU could not allocate a staging buffer: ${failed.message}`, 'free resident buffers you no longer need.', { gpuMessage: failed.message });
     const data = new ArrayType(staging.getMappedRange(0, bytes).slice(0));

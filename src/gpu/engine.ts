@@ -27,6 +27,7 @@ import { LIBRARY_VERSION } from '../version.ts';
 import { compilePipeline, type GpuPipeline } from './compile-pipeline.ts';
 import { acquireDevice, type AcquiredDevice } from './device.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { mapWaitFor } from './map-read.ts';
 import { createGpuStats } from './gpu-stats.ts';
 import { ResidentRegistry } from './resident-registry.ts';
 
@@ -86,7 +87,7 @@ export class Engine {
     this.summary = acquired.summary;
     this.fingerprint = fingerprintOf(acquired.summary, options.browser);
     this.#residents = new ResidentRegistry(options.runtimeId, acquired.device, this.#stats);
-    this.#dispatcher = new Dispatcher(acquired.device, this.#residents, this.#stats);
+    this.#dispatcher = new Dispatcher(acquired.device, this.#residents, this.#stats, mapWaitFor(options.browser));
     this.#cache = new PipelineCache<GpuPipeline>({
       build: (artifact, label) => compilePipeline(this.#acquired.device, artifact, label),
       limits: this.summary.limits,
@@ -198,7 +199,7 @@ export class Engine {
     const next = await acquireDevice(this.#gpu, this.#options.adapter);
     this.#acquired = next;
     this.#residents.deviceLost(next.device);
-    this.#dispatcher = new Dispatcher(next.device, this.#residents, this.#stats);
+    this.#dispatcher = new Dispatcher(next.device, this.#residents, this.#stats, mapWaitFor(this.#options.browser));
     this.#cache.reset();
     this.#watch(next.device);
   }

@@ -1,5 +1,7 @@
 // The benchmark command (npm run bench): prints tables and writes bench-results/*.json.
-//   npm run bench [-- --only <suite>] [--repetitions 30] [--warmup-repetitions 5] [--scenario <list>]
+//   npm run bench [-- --only <suite>] [--repetitions 30] [--warmup-repetitions 5] [--scenario <list>] [--browser chrome|firefox]
+// --browser firefox runs compile-tiers, store-lookup and dispatch in Firefox ESR (wgpu) instead
+// of Chrome, raw WebGPU beside vyre-web in the same Firefox page (default suites: those three).
 // Suites:
 //   ir-costs       digest, validation and lowering of 100 / 1,000 / 10,000-node programs (Node, V8)
 //   compile-tiers  compile latency per tier over the kernel library, in the worker and from
@@ -29,9 +31,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
 import { createServer, searchForWorkspaceRoot } from 'vite';
-import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
+import { BENCH_BROWSERS, FIREFOX_SUITES, launchBenchBrowser } from './bench-browser.mjs';
 import { dispatchRatios, printDispatchRatios } from './dispatch-ratios.mjs';
 import { KERNELS_OPTIMIZE_DEPS, runKernels } from './kernels.mjs';
 import { fmt, summarize } from './stats.mjs';
@@ -59,9 +60,14 @@ if ((only !== undefined && !SUITES.includes(only)) || unknownScenario !== undefi
   console.error(`usage: node bench/run.mjs [--only ${SUITES.join('|')}] [--repetitions N] [--warmup-repetitions N] [--scenario ${WARMUP_SCENARIOS.join(',')}] [--library bundle|src] [--kernel-rounds N] [--matmul-layout direct|shared] [--kernel-workloads id,…]`);
   process.exit(2);
 }
-const wants = (suite) => !only || only === suite;
+const browserName = option('browser', 'chrome');
+if (!BENCH_BROWSERS.includes(browserName) || (browserName === 'firefox' && only !== undefined && !FIREFOX_SUITES.includes(only))) {
+  console.error(`--browser is one of ${BENCH_BROWSERS.join(', ')}; Firefox runs only ${FIREFOX_SUITES.join(', ')}`);
+  process.exit(2);
+}
+const wants = (suite) => (browserName === 'firefox' ? FIREFOX_SUITES.includes(suite) : true) && (!only || only === suite);
 const machine = `${hostname()}: ${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
-const results = { machine, date: new Date().toISOString(), repetitions, suites: {} };
+const results = { machine, browser: browserName, date: new Date().toISOString(), repetitions, suites: {} };
 
 function printSamples(title, samples) {
   console.log(`\n${title}`);
@@ -105,22 +111,22 @@ try {
     console.log('goals (issue #3, 10,000 nodes): digest ≤ 5 ms, lower ≤ 20 ms');
   }
   if (wants('compile-tiers') || wants('store-lookup') || wants('dispatch') || wants('wgsl') || wants('kernels')) {
-    const browser = await chromium.launch({ executablePath: CHROME_PATH, headless: true, args: CHROME_WEBGPU_FLAGS });
+    const browser = await launchBenchBrowser(browserName);
     try {
       const page = await browser.newPage();
       await page.goto(new URL('bench/bench.html', server.resolvedUrls.local[0]).href);
-      await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => window.benchReady === true, 60_000);
       const browserVersion = browser.version();
       const isolated = await page.evaluate(() => self.crossOriginIsolated);
       console.log(`\nbrowser page cross-origin isolated (5 µs timers): ${isolated}`);
       if (wants('compile-tiers')) {
         const { samples, device } = await page.evaluate((r) => window.bench.compileTiers(r), repetitions);
-        results.suites['compile-tiers'] = { device, browser: browserVersion, summary: printSamples(`Compile latency per tier, 13 kernels (Chrome ${browserVersion}, ${device}; memory tier ×${repetitions})`, samples), samples };
+        results.suites['compile-tiers'] = { device, browser: browserVersion, summary: printSamples(`Compile latency per tier, 13 kernels (${browserVersion}, ${device}; memory tier ×${repetitions})`, samples), samples };
         console.log('goals (issue #4): memory-tier compile ≤ 50 µs median in the worker, ≤ 0.5 ms from the main thread');
       }
       if (wants('store-lookup')) {
         const { samples, stored } = await page.evaluate(() => window.bench.storeLookup(10_000, 200));
-        results.suites['store-lookup'] = { browser: browserVersion, stored, summary: printSamples(`Persistent store holding ${stored} records (Chrome ${browserVersion}, IndexedDB)`, samples), samples };
+        results.suites['store-lookup'] = { browser: browserVersion, stored, summary: printSamples(`Persistent store holding ${stored} records (${browserVersion}, IndexedDB)`, samples), samples };
         console.log('goal (issue #4): lookup ≤ 2 ms median at 10,000 records');
       }
       if (wants('dispatch')) {
@@ -129,7 +135,7 @@ try {
         const bandwidth = await page.evaluate((r) => window.bench.bandwidth(r), Math.min(repetitions, 5));
         results.suites['dispatch'] = {
           browser: browserVersion,
-          small: printSamples(`One small dispatch, 4 KiB in and read back (Chrome ${browserVersion}; raw WebGPU baseline in the same page)`, small),
+          small: printSamples(`One small dispatch, 4 KiB in and read back (${browserVersion}; raw WebGPU baseline in the same page)`, small),
           chained: printSamples('1,000 chained dispatches over resident buffers, then one readback', chained),
           bandwidth: printSamples('Element-wise kernel over 64 MiB (reads x and y, writes y: 192 MiB moved per dispatch)', bandwidth),
           samples: { small, chained, bandwidth },
@@ -142,7 +148,7 @@ try {
         // A page of its own: its first wgsl() call is the main thread's first.
         const wgslPage = await browser.newPage();
         await wgslPage.goto(new URL('bench/wgsl.html', server.resolvedUrls.local[0]).href);
-        await wgslPage.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
+        await wgslPage.waitForFunction(() => window.benchReady === true, 60_000);
         const reflection = await wgslPage.evaluate((r) => window.wgslBench.wgslReflection(r), Math.max(repetitions, 200));
         const uniform = await wgslPage.evaluate((r) => window.wgslBench.uniformDispatch(r), Math.max(repetitions, 400));
         results.suites.wgsl = {
@@ -152,7 +158,7 @@ try {
         };
       }
       if (wants('kernels')) {
-        results.suites.kernels = await runKernels(browser, server.resolvedUrls.local[0], { rounds: kernelRounds, layout: matmulLayout, ...(kernelWorkloads ? { workloads: kernelWorkloads } : {}) });
+        results.suites.kernels = await runKernels(browser.raw, server.resolvedUrls.local[0], { rounds: kernelRounds, layout: matmulLayout, ...(kernelWorkloads ? { workloads: kernelWorkloads } : {}) });
       }
     } finally {
       await browser.close();

@@ -5,11 +5,14 @@ import chrome from './playwright.config.ts';
 // Firefox ESR (WebGPU through wgpu) driven by puppeteer-core over WebDriver BiDi
 // (test/browser/support/engine.ts says why not Playwright's own Firefox). Headless: Firefox
 // needs no display for WebGPU. A test that depends on Chrome says "[Chrome only: why]" in
-// its name and is left out here.
+// its name and is left out here. Also left out, though not Chrome-specific in what they
+// test: the bundler consumer specs (their cost is the bundlers, not the browser) and the
+// demo page's spec.
 process.env.VYRE_BROWSER = 'firefox';
 
 export const FIREFOX_SPECS = [
   'runtime.spec.ts',
+  'built-bundle.spec.ts',
   'cache-api.spec.ts',
   'dispatch-engine.spec.ts',
   'dispatch-encoding.spec.ts',

@@ -28,7 +28,7 @@ async function createRuntimeIn(url: string, args: string[]): Promise<{ code: str
   }
 }
 
-test('rejects with adapter-unavailable when Chrome offers no GPU adapter', async () => {
+test('rejects with adapter-unavailable when Chrome offers no GPU adapter [Chrome only: Chrome started without its WebGPU flags]', async () => {
   // Without the SwiftShader flags, Chrome on a machine with no GPU has navigator.gpu but no adapter.
   const result = await createRuntimeIn(`http://localhost:${STATIC_PORT}/test/browser/pages/built.html`, NETWORK_FLAGS);
   test.skip(result.code === 'resolved', 'this machine has a hardware GPU adapter, so it cannot show the no-adapter case');
@@ -36,7 +36,7 @@ test('rejects with adapter-unavailable when Chrome offers no GPU adapter', async
   expect(result.message).toMatch(/Fix: /);
 });
 
-test('rejects with webgpu-unavailable on a page that is not a secure context', async () => {
+test('rejects with webgpu-unavailable on a page that is not a secure context [Chrome only: launched through Playwright\'s Chrome]', async () => {
   // A non-localhost http origin is not a secure context, so navigator.gpu is undefined there.
   const result = await createRuntimeIn(`http://vyre-insecure.test:${STATIC_PORT}/test/browser/pages/built.html`, [
     ...CHROME_WEBGPU_FLAGS,

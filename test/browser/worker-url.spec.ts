@@ -34,7 +34,7 @@ const HARNESSES = [
 ];
 
 for (const { name, harness, worker } of HARNESSES) {
-  test(`on a page that enforces Trusted Types, a TrustedScriptURL workerUrl starts the runtime and compiles, and a plain string is refused with a Fix: ${name}`, async ({ page, strayErrors }) => {
+  test(`on a page that enforces Trusted Types, a TrustedScriptURL workerUrl starts the runtime and compiles, and a plain string is refused with a Fix: ${name} [Chrome only: served through Playwright's request routing]`, async ({ page, strayErrors }) => {
     await openEnforcingHarness(page, harness);
     const result = await page.evaluate(async ({ workerPath, code }) => {
       const policy = (window as unknown as TrustedTypesWindow).trustedTypes.createPolicy('vyre-test', { createScriptURL: (input) => input });

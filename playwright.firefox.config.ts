@@ -22,6 +22,7 @@ export const FIREFOX_SPECS = [
   'wgsl-malformed.spec.ts',
   'persistent-cache.spec.ts',
   'fuzz.spec.ts',
+  'images.spec.ts',
 ];
 
 export default defineConfig({

@@ -3,6 +3,7 @@
  * runtime's {@link WorkerLink}, so it rejects when the runtime is disposed or its worker dies.
  */
 import { transfer } from 'comlink';
+import { withBitmaps, withImageOutputs } from './image-io.ts';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../protocol/elements.ts';
@@ -32,7 +33,7 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
 
   async dispatch<const O extends DispatchOptions>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O, S>> {
     const reply = await this.#run([inputs], options);
-    const outputs = fromWireOutputs(reply.outputs[0] ?? {}, inputs, this.#destroy);
+    const outputs = await withImageOutputs(fromWireOutputs(reply.outputs[0] ?? {}, inputs, this.#destroy), options?.imageOutputs);
     // The one cast of this path: the value matches what the options ask for, which the
     // conditional result type expresses and TypeScript cannot follow through a branch.
     if (options?.timing !== true) return outputs as DispatchResult<O, S>;
@@ -41,13 +42,13 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
 
   async dispatchBatch<const O extends DispatchOptions>(batch: readonly DispatchInputs[], options?: O): Promise<BatchResult<O, S>> {
     const reply = await this.#run(batch, options);
-    const outputs = reply.outputs.map((item, index) => fromWireOutputs(item, batch[index], this.#destroy));
+    const outputs = await Promise.all(reply.outputs.map((item, index) => withImageOutputs(fromWireOutputs(item, batch[index], this.#destroy), options?.imageOutputs)));
     if (options?.timing !== true) return outputs as BatchResult<O, S>;
     return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs ?? batch.map(() => null) } } as BatchResult<O, S>;
   }
 
-  #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
-    const wire = batch.map(toWireInputs);
+  async #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
+    const wire = (await Promise.all(batch.map(withBitmaps))).map(toWireInputs);
     // Transfer is opt-in: it detaches the caller's arrays.
     const payload = options?.transfer === true ? transfer(wire, inputBuffers(batch)) : wire;
     return this.#link.call((remote) => remote.dispatch(this.id, payload, options));

@@ -3,6 +3,7 @@
  * between dispatches. Pass it to `dispatch` in place of an array; read it with
  * `runtime.read(handle)`; free it with `handle.destroy()`.
  */
+import type { WireImage } from '../protocol/images.ts';
 import type { WireInputs, WireOutputs } from '../protocol/dispatch.ts';
 import type { ElementType, OutputArray } from '../protocol/elements.ts';
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
@@ -53,10 +54,10 @@ export function fromWireOutputs(
   outputs: WireOutputs,
   inputs: Readonly<Record<string, unknown>> | undefined,
   onDestroy: (ref: ResidentBufferRef) => Promise<void>,
-): Record<string, OutputArray | ResidentBuffer> {
+): Record<string, OutputArray | ResidentBuffer | WireImage> {
   // Arrays only (nothing kept): the reply's own fresh object is the result.
-  if (!Object.values(outputs).some(isResidentBufferRef)) return outputs as Record<string, OutputArray>;
-  const wrapped: Record<string, OutputArray | ResidentBuffer> = {};
+  if (!Object.values(outputs).some(isResidentBufferRef)) return outputs as Record<string, OutputArray | WireImage>;
+  const wrapped: Record<string, OutputArray | ResidentBuffer | WireImage> = {};
   for (const [name, value] of Object.entries(outputs)) {
     if (!isResidentBufferRef(value)) {
       wrapped[name] = value;

@@ -10,6 +10,7 @@ import { ELEMENT_BYTES, arrayConstructorFor, elementTypeOf, isReadBack, type Ele
 import { foldGrid } from './fold-grid.ts';
 import { checkParams, type ParamValues } from './dispatch-params.ts';
 import { planLayoutBuffer } from './plan-layout-buffer.ts';
+import type { ImagePlan } from './plan-images.ts';
 import { bindingBytes, elementCountOf, runtimeArrayOf } from './binding-bytes.ts';
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
 
@@ -39,6 +40,8 @@ export interface DispatchPlan {
   readonly grid: readonly [number, number, number];
   /** The params uniform's bytes, when the program has params. */
   readonly params: ParamValues | undefined;
+  /** Textures and samplers, when the pipeline binds images (plan-images.ts). */
+  readonly images?: ImagePlan;
 }
 
 export interface PlanLimits {

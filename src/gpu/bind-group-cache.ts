@@ -10,10 +10,24 @@ import type { GpuCounters } from './gpu-stats.ts';
 /** Per-pipeline bound; the oldest bind group is dropped first. */
 const MAX_PER_PIPELINE = 32;
 
-export interface BindingEntry {
-  readonly binding: number;
-  readonly buffer: GPUBuffer;
-  readonly size: number;
+/** One entry of a bind group: a buffer range, a texture view or a sampler. */
+export type BindingEntry =
+  | { readonly binding: number; readonly buffer: GPUBuffer; readonly size: number }
+  | { readonly binding: number; readonly view: GPUTextureView }
+  | { readonly binding: number; readonly sampler: GPUSampler };
+
+/** The GPU object an entry binds: what the cache keys and compares by. */
+function resourceOf(entry: BindingEntry): object {
+  return 'buffer' in entry ? entry.buffer : 'view' in entry ? entry.view : entry.sampler;
+}
+
+function sizeOf(entry: BindingEntry): number {
+  return 'size' in entry ? entry.size : 0;
+}
+
+function bindingResource(entry: BindingEntry): GPUBindingResource {
+  if ('buffer' in entry) return { buffer: entry.buffer, offset: 0, size: entry.size };
+  return 'view' in entry ? entry.view : entry.sampler;
 }
 
 export interface CachedBindGroup {
@@ -26,7 +40,7 @@ export class BindGroupCache {
   private readonly byPipeline = new Map<string, Map<string, CachedBindGroup>>();
   /** The group each pipeline used last: a batch over the same buffers skips building keys. */
   private readonly lastUsed = new Map<string, CachedBindGroup>();
-  private readonly ids = new WeakMap<GPUBuffer, number>();
+  private readonly ids = new WeakMap<object, number>();
   private nextBufferId = 1;
   private nextGroupId = 1;
 
@@ -43,7 +57,7 @@ export class BindGroupCache {
       this.stats.bindGroupReuses++;
       return last;
     }
-    const key = entries.map((entry) => `${entry.binding}:${this.idOf(entry.buffer)}:${entry.size}`).join('|');
+    const key = entries.map((entry) => `${entry.binding}:${this.idOf(resourceOf(entry))}:${sizeOf(entry)}`).join('|');
     let cache = this.byPipeline.get(pipelineId);
     if (cache === undefined) {
       cache = new Map();
@@ -58,7 +72,7 @@ export class BindGroupCache {
       const group = this.device.createBindGroup({
         label: `${label} bind group`,
         layout,
-        entries: entries.map((entry) => ({ binding: entry.binding, resource: { buffer: entry.buffer, offset: 0, size: entry.size } })),
+        entries: entries.map((entry) => ({ binding: entry.binding, resource: bindingResource(entry) })),
       });
       this.creationChecks.push(this.device.popErrorScope());
       if (cache.size >= MAX_PER_PIPELINE) {
@@ -72,8 +86,8 @@ export class BindGroupCache {
     return cached;
   }
 
-  /** Forgets every bind group that refers to `buffer` (it is being destroyed). */
-  forget(buffer: GPUBuffer): void {
+  /** Forgets every bind group that refers to `buffer` (a buffer or texture view being destroyed). */
+  forget(buffer: object): void {
     const id = this.ids.get(buffer);
     if (id === undefined) return;
     const needle = `:${id}:`;
@@ -81,7 +95,7 @@ export class BindGroupCache {
       for (const key of [...cache.keys()]) if (`|${key}|`.includes(needle)) cache.delete(key);
     }
     for (const [pipelineId, last] of this.lastUsed) {
-      if (last.entries.some((entry) => entry.buffer === buffer)) this.lastUsed.delete(pipelineId);
+      if (last.entries.some((entry) => resourceOf(entry) === buffer)) this.lastUsed.delete(pipelineId);
     }
   }
 
@@ -90,7 +104,7 @@ export class BindGroupCache {
     this.lastUsed.clear();
   }
 
-  private idOf(buffer: GPUBuffer): number {
+  private idOf(buffer: object): number {
     let id = this.ids.get(buffer);
     if (id === undefined) {
       id = this.nextBufferId++;
@@ -105,7 +119,7 @@ function sameEntries(a: readonly BindingEntry[], b: readonly BindingEntry[]): bo
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x === undefined || y === undefined || x.buffer !== y.buffer || x.binding !== y.binding || x.size !== y.size) return false;
+    if (x === undefined || y === undefined || resourceOf(x) !== resourceOf(y) || x.binding !== y.binding || sizeOf(x) !== sizeOf(y)) return false;
   }
   return true;
 }

@@ -4,6 +4,7 @@
  */
 import { VyreError, type CloneableValue } from '../errors.ts';
 import type { ShaderArtifact } from '../lower/artifact.ts';
+import type { WgslImageResource } from '../protocol/wgsl-module.ts';
 
 export interface GpuPipeline {
   readonly pipeline: GPUComputePipeline;
@@ -78,7 +79,27 @@ function layoutEntriesByGroup(artifact: ShaderArtifact): GPUBindGroupLayoutEntry
   if (artifact.params !== undefined) {
     groups[0]?.push({ binding: artifact.params.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
   }
+  for (const image of artifact.images ?? []) {
+    while (groups.length <= image.group) groups.push([]);
+    groups[image.group]?.push({ binding: image.binding, visibility: GPUShaderStage.COMPUTE, ...imageLayout(image) });
+  }
   return groups;
+}
+
+/**
+ * The layout entry of an image resource. A sampled float texture is `float` (filterable)
+ * and a sampler `filtering`: what a shader that samples with linear filtering needs, and
+ * what every upload vyre-web makes (8-bit and 16-bit float formats) satisfies.
+ */
+function imageLayout(image: WgslImageResource): Omit<GPUBindGroupLayoutEntry, 'binding' | 'visibility'> {
+  switch (image.kind) {
+    case 'sampler':
+      return { sampler: { type: image.comparison ? 'comparison' : 'filtering' } };
+    case 'texture':
+      return { texture: { sampleType: image.sampleType, viewDimension: image.dimension, multisampled: image.multisampled } };
+    case 'storage-texture':
+      return { storageTexture: { access: image.access, format: image.format as GPUTextureFormat, viewDimension: image.dimension } };
+  }
 }
 
 function toShaderMessage(message: GPUCompilationMessage): ShaderMessage {

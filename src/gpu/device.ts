@@ -22,7 +22,8 @@ const REQUESTED_LIMITS = [
 ] as const satisfies readonly (keyof DeviceLimits)[];
 
 /** Optional features we enable when the adapter has them. */
-const WANTED_FEATURES = ['timestamp-query', 'shader-f16', 'subgroups'] as const;
+// float32-filterable: a sampled rgba32float / r32float input texture binds as a filterable float texture.
+const WANTED_FEATURES = ['timestamp-query', 'shader-f16', 'subgroups', 'float32-filterable'] as const;
 
 export interface AcquiredDevice {
   readonly adapter: GPUAdapter;

@@ -28,6 +28,8 @@ import { stagingUsage, storageUsage, type ResidentRegistry } from './resident-re
 import { TimerPool, type PassTimer } from './timestamp-timer.ts';
 import { ValidatedCommands } from './validated-commands.ts';
 import { mapForReading, type MapWait } from './map-read.ts';
+import { ImageBinder, type BoundImages } from './image-binder.ts';
+import { TexturePool } from './texture-pool.ts';
 
 export interface PipelineTarget {
   readonly pipelineId: string;
@@ -54,6 +56,8 @@ interface BoundItem {
   /** A read-back source is a resident buffer a later item may write: copy it right after this item. */
   readonly copyAtOnce: boolean;
   readonly kept: Map<string, ResidentBufferRef> | undefined;
+  /** The item's textures and samplers, when its pipeline has image bindings. */
+  readonly images: BoundImages | undefined;
 }
 
 interface Upload {
@@ -74,6 +78,8 @@ export class Dispatcher {
   private readonly pool: BufferPool;
   private readonly bindGroups: BindGroupCache;
   private readonly timers: TimerPool;
+  private readonly textures: TexturePool;
+  private readonly images: ImageBinder;
   private readonly validated = new ValidatedCommands();
 
   constructor(
@@ -86,6 +92,8 @@ export class Dispatcher {
     this.pool = new BufferPool(device, stats, this.checks);
     this.bindGroups = new BindGroupCache(device, stats, this.checks);
     this.timers = new TimerPool(device);
+    this.textures = new TexturePool(device, stats, (view) => this.bindGroups.forget(view));
+    this.images = new ImageBinder(device, this.textures, this.pool);
   }
 
   /** Runs every plan of a batch in one encoder and one submit; results in order. */
@@ -99,11 +107,13 @@ export class Dispatcher {
     let timer: PassTimer | undefined;
     let scoped = false;
     let submitted = false;
+    let boundItems: readonly BoundItem[] = [];
     try {
       // Everything that can allocate happens first, each allocation in its own scopes.
       const items = plans.map((plan) => this.bind(target, plan, { acquired, staged, uploads, clears }));
+      boundItems = items;
       timer = timing ? this.timers.acquire(plans.length) : undefined;
-      const commands = items.map((item) => ValidatedCommands.name(bindGroupsId(item.bindGroups), item.grid, item.readbacks.length));
+      const commands = items.map((item) => ValidatedCommands.name(bindGroupsId(item.bindGroups), item.grid, item.readbacks.length + (item.images?.readbacks.length ?? 0)));
       scoped = timer !== undefined || !this.validated.hasAll(commands);
       if (scoped) device.pushErrorScope('validation');
       for (const { buffer, data } of uploads) device.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
@@ -127,7 +137,8 @@ export class Dispatcher {
       scoped = false;
       const readbacks: Readback[] = [];
       for (const item of items) readbacks.push(...item.readbacks);
-      const mapped = await mapForReading(device, readbacks.map(({ staging }) => [staging] as const), this.mapWait);
+      const imageReadbacks = items.flatMap((item) => item.images?.readbacks ?? []);
+      const mapped = await mapForReading(device, [...readbacks, ...imageReadbacks].map(({ staging }) => [staging] as const), this.mapWait);
       const scopeError = checks.length === 0 ? null : ((await Promise.all(checks)).find((error) => error !== null) ?? null);
       if (scopeError !== null) {
         throw new VyreError('gpu-error', `WebGPU rejected the dispatch of "${target.label}": ${scopeError.message}`, 'check the grid and buffer sizes against the device limits; if they are within them, this is a vyre-web bug.', { gpuMessage: scopeError.message });
@@ -135,13 +146,14 @@ export class Dispatcher {
       if (checks.length > 0) this.validated.add(commands);
       const failedMap = mapped.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failedMap !== undefined) throw failedMap.reason;
-      const results = items.map((item, index) => collectOutputs(plans[index], item));
+      const results = items.map((item, index) => ({ ...collectOutputs(plans[index], item), ...this.collectImages(item) }));
       for (const readback of readbacks) this.pool.release(readback.staging);
       if (!timing) return { outputs: results };
       const gpuMs = timer ? await timer.read() : null;
       timer = undefined;
       return { outputs: results, timing: { wallMs: performance.now() - started, gpuMs: results.map((_, item) => gpuMs?.[item] ?? null) } };
     } finally {
+      for (const item of boundItems) if (item.images !== undefined) this.images.release(item.images);
       timer?.discard();
       if (!submitted) {
         // A synchronous throw (e.g. a resident buffer destroyed meanwhile): nothing was
@@ -197,8 +209,10 @@ export class Dispatcher {
       uploads.push({ buffer: uniform, data: new Uint8Array(plan.params.bytes) });
       entries[0]?.push({ binding: plan.params.binding, buffer: uniform, size: plan.params.bytes.byteLength });
     }
+    const images = plan.images === undefined ? undefined : this.images.bind(plan.images, target.label);
+    for (const { group, entry } of images?.entries ?? []) entries[group]?.push(entry);
     const bindGroups = layouts.map((layout, group) => this.bindGroups.get(group === 0 ? target.pipelineId : `${target.pipelineId}#${group}`, layout, entries[group] ?? [], target.label));
-    return { bindGroups, grid: plan.grid, readbacks, copyAtOnce, kept };
+    return { bindGroups, grid: plan.grid, readbacks, copyAtOnce, kept, images };
   }
 
   /**
@@ -236,6 +250,14 @@ export class Dispatcher {
     });
     (pass as GPUComputePassEncoder | undefined)?.end();
     for (const readback of deferred) encoder.copyBufferToBuffer(readback.source, 0, readback.staging, 0, readback.bytes);
+    for (const item of items) if (item.images !== undefined) this.images.encodeReadbacks(encoder, item.images.readbacks);
+  }
+
+  /** An item's storage textures, read back (their staging buffers are mapped). */
+  private collectImages(item: BoundItem): WireOutputs {
+    const result: WireOutputs = {};
+    for (const readback of item.images?.readbacks ?? []) result[readback.name] = this.images.collect(readback);
+    return result;
   }
 
   /** Frees a resident buffer and the bind groups that refer to it. */

@@ -10,7 +10,8 @@
 import { VyreError, isVyreError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { DispatchPlan, PlanLimits } from '../dispatch/dispatch-plan.ts';
-import { planBatch } from '../dispatch/repeat-plan.ts';
+import { planImageBatch } from '../dispatch/plan-image-batch.ts';
+import type { ImageLimits } from '../dispatch/plan-images.ts';
 import { parseResidentSource } from '../dispatch/resident-source.ts';
 import { LOWERING_VERSION } from '../lower/lowering-version.ts';
 import type { ArtifactStore } from '../pipeline/artifact-store.ts';
@@ -127,9 +128,13 @@ export class Engine {
   dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<DispatchReply> {
     return this.#onDevice(async () => {
       const entry = this.#cache.pipelineInMemory(pipelineId) ?? (await this.#entryOf(pipelineId));
-      const plans: DispatchPlan[] = planBatch(entry.artifact, batch, options, this.#limits);
+      const plans: DispatchPlan[] = planImageBatch(entry.artifact, batch, options, this.#limits, this.#imageLimits());
       return this.#dispatcher.run(entry, plans, options?.timing === true);
     });
+  }
+
+  #imageLimits(): ImageLimits {
+    return { maxTextureDimension2D: this.#acquired.device.limits.maxTextureDimension2D, features: this.summary.features };
   }
 
   /** @throws VyreError `invalid-input` */

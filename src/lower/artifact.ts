@@ -5,7 +5,7 @@
  */
 import type { IrParam, OutputSizing } from '../protocol/ir.ts';
 import type { BufferAccess, ElementType, WorkgroupSize } from '../protocol/elements.ts';
-import type { WgslType } from '../protocol/wgsl-module.ts';
+import type { WgslImageResource, WgslType } from '../protocol/wgsl-module.ts';
 
 /** A buffer binding, as the dispatcher sees it. */
 export interface BoundBuffer {
@@ -53,4 +53,6 @@ export interface ShaderArtifact {
   readonly foldableGrid: boolean;
   /** Values of the module's `override` constants, by name; absent when it sets none. */
   readonly constants?: Readonly<Record<string, number>>;
+  /** Textures, storage textures and samplers the entry point uses (WGSL programs); absent: none. */
+  readonly images?: readonly WgslImageResource[];
 }

@@ -10,7 +10,7 @@ import { reflectModule } from '../program/reflect-module.ts';
 import { keptElementType, selectEntryPoint, workgroupSizeOf } from '../program/wgsl-entry.ts';
 import { MAX_WORKGROUP_AXIS, isWorkgroupAxis, type WorkgroupSize } from '../protocol/elements.ts';
 import type { WgslProgram } from '../protocol/program.ts';
-import type { WgslEntryPoint, WgslModule, WgslOverride } from '../protocol/wgsl-module.ts';
+import type { WgslEntryPoint, WgslImageResource, WgslModule, WgslOverride } from '../protocol/wgsl-module.ts';
 
 /**
  * Builds the artifact of `program` compiled with override `constants`.
@@ -29,7 +29,15 @@ export function wgslArtifact(program: WgslProgram, constants: Readonly<Record<st
     params: undefined,
     foldableGrid: false,
     ...(Object.keys(constants).length === 0 ? {} : { constants }),
+    ...imagesOf(module, entry),
   };
+}
+
+/** The images `entry` uses, as an artifact field: absent when none, so buffer-only artifacts keep their shape. */
+function imagesOf(module: WgslModule, entry: WgslEntryPoint): { images?: readonly WgslImageResource[] } {
+  const used = new Set(entry.resources);
+  const images = module.images.filter((image) => used.has(image.name));
+  return images.length === 0 ? {} : { images };
 }
 
 /**

@@ -9,15 +9,16 @@
  * computes layouts and workgroup sizes too, but not always right (a `8u` workgroup size
  * reads as 1, an override-sized one as its default), so its numbers are never used.
  *
- * Resources: `var<uniform>` and `var<storage[, read|read_write]>` in any group and binding.
- * Textures, samplers, storage and external textures are rejected by name until they get
- * their own support.
+ * Resources: `var<uniform>` and `var<storage[, read|read_write]>` in any group and binding,
+ * and textures, storage textures and samplers (reflect-images.ts). External and
+ * multisampled textures and `var<immediate>` blocks are rejected by name.
  */
 import { Enable, Function as FunctionDecl, LiteralExpr, Override, ResourceType, Var, VariableExpr, WgslReflect } from 'wgsl_reflect';
 import type { Expression } from 'wgsl_reflect';
 import { VyreError, invariant } from '../errors.ts';
 import type {
   WgslBufferResource,
+  WgslImageResource,
   WgslEntryPoint,
   WgslModule,
   WgslOverride,
@@ -33,6 +34,7 @@ import {
   type DeclarationSite,
   type ParsedWgsl,
 } from './wgsl-parse.ts';
+import { reflectImage } from './reflect-images.ts';
 import { createResourceUse } from './wgsl-resource-use.ts';
 import { lineColumnAt } from './wgsl-text.ts';
 import { toWgslType, type TypeContext } from './wgsl-type-info.ts';
@@ -69,7 +71,7 @@ class LeanReflect extends WgslReflect {
  * @param code - the WGSL source.
  * @returns its resources (sorted by group, then binding), compute entry points and overrides.
  * @throws VyreError `invalid-program` when the source does not parse (with `line` and
- *   `column`), declares a texture, sampler or other resource that is not a buffer, has no
+ *   `column`), declares an external or multisampled texture or an immediate block, has no
  *   `@compute` entry point, or declares something reflection cannot size (the message names it).
  * @example
  * ```ts
@@ -97,11 +99,11 @@ export function reflectModule(code: string): WgslModule {
     integerAttribute: (attribute, where) => integerAttribute(scope, parsed.attributeArgs(attribute), attribute, where),
   };
   const context: ModuleContext = { code, parsed, scope, reflection, types };
-  const resources = reflectResources(context);
-  return { resources, entryPoints: reflectEntryPoints(context, resources), overrides: reflectOverrides(context) };
+  const { buffers, images } = reflectResources(context);
+  return { resources: buffers, images, entryPoints: reflectEntryPoints(context, [...buffers, ...images]), overrides: reflectOverrides(context) };
 }
 
-function reflectResources(context: ModuleContext): WgslBufferResource[] {
+function reflectResources(context: ModuleContext): { buffers: WgslBufferResource[]; images: WgslImageResource[] } {
   const { reflection } = context;
   const infos = new Map(
     [reflection.uniforms, reflection.storage, reflection.textures, reflection.samplers, reflection.immediates]
@@ -109,12 +111,16 @@ function reflectResources(context: ModuleContext): WgslBufferResource[] {
       .map((info) => [info.name, info]),
   );
   const found: WgslBufferResource[] = [];
+  const images: WgslImageResource[] = [];
   for (const node of context.parsed.ast) {
     const info = node instanceof Var ? infos.get(node.name) : undefined;
     if (!(node instanceof Var) || info === undefined) continue;
     const where = declarationSite(context.code, node, node.name);
+    if (info.resourceType === ResourceType.Immediate) throw unsupportedResource(where, info.resourceType, info.type.name);
     if (info.resourceType !== ResourceType.Uniform && info.resourceType !== ResourceType.Storage) {
-      throw unsupportedResource(where, info.resourceType, info.type.name);
+      const image = reflectImage(info, bindingNumber(context, node, 'group', where), bindingNumber(context, node, 'binding', where), where);
+      if (image !== undefined) images.push(image);
+      continue;
     }
     const space = info.resourceType === ResourceType.Uniform ? 'uniform' : 'storage';
     const type = toWgslType(context.types, info.type, where);
@@ -131,7 +137,8 @@ function reflectResources(context: ModuleContext): WgslBufferResource[] {
       type,
     });
   }
-  return found.sort((a, b) => a.group - b.group || a.binding - b.binding);
+  const byBinding = (a: { group: number; binding: number }, b: { group: number; binding: number }): number => a.group - b.group || a.binding - b.binding;
+  return { buffers: found.sort(byBinding), images: images.sort(byBinding) };
 }
 
 function unsupportedResource(where: DeclarationSite, resourceType: ResourceType, typeName: string): VyreError {
@@ -165,7 +172,7 @@ function bindingNumber(context: ModuleContext, node: Var, key: 'group' | 'bindin
   return value;
 }
 
-function reflectEntryPoints(context: ModuleContext, resources: readonly WgslBufferResource[]): WgslEntryPoint[] {
+function reflectEntryPoints(context: ModuleContext, resources: readonly { readonly name: string }[]): WgslEntryPoint[] {
   const { ast } = context.parsed;
   const declarations = new Map(ast.flatMap((node) => (node instanceof FunctionDecl ? [[node.name, node] as const] : [])));
   const used = createResourceUse(ast, new Set(resources.map((resource) => resource.name)));

@@ -48,6 +48,9 @@ export interface DeviceFingerprintSummary {
 export interface GpuStats {
   readonly buffersCreated: number;
   readonly bufferReuses: number;
+  /** Textures of image bindings (see `TexturePool`), created and taken from the pool. */
+  readonly texturesCreated: number;
+  readonly textureReuses: number;
   readonly bindGroupsCreated: number;
   readonly bindGroupReuses: number;
   readonly dispatches: number;

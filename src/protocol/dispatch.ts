@@ -3,12 +3,24 @@
  * facade (`client/runtime-types.ts`) maps these onto resident-buffer objects.
  */
 import type { ElementArray, OutputArray } from './elements.ts';
+import type { ImageSize, SamplerOptions, WireImage } from './images.ts';
 import type { ResidentBufferRef } from './resident.ts';
 
 /** Launch-time settings of one dispatch; none of them enters the pipeline identity. */
 export interface DispatchOptions {
-  /** Element count per `output` / `read-write` buffer; default: the length of the first input. */
-  readonly outputs?: Readonly<Record<string, number>>;
+  /**
+   * Element count per `output` / `read-write` buffer (default: the length of the first
+   * input); `{ width, height }` per storage texture written (default: the first texture's size).
+   */
+  readonly outputs?: Readonly<Record<string, number | ImageSize>>;
+  /** Sampler settings by binding name; default linear filtering, clamp-to-edge. */
+  readonly samplers?: Readonly<Record<string, SamplerOptions>>;
+  /**
+   * How storage textures come back: `image-data` (default: `ImageData` for `rgba8unorm`,
+   * raw `{ data, width, height, format }` otherwise), `raw` always, or `bitmap` (an
+   * `ImageBitmap` for `rgba8unorm`).
+   */
+  readonly imageOutputs?: 'image-data' | 'raw' | 'bitmap';
   /** Workgroups per dimension; default: one invocation per output element. */
   readonly grid?: number | readonly number[];
   /**
@@ -55,7 +67,7 @@ export type WireInputs = Readonly<Record<string, ElementArray | ArrayBuffer | Ar
 export type DispatchOutputs = Record<string, OutputArray>;
 
 /** One dispatch's results as they cross: arrays read back, and references to outputs kept on the GPU. */
-export type WireOutputs = Record<string, OutputArray | ResidentBufferRef>;
+export type WireOutputs = Record<string, OutputArray | ResidentBufferRef | WireImage>;
 
 /** Wall time of a whole batch in the worker, and GPU time per item (`null` without timestamp queries). */
 export interface WireTiming {

@@ -49,6 +49,40 @@ export interface WgslBufferResource {
   readonly type: WgslType;
 }
 
+/** How a texture's coordinates are laid out, in WebGPU's words (`GPUTextureViewDimension`). */
+export type TextureDimension = '1d' | '2d' | '2d-array' | '3d' | 'cube' | 'cube-array';
+
+/**
+ * A texture, storage texture or sampler resource (an "image" resource): what the bind
+ * group layout needs, and what a dispatch must supply or read back for it.
+ * - `texture`: `texture_2d<f32>` and kin, or `texture_depth_*`. `sampleType` is WebGPU's
+ *   (`float` for `f32`, `sint`, `uint`, `depth`).
+ * - `storage-texture`: `texture_storage_2d<rgba8unorm, write>` and kin; `access` in WebGPU's
+ *   words (`write-only`, `read-only`, `read-write`).
+ * - `sampler`: `sampler`, or `sampler_comparison` when `comparison`.
+ */
+export type WgslImageResource =
+  | {
+      readonly kind: 'texture';
+      readonly name: string;
+      readonly group: number;
+      readonly binding: number;
+      readonly dimension: TextureDimension;
+      readonly sampleType: 'float' | 'sint' | 'uint' | 'depth';
+      readonly multisampled: boolean;
+    }
+  | {
+      readonly kind: 'storage-texture';
+      readonly name: string;
+      readonly group: number;
+      readonly binding: number;
+      readonly dimension: TextureDimension;
+      /** The texel format, as written in the WGSL (`rgba8unorm`, `r32float` …). */
+      readonly format: string;
+      readonly access: 'write-only' | 'read-only' | 'read-write';
+    }
+  | { readonly kind: 'sampler'; readonly name: string; readonly group: number; readonly binding: number; readonly comparison: boolean };
+
 /** A compute entry point: its workgroup size, per axis a number or the override that sets it. */
 export interface WgslEntryPoint {
   readonly name: string;
@@ -75,6 +109,8 @@ export interface WgslOverride {
 /** Everything reflection learns from one module. */
 export interface WgslModule {
   readonly resources: readonly WgslBufferResource[];
+  /** Textures, storage textures and samplers, sorted by group, then binding. */
+  readonly images: readonly WgslImageResource[];
   readonly entryPoints: readonly WgslEntryPoint[];
   readonly overrides: readonly WgslOverride[];
 }

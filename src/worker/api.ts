@@ -4,6 +4,7 @@
  * Every argument is checked here or below: the caller may be untyped JavaScript.
  */
 import { transfer } from 'comlink';
+import { isWireImage } from '../protocol/images.ts';
 import { VyreError } from '../errors.ts';
 import { createEngine, type Engine } from '../gpu/engine.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -114,7 +115,12 @@ class WorkerRuntime implements WorkerApi {
     if (!Array.isArray(batch)) throw new VyreError('invalid-input', 'A batch must be a list of inputs.', 'pass [inputsA, inputsB, …].');
     const reply = await this.#ready().dispatch(pipelineId, batch, options);
     const arrays: unknown[] = [];
-    for (const outputs of reply.outputs) for (const name in outputs) arrays.push(outputs[name]);
+    for (const outputs of reply.outputs) {
+      for (const name in outputs) {
+        const value = outputs[name];
+        arrays.push(isWireImage(value) ? value.data : value);
+      }
+    }
     return transferred(reply, arrays);
   }
 

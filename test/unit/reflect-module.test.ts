@@ -291,23 +291,61 @@ describe('overrides', () => {
   });
 });
 
-describe('rejections', () => {
+describe('image resources', () => {
+  const IMAGE_MODULE = `
+@group(0) @binding(0) var samp: sampler;
+@group(0) @binding(1) var src: texture_2d<f32>;
+@group(0) @binding(2) var depth: texture_depth_2d;
+@group(0) @binding(3) var shadow: sampler_comparison;
+@group(1) @binding(0) var dst: texture_storage_2d<rgba8unorm, write>;
+@group(1) @binding(1) var layers: texture_2d_array<u32>;
+@group(1) @binding(2) var volume: texture_3d<i32>;
+@group(1) @binding(3) var acc: texture_storage_2d<r32float, read_write>;
+@group(2) @binding(0) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(8, 8) fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let c = textureSampleLevel(src, samp, vec2f(0.5), 0.0);
+  textureStore(dst, gid.xy, c);
+  out[0] = c.x;
+}`;
+
+  it('reflects samplers, sampled, depth and storage textures with their group, binding, type and access, in binding order', () => {
+    const { resources, images } = reflectModule(IMAGE_MODULE);
+    expect(resources.map((resource) => resource.name)).toEqual(['out']);
+    expect(images).toEqual([
+      { kind: 'sampler', name: 'samp', group: 0, binding: 0, comparison: false },
+      { kind: 'texture', name: 'src', group: 0, binding: 1, dimension: '2d', sampleType: 'float', multisampled: false },
+      { kind: 'texture', name: 'depth', group: 0, binding: 2, dimension: '2d', sampleType: 'depth', multisampled: false },
+      { kind: 'sampler', name: 'shadow', group: 0, binding: 3, comparison: true },
+      { kind: 'storage-texture', name: 'dst', group: 1, binding: 0, dimension: '2d', format: 'rgba8unorm', access: 'write-only' },
+      { kind: 'texture', name: 'layers', group: 1, binding: 1, dimension: '2d-array', sampleType: 'uint', multisampled: false },
+      { kind: 'texture', name: 'volume', group: 1, binding: 2, dimension: '3d', sampleType: 'sint', multisampled: false },
+      { kind: 'storage-texture', name: 'acc', group: 1, binding: 3, dimension: '2d', format: 'r32float', access: 'read-write' },
+    ]);
+  });
+
+  it('lists the images an entry point uses among its resources, and leaves out the ones it does not', () => {
+    const [entry] = reflectModule(IMAGE_MODULE).entryPoints;
+    expect(entry?.resources).toEqual(expect.arrayContaining(['samp', 'src', 'dst', 'out']));
+    expect(entry?.resources).not.toContain('volume');
+    expect(entry?.resources).not.toContain('acc');
+  });
+
   it.each([
-    ['a texture', 'var t: texture_2d<f32>', 'texture'],
-    ['a sampler', 'var s: sampler', 'sampler'],
-    ['a storage texture', 'var st: texture_storage_2d<rgba8unorm, write>', 'storage texture'],
-    ['an external texture', 'var e: texture_external', 'external texture'],
-  ])('rejects %s by name and line, as invalid-program', (_what, declaration, kind) => {
+    ['an external texture', 'var e: texture_external', 'texture_external'],
+    ['a multisampled texture', 'var m: texture_multisampled_2d<f32>', 'texture_multisampled_2d'],
+  ])('rejects %s by name and line, as invalid-program with a Fix', (_what, declaration, kind) => {
     const name = /var (\w+)/.exec(declaration)?.[1] ?? '';
     const error = thrownBy(() =>
       reflectModule(`@group(0) @binding(0) var<storage> ok: array<f32>;\n@group(0) @binding(1) ${declaration};\n${MAIN}`),
     );
     expect(error.code).toBe('invalid-program');
     expect(error.message).toContain(`${name} at line 2 is a ${kind}`);
-    expect(error.message).toContain('vyre-web binds buffers only for now.');
+    expect(error.message).toMatch(/Fix: /);
     expect(error.details).toMatchObject({ declaration: name, line: 2, column: 1, kind });
   });
+});
 
+describe('rejections', () => {
   it.each([
     // `;` is missing after line 1: the parser stops at the `@` that starts line 2.
     ['a missing semicolon', '@group(0) @binding(0) var<storage> x: array<f32>\n@compute @workgroup_size(1) fn main() {}', 2, 1],

@@ -1,0 +1,49 @@
+/**
+ * Images on the main thread's side of a dispatch. In: canvases, `<img>` elements, video
+ * frames and offscreen canvases become an `ImageBitmap` first (`createImageBitmap` copies
+ * their pixels once; the worker cannot read a DOM element), then cross as they are.
+ * `ImageBitmap` and `ImageData` cross by structured clone. Out: a storage texture read back
+ * becomes `ImageData` (8-bit RGBA), an `ImageBitmap`, or stays raw, as `imageOutputs` asks.
+ */
+import { isWireImage, type WireImage } from '../protocol/images.ts';
+import type { DispatchOptions } from '../protocol/dispatch.ts';
+
+/** Image sources a worker cannot take as they are: each becomes an `ImageBitmap`. */
+function needsBitmap(value: unknown): value is ImageBitmapSource {
+  return (
+    (typeof HTMLCanvasElement !== 'undefined' && value instanceof HTMLCanvasElement) ||
+    (typeof HTMLImageElement !== 'undefined' && value instanceof HTMLImageElement) ||
+    (typeof HTMLVideoElement !== 'undefined' && value instanceof HTMLVideoElement) ||
+    (typeof OffscreenCanvas !== 'undefined' && value instanceof OffscreenCanvas) ||
+    (typeof VideoFrame !== 'undefined' && value instanceof VideoFrame)
+  );
+}
+
+/**
+ * The inputs with every DOM image source replaced by an `ImageBitmap`; the same object
+ * when there is none. A tainted (cross-origin) image makes `createImageBitmap` throw a
+ * `SecurityError`, which the caller turns into `invalid-input`.
+ */
+export async function withBitmaps<T extends Readonly<Record<string, unknown>>>(inputs: T): Promise<T> {
+  if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some(needsBitmap)) return inputs;
+  const converted: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(inputs)) converted[name] = needsBitmap(value) ? await createImageBitmap(value) : value;
+  return converted as T;
+}
+
+/** The value a storage texture comes back as, for `imageOutputs`. */
+export async function fromWireImage(image: WireImage, mode: DispatchOptions['imageOutputs']): Promise<ImageData | ImageBitmap | Omit<WireImage, 'kind'>> {
+  const raw = { data: image.data, width: image.width, height: image.height, format: image.format };
+  if (mode === 'raw' || image.format !== 'rgba8unorm' || typeof ImageData === 'undefined') return raw;
+  const pixels = new Uint8ClampedArray(image.data.buffer as ArrayBuffer, image.data.byteOffset, image.data.byteLength);
+  const data = new ImageData(pixels, image.width, image.height);
+  return mode === 'bitmap' ? createImageBitmap(data) : data;
+}
+
+/** `outputs` with every wire image converted; the same object when there is none. */
+export async function withImageOutputs<T extends Record<string, unknown>>(outputs: T, mode: DispatchOptions['imageOutputs']): Promise<T> {
+  if (!Object.values(outputs).some(isWireImage)) return outputs;
+  const converted: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(outputs)) converted[name] = isWireImage(value) ? await fromWireImage(value, mode) : value;
+  return converted as T;
+}

@@ -1,0 +1,200 @@
+/**
+ * Planning of a dispatch's image resources: for each texture the entry point uses, its
+ * size, texel format and upload; for each storage texture written, its size and read-back;
+ * for each sampler, its descriptor. Everything the caller can get wrong is checked here,
+ * before any GPU object exists, and reported as `invalid-input` naming the binding.
+ */
+import { VyreError } from '../errors.ts';
+import type { ImageSize, SamplerOptions, TexelArray } from '../protocol/images.ts';
+import type { WgslImageResource } from '../protocol/wgsl-module.ts';
+import { TEXEL_FORMATS, defaultTexelFormat, texelArrayName, type TexelFormat } from './texel-formats.ts';
+
+type TextureResource = Extract<WgslImageResource, { kind: 'texture' | 'storage-texture' }>;
+type SamplerResource = Extract<WgslImageResource, { kind: 'sampler' }>;
+
+/** How a texture gets its contents: the caller's pixels, an image through the browser, or nothing (zeros). */
+export type TextureUpload =
+  | { readonly kind: 'pixels'; readonly data: TexelArray; readonly bytesPerRow: number }
+  | { readonly kind: 'external'; readonly source: ImageBitmap };
+
+export interface PlannedTexture {
+  readonly resource: TextureResource;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+  readonly texel: TexelFormat;
+  readonly upload: TextureUpload | undefined;
+  /** A storage texture the shader writes: read back after the dispatch. */
+  readonly readBack: boolean;
+}
+
+export interface PlannedSampler {
+  readonly resource: SamplerResource;
+  readonly descriptor: GPUSamplerDescriptor;
+  /** The descriptor as a string: samplers are cached per descriptor. */
+  readonly key: string;
+}
+
+export interface ImagePlan {
+  readonly textures: readonly PlannedTexture[];
+  readonly samplers: readonly PlannedSampler[];
+  /** The size of the first storage texture written (else of the first texture): the default grid covers it. */
+  readonly gridSize: ImageSize | undefined;
+}
+
+export interface ImageLimits {
+  readonly maxTextureDimension2D: number;
+  readonly features: readonly string[];
+}
+
+const DEFAULT_SAMPLER: GPUSamplerDescriptor = {
+  addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge', addressModeW: 'clamp-to-edge',
+  magFilter: 'linear', minFilter: 'linear', mipmapFilter: 'linear',
+};
+
+const SAMPLER_KEYS = ['addressModeU', 'addressModeV', 'addressModeW', 'magFilter', 'minFilter', 'mipmapFilter', 'lodMinClamp', 'lodMaxClamp', 'compare', 'maxAnisotropy'] as const;
+
+/**
+ * Plans the image resources of one dispatch.
+ * @param images - the artifact's image resources.
+ * @param inputs - the caller's inputs named by image resource (buffers taken out).
+ * @param outputs - `options.outputs` entries naming image resources: `{ width, height }`.
+ * @param samplers - `options.samplers`.
+ * @throws VyreError `invalid-input` naming the binding.
+ */
+export function planImages(images: readonly WgslImageResource[], inputs: ReadonlyMap<string, unknown>, outputs: ReadonlyMap<string, unknown>, samplers: unknown, limits: ImageLimits): ImagePlan {
+  for (const name of inputs.keys()) {
+    const image = images.find((candidate) => candidate.name === name);
+    if (image?.kind === 'sampler' || (image?.kind === 'storage-texture' && image.access === 'write-only')) {
+      throw invalidImage(name, `"${name}" is a ${image.kind === 'sampler' ? 'sampler' : 'write-only storage texture'}: it takes no input.`, image.kind === 'sampler' ? `set it with { samplers: { ${name}: { magFilter: 'nearest' } } }.` : `leave it out; size it with { outputs: { ${name}: { width, height } } }.`);
+    }
+  }
+  const textures: PlannedTexture[] = [];
+  for (const image of images) {
+    if (image.kind !== 'sampler' && inputs.has(image.name)) textures.push(planInputTexture(image, inputs.get(image.name), limits));
+  }
+  const firstInput = textures[0];
+  for (const image of images) {
+    if (image.kind === 'storage-texture' && !inputs.has(image.name)) textures.push(planOutputTexture(image, outputs.get(image.name), firstInput, limits));
+    if (image.kind === 'texture' && !inputs.has(image.name)) {
+      throw invalidImage(image.name, `Texture "${image.name}" got no input.`, `pass it: { ${image.name}: imageBitmap | imageData | { data, width, height } }.`);
+    }
+  }
+  const written = textures.find((texture) => texture.readBack) ?? textures[0];
+  return {
+    textures,
+    samplers: images.flatMap((image) => (image.kind === 'sampler' ? [planSampler(image, samplers)] : [])),
+    gridSize: written === undefined ? undefined : { width: written.width, height: written.height },
+  };
+}
+
+function planInputTexture(image: TextureResource, value: unknown, limits: ImageLimits): PlannedTexture {
+  if (image.dimension !== '2d') throw invalidImage(image.name, `Texture "${image.name}" is ${image.dimension}; vyre-web uploads 2D textures only.`, 'declare it texture_2d, or pass the data in a buffer.');
+  const readBack = image.kind === 'storage-texture' && image.access === 'read-write';
+  if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) {
+    checkBitmapTarget(image);
+    checkSize(image.name, value.width, value.height, limits);
+    return texture(image, value.width, value.height, 'rgba8unorm', { kind: 'external', source: value }, readBack);
+  }
+  const raw = typeof ImageData !== 'undefined' && value instanceof ImageData ? { data: value.data, width: value.width, height: value.height } : value;
+  if (typeof raw !== 'object' || raw === null) {
+    throw invalidImage(image.name, `Texture "${image.name}" got ${describe(value)}.`, `pass an ImageBitmap, an ImageData or { data, width, height[, format] }.`);
+  }
+  const { data, width, height, format: named } = raw as { data?: unknown; width?: unknown; height?: unknown; format?: unknown };
+  const array = texelArrayName(data);
+  if (array === undefined || !isDimension(width) || !isDimension(height)) {
+    throw invalidImage(image.name, `Texture "${image.name}" got ${describe(value)}.`, 'pass { data: Uint8Array | Uint16Array | Float32Array …, width, height } with positive integer sizes.');
+  }
+  checkSize(image.name, width, height, limits);
+  const format = formatFor(image, array, named, limits);
+  const texel = TEXEL_FORMATS[format] as TexelFormat;
+  const expected = (width * height * texel.bytes) / (data as TexelArray).BYTES_PER_ELEMENT;
+  if ((data as TexelArray).length !== expected) {
+    throw invalidImage(image.name, `Texture "${image.name}" is ${width}×${height} ${format} (${expected} values) but its data holds ${(data as TexelArray).length}.`, `pass exactly width × height × ${texel.bytes / (data as TexelArray).BYTES_PER_ELEMENT} values, rows tightly packed.`);
+  }
+  return texture(image, width, height, format, { kind: 'pixels', data: data as TexelArray, bytesPerRow: width * texel.bytes }, readBack);
+}
+
+function planOutputTexture(image: Extract<WgslImageResource, { kind: 'storage-texture' }>, size: unknown, firstInput: PlannedTexture | undefined, limits: ImageLimits): PlannedTexture {
+  if (image.dimension !== '2d') throw invalidImage(image.name, `Storage texture "${image.name}" is ${image.dimension}; vyre-web reads back 2D textures only.`, 'declare it texture_storage_2d.');
+  if (image.access !== 'write-only') {
+    throw invalidImage(image.name, `Storage texture "${image.name}" is ${image.access} and got no input.`, `pass its starting contents: { ${image.name}: { data, width, height } }.`);
+  }
+  const sized = size ?? (firstInput === undefined ? undefined : { width: firstInput.width, height: firstInput.height });
+  const { width, height } = (sized ?? {}) as { width?: unknown; height?: unknown };
+  if (!isDimension(width) || !isDimension(height)) {
+    throw invalidImage(image.name, `Cannot size the storage texture "${image.name}": ${size === undefined ? 'no input texture to take its size from' : `options.outputs.${image.name} is ${describe(size)}`}.`, `pass { outputs: { ${image.name}: { width, height } } }.`);
+  }
+  checkSize(image.name, width, height, limits);
+  return texture(image, width, height, image.format, undefined, true);
+}
+
+function texture(resource: TextureResource, width: number, height: number, format: string, upload: TextureUpload | undefined, readBack: boolean): PlannedTexture {
+  return { resource, width, height, format, texel: TEXEL_FORMATS[format] as TexelFormat, upload, readBack };
+}
+
+/** The texel format of raw pixels for `image`: the named one, checked, else the default for the array. */
+function formatFor(image: TextureResource, array: NonNullable<ReturnType<typeof texelArrayName>>, named: unknown, limits: ImageLimits): string {
+  const wanted = image.kind === 'storage-texture' ? image.format : undefined;
+  const sample = image.kind === 'texture' ? (image.sampleType === 'depth' ? 'float' : image.sampleType) : (TEXEL_FORMATS[image.format]?.sample ?? 'float');
+  const format = typeof named === 'string' ? named : wanted ?? defaultTexelFormat(sample === 'unfilterable-float' ? 'float' : sample, array);
+  const texel = format === undefined ? undefined : TEXEL_FORMATS[format];
+  if (format === undefined || texel === undefined || texel.array !== array) {
+    throw invalidImage(image.name, `Texture "${image.name}" got a ${array}${typeof named === 'string' ? ` as ${named}` : ''}, which vyre-web cannot upload to it.`, `pass one of: ${Object.entries(TEXEL_FORMATS).filter(([, t]) => t.array === array).map(([f]) => f).join(', ') || 'another array type'} (as \`format\`).`);
+  }
+  if (wanted !== undefined && format !== wanted) throw invalidImage(image.name, `Storage texture "${image.name}" holds ${wanted} but got ${format} pixels.`, `pass ${wanted} pixels.`);
+  const readsAs = texel.sample === 'unfilterable-float' ? 'float' : texel.sample;
+  if (image.kind === 'texture' && readsAs !== (image.sampleType === 'depth' ? 'float' : image.sampleType)) {
+    throw invalidImage(image.name, `Texture "${image.name}" reads ${image.sampleType} texels but got ${format}.`, `pass pixels of a ${image.sampleType} format.`);
+  }
+  if (image.kind === 'texture' && texel.sample === 'unfilterable-float' && !limits.features.includes('float32-filterable')) {
+    throw invalidImage(image.name, `Texture "${image.name}" got ${format}, which this device cannot filter (no float32-filterable).`, 'pass 8-bit (Uint8Array) or half-float (Uint16Array, rgba16float) pixels.');
+  }
+  return format;
+}
+
+function checkBitmapTarget(image: TextureResource): void {
+  if (image.kind === 'texture' && image.sampleType === 'float') return;
+  throw invalidImage(image.name, `"${image.name}" is not a float texture; an ImageBitmap holds 8-bit colour for texture_2d<f32> only.`, 'pass raw pixels { data, width, height } instead.');
+}
+
+function checkSize(name: string, width: number, height: number, limits: ImageLimits): void {
+  if (width > limits.maxTextureDimension2D || height > limits.maxTextureDimension2D) {
+    throw invalidImage(name, `"${name}" is ${width}×${height}, over this device's maxTextureDimension2D of ${limits.maxTextureDimension2D}.`, 'scale the image down, or process it in tiles.');
+  }
+}
+
+function planSampler(image: SamplerResource, samplers: unknown): PlannedSampler {
+  const given = samplers === undefined ? undefined : (samplers as Record<string, unknown>)[image.name];
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+    throw invalidImage(image.name, `options.samplers.${image.name} is ${describe(given)}.`, "pass GPUSamplerDescriptor fields, e.g. { magFilter: 'nearest' }.");
+  }
+  const descriptor: Record<string, unknown> = { ...DEFAULT_SAMPLER, ...(image.comparison ? { compare: 'less' } : {}) };
+  for (const [key, value] of Object.entries((given ?? {}) as SamplerOptions)) {
+    if (!(SAMPLER_KEYS as readonly string[]).includes(key)) throw invalidImage(image.name, `options.samplers.${image.name}.${key} is not a sampler setting.`, `use ${SAMPLER_KEYS.join(', ')}.`);
+    descriptor[key] = value;
+  }
+  const key = SAMPLER_KEYS.map((field) => String(descriptor[field])).join('|');
+  return { resource: image, descriptor: { label: `vyre-web sampler ${key}`, ...descriptor } as GPUSamplerDescriptor, key };
+}
+
+/** `options.samplers` must be an object of objects when given. */
+export function checkSamplerOptions(samplers: unknown): void {
+  if (samplers !== undefined && (typeof samplers !== 'object' || samplers === null || Array.isArray(samplers))) {
+    throw new VyreError('invalid-input', 'options.samplers must be an object of sampler settings by name.', "pass { samplers: { samp: { magFilter: 'nearest' } } }.", {});
+  }
+}
+
+function isDimension(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `${typeof value} ${String(value)}`;
+}
+
+function invalidImage(binding: string, problem: string, fix: string): VyreError {
+  return new VyreError('invalid-input', problem, fix, { binding });
+}

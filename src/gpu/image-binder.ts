@@ -1,0 +1,125 @@
+/**
+ * Binds a dispatch's image resources: textures from the pool, filled from the caller's
+ * pixels (`writeTexture`) or image (`copyExternalImageToTexture`), samplers cached per
+ * descriptor, and storage textures copied out after the dispatch into staging buffers
+ * whose rows WebGPU pads to 256 bytes — the padding is dropped when they are read.
+ */
+import type { ImagePlan, PlannedTexture } from '../dispatch/plan-images.ts';
+import { texelArrayOver, type TexelFormat } from '../dispatch/texel-formats.ts';
+import type { WireImage } from '../protocol/images.ts';
+import type { BindingEntry } from './bind-group-cache.ts';
+import type { BufferPool } from './buffer-pool.ts';
+import { stagingUsage } from './resident-registry.ts';
+import type { TexturePool } from './texture-pool.ts';
+
+/** WebGPU's row alignment for texture ↔ buffer copies. */
+const ROW_ALIGNMENT = 256;
+
+/** Formats a render pass cannot clear: a reused output of these is zeroed by a write instead. */
+const NOT_RENDERABLE = new Set(['rgba8snorm', 'r8snorm']);
+
+export interface TextureReadback {
+  readonly name: string;
+  readonly texture: GPUTexture;
+  readonly staging: GPUBuffer;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+  readonly texel: TexelFormat;
+  readonly paddedRow: number;
+}
+
+export interface BoundImages {
+  readonly entries: readonly { readonly group: number; readonly entry: BindingEntry }[];
+  readonly readbacks: readonly TextureReadback[];
+  readonly textures: readonly GPUTexture[];
+}
+
+export class ImageBinder {
+  private readonly samplers = new Map<string, GPUSampler>();
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly textures: TexturePool,
+    private readonly staging: BufferPool,
+  ) {}
+
+  /** Acquires, fills and binds every image of `plan`; the caller encodes {@link ImageBinder.encodeReadbacks} after the dispatch. */
+  bind(plan: ImagePlan, label: string): BoundImages {
+    const entries: { group: number; entry: BindingEntry }[] = [];
+    const readbacks: TextureReadback[] = [];
+    const textures: GPUTexture[] = [];
+    for (const planned of plan.textures) {
+      const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`);
+      textures.push(pooled.texture);
+      this.fill(planned, pooled.texture, pooled.reused);
+      entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view: pooled.view } });
+      if (planned.readBack) readbacks.push(this.readbackOf(planned, pooled.texture, label));
+    }
+    for (const { resource, descriptor, key } of plan.samplers) {
+      let sampler = this.samplers.get(key);
+      if (sampler === undefined) {
+        sampler = this.device.createSampler(descriptor);
+        this.samplers.set(key, sampler);
+      }
+      entries.push({ group: resource.group, entry: { binding: resource.binding, sampler } });
+    }
+    return { entries, readbacks, textures };
+  }
+
+  /** Copies each storage texture into its staging buffer (after the passes that write it). */
+  encodeReadbacks(encoder: GPUCommandEncoder, readbacks: readonly TextureReadback[]): void {
+    for (const readback of readbacks) {
+      encoder.copyTextureToBuffer({ texture: readback.texture }, { buffer: readback.staging, bytesPerRow: readback.paddedRow, rowsPerImage: readback.height }, [readback.width, readback.height, 1]);
+    }
+  }
+
+  /** The mapped texels of `readback`, rows unpadded, as a wire image. */
+  collect(readback: TextureReadback): WireImage {
+    const row = readback.width * readback.texel.bytes;
+    const mapped = new Uint8Array(readback.staging.getMappedRange(0, readback.paddedRow * readback.height));
+    const tight = new Uint8Array(row * readback.height);
+    if (row === readback.paddedRow) tight.set(mapped);
+    else for (let y = 0; y < readback.height; y++) tight.set(mapped.subarray(y * readback.paddedRow, y * readback.paddedRow + row), y * row);
+    readback.staging.unmap();
+    return { kind: 'vyre-image', data: texelArrayOver(readback.texel, tight.buffer), width: readback.width, height: readback.height, format: readback.format };
+  }
+
+  /** Returns textures and staging buffers to their pools. */
+  release(bound: BoundImages): void {
+    for (const texture of bound.textures) this.textures.release(texture);
+    for (const readback of bound.readbacks) this.staging.release(readback.staging);
+  }
+
+  /** The caller's contents, or zeros for a reused output (a fresh texture starts zeroed). */
+  private fill(planned: PlannedTexture, texture: GPUTexture, reused: boolean): void {
+    const size = [planned.width, planned.height, 1];
+    const upload = planned.upload;
+    if (upload?.kind === 'pixels') {
+      this.device.queue.writeTexture({ texture }, upload.data as GPUAllowSharedBufferSource, { bytesPerRow: upload.bytesPerRow, rowsPerImage: planned.height }, size);
+    } else if (upload?.kind === 'external') {
+      this.device.queue.copyExternalImageToTexture({ source: upload.source }, { texture }, size);
+    } else if (reused && NOT_RENDERABLE.has(planned.format)) {
+      this.device.queue.writeTexture({ texture }, new Uint8Array(planned.width * planned.height * planned.texel.bytes), { bytesPerRow: planned.width * planned.texel.bytes }, size);
+    } else if (reused) {
+      // Queue order puts this clear before the dispatch's own submit.
+      const encoder = this.device.createCommandEncoder();
+      encoder.beginRenderPass({ colorAttachments: [{ view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }] }).end();
+      this.device.queue.submit([encoder.finish()]);
+    }
+  }
+
+  private readbackOf(planned: PlannedTexture, texture: GPUTexture, label: string): TextureReadback {
+    const paddedRow = Math.ceil((planned.width * planned.texel.bytes) / ROW_ALIGNMENT) * ROW_ALIGNMENT;
+    const staging = this.staging.acquire(paddedRow * planned.height, stagingUsage(), label, planned.resource.name);
+    return { name: planned.resource.name, texture, staging, width: planned.width, height: planned.height, format: planned.format, texel: planned.texel, paddedRow };
+  }
+}
+
+/** Sampled inputs take uploads (and render-attachment, which `copyExternalImageToTexture` needs); storage textures are copied out and may be cleared. */
+function usageOf(planned: PlannedTexture): GPUTextureUsageFlags {
+  const copy = GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC;
+  const renderable = NOT_RENDERABLE.has(planned.format) ? 0 : GPUTextureUsage.RENDER_ATTACHMENT;
+  if (planned.resource.kind === 'texture') return GPUTextureUsage.TEXTURE_BINDING | copy | (planned.upload?.kind === 'external' ? GPUTextureUsage.RENDER_ATTACHMENT : 0);
+  return GPUTextureUsage.STORAGE_BINDING | copy | renderable;
+}

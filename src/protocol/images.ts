@@ -1,0 +1,64 @@
+/**
+ * Images across the worker boundary: what a texture binding accepts, what a storage
+ * texture comes back as, and the sampler options of a dispatch.
+ *
+ * In: an `ImageBitmap` (8-bit colour, uploaded with `copyExternalImageToTexture`), an
+ * `ImageData` (its bytes, uploaded as they are), or raw pixels {@link RawImage}. The client
+ * turns canvases, `<img>` elements and `VideoFrame`s into an `ImageBitmap` first (a copy).
+ * Out: a {@link WireImage} of tightly packed rows, which the client hands back as
+ * `ImageData` for `rgba8unorm` (unless `imageOutputs: 'raw'`), or as an `ImageBitmap` with
+ * `imageOutputs: 'bitmap'`.
+ */
+
+/** Typed arrays that can hold texels: each format takes the one its channels fit. */
+export type TexelArray = Uint8Array | Uint8ClampedArray | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array;
+
+/**
+ * Raw pixels: rows top to bottom, tightly packed (no row padding), `width × height` texels
+ * of `format`. Without a format, one follows from the array and the binding: 8-bit arrays
+ * are `rgba8unorm` for a float texture (`rgba8uint` / `rgba8sint` for integer ones),
+ * `Uint16Array` is `rgba16float` (half floats) or `rgba16uint`, 32-bit arrays `rgba32*`.
+ */
+export interface RawImage {
+  readonly data: TexelArray;
+  readonly width: number;
+  readonly height: number;
+  readonly format?: string;
+}
+
+/** A storage texture read back: tightly packed rows of `format` texels. */
+export interface WireImage {
+  readonly kind: 'vyre-image';
+  readonly data: TexelArray;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+}
+
+/** The size of an image output, in texels: `options.outputs[name]` for a storage texture. */
+export interface ImageSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * A sampler's settings (the fields of `GPUSamplerDescriptor`). Defaults: linear filtering
+ * (mag, min and mipmap) and clamp-to-edge on every axis; a comparison sampler compares `less`.
+ */
+export interface SamplerOptions {
+  readonly addressModeU?: GPUAddressMode;
+  readonly addressModeV?: GPUAddressMode;
+  readonly addressModeW?: GPUAddressMode;
+  readonly magFilter?: GPUFilterMode;
+  readonly minFilter?: GPUFilterMode;
+  readonly mipmapFilter?: GPUMipmapFilterMode;
+  readonly lodMinClamp?: number;
+  readonly lodMaxClamp?: number;
+  readonly compare?: GPUCompareFunction;
+  readonly maxAnisotropy?: number;
+}
+
+/** True for a {@link WireImage}. */
+export function isWireImage(value: unknown): value is WireImage {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'vyre-image';
+}

@@ -1,0 +1,109 @@
+/**
+ * Images in, images out: image-processing shaders written as real ones are (a sampled
+ * texture and a sampler in, a storage texture out, a uniform, two bind groups) against
+ * plain-JS references (test/browser/image-corpus/), from each kind of input the library
+ * takes, and every bad input rejected with invalid-input while the runtime keeps serving.
+ */
+import type { HarnessPage } from './support/engine.ts';
+import { expect, test } from './support/fixtures.ts';
+import { BOX_BLUR, INVERT_RGBA8UINT, RGB_TO_YCBCR, SOBEL } from './image-corpus/shaders.ts';
+import { boxBlurReference, compareImages, invertRgba8uintReference, rgbToYcbcrReference, sobelReference, type RgbaImage } from './image-corpus/reference.ts';
+import { testPicture } from './image-corpus/images.ts';
+
+type InputKind = 'image-data' | 'raw' | 'bitmap' | 'offscreen-canvas';
+
+interface ImageRun {
+  readonly image: { readonly data: number[]; readonly width: number; readonly height: number; readonly isImageData: boolean; readonly format: string | null };
+  readonly tiers: string[];
+  readonly texturesCreated: number[];
+}
+
+/** Compiles `code`, dispatches it twice on `picture` given as `kind`, and returns output `dst` as plain data. */
+function runImageShader(page: HarnessPage, code: string, picture: RgbaImage, kind: InputKind, extra: { params?: Record<string, number>; format?: string } = {}): Promise<ImageRun> {
+  return page.evaluate(
+    async ({ code, pixels, width, height, kind, extra }) => {
+      const vyre = window.vyre;
+      const runtime = await vyre.createRuntime({ persistent: false });
+      const bytes = Uint8ClampedArray.from(pixels);
+      const imageData = new ImageData(bytes, width, height);
+      const source = async (): Promise<unknown> => {
+        switch (kind) {
+          case 'image-data': return imageData;
+          case 'raw': return { data: new Uint8Array(bytes), width, height, ...(extra.format === undefined ? {} : { format: extra.format }) };
+          case 'bitmap': return createImageBitmap(imageData, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+          case 'offscreen-canvas': {
+            const canvas = new OffscreenCanvas(width, height);
+            canvas.getContext('2d')?.putImageData(imageData, 0, 0);
+            return canvas;
+          }
+        }
+      };
+      const build = await runtime.compile(vyre.wgsl({ code }));
+      const inputs = { src: await source(), ...(extra.params === undefined ? {} : { params: extra.params }) };
+      const tiers = [build.tier];
+      const first = await build.pipeline.dispatch(inputs as never);
+      const texturesCreated = [(await runtime.gpuStats()).texturesCreated];
+      // The second dispatch of the same shapes takes its textures from the pool.
+      const second = await build.pipeline.dispatch({ ...inputs, src: await source() } as never);
+      texturesCreated.push((await runtime.gpuStats()).texturesCreated);
+      tiers.push((await runtime.compile(vyre.wgsl({ code }))).tier);
+      const out = (second as Record<string, unknown>)['dst'] as { data: ArrayLike<number>; width: number; height: number; format?: string };
+      const same = Array.from(((first as Record<string, unknown>)['dst'] as { data: ArrayLike<number> }).data).join() === Array.from(out.data).join();
+      await runtime.dispose();
+      if (!same) throw new Error('two dispatches of the same input differ');
+      return { image: { data: Array.from(out.data), width: out.width, height: out.height, isImageData: out instanceof ImageData, format: out.format ?? null }, tiers, texturesCreated };
+    },
+    { code, pixels: Array.from(picture.data), width: picture.width, height: picture.height, kind, extra },
+  );
+}
+
+function asImage(run: ImageRun): RgbaImage {
+  return { data: Uint8ClampedArray.from(run.image.data), width: run.image.width, height: run.image.height };
+}
+
+/** An opaque copy of `picture`: a canvas premultiplies alpha, which would change translucent pixels. */
+function opaque(picture: RgbaImage): RgbaImage {
+  const data = Uint8ClampedArray.from(picture.data);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return { data, width: picture.width, height: picture.height };
+}
+
+test('a box blur (sampler + texture_2d in group 0, storage texture + uniform in group 1) matches the reference within one 8-bit step, from ImageData, to ImageData', async ({ vyrePage }) => {
+  const picture = testPicture(37, 23, 1);
+  const run = await runImageShader(vyrePage, BOX_BLUR, picture, 'image-data', { params: { radius: 2, _pad0: 0, _pad1: 0, _pad2: 0 } });
+  expect(run.image.isImageData).toBe(true);
+  expect([run.image.width, run.image.height]).toEqual([37, 23]);
+  const comparison = compareImages(asImage(run), boxBlurReference(picture, 2), 1);
+  expect(comparison.first).toEqual([]);
+  expect(run.tiers).toEqual(['compiled', 'memory']);
+  expect(run.texturesCreated[1], 'textures reused by the second dispatch').toBe(run.texturesCreated[0]);
+});
+
+test('a Sobel edge filter matches the reference within one 8-bit step, from raw pixels { data, width, height }', async ({ vyrePage }) => {
+  const picture = testPicture(64, 48, 2);
+  const run = await runImageShader(vyrePage, SOBEL, picture, 'raw', { params: { scale: 0.5, _pad0: 0, _pad1: 0, _pad2: 0 } });
+  const reference = sobelReference(picture, 0.5);
+  expect(compareImages(asImage(run), reference, 1).first).toEqual([]);
+  // Not a flat image: the edges of the picture are there.
+  expect(reference.data.some((value, i) => i % 4 === 0 && value > 100)).toBe(true);
+});
+
+test('an RGB → YCbCr conversion matches the reference within one 8-bit step, from an ImageBitmap (copyExternalImageToTexture)', async ({ vyrePage }) => {
+  const picture = testPicture(37, 23, 3);
+  const run = await runImageShader(vyrePage, RGB_TO_YCBCR, picture, 'bitmap');
+  expect(compareImages(asImage(run), rgbToYcbcrReference(picture), 1).first).toEqual([]);
+});
+
+test('an OffscreenCanvas input is copied into an ImageBitmap on the main thread and matches the reference', async ({ vyrePage }) => {
+  const picture = opaque(testPicture(30, 17, 4));
+  const run = await runImageShader(vyrePage, RGB_TO_YCBCR, picture, 'offscreen-canvas');
+  expect(compareImages(asImage(run), rgbToYcbcrReference(picture), 1).first).toEqual([]);
+});
+
+test('an integer image (rgba8uint in and out) matches the reference exactly and comes back raw, not as ImageData', async ({ vyrePage }) => {
+  const picture = testPicture(37, 23, 5);
+  const run = await runImageShader(vyrePage, INVERT_RGBA8UINT, picture, 'raw');
+  expect(run.image.isImageData).toBe(false);
+  expect(run.image.format).toBe('rgba8uint');
+  expect(compareImages(asImage(run), invertRgba8uintReference(picture), 0).first).toEqual([]);
+});

@@ -5,6 +5,7 @@
  * `ImageBitmap` and `ImageData` cross by structured clone. Out: a storage texture read back
  * becomes `ImageData` (8-bit RGBA), an `ImageBitmap`, or stays raw, as `imageOutputs` asks.
  */
+import { VyreError } from '../errors.ts';
 import { isWireImage, type WireImage } from '../protocol/images.ts';
 import type { DispatchOptions } from '../protocol/dispatch.ts';
 
@@ -27,8 +28,22 @@ function needsBitmap(value: unknown): value is ImageBitmapSource {
 export async function withBitmaps<T extends Readonly<Record<string, unknown>>>(inputs: T): Promise<T> {
   if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some(needsBitmap)) return inputs;
   const converted: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(inputs)) converted[name] = needsBitmap(value) ? await createImageBitmap(value) : value;
+  for (const [name, value] of Object.entries(inputs)) converted[name] = needsBitmap(value) ? await bitmapOf(name, value) : value;
   return converted as T;
+}
+
+async function bitmapOf(name: string, source: ImageBitmapSource): Promise<ImageBitmap> {
+  try {
+    return await createImageBitmap(source);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new VyreError(
+      'invalid-input',
+      `The image for "${name}" cannot be read (${reason}).`,
+      'pass a loaded image, a canvas this thread still controls (not one handed to a worker with transferControlToOffscreen), or an open VideoFrame; a cross-origin image needs crossOrigin = "anonymous" and CORS headers.',
+      { binding: name },
+    );
+  }
 }
 
 /** The value a storage texture comes back as, for `imageOutputs`. */
@@ -46,4 +61,20 @@ export async function withImageOutputs<T extends Record<string, unknown>>(output
   const converted: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(outputs)) converted[name] = isWireImage(value) ? await fromWireImage(value, mode) : value;
   return converted as T;
+}
+
+/**
+ * The `invalid-input` for inputs `postMessage` refused (`DataCloneError`): in practice an
+ * `ImageBitmap` of a cross-origin image without CORS, which Chrome will not send to a
+ * worker; `undefined` for any other error.
+ */
+export function uncloneable(error: unknown, batch: readonly Readonly<Record<string, unknown>>[]): VyreError | undefined {
+  if (!(error instanceof Error) || error.name !== 'DataCloneError') return undefined;
+  const bitmap = batch.flatMap((inputs) => Object.entries(inputs)).find(([, value]) => typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap);
+  return new VyreError(
+    'invalid-input',
+    `The inputs cannot be sent to the worker (${error.name}: ${error.message}).`,
+    'a cross-origin image needs crossOrigin = "anonymous" and CORS headers from its server; inputs must be typed arrays, plain values, ImageData or ImageBitmaps.',
+    bitmap === undefined ? {} : { binding: bitmap[0] },
+  );
 }

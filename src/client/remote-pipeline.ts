@@ -3,7 +3,7 @@
  * runtime's {@link WorkerLink}, so it rejects when the runtime is disposed or its worker dies.
  */
 import { transfer } from 'comlink';
-import { withBitmaps, withImageOutputs } from './image-io.ts';
+import { uncloneable, withBitmaps, withImageOutputs } from './image-io.ts';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../protocol/elements.ts';
@@ -51,7 +51,11 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
     const wire = (await Promise.all(batch.map(withBitmaps))).map(toWireInputs);
     // Transfer is opt-in: it detaches the caller's arrays.
     const payload = options?.transfer === true ? transfer(wire, inputBuffers(batch)) : wire;
-    return this.#link.call((remote) => remote.dispatch(this.id, payload, options));
+    try {
+      return await this.#link.call((remote) => remote.dispatch(this.id, payload, options));
+    } catch (error) {
+      throw uncloneable(error, wire) ?? error;
+    }
   }
 }
 

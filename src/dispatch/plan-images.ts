@@ -52,7 +52,17 @@ const DEFAULT_SAMPLER: GPUSamplerDescriptor = {
   magFilter: 'linear', minFilter: 'linear', mipmapFilter: 'linear',
 };
 
-const SAMPLER_KEYS = ['addressModeU', 'addressModeV', 'addressModeW', 'magFilter', 'minFilter', 'mipmapFilter', 'lodMinClamp', 'lodMaxClamp', 'compare', 'maxAnisotropy'] as const;
+const ADDRESS_MODES = ['clamp-to-edge', 'repeat', 'mirror-repeat'];
+const FILTERS = ['nearest', 'linear'];
+const COMPARES = ['never', 'less', 'equal', 'less-equal', 'greater', 'not-equal', 'greater-equal', 'always'];
+
+/** Each sampler setting and the values WebGPU takes for it (a number for the clamps and anisotropy). */
+const SAMPLER_SETTINGS: Readonly<Record<string, readonly string[] | 'number'>> = {
+  addressModeU: ADDRESS_MODES, addressModeV: ADDRESS_MODES, addressModeW: ADDRESS_MODES,
+  magFilter: FILTERS, minFilter: FILTERS, mipmapFilter: FILTERS,
+  lodMinClamp: 'number', lodMaxClamp: 'number', compare: COMPARES, maxAnisotropy: 'number',
+};
+const SAMPLER_KEYS = Object.keys(SAMPLER_SETTINGS);
 
 /**
  * Plans the image resources of one dispatch.
@@ -171,7 +181,10 @@ function planSampler(image: SamplerResource, samplers: unknown): PlannedSampler 
   }
   const descriptor: Record<string, unknown> = { ...DEFAULT_SAMPLER, ...(image.comparison ? { compare: 'less' } : {}) };
   for (const [key, value] of Object.entries((given ?? {}) as SamplerOptions)) {
-    if (!(SAMPLER_KEYS as readonly string[]).includes(key)) throw invalidImage(image.name, `options.samplers.${image.name}.${key} is not a sampler setting.`, `use ${SAMPLER_KEYS.join(', ')}.`);
+    const allowed = SAMPLER_SETTINGS[key];
+    if (allowed === undefined) throw invalidImage(image.name, `options.samplers.${image.name}.${key} is not a sampler setting.`, `use ${SAMPLER_KEYS.join(', ')}.`);
+    const fits = allowed === 'number' ? typeof value === 'number' && Number.isFinite(value) && value >= 0 : allowed.includes(value as string);
+    if (!fits) throw invalidImage(image.name, `options.samplers.${image.name}.${key} is ${describe(value)}.`, allowed === 'number' ? 'pass a non-negative number.' : `pass one of ${allowed.join(', ')}.`);
     descriptor[key] = value;
   }
   const key = SAMPLER_KEYS.map((field) => String(descriptor[field])).join('|');

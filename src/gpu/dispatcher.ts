@@ -71,6 +71,7 @@ interface BatchWork {
   readonly staged: GPUBuffer[];
   readonly uploads: Upload[];
   readonly clears: { buffer: GPUBuffer; bytes: number }[];
+  readonly images: BoundImages[];
 }
 
 export class Dispatcher {
@@ -107,11 +108,11 @@ export class Dispatcher {
     let timer: PassTimer | undefined;
     let scoped = false;
     let submitted = false;
-    let boundItems: readonly BoundItem[] = [];
+    // Every item's textures, as they are bound: returned to the pool in the end, whatever happens.
+    const boundImages: BoundImages[] = [];
     try {
       // Everything that can allocate happens first, each allocation in its own scopes.
-      const items = plans.map((plan) => this.bind(target, plan, { acquired, staged, uploads, clears }));
-      boundItems = items;
+      const items = plans.map((plan) => this.bind(target, plan, { acquired, staged, uploads, clears, images: boundImages }));
       timer = timing ? this.timers.acquire(plans.length) : undefined;
       const commands = items.map((item) => ValidatedCommands.name(bindGroupsId(item.bindGroups), item.grid, item.readbacks.length + (item.images?.readbacks.length ?? 0)));
       scoped = timer !== undefined || !this.validated.hasAll(commands);
@@ -153,7 +154,7 @@ export class Dispatcher {
       timer = undefined;
       return { outputs: results, timing: { wallMs: performance.now() - started, gpuMs: results.map((_, item) => gpuMs?.[item] ?? null) } };
     } finally {
-      for (const item of boundItems) if (item.images !== undefined) this.images.release(item.images);
+      for (const images of boundImages) this.images.release(images);
       timer?.discard();
       if (!submitted) {
         // A synchronous throw (e.g. a resident buffer destroyed meanwhile): nothing was
@@ -210,6 +211,7 @@ export class Dispatcher {
       entries[0]?.push({ binding: plan.params.binding, buffer: uniform, size: plan.params.bytes.byteLength });
     }
     const images = plan.images === undefined ? undefined : this.images.bind(plan.images, target.label);
+    if (images !== undefined) work.images.push(images);
     for (const { group, entry } of images?.entries ?? []) entries[group]?.push(entry);
     const bindGroups = layouts.map((layout, group) => this.bindGroups.get(group === 0 ? target.pipelineId : `${target.pipelineId}#${group}`, layout, entries[group] ?? [], target.label));
     return { bindGroups, grid: plan.grid, readbacks, copyAtOnce, kept, images };

@@ -4,6 +4,7 @@
  * descriptor, and storage textures copied out after the dispatch into staging buffers
  * whose rows WebGPU pads to 256 bytes — the padding is dropped when they are read.
  */
+import { VyreError } from '../errors.ts';
 import type { ImagePlan, PlannedTexture } from '../dispatch/plan-images.ts';
 import { texelArrayOver, type TexelFormat } from '../dispatch/texel-formats.ts';
 import type { WireImage } from '../protocol/images.ts';
@@ -49,12 +50,18 @@ export class ImageBinder {
     const entries: { group: number; entry: BindingEntry }[] = [];
     const readbacks: TextureReadback[] = [];
     const textures: GPUTexture[] = [];
-    for (const planned of plan.textures) {
-      const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`);
-      textures.push(pooled.texture);
-      this.fill(planned, pooled.texture, pooled.reused);
-      entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view: pooled.view } });
-      if (planned.readBack) readbacks.push(this.readbackOf(planned, pooled.texture, label));
+    try {
+      for (const planned of plan.textures) {
+        const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`);
+        textures.push(pooled.texture);
+        this.fill(planned, pooled.texture, pooled.reused);
+        entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view: pooled.view } });
+        if (planned.readBack) readbacks.push(this.readbackOf(planned, pooled.texture, label));
+      }
+    } catch (error) {
+      // Nothing leaks: what this item took goes back before the error does.
+      this.release({ entries, readbacks, textures });
+      throw error;
     }
     for (const { resource, descriptor, key } of plan.samplers) {
       let sampler = this.samplers.get(key);
@@ -98,7 +105,7 @@ export class ImageBinder {
     if (upload?.kind === 'pixels') {
       this.device.queue.writeTexture({ texture }, upload.data as GPUAllowSharedBufferSource, { bytesPerRow: upload.bytesPerRow, rowsPerImage: planned.height }, size);
     } else if (upload?.kind === 'external') {
-      this.device.queue.copyExternalImageToTexture({ source: upload.source }, { texture }, size);
+      copyImage(this.device, upload.source, texture, size, planned.resource.name);
     } else if (reused && NOT_RENDERABLE.has(planned.format)) {
       this.device.queue.writeTexture({ texture }, new Uint8Array(planned.width * planned.height * planned.texel.bytes), { bytesPerRow: planned.width * planned.texel.bytes }, size);
     } else if (reused) {
@@ -122,4 +129,23 @@ function usageOf(planned: PlannedTexture): GPUTextureUsageFlags {
   const renderable = NOT_RENDERABLE.has(planned.format) ? 0 : GPUTextureUsage.RENDER_ATTACHMENT;
   if (planned.resource.kind === 'texture') return GPUTextureUsage.TEXTURE_BINDING | copy | (planned.upload?.kind === 'external' ? GPUTextureUsage.RENDER_ATTACHMENT : 0);
   return GPUTextureUsage.STORAGE_BINDING | copy | renderable;
+}
+
+/**
+ * `copyExternalImageToTexture`, with the browser's refusals as `invalid-input`: a bitmap
+ * of a cross-origin image without CORS is "origin-unclean" (SecurityError), a closed one
+ * unusable (InvalidStateError).
+ */
+function copyImage(device: GPUDevice, source: ImageBitmap, texture: GPUTexture, size: number[], name: string): void {
+  try {
+    device.queue.copyExternalImageToTexture({ source }, { texture }, size);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new VyreError(
+      'invalid-input',
+      `The image for "${name}" cannot be read (${reason}).`,
+      'a cross-origin image needs crossOrigin = "anonymous" and CORS headers from its server; pass an ImageBitmap that is not closed.',
+      { binding: name },
+    );
+  }
 }

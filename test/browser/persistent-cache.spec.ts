@@ -4,7 +4,7 @@
  * how faults in the store are recovered without the app noticing.
  */
 import { expect, test } from '@playwright/test';
-import type { HarnessPage } from './support/engine.ts';
+import { ENGINE, type HarnessPage } from './support/engine.ts';
 import { createProfile, type Profile } from './support/persistent-browser.ts';
 
 type Helpers = typeof import('./support/page-helpers.ts').helpers;
@@ -46,7 +46,9 @@ test('after a browser restart, a compile comes from the persistent tier: no lowe
   await browser.close();
 
   expect(first).toMatchObject({ tier: 'compiled', cacheHit: false, missReason: 'empty-cache', y: [5, 6, 7, 8] });
-  expect(first.lower).toBeGreaterThan(0);
+  // Firefox's timers have a 1 ms grain on a page that is not cross-origin isolated, so a
+  // sub-millisecond lowering can read 0 there; Chrome's 100 µs grain still sees it.
+  if (ENGINE === 'chrome') expect(first.lower).toBeGreaterThan(0);
   expect(second).toEqual({ tier: 'persistent', cacheHit: null, missReason: null, lower: 0, y: first.y });
   expect(records).toHaveLength(1);
   expect(browser.errors).toEqual([]);

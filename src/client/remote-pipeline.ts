@@ -4,6 +4,7 @@
  */
 import { transfer } from 'comlink';
 import { uncloneable, withBitmaps, withImageOutputs } from './image-io.ts';
+import type { ResidentTextureRef } from '../protocol/images.ts';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
 import type { BufferDeclaration, WorkgroupSize } from '../protocol/elements.ts';
@@ -21,6 +22,7 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   readonly buffers: readonly BufferDeclaration[];
   readonly #link: WorkerLink;
   readonly #destroy: (ref: ResidentBufferRef) => Promise<void>;
+  readonly #destroyTexture = (ref: ResidentTextureRef): Promise<void> => this.#link.call((remote) => remote.destroyTexture(ref));
 
   constructor(report: CompileReport, link: WorkerLink, destroy: (ref: ResidentBufferRef) => Promise<void>) {
     this.id = report.pipelineId;
@@ -33,7 +35,7 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
 
   async dispatch<const O extends DispatchOptions>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O, S>> {
     const reply = await this.#run([inputs], options);
-    const outputs = await withImageOutputs(fromWireOutputs(reply.outputs[0] ?? {}, inputs, this.#destroy), options?.imageOutputs);
+    const outputs = await withImageOutputs(fromWireOutputs(reply.outputs[0] ?? {}, inputs, this.#destroy, this.#destroyTexture), options?.imageOutputs);
     // The one cast of this path: the value matches what the options ask for, which the
     // conditional result type expresses and TypeScript cannot follow through a branch.
     if (options?.timing !== true) return outputs as DispatchResult<O, S>;
@@ -42,7 +44,7 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
 
   async dispatchBatch<const O extends DispatchOptions>(batch: readonly DispatchInputs[], options?: O): Promise<BatchResult<O, S>> {
     const reply = await this.#run(batch, options);
-    const outputs = await Promise.all(reply.outputs.map((item, index) => withImageOutputs(fromWireOutputs(item, batch[index], this.#destroy), options?.imageOutputs)));
+    const outputs = await Promise.all(reply.outputs.map((item, index) => withImageOutputs(fromWireOutputs(item, batch[index], this.#destroy, this.#destroyTexture), options?.imageOutputs)));
     if (options?.timing !== true) return outputs as BatchResult<O, S>;
     return { outputs, timing: { wallMs: reply.timing?.wallMs ?? 0, gpuMs: reply.timing?.gpuMs ?? batch.map(() => null) } } as BatchResult<O, S>;
   }

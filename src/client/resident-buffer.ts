@@ -3,7 +3,8 @@
  * between dispatches. Pass it to `dispatch` in place of an array; read it with
  * `runtime.read(handle)`; free it with `handle.destroy()`.
  */
-import type { WireImage } from '../protocol/images.ts';
+import { isResidentTextureRef, type ResidentTextureRef, type WireImage } from '../protocol/images.ts';
+import { ResidentTexture } from './resident-texture.ts';
 import type { WireInputs, WireOutputs } from '../protocol/dispatch.ts';
 import type { ElementType, OutputArray } from '../protocol/elements.ts';
 import { isResidentBufferRef, type ResidentBufferRef } from '../protocol/resident.ts';
@@ -40,9 +41,9 @@ export class ResidentBuffer {
 export function toWireInputs(inputs: Readonly<Record<string, unknown>>): WireInputs {
   // The common case, arrays only, crosses as it is: no copy of the object per call. An
   // untyped caller's non-object also crosses as it is, for the worker to reject clearly.
-  if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some((value) => value instanceof ResidentBuffer)) return inputs as WireInputs;
+  if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some((value) => value instanceof ResidentBuffer || value instanceof ResidentTexture)) return inputs as WireInputs;
   const wire: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(inputs)) wire[name] = value instanceof ResidentBuffer ? value.ref : value;
+  for (const [name, value] of Object.entries(inputs)) wire[name] = value instanceof ResidentBuffer || value instanceof ResidentTexture ? value.ref : value;
   return wire as WireInputs;
 }
 
@@ -54,11 +55,16 @@ export function fromWireOutputs(
   outputs: WireOutputs,
   inputs: Readonly<Record<string, unknown>> | undefined,
   onDestroy: (ref: ResidentBufferRef) => Promise<void>,
-): Record<string, OutputArray | ResidentBuffer | WireImage> {
+  onDestroyTexture: (ref: ResidentTextureRef) => Promise<void> = () => Promise.resolve(),
+): Record<string, OutputArray | ResidentBuffer | WireImage | ResidentTexture> {
   // Arrays only (nothing kept): the reply's own fresh object is the result.
-  if (!Object.values(outputs).some(isResidentBufferRef)) return outputs as Record<string, OutputArray | WireImage>;
-  const wrapped: Record<string, OutputArray | ResidentBuffer | WireImage> = {};
+  if (!Object.values(outputs).some((value) => isResidentBufferRef(value) || isResidentTextureRef(value))) return outputs as Record<string, OutputArray | WireImage>;
+  const wrapped: Record<string, OutputArray | ResidentBuffer | WireImage | ResidentTexture> = {};
   for (const [name, value] of Object.entries(outputs)) {
+    if (isResidentTextureRef(value)) {
+      wrapped[name] = new ResidentTexture(value, onDestroyTexture);
+      continue;
+    }
     if (!isResidentBufferRef(value)) {
       wrapped[name] = value;
       continue;

@@ -22,7 +22,9 @@ export function planImageBatch(artifact: ShaderArtifact, batch: readonly unknown
   checkSamplerOptions(options?.samplers);
   const names = new Set(images.map((image) => image.name));
   const { buffers: bufferOutputs, images: imageOutputs } = splitOutputs(options?.outputs, names);
-  const bufferOptions: DispatchOptions | undefined = options === undefined ? undefined : { ...options, outputs: bufferOutputs };
+  const keep = new Set(Array.isArray(options?.keep) ? options.keep.filter((name) => names.has(name)) : []);
+  const bufferKeep = Array.isArray(options?.keep) ? options.keep.filter((name) => !names.has(name)) : options?.keep;
+  const bufferOptions: DispatchOptions | undefined = options === undefined ? undefined : { ...options, outputs: bufferOutputs, ...(bufferKeep === undefined ? {} : { keep: bufferKeep }) };
   return batch.map((inputs) => {
     if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) return planDispatch(artifact, inputs, bufferOptions, limits);
     const bufferInputs: Record<string, unknown> = {};
@@ -31,7 +33,7 @@ export function planImageBatch(artifact: ShaderArtifact, batch: readonly unknown
       if (names.has(name)) imageInputs.set(name, value);
       else bufferInputs[name] = value;
     }
-    const imagePlan = planImages(images, imageInputs, imageOutputs, options?.samplers, imageLimits);
+    const imagePlan = planImages(images, imageInputs, imageOutputs, options?.samplers, imageLimits, keep);
     const plan = planDispatch(artifact, bufferInputs, bufferOptions, limits);
     const grid = options?.grid === undefined && imagePlan.gridSize !== undefined ? gridOver(imagePlan.gridSize, artifact.workgroupSize, limits) : plan.grid;
     return { ...plan, grid, images: imagePlan };

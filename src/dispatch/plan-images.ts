@@ -5,7 +5,7 @@
  * before any GPU object exists, and reported as `invalid-input` naming the binding.
  */
 import { VyreError } from '../errors.ts';
-import type { ImageSize, SamplerOptions, TexelArray } from '../protocol/images.ts';
+import { isResidentTextureRef, type ImageSize, type ResidentTextureRef, type SamplerOptions, type TexelArray } from '../protocol/images.ts';
 import type { WgslImageResource } from '../protocol/wgsl-module.ts';
 import { TEXEL_FORMATS, defaultTexelFormat, texelArrayName, type TexelFormat } from './texel-formats.ts';
 
@@ -15,7 +15,8 @@ type SamplerResource = Extract<WgslImageResource, { kind: 'sampler' }>;
 /** How a texture gets its contents: the caller's pixels, an image through the browser, or nothing (zeros). */
 export type TextureUpload =
   | { readonly kind: 'pixels'; readonly data: TexelArray; readonly bytesPerRow: number }
-  | { readonly kind: 'external'; readonly source: ImageBitmap };
+  | { readonly kind: 'external'; readonly source: ImageBitmap }
+  | { readonly kind: 'resident'; readonly ref: ResidentTextureRef };
 
 export interface PlannedTexture {
   readonly resource: TextureResource;
@@ -24,8 +25,10 @@ export interface PlannedTexture {
   readonly format: string;
   readonly texel: TexelFormat;
   readonly upload: TextureUpload | undefined;
-  /** A storage texture the shader writes: read back after the dispatch. */
+  /** A storage texture the shader writes: read back after the dispatch, or kept (`keep`). */
   readonly readBack: boolean;
+  /** Kept on the GPU as a new resident texture instead of read back. */
+  readonly keep: boolean;
 }
 
 export interface PlannedSampler {
@@ -45,6 +48,8 @@ export interface ImagePlan {
 export interface ImageLimits {
   readonly maxTextureDimension2D: number;
   readonly features: readonly string[];
+  /** Throws `invalid-input` unless `ref` is a live texture of this runtime. */
+  readonly checkResident?: (ref: ResidentTextureRef) => void;
 }
 
 const DEFAULT_SAMPLER: GPUSamplerDescriptor = {
@@ -72,7 +77,11 @@ const SAMPLER_KEYS = Object.keys(SAMPLER_SETTINGS);
  * @param samplers - `options.samplers`.
  * @throws VyreError `invalid-input` naming the binding.
  */
-export function planImages(images: readonly WgslImageResource[], inputs: ReadonlyMap<string, unknown>, outputs: ReadonlyMap<string, unknown>, samplers: unknown, limits: ImageLimits): ImagePlan {
+export function planImages(images: readonly WgslImageResource[], inputs: ReadonlyMap<string, unknown>, outputs: ReadonlyMap<string, unknown>, samplers: unknown, limits: ImageLimits, keep: ReadonlySet<string> = new Set()): ImagePlan {
+  for (const name of keep) {
+    const image = images.find((candidate) => candidate.name === name);
+    if (image?.kind !== 'storage-texture' || image.access === 'read-only') throw invalidImage(name, `options.keep names "${name}", which is not a storage texture the shader writes.`, 'keep only outputs.');
+  }
   for (const name of inputs.keys()) {
     const image = images.find((candidate) => candidate.name === name);
     if (image?.kind === 'sampler' || (image?.kind === 'storage-texture' && image.access === 'write-only')) {
@@ -90,7 +99,9 @@ export function planImages(images: readonly WgslImageResource[], inputs: Readonl
       throw invalidImage(image.name, `Texture "${image.name}" got no input.`, `pass it: { ${image.name}: imageBitmap | imageData | { data, width, height } }.`);
     }
   }
-  const written = textures.find((texture) => texture.readBack) ?? textures[0];
+  const kept = textures.map((texture) => (keep.has(texture.resource.name) ? { ...texture, readBack: false, keep: true } : texture));
+  textures.splice(0, textures.length, ...kept);
+  const written = textures.find((texture) => texture.readBack || texture.keep) ?? textures[0];
   return {
     textures,
     samplers: images.flatMap((image) => (image.kind === 'sampler' ? [planSampler(image, samplers)] : [])),
@@ -101,6 +112,17 @@ export function planImages(images: readonly WgslImageResource[], inputs: Readonl
 function planInputTexture(image: TextureResource, value: unknown, limits: ImageLimits): PlannedTexture {
   if (image.dimension !== '2d') throw invalidImage(image.name, `Texture "${image.name}" is ${image.dimension}; vyre-web uploads 2D textures only.`, 'declare it texture_2d, or pass the data in a buffer.');
   const readBack = image.kind === 'storage-texture' && image.access === 'read-write';
+  if (isResidentTextureRef(value)) {
+    limits.checkResident?.(value);
+    if (readBack) throw invalidImage(image.name, `Storage texture "${image.name}" is read-write: it takes pixels, not a kept texture.`, 'bind the kept texture to a texture_2d, or pass its pixels.');
+    const texel = TEXEL_FORMATS[value.format];
+    const wanted = image.kind === 'storage-texture' ? image.format : undefined;
+    const reads = texel?.sample === 'unfilterable-float' ? 'float' : texel?.sample;
+    if (texel === undefined || (wanted !== undefined && wanted !== value.format) || (image.kind === 'texture' && reads !== image.sampleType)) {
+      throw invalidImage(image.name, `Texture "${image.name}" cannot take a kept ${value.format} texture.`, 'keep an output of the format this binding reads.');
+    }
+    return texture(image, value.width, value.height, value.format, { kind: 'resident', ref: value }, readBack);
+  }
   if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) {
     checkBitmapTarget(image);
     checkSize(image.name, value.width, value.height, limits);
@@ -140,7 +162,7 @@ function planOutputTexture(image: Extract<WgslImageResource, { kind: 'storage-te
 }
 
 function texture(resource: TextureResource, width: number, height: number, format: string, upload: TextureUpload | undefined, readBack: boolean): PlannedTexture {
-  return { resource, width, height, format, texel: TEXEL_FORMATS[format] as TexelFormat, upload, readBack };
+  return { resource, width, height, format, texel: TEXEL_FORMATS[format] as TexelFormat, upload, readBack, keep: false };
 }
 
 /** The texel format of raw pixels for `image`: the named one, checked, else the default for the array. */

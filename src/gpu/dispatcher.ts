@@ -30,6 +30,7 @@ import { ValidatedCommands } from './validated-commands.ts';
 import { mapForReading, type MapWait } from './map-read.ts';
 import { ImageBinder, type BoundImages } from './image-binder.ts';
 import { TexturePool } from './texture-pool.ts';
+import type { ResidentTextureRef } from '../protocol/images.ts';
 
 export interface PipelineTarget {
   readonly pipelineId: string;
@@ -94,7 +95,7 @@ export class Dispatcher {
     this.bindGroups = new BindGroupCache(device, stats, this.checks);
     this.timers = new TimerPool(device);
     this.textures = new TexturePool(device, stats, (view) => this.bindGroups.forget(view));
-    this.images = new ImageBinder(device, this.textures, this.pool);
+    this.images = new ImageBinder(device, this.textures, this.pool, residents.runtimeId);
   }
 
   /** Runs every plan of a batch in one encoder and one submit; results in order. */
@@ -255,11 +256,23 @@ export class Dispatcher {
     for (const item of items) if (item.images !== undefined) this.images.encodeReadbacks(encoder, item.images.readbacks);
   }
 
-  /** An item's storage textures, read back (their staging buffers are mapped). */
+  /** An item's storage textures, read back (their staging buffers are mapped), and the ones kept. */
   private collectImages(item: BoundItem): WireOutputs {
     const result: WireOutputs = {};
     for (const readback of item.images?.readbacks ?? []) result[readback.name] = this.images.collect(readback);
+    for (const [name, ref] of item.images?.kept ?? []) result[name] = ref;
     return result;
+  }
+
+  /** Frees a kept texture and the bind groups over it. */
+  destroyTexture(ref: ResidentTextureRef): void {
+    const view = this.images.destroyResident(ref);
+    if (view !== undefined) this.bindGroups.forget(view);
+  }
+
+  /** @throws VyreError `invalid-input` when `ref` is not a live texture of this runtime. */
+  checkTexture(ref: ResidentTextureRef): void {
+    this.images.residentView(ref);
   }
 
   /** Frees a resident buffer and the bind groups that refer to it. */

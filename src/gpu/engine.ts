@@ -24,6 +24,7 @@ import type { AdapterOptions, DeviceSummary, GpuStats } from '../protocol/device
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
 import type { ElementArray } from '../protocol/elements.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
+import type { ResidentTextureRef } from '../protocol/images.ts';
 import { LIBRARY_VERSION } from '../version.ts';
 import { compilePipeline, type GpuPipeline } from './compile-pipeline.ts';
 import { acquireDevice, type AcquiredDevice } from './device.ts';
@@ -134,7 +135,7 @@ export class Engine {
   }
 
   #imageLimits(): ImageLimits {
-    return { maxTextureDimension2D: this.#acquired.device.limits.maxTextureDimension2D, features: this.summary.features };
+    return { maxTextureDimension2D: this.#acquired.device.limits.maxTextureDimension2D, features: this.summary.features, checkResident: (ref) => this.#dispatcher.checkTexture(ref) };
   }
 
   /** @throws VyreError `invalid-input` */
@@ -145,6 +146,10 @@ export class Engine {
 
   readBuffer(ref: ResidentBufferRef): Promise<ElementArray> {
     return this.#onDevice(() => this.#dispatcher.readResident(ref));
+  }
+
+  destroyTexture(ref: ResidentTextureRef): void {
+    this.#dispatcher.destroyTexture(ref);
   }
 
   destroyBuffer(ref: ResidentBufferRef): void {

@@ -7,7 +7,7 @@
 import { VyreError } from '../errors.ts';
 import type { ImagePlan, PlannedTexture } from '../dispatch/plan-images.ts';
 import { texelArrayOver, type TexelFormat } from '../dispatch/texel-formats.ts';
-import type { WireImage } from '../protocol/images.ts';
+import type { ResidentTextureRef, WireImage } from '../protocol/images.ts';
 import type { BindingEntry } from './bind-group-cache.ts';
 import type { BufferPool } from './buffer-pool.ts';
 import { stagingUsage } from './resident-registry.ts';
@@ -33,34 +33,67 @@ export interface TextureReadback {
 export interface BoundImages {
   readonly entries: readonly { readonly group: number; readonly entry: BindingEntry }[];
   readonly readbacks: readonly TextureReadback[];
+  /** Pooled textures to give back after the dispatch. */
   readonly textures: readonly GPUTexture[];
+  /** Outputs kept on the GPU, by binding name. */
+  readonly kept?: ReadonlyMap<string, ResidentTextureRef>;
+}
+
+interface ResidentTexture {
+  readonly texture: GPUTexture;
+  readonly view: GPUTextureView;
 }
 
 export class ImageBinder {
   private readonly samplers = new Map<string, GPUSampler>();
+  private readonly resident = new Map<number, ResidentTexture>();
+  private nextResidentId = 1;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly textures: TexturePool,
     private readonly staging: BufferPool,
+    /** Names this runtime in resident-texture references, so another runtime's are refused. */
+    private readonly runtimeId: string,
   ) {}
+
+  /**
+   * The view of a kept texture.
+   * @throws VyreError `invalid-input` for a destroyed texture or another runtime's.
+   */
+  residentView(ref: ResidentTextureRef): GPUTextureView {
+    const entry = ref.runtimeId === this.runtimeId ? this.resident.get(ref.id) : undefined;
+    if (entry === undefined) {
+      throw new VyreError('invalid-input', `Resident texture #${ref.id} is destroyed or belongs to another runtime.`, 'pass a texture this runtime kept and has not destroyed.', { texture: ref.id });
+    }
+    return entry.view;
+  }
+
+  /** Frees a kept texture; returns its view (for the bind-group cache to forget), if it was alive. */
+  destroyResident(ref: ResidentTextureRef): GPUTextureView | undefined {
+    const entry = ref.runtimeId === this.runtimeId ? this.resident.get(ref.id) : undefined;
+    if (entry === undefined) return undefined;
+    this.resident.delete(ref.id);
+    entry.texture.destroy();
+    return entry.view;
+  }
 
   /** Acquires, fills and binds every image of `plan`; the caller encodes {@link ImageBinder.encodeReadbacks} after the dispatch. */
   bind(plan: ImagePlan, label: string): BoundImages {
     const entries: { group: number; entry: BindingEntry }[] = [];
     const readbacks: TextureReadback[] = [];
     const textures: GPUTexture[] = [];
+    const kept = new Map<string, ResidentTextureRef>();
     try {
       for (const planned of plan.textures) {
-        const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`);
-        textures.push(pooled.texture);
-        this.fill(planned, pooled.texture, pooled.reused);
-        entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view: pooled.view } });
-        if (planned.readBack) readbacks.push(this.readbackOf(planned, pooled.texture, label));
+        const view = this.viewFor(planned, label, textures, kept);
+        entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view } });
+        if (planned.readBack) readbacks.push(this.readbackOf(planned, textures.at(-1) as GPUTexture, label));
       }
     } catch (error) {
       // Nothing leaks: what this item took goes back before the error does.
       this.release({ entries, readbacks, textures });
+      for (const ref of kept.values()) this.destroyResident(ref);
       throw error;
     }
     for (const { resource, descriptor, key } of plan.samplers) {
@@ -71,7 +104,24 @@ export class ImageBinder {
       }
       entries.push({ group: resource.group, entry: { binding: resource.binding, sampler } });
     }
-    return { entries, readbacks, textures };
+    return { entries, readbacks, textures, ...(kept.size === 0 ? {} : { kept }) };
+  }
+
+  /** The view to bind for `planned`: a kept texture's, a new kept one's, or a pooled texture's, filled. */
+  private viewFor(planned: PlannedTexture, label: string, textures: GPUTexture[], kept: Map<string, ResidentTextureRef>): GPUTextureView {
+    if (planned.upload?.kind === 'resident') return this.residentView(planned.upload.ref);
+    if (planned.keep) {
+      const texture = this.device.createTexture({ label: `${label} ${planned.resource.name} (kept)`, size: [planned.width, planned.height, 1], format: planned.format as GPUTextureFormat, usage: usageOf(planned) });
+      const id = this.nextResidentId++;
+      const view = texture.createView();
+      this.resident.set(id, { texture, view });
+      kept.set(planned.resource.name, { kind: 'vyre-resident-texture', id, runtimeId: this.runtimeId, width: planned.width, height: planned.height, format: planned.format });
+      return view;
+    }
+    const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`);
+    textures.push(pooled.texture);
+    this.fill(planned, pooled.texture, pooled.reused);
+    return pooled.view;
   }
 
   /** Copies each storage texture into its staging buffer (after the passes that write it). */
@@ -128,7 +178,8 @@ function usageOf(planned: PlannedTexture): GPUTextureUsageFlags {
   const copy = GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC;
   const renderable = NOT_RENDERABLE.has(planned.format) ? 0 : GPUTextureUsage.RENDER_ATTACHMENT;
   if (planned.resource.kind === 'texture') return GPUTextureUsage.TEXTURE_BINDING | copy | (planned.upload?.kind === 'external' ? GPUTextureUsage.RENDER_ATTACHMENT : 0);
-  return GPUTextureUsage.STORAGE_BINDING | copy | renderable;
+  // TEXTURE_BINDING too: a kept output is the next dispatch's sampled input.
+  return GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | copy | renderable;
 }
 
 /**

@@ -3,7 +3,7 @@
  * facade (`client/runtime-types.ts`) maps these onto resident-buffer objects.
  */
 import type { ElementArray, OutputArray } from './elements.ts';
-import type { ImageSize, SamplerOptions, WireImage } from './images.ts';
+import type { ImageSize, ResidentTextureRef, SamplerOptions, WireImage } from './images.ts';
 import type { ResidentBufferRef } from './resident.ts';
 
 /** Launch-time settings of one dispatch; none of them enters the pipeline identity. */
@@ -67,7 +67,7 @@ export type WireInputs = Readonly<Record<string, ElementArray | ArrayBuffer | Ar
 export type DispatchOutputs = Record<string, OutputArray>;
 
 /** One dispatch's results as they cross: arrays read back, and references to outputs kept on the GPU. */
-export type WireOutputs = Record<string, OutputArray | ResidentBufferRef | WireImage>;
+export type WireOutputs = Record<string, OutputArray | ResidentBufferRef | WireImage | ResidentTextureRef>;
 
 /** Wall time of a whole batch in the worker, and GPU time per item (`null` without timestamp queries). */
 export interface WireTiming {

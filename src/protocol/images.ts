@@ -58,6 +58,25 @@ export interface SamplerOptions {
   readonly maxAnisotropy?: number;
 }
 
+/**
+ * A storage texture kept on the GPU (`keep: ['dst']`): the next dispatch takes it as the
+ * input of a `texture_2d` or storage texture without a read-back. Free it with `destroy()`
+ * on its handle.
+ */
+export interface ResidentTextureRef {
+  readonly kind: 'vyre-resident-texture';
+  readonly id: number;
+  readonly runtimeId: string;
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+}
+
+/** True for a {@link ResidentTextureRef}. */
+export function isResidentTextureRef(value: unknown): value is ResidentTextureRef {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'vyre-resident-texture';
+}
+
 /** True for a {@link WireImage}. */
 export function isWireImage(value: unknown): value is WireImage {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'vyre-image';

@@ -11,6 +11,7 @@
  *   cache.ts, device.ts             snapshot, audit, storage, device, GPU counters
  *   error-transfer.ts               how a VyreError crosses intact
  */
+import type { ResidentTextureRef } from './images.ts';
 import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from './cache.ts';
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from './compile.ts';
 import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats, StartupTimings } from './device.ts';
@@ -75,6 +76,8 @@ export interface WorkerApi {
   createBuffer(source: ResidentBufferSource): Promise<ResidentBufferRef>;
   readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
   destroyBuffer(ref: ResidentBufferRef): Promise<void>;
+  /** Frees a texture kept by a dispatch (`keep`). */
+  destroyTexture(ref: ResidentTextureRef): Promise<void>;
   gpuStats(): Promise<GpuStats>;
   /** Resilience testing: lose the device, or make the worker die. */
   simulate(event: SimulatedFault): Promise<void>;

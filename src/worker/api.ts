@@ -4,7 +4,7 @@
  * Every argument is checked here or below: the caller may be untyped JavaScript.
  */
 import { transfer } from 'comlink';
-import { isWireImage } from '../protocol/images.ts';
+import { isWireImage, type ResidentTextureRef } from '../protocol/images.ts';
 import { VyreError } from '../errors.ts';
 import { createEngine, type Engine } from '../gpu/engine.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -131,6 +131,10 @@ class WorkerRuntime implements WorkerApi {
   async readBuffer(ref: ResidentBufferRef): Promise<ElementArray> {
     const data = await this.#ready().readBuffer(ref);
     return transferred(data, [data]);
+  }
+
+  async destroyTexture(ref: ResidentTextureRef): Promise<void> {
+    this.#ready().destroyTexture(ref);
   }
 
   async destroyBuffer(ref: ResidentBufferRef): Promise<void> {

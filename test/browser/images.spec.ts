@@ -169,3 +169,42 @@ test('bad image inputs are each rejected with invalid-input, a Fix and the bindi
   // Every texture a failed dispatch took went back to the pool: the last good dispatch made none.
   expect(result.texturesAfterAll).toBe(result.texturesAfterFirst);
 });
+
+test('a 3-step chain (blur → YCbCr → blur) keeps its textures on the GPU between steps and matches the composed references; a destroyed texture is refused', async ({ vyrePage }) => {
+  const picture = testPicture(37, 23, 7);
+  const result = await vyrePage.evaluate(
+    async ({ blur, ycbcr, pixels, width, height }) => {
+      const vyre = window.vyre;
+      const runtime = await vyre.createRuntime({ persistent: false });
+      const blurPipeline = (await runtime.compile(vyre.wgsl({ code: blur }))).pipeline;
+      const ycbcrPipeline = (await runtime.compile(vyre.wgsl({ code: ycbcr }))).pipeline;
+      const params = { radius: 1, _pad0: 0, _pad1: 0, _pad2: 0 };
+      const step1 = (await blurPipeline.dispatch({ src: new ImageData(Uint8ClampedArray.from(pixels), width, height), params } as never, { keep: ['dst'] })) as unknown as Record<string, unknown>;
+      const kept1 = step1['dst'];
+      const step2 = (await ycbcrPipeline.dispatch({ src: kept1 } as never, { keep: ['dst'] })) as unknown as Record<string, unknown>;
+      const kept2 = step2['dst'];
+      const step3 = (await blurPipeline.dispatch({ src: kept2, params } as never)) as unknown as Record<string, ImageData>;
+      const kinds = [kept1, kept2].map((value) => (value instanceof ImageData ? 'ImageData' : (value as { constructor: { name: string } }).constructor.name));
+      const sizes = [kept1, kept2].map((value) => [(value as { width: number }).width, (value as { height: number }).height, (value as { format: string }).format]);
+      await (kept1 as { destroy(): Promise<void> }).destroy();
+      let afterDestroy = 'resolved';
+      try {
+        await ycbcrPipeline.dispatch({ src: kept1 } as never);
+      } catch (error) {
+        afterDestroy = vyre.isVyreError(error) ? `${error.code}: ${error.message}` : String(error);
+      }
+      await (kept2 as { destroy(): Promise<void> }).destroy();
+      const final = step3['dst'];
+      await runtime.dispose();
+      return { kinds, sizes, afterDestroy, final: final === undefined ? null : { data: Array.from(final.data), width: final.width, height: final.height } };
+    },
+    { blur: BOX_BLUR, ycbcr: RGB_TO_YCBCR, pixels: Array.from(picture.data), width: picture.width, height: picture.height },
+  );
+  expect(result.kinds).toEqual(['ResidentTexture', 'ResidentTexture']);
+  expect(result.sizes).toEqual([[37, 23, 'rgba8unorm'], [37, 23, 'rgba8unorm']]);
+  expect(result.afterDestroy).toMatch(/^invalid-input: .*destroyed.*Fix: /);
+  const expected = boxBlurReference(rgbToYcbcrReference(boxBlurReference(picture, 1)), 1);
+  // Each step rounds to 8 bits; a one-step difference after step 1 or 2 can move the last blur by one more.
+  expect(result.final).not.toBeNull();
+  if (result.final !== null) expect(compareImages({ ...result.final, data: Uint8ClampedArray.from(result.final.data) }, expected, 2).first).toEqual([]);
+});

@@ -8,7 +8,7 @@ import { launchFirefox } from '../scripts/firefox-prefs.mjs';
 export const BENCH_BROWSERS = ['chrome', 'firefox'];
 
 /** Suites that run in Firefox: the rest need Playwright's Chrome (restarts, tfjs, the warmup rig). */
-export const FIREFOX_SUITES = ['compile-tiers', 'store-lookup', 'dispatch'];
+export const FIREFOX_SUITES = ['compile-tiers', 'store-lookup', 'dispatch', 'images'];
 
 export async function launchBenchBrowser(name) {
   if (name === 'firefox') {

@@ -20,6 +20,9 @@
 //   wgsl           issue #13: wgsl() + programDigest() of a 300-line shader and its parts, in a
 //                  worker and on the main thread; a uniform-struct kernel through the engine
 //                  inside a worker beside raw WebGPU in that worker (headless Chrome, bench/wgsl.html)
+//   images         issue #17: a 1920×1080 box blur per frame, ImageData in and out and over kept
+//                  textures, beside raw WebGPU in the same page (Chrome, or Firefox with --browser).
+//                  Rounds: --image-rounds, else 10.
 //   kernels        issue #15: matmul 256 / 512, relu and saxpy over 4 MiB, a 100-op chain: vyre-web
 //                  beside hand-written WGSL and tfjs's WebGPU backend in one page, interleaved,
 //                  GPU time (timestamp queries) and end to end, results checked (bench/kernels.mjs).
@@ -54,7 +57,7 @@ const scenarios = scenarioOption === undefined ? WARMUP_SCENARIOS : scenarioOpti
 const kernelRounds = Number(option('kernel-rounds', option('repetitions', 20)));
 const matmulLayout = option('matmul-layout', 'direct');
 const kernelWorkloads = option('kernel-workloads', undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
-const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'dispatch', 'warmup', 'wgsl', 'kernels'];
+const SUITES = ['ir-costs', 'compile-tiers', 'store-lookup', 'dispatch', 'warmup', 'wgsl', 'kernels', 'images'];
 const unknownScenario = scenarios.find((s) => !WARMUP_SCENARIOS.includes(s));
 if ((only !== undefined && !SUITES.includes(only)) || unknownScenario !== undefined || !(repetitions >= 1) || !(warmupRepetitions >= 1) || !['bundle', 'src'].includes(library) || !(kernelRounds >= 1) || !['direct', 'shared'].includes(matmulLayout)) {
   console.error(`usage: node bench/run.mjs [--only ${SUITES.join('|')}] [--repetitions N] [--warmup-repetitions N] [--scenario ${WARMUP_SCENARIOS.join(',')}] [--library bundle|src] [--kernel-rounds N] [--matmul-layout direct|shared] [--kernel-workloads id,…]`);
@@ -68,6 +71,18 @@ if (!BENCH_BROWSERS.includes(browserName) || (browserName === 'firefox' && only 
 const wants = (suite) => (browserName === 'firefox' ? FIREFOX_SUITES.includes(suite) : true) && (!only || only === suite);
 const machine = `${hostname()}: ${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 const results = { machine, browser: browserName, date: new Date().toISOString(), repetitions, suites: {} };
+
+/** Issue #17's goals from the images suite's samples: per-round pairs, chains per blur. */
+function printImageGoals(samples, agree) {
+  const pick = (prefix) => Object.entries(samples).find(([name]) => name.startsWith(prefix))?.[1] ?? [];
+  const pairs = (a, b, f) => a.slice(0, Math.min(a.length, b.length)).map((value, i) => f(value, b[i]));
+  const frame = pairs(pick('vyre-web from the main thread'), pick('raw WebGPU, ImageData'), (v, r) => v - r);
+  const chain = pairs(pick('vyre-web, 8'), pick('raw WebGPU, 8'), (v, r) => v / r);
+  const median = (values) => summarize(values).median;
+  console.log(`image in / image out − raw: ${median(frame).toFixed(2)} ms (median of same-round pairs; goal ≤ +1 ms)`);
+  console.log(`resident chain / raw chain: ${median(chain).toFixed(2)}× (goal ≤ 1.10×)`);
+  console.log(`vyre-web and raw gave the same pixels: ${agree}`);
+}
 
 function printSamples(title, samples) {
   console.log(`\n${title}`);
@@ -110,7 +125,7 @@ try {
     }
     console.log('goals (issue #3, 10,000 nodes): digest ≤ 5 ms, lower ≤ 20 ms');
   }
-  if (wants('compile-tiers') || wants('store-lookup') || wants('dispatch') || wants('wgsl') || wants('kernels')) {
+  if (wants('compile-tiers') || wants('store-lookup') || wants('dispatch') || wants('wgsl') || wants('kernels') || wants('images')) {
     const browser = await launchBenchBrowser(browserName);
     try {
       const page = await browser.newPage();
@@ -156,6 +171,11 @@ try {
           reflection: { summary: printReflection(reflection, browserVersion), ...reflection },
           uniformDispatch: { summary: printUniformDispatch(uniform), ...uniform },
         };
+      }
+      if (wants('images')) {
+        const { samples, agree } = await page.evaluate((r) => window.bench.imageBlur(r), Number(option('image-rounds', 10)));
+        results.suites.images = { browser: browserVersion, agree, summary: printSamples(`1920×1080 box blur (radius 1) per frame (${browserVersion}; raw WebGPU in the same page)`, samples), samples };
+        printImageGoals(samples, agree);
       }
       if (wants('kernels')) {
         results.suites.kernels = await runKernels(browser.raw, server.resolvedUrls.local[0], { rounds: kernelRounds, layout: matmulLayout, ...(kernelWorkloads ? { workloads: kernelWorkloads } : {}) });

@@ -12,7 +12,7 @@ import { lowerProgram } from '../../src/lower/lower-program.ts';
 import { mapForReading, type MapWait } from '../../src/gpu/map-read.ts';
 import { turnOrders } from '../turns.ts';
 
-type Samples = Record<string, number[]>;
+export type Samples = Record<string, number[]>;
 const push = (samples: Samples, key: string, value: number): void => void (samples[key] ??= []).push(value);
 
 /** y = 2·x + y over f32, both buffers bound in place: the chained and bandwidth kernel. */

@@ -52,9 +52,14 @@ export interface ImageLimits {
   readonly checkResident?: (ref: ResidentTextureRef) => void;
 }
 
+/**
+ * Linear filtering, clamp-to-edge. The mipmap filter stays WebGPU's default, `nearest`: the
+ * textures vyre-web makes have one mip level, and a linear one made SwiftShader sample a
+ * 1080p blur ≈ 40 % slower for nothing (docs/benchmarks.md, "Images").
+ */
 const DEFAULT_SAMPLER: GPUSamplerDescriptor = {
   addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge', addressModeW: 'clamp-to-edge',
-  magFilter: 'linear', minFilter: 'linear', mipmapFilter: 'linear',
+  magFilter: 'linear', minFilter: 'linear', mipmapFilter: 'nearest',
 };
 
 const ADDRESS_MODES = ['clamp-to-edge', 'repeat', 'mirror-repeat'];

@@ -16,8 +16,6 @@ import type { TexturePool } from './texture-pool.ts';
 /** WebGPU's row alignment for texture ↔ buffer copies. */
 const ROW_ALIGNMENT = 256;
 
-/** Formats a render pass cannot clear: a reused output of these is zeroed by a write instead. */
-const NOT_RENDERABLE = new Set(['rgba8snorm', 'r8snorm']);
 
 export interface TextureReadback {
   readonly name: string;
@@ -69,13 +67,15 @@ export class ImageBinder {
     return entry.view;
   }
 
-  /** Frees a kept texture; returns its view (for the bind-group cache to forget), if it was alive. */
-  destroyResident(ref: ResidentTextureRef): GPUTextureView | undefined {
+  /**
+   * Frees a kept texture: its handle stops working at once, and the texture goes back to
+   * the pool (which destroys it, and forgets its bind groups, only when it has too many).
+   */
+  destroyResident(ref: ResidentTextureRef): void {
     const entry = ref.runtimeId === this.runtimeId ? this.resident.get(ref.id) : undefined;
-    if (entry === undefined) return undefined;
+    if (entry === undefined) return;
     this.resident.delete(ref.id);
-    entry.texture.destroy();
-    return entry.view;
+    this.textures.release(entry.texture);
   }
 
   /** Acquires, fills and binds every image of `plan`; the caller encodes {@link ImageBinder.encodeReadbacks} after the dispatch. */
@@ -111,16 +111,16 @@ export class ImageBinder {
   private viewFor(planned: PlannedTexture, label: string, textures: GPUTexture[], kept: Map<string, ResidentTextureRef>): GPUTextureView {
     if (planned.upload?.kind === 'resident') return this.residentView(planned.upload.ref);
     if (planned.keep) {
-      const texture = this.device.createTexture({ label: `${label} ${planned.resource.name} (kept)`, size: [planned.width, planned.height, 1], format: planned.format as GPUTextureFormat, usage: usageOf(planned) });
+      // From the pool too, and back to it on destroy(): a chain of kept frames reuses the same few textures.
+      const { texture, view } = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name} (kept)`);
       const id = this.nextResidentId++;
-      const view = texture.createView();
       this.resident.set(id, { texture, view });
       kept.set(planned.resource.name, { kind: 'vyre-resident-texture', id, runtimeId: this.runtimeId, width: planned.width, height: planned.height, format: planned.format });
       return view;
     }
     const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`);
     textures.push(pooled.texture);
-    this.fill(planned, pooled.texture, pooled.reused);
+    this.fill(planned, pooled.texture);
     return pooled.view;
   }
 
@@ -148,21 +148,18 @@ export class ImageBinder {
     for (const readback of bound.readbacks) this.staging.release(readback.staging);
   }
 
-  /** The caller's contents, or zeros for a reused output (a fresh texture starts zeroed). */
-  private fill(planned: PlannedTexture, texture: GPUTexture, reused: boolean): void {
+  /**
+   * The caller's contents. An output is not cleared: a texel the shader does not write is
+   * zero in a new texture and the last frame's in a pooled one. Clearing a 1080p output
+   * cost as much as the blur itself on SwiftShader (docs/benchmarks.md, "Images").
+   */
+  private fill(planned: PlannedTexture, texture: GPUTexture): void {
     const size = [planned.width, planned.height, 1];
     const upload = planned.upload;
     if (upload?.kind === 'pixels') {
       this.device.queue.writeTexture({ texture }, upload.data as GPUAllowSharedBufferSource, { bytesPerRow: upload.bytesPerRow, rowsPerImage: planned.height }, size);
     } else if (upload?.kind === 'external') {
       copyImage(this.device, upload.source, texture, size, planned.resource.name);
-    } else if (reused && NOT_RENDERABLE.has(planned.format)) {
-      this.device.queue.writeTexture({ texture }, new Uint8Array(planned.width * planned.height * planned.texel.bytes), { bytesPerRow: planned.width * planned.texel.bytes }, size);
-    } else if (reused) {
-      // Queue order puts this clear before the dispatch's own submit.
-      const encoder = this.device.createCommandEncoder();
-      encoder.beginRenderPass({ colorAttachments: [{ view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }] }).end();
-      this.device.queue.submit([encoder.finish()]);
     }
   }
 
@@ -173,13 +170,12 @@ export class ImageBinder {
   }
 }
 
-/** Sampled inputs take uploads (and render-attachment, which `copyExternalImageToTexture` needs); storage textures are copied out and may be cleared. */
+/** Sampled inputs take uploads (and render-attachment, which `copyExternalImageToTexture` needs); storage textures are copied out, and bound as the next dispatch's input when kept. */
 function usageOf(planned: PlannedTexture): GPUTextureUsageFlags {
   const copy = GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC;
-  const renderable = NOT_RENDERABLE.has(planned.format) ? 0 : GPUTextureUsage.RENDER_ATTACHMENT;
   if (planned.resource.kind === 'texture') return GPUTextureUsage.TEXTURE_BINDING | copy | (planned.upload?.kind === 'external' ? GPUTextureUsage.RENDER_ATTACHMENT : 0);
   // TEXTURE_BINDING too: a kept output is the next dispatch's sampled input.
-  return GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | copy | renderable;
+  return GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING | copy;
 }
 
 /**

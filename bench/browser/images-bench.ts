@@ -97,6 +97,9 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
   const raw = await rawBlur(device);
   const runtime = await vyre.createRuntime({ persistent: false });
   const { pipeline } = await runtime.compile(vyre.wgsl({ code: BOX_BLUR }));
+  // The same runtime in this thread: what the worker hop (clone in, transfer out) costs.
+  const local = await vyre.createRuntime({ persistent: false, worker: false });
+  const localPipeline = (await local.compile(vyre.wgsl({ code: BOX_BLUR }))).pipeline;
   const image = picture();
   const results: Record<string, string> = {};
   const remember = (name: string, out: ImageData | undefined) => {
@@ -107,6 +110,7 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
   const samples = await interleaved({
     'raw WebGPU, ImageData in and out (baseline)': async () => remember('raw frame', await raw.frame(image)),
     'vyre-web from the main thread, ImageData in and out': async () => remember('vyre frame', ((await pipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
+    'vyre-web same-thread mode, ImageData in and out': async () => remember('vyre frame', ((await localPipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
     [`raw WebGPU, ${CHAIN} blurs on the GPU, one read-back (baseline)`]: async () => void (await raw.chain()),
     [`vyre-web, ${CHAIN} blurs over kept textures, one read-back`]: async () => {
       let current: unknown = start['dst'];
@@ -123,5 +127,6 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
   raw.destroy();
   device.destroy();
   await runtime.dispose();
+  await local.dispose();
   return { samples, agree: results['raw frame'] === results['vyre frame'] };
 }

@@ -50,9 +50,13 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   }
 
   async #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
-    const wire = (await Promise.all(batch.map(withBitmaps))).map(toWireInputs);
-    // Transfer is opt-in: it detaches the caller's arrays.
-    const payload = options?.transfer === true ? transfer(wire, inputBuffers(batch)) : wire;
+    const converted = await Promise.all(batch.map(withBitmaps));
+    const wire = converted.map(toWireInputs);
+    // Transfer is opt-in for the caller's arrays and bitmaps (it detaches them); bitmaps made
+    // here from canvases and images are ours, and always move without a copy.
+    const ours = madeBitmaps(batch, converted);
+    const moved = options?.transfer === true ? [...inputTransferables(batch), ...ours] : ours;
+    const payload = moved.length > 0 ? transfer(wire, moved) : wire;
     try {
       return await this.#link.call((remote) => remote.dispatch(this.id, payload, options));
     } catch (error) {
@@ -61,10 +65,23 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   }
 }
 
-function inputBuffers(batch: readonly DispatchInputs[]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
+function inputTransferables(batch: readonly DispatchInputs[]): Transferable[] {
+  const moved = new Set<Transferable>();
   for (const inputs of batch) {
-    for (const value of Object.values(inputs)) if (ArrayBuffer.isView(value)) buffers.add(value.buffer as ArrayBuffer);
+    for (const value of Object.values(inputs)) {
+      if (ArrayBuffer.isView(value)) moved.add(value.buffer as ArrayBuffer);
+      else if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) moved.add(value);
+    }
   }
-  return [...buffers];
+  return [...moved];
+}
+
+/** The bitmaps `withBitmaps` made (a value that differs from the caller's). */
+function madeBitmaps(batch: readonly DispatchInputs[], converted: readonly DispatchInputs[]): Transferable[] {
+  const made: Transferable[] = [];
+  converted.forEach((inputs, index) => {
+    if (inputs === batch[index]) return;
+    for (const [name, value] of Object.entries(inputs)) if (value !== batch[index]?.[name] && typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) made.push(value);
+  });
+  return made;
 }

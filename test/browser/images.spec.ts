@@ -208,3 +208,23 @@ test('a 3-step chain (blur → YCbCr → blur) keeps its textures on the GPU bet
   expect(result.final).not.toBeNull();
   if (result.final !== null) expect(compareImages({ ...result.final, data: Uint8ClampedArray.from(result.final.data) }, expected, 2).first).toEqual([]);
 });
+
+test('with transfer: true an ImageBitmap moves to the worker without a copy (the caller\'s is detached), with the same result', async ({ vyrePage }) => {
+  const picture = opaque(testPicture(20, 12, 8));
+  const result = await vyrePage.evaluate(
+    async ({ code, pixels, width, height }) => {
+      const vyre = window.vyre;
+      const runtime = await vyre.createRuntime({ persistent: false });
+      const { pipeline } = await runtime.compile(vyre.wgsl({ code }));
+      const bitmap = () => createImageBitmap(new ImageData(Uint8ClampedArray.from(pixels), width, height), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+      const copied = await bitmap();
+      const moved = await bitmap();
+      const a = ((await pipeline.dispatch({ src: copied } as never)) as unknown as Record<string, ImageData>)['dst'];
+      const b = ((await pipeline.dispatch({ src: moved } as never, { transfer: true })) as unknown as Record<string, ImageData>)['dst'];
+      await runtime.dispose();
+      return { same: Array.from(a?.data ?? []).join() === Array.from(b?.data ?? []).join(), copiedWidth: copied.width, movedWidth: moved.width };
+    },
+    { code: RGB_TO_YCBCR, pixels: Array.from(picture.data), width: picture.width, height: picture.height },
+  );
+  expect(result).toEqual({ same: true, copiedWidth: 20, movedWidth: 0 });
+});

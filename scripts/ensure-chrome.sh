@@ -13,14 +13,5 @@ fi
 if [ -z "${DISPLAY:-}" ] && ! command -v xvfb-run >/dev/null 2>&1; then
   need_apt+=(xvfb xauth)
 fi
-if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing ${need_apt[*]} from Debian…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-  else
-    echo "Missing: ${need_apt[*]}." >&2
-    echo "Install them (Debian/Ubuntu: sudo apt-get install chromium xvfb), or set CHROME_PATH to a Chrome 113+ binary and run with a display." >&2
-    exit 1
-  fi
-fi
+source "$(dirname "$0")/apt-install.sh"
+apt_install_or_explain "Install them (Debian/Ubuntu: sudo apt-get install chromium xvfb), or set CHROME_PATH to a Chrome 113+ binary and run with a display." "${need_apt[@]}"

@@ -15,14 +15,5 @@ fi
 if ! ls /usr/share/vulkan/icd.d/*.json >/dev/null 2>&1; then
   need_apt+=(mesa-vulkan-drivers)
 fi
-if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing ${need_apt[*]} from Debian…"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-  else
-    echo "Missing: ${need_apt[*]}." >&2
-    echo "Install them (Debian/Ubuntu: sudo apt-get install firefox-esr mesa-vulkan-drivers), or set FIREFOX_PATH to a Firefox with WebGPU." >&2
-    exit 1
-  fi
-fi
+source "$(dirname "$0")/apt-install.sh"
+apt_install_or_explain "Install them (Debian/Ubuntu: sudo apt-get install firefox-esr mesa-vulkan-drivers), or set FIREFOX_PATH to a Firefox with WebGPU." "${need_apt[@]}"

@@ -6,6 +6,7 @@
  * neighbours are accidentally equal) and a region of varying alpha (alpha is carried, not
  * assumed opaque).
  */
+import { Random } from '../../fuzz/random.ts';
 import type { RgbaImageResult } from './reference.ts';
 
 /** How far the noise moves each colour channel, in 8-bit steps, either way. */
@@ -13,20 +14,6 @@ const NOISE_AMPLITUDE = 6;
 /** The colour of the solid rectangle: a hard edge against the gradient on every side. */
 const RECTANGLE_RGB = [240, 40, 40] as const;
 
-/**
- * mulberry32: a 32-bit state PRNG, tiny and good enough for test noise.
- * Returns floats in [0, 1).
- */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The noiseless colour at (x, y): gradients, a solid rectangle and a dark vertical bar. */
 function baseColour(x: number, y: number, width: number, height: number): readonly [number, number, number] {
@@ -64,7 +51,8 @@ export function testPicture(width: number, height: number, seed: number): RgbaIm
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`test picture size ${width}×${height} is not whole and ≥ 1. Fix: pass e.g. 37, 23.`);
   }
-  const random = mulberry32(seed);
+  const generator = new Random(seed);
+  const random = (): number => generator.nextU32() / 0x1_0000_0000;
   const data = new Uint8ClampedArray(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -18,6 +18,6 @@ export default defineConfig({
     outDir: 'dist-demo',
     emptyOutDir: true,
     target: 'es2022',
-    rolldownOptions: { input: { demo: resolve(import.meta.dirname, 'demo/index.html') } },
+    rolldownOptions: { input: { demo: resolve(import.meta.dirname, 'demo/index.html'), filters: resolve(import.meta.dirname, 'demo/filters.html') } },
   },
 });

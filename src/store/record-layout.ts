@@ -1,10 +1,12 @@
 /**
- * The WGSL layout of a stored buffer (`BoundBuffer.layout`), read back from a record: a
+ * The WGSL layout of a stored buffer (`BoundBuffer.layout`) and the stored image resources,
+ * read back from a record: a
  * structural check of the nested type, so a record our own writer could not have made
  * reads as corrupt instead of reaching the dispatcher. (Damage to the bytes is already
  * caught by the record's checksum, which covers the layout's JSON text.)
  */
-import type { WgslMember, WgslType } from '../protocol/wgsl-module.ts';
+import type { WgslImageResource, WgslMember, WgslType } from '../protocol/wgsl-module.ts';
+import { STORAGE_TEXEL_FORMATS } from '../program/reflect-images.ts';
 
 const SCALARS = ['f32', 'f16', 'i32', 'u32', 'bool'] as const;
 /** Deeper than any layout reflection makes; bounds the recursion over stored data. */
@@ -45,6 +47,32 @@ function members(value: unknown, path: string, fail: Fail, depth: number): WgslM
     const o = record(member, `${path}[${index}]`, fail);
     return { name: text(o['name'], `${path}[${index}].name`, fail), type: readLayout(o['type'], `${path}[${index}].type`, fail, depth + 1), offset: count(o['offset'], `${path}[${index}].offset`, fail) };
   });
+}
+
+const DIMENSIONS = ['1d', '2d', '2d-array', '3d', 'cube', 'cube-array'] as const;
+
+/**
+ * A stored image resource (`ShaderArtifact.images` entry), checked like a layout: a record
+ * our writer could not have made reads as corrupt.
+ */
+export function readImage(value: unknown, path: string, fail: Fail): WgslImageResource {
+  const o = record(value, path, fail);
+  const base = { name: text(o['name'], `${path}.name`, fail), group: count(o['group'], `${path}.group`, fail), binding: count(o['binding'], `${path}.binding`, fail) };
+  switch (o['kind']) {
+    case 'sampler':
+      return { kind: 'sampler', ...base, comparison: flag(o['comparison'], `${path}.comparison`, fail) };
+    case 'texture':
+      return { kind: 'texture', ...base, dimension: oneOf(o['dimension'], DIMENSIONS, `${path}.dimension`, fail), sampleType: oneOf(o['sampleType'], ['float', 'sint', 'uint', 'depth'] as const, `${path}.sampleType`, fail), multisampled: flag(o['multisampled'], `${path}.multisampled`, fail) };
+    case 'storage-texture':
+      return { kind: 'storage-texture', ...base, dimension: oneOf(o['dimension'], DIMENSIONS, `${path}.dimension`, fail), format: oneOf(o['format'], STORAGE_TEXEL_FORMATS, `${path}.format`, fail), access: oneOf(o['access'], ['write-only', 'read-only', 'read-write'] as const, `${path}.access`, fail) };
+    default:
+      return fail(`${path}.kind is not an image resource kind`);
+  }
+}
+
+function flag(value: unknown, path: string, fail: Fail): boolean {
+  if (typeof value !== 'boolean') return fail(`${path} is not a boolean`);
+  return value;
 }
 
 function record(value: unknown, path: string, fail: Fail): Record<string, unknown> {

@@ -22,6 +22,8 @@
  *             then per field: string name · string type
  *   u32    foldableGrid
  *   list   constants (name order), then per constant: string name · f64 value
+ *   images := nothing (absent: every record made before images, whose checksums stay valid)
+ *           | label "images" · list images.length, then per image: string JSON of the image
  *   label  "manifest"
  *   f64 schema · string backendId · string pipelineId · string programDigest
  *   string dispatchPolicy · u32 cacheHit (0 false, 1 true, 2 null) · string deviceFingerprint
@@ -39,7 +41,7 @@ import type { IrParam, OutputSizing } from '../protocol/ir.ts';
 import { BUFFER_ACCESS_MODES, ELEMENT_TYPES, type WorkgroupSize } from '../protocol/elements.ts';
 import { RECORD_SCHEMA_VERSION, type ArtifactInput, type StoredArtifact } from '../pipeline/artifact-store.ts';
 import type { WgslType } from '../protocol/wgsl-module.ts';
-import { readLayout } from './record-layout.ts';
+import { readImage, readLayout } from './record-layout.ts';
 
 export type ParsedRecord = { readonly ok: true; readonly record: StoredArtifact } | { readonly ok: false; readonly reason: string };
 
@@ -69,6 +71,10 @@ export function checksumOf(input: ArtifactInput & { readonly schemaVersion: numb
   const constants = Object.keys(artifact.constants ?? {}).sort();
   w.list(constants.length);
   for (const name of constants) w.string(name).f64(artifact.constants?.[name] ?? 0);
+  if (artifact.images !== undefined) {
+    w.label('images').list(artifact.images.length);
+    for (const image of artifact.images) w.string(JSON.stringify(image));
+  }
   w.label('manifest').f64(manifest.schema).string(manifest.backendId).string(manifest.pipelineId);
   w.string(manifest.programDigest).string(manifest.dispatchPolicy);
   w.u32(manifest.cacheHit === null ? 2 : manifest.cacheHit ? 1 : 0);
@@ -167,6 +173,7 @@ function copyArtifact(artifact: ShaderArtifact): ShaderArtifact {
     params: artifact.params === undefined ? undefined : copyParams(artifact.params),
     foldableGrid: artifact.foldableGrid,
     ...(artifact.constants === undefined ? {} : { constants: { ...artifact.constants } }),
+    ...(artifact.images === undefined ? {} : { images: artifact.images.map((image) => ({ ...image })) }),
   };
 }
 
@@ -207,6 +214,11 @@ function copyManifest(m: PipelineReproManifest): PipelineReproManifest {
 // ---- integrity check ------------------------------------------------------------------
 
 /** Thrown inside the parser only; `parseRecord` turns it into `{ ok: false, reason }`. */
+/** Fails a read: the record is corrupt (for the shared readers of record-layout.ts). */
+const fail = (problem: string): never => {
+  throw new Invalid(problem);
+};
+
 class Invalid {
   constructor(readonly reason: string) {}
 }
@@ -269,7 +281,11 @@ function readArtifact(value: unknown): ShaderArtifact {
   const foldableGrid = o['foldableGrid'];
   if (typeof foldableGrid !== 'boolean') throw new Invalid(`${path}.foldableGrid is not a boolean`);
   const artifact = { code: stringAt(o, 'code', path), entryPoint: stringAt(o, 'entryPoint', path), workgroupSize, buffers, params, foldableGrid };
-  return o['constants'] === undefined ? artifact : { ...artifact, constants: readConstants(o['constants'], `${path}.constants`) };
+  return {
+    ...artifact,
+    ...(o['constants'] === undefined ? {} : { constants: readConstants(o['constants'], `${path}.constants`) }),
+    ...(o['images'] === undefined ? {} : { images: arrayAt(o, 'images', path).map((image, i) => readImage(image, `${path}.images[${i}]`, fail)) }),
+  };
 }
 
 function readConstants(value: unknown, path: string): Record<string, number> {
@@ -289,9 +305,6 @@ function readBuffer(value: unknown, path: string): BoundBuffer {
     binding: u32(o['binding'], `${path}.binding`),
     access: oneOf(o['access'], BUFFER_ACCESS_MODES, `${path}.access`),
     type: oneOf(o['type'], ELEMENT_TYPES, `${path}.type`),
-  };
-  const fail = (problem: string): never => {
-    throw new Invalid(problem);
   };
   return {
     ...base,

@@ -166,3 +166,28 @@ test('without a GPU adapter the demo says so instead of showing a blank page', a
     await browser.close();
   }
 });
+
+test('the image-filter page filters a live canvas every frame, times it, and its pipelines come from the persistent tier after a reload', async ({ page, strayErrors }) => {
+  void strayErrors;
+  await page.goto('/demo/filters.html');
+  await requireWebGpu(page);
+  await expect(page.locator('body[data-state="running"]')).toBeAttached({ timeout: 60_000 });
+  await expect(page.getByTestId('tiers')).toHaveAttribute('data-blur', 'compiled');
+  await expect.poll(async () => Number(await page.getByTestId('frames').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  expect(Number(await page.getByTestId('frame-ms').textContent())).toBeGreaterThan(0);
+  // The output is a picture, not an empty canvas: its pixels vary.
+  const distinct = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="output"]');
+    const pixels = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+    return new Set(Array.from(pixels.subarray(0, 40_000))).size;
+  });
+  expect(distinct).toBeGreaterThan(20);
+  await page.getByTestId('filter').selectOption('edges');
+  const before = Number(await page.getByTestId('frames').textContent());
+  await expect.poll(async () => Number(await page.getByTestId('frames').textContent()), { timeout: 60_000 }).toBeGreaterThan(before + 2);
+
+  await page.reload();
+  await expect(page.locator('body[data-state="running"]')).toBeAttached({ timeout: 60_000 });
+  await expect(page.getByTestId('tiers')).toHaveAttribute('data-blur', 'persistent');
+  await expect(page.getByTestId('tiers')).toHaveAttribute('data-edges', 'persistent');
+});

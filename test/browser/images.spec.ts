@@ -9,6 +9,7 @@ import { expect, test } from './support/fixtures.ts';
 import { BOX_BLUR, INVERT_RGBA8UINT, RGB_TO_YCBCR, SOBEL } from './image-corpus/shaders.ts';
 import { boxBlurReference, compareImages, invertRgba8uintReference, rgbToYcbcrReference, sobelReference, type RgbaImage } from './image-corpus/reference.ts';
 import { testPicture } from './image-corpus/images.ts';
+import { createProfile } from './support/persistent-browser.ts';
 
 type InputKind = 'image-data' | 'raw' | 'bitmap' | 'offscreen-canvas';
 
@@ -227,4 +228,37 @@ test('with transfer: true an ImageBitmap moves to the worker without a copy (the
     { code: RGB_TO_YCBCR, pixels: Array.from(picture.data), width: picture.width, height: picture.height },
   );
   expect(result).toEqual({ same: true, copiedWidth: 20, movedWidth: 0 });
+});
+
+test('after a browser restart an image pipeline comes from the persistent tier, with its texture bindings, and gives the same pixels', async () => {
+  test.setTimeout(120_000);
+  const picture = testPicture(24, 16, 9);
+  const profile = createProfile();
+  const run = async () => {
+    const browser = await profile.launch();
+    try {
+      return await browser.page.evaluate(
+        async ({ code, pixels, width, height }) => {
+          const vyre = window.vyre;
+          const runtime = await vyre.createRuntime({ persistent: { dbName: 'vyre-images-restart' } });
+          const build = await runtime.compile(vyre.wgsl({ code }));
+          const out = ((await build.pipeline.dispatch({ src: new ImageData(Uint8ClampedArray.from(pixels), width, height), params: { radius: 1, _pad0: 0, _pad1: 0, _pad2: 0 } } as never)) as unknown as Record<string, ImageData>)['dst'];
+          await runtime.dispose();
+          return { tier: build.tier, pixels: Array.from(out?.data ?? []) };
+        },
+        { code: BOX_BLUR, pixels: Array.from(picture.data), width: picture.width, height: picture.height },
+      );
+    } finally {
+      await browser.close();
+    }
+  };
+  try {
+    const first = await run();
+    const second = await run();
+    expect([first.tier, second.tier]).toEqual(['compiled', 'persistent']);
+    expect(second.pixels).toEqual(first.pixels);
+    expect(compareImages({ data: Uint8ClampedArray.from(second.pixels), width: 24, height: 16 }, boxBlurReference(picture, 1), 1).first).toEqual([]);
+  } finally {
+    profile.remove();
+  }
 });

@@ -425,3 +425,38 @@ function randomValue(next: () => number, depth: number): unknown {
     }
   }
 }
+
+describe('records of WGSL programs with images', () => {
+  const IMAGES: NonNullable<ShaderArtifact['images']> = [
+    { kind: 'sampler', name: 'samp', group: 0, binding: 0, comparison: false },
+    { kind: 'texture', name: 'src', group: 0, binding: 1, dimension: '2d', sampleType: 'float', multisampled: false },
+    { kind: 'storage-texture', name: 'dst', group: 1, binding: 0, dimension: '2d', format: 'rgba8unorm', access: 'write-only' },
+  ];
+  const imageInput = (): ArtifactInput => ({ ...wgslInput(), artifact: { ...WGSL_ARTIFACT, images: IMAGES } });
+
+  it('round-trips the image resources through createRecord, structured clone and parseRecord, as copies', () => {
+    const record = createRecord(imageInput(), NOW);
+    expect(record.artifact.images).toEqual(IMAGES);
+    expect(record.artifact.images?.[0]).not.toBe(IMAGES[0]);
+    expect(parseRecord(structuredClone(record))).toEqual({ ok: true, record });
+  });
+
+  it('covers the images in the checksum, and leaves a record without images with the checksum it had', () => {
+    expect(checksumOf(withSchema(imageInput()))).not.toBe(checksumOf(withSchema(wgslInput())));
+    const moved = { ...imageInput(), artifact: { ...WGSL_ARTIFACT, images: [IMAGES[1], IMAGES[0], IMAGES[2]] as typeof IMAGES } };
+    expect(checksumOf(withSchema(moved))).not.toBe(checksumOf(withSchema(imageInput())));
+    // The framing of a record without images is the one documented before images: the test above pins it.
+    expect(validWgsl().artifact.images).toBeUndefined();
+  });
+
+  it.each([
+    ['an unknown kind', { kind: 'texture-ish' }],
+    ['a storage format WGSL does not have', { format: 'rgba9unorm' }],
+    ['a negative binding', { binding: -1 }],
+  ])('reads a stored image with %s as corrupt', (_what, change) => {
+    const record = createRecord(imageInput(), NOW);
+    const damaged = { ...record, artifact: { ...record.artifact, images: [{ ...IMAGES[2], ...change }] } };
+    // Refused by the structural check (before the checksum, which would refuse it too).
+    expect(parseRecord(damaged)).toMatchObject({ ok: false, reason: expect.stringContaining('artifact.images[0]') });
+  });
+});

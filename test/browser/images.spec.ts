@@ -262,3 +262,35 @@ test('after a browser restart an image pipeline comes from the persistent tier, 
     profile.remove();
   }
 });
+
+test("imageOutputs picks ImageBitmap or raw texels, and options.outputs sizes the output texture (the grid follows it)", async ({ vyrePage }) => {
+  const picture = testPicture(20, 12, 10);
+  const result = await vyrePage.evaluate(
+    async ({ code, pixels, width, height }) => {
+      const vyre = window.vyre;
+      const runtime = await vyre.createRuntime({ persistent: false });
+      const { pipeline } = await runtime.compile(vyre.wgsl({ code }));
+      const src = () => new ImageData(Uint8ClampedArray.from(pixels), width, height);
+      const dst = (outputs: unknown) => (outputs as Record<string, unknown>)['dst'];
+      const bitmap = dst(await pipeline.dispatch({ src: src() } as never, { imageOutputs: 'bitmap' })) as ImageBitmap;
+      const raw = dst(await pipeline.dispatch({ src: src() } as never, { imageOutputs: 'raw' })) as { data: Uint8Array; width: number; height: number; format: string };
+      const small = dst(await pipeline.dispatch({ src: src() } as never, { outputs: { dst: { width: 10, height: 6 } } })) as ImageData;
+      await runtime.dispose();
+      return {
+        bitmap: { isBitmap: bitmap instanceof ImageBitmap, width: bitmap.width, height: bitmap.height },
+        raw: { isImageData: (raw as unknown) instanceof ImageData, array: raw.data.constructor.name, width: raw.width, height: raw.height, format: raw.format, data: Array.from(raw.data) },
+        small: { width: small.width, height: small.height, data: Array.from(small.data) },
+      };
+    },
+    { code: RGB_TO_YCBCR, pixels: Array.from(picture.data), width: picture.width, height: picture.height },
+  );
+  expect(result.bitmap).toEqual({ isBitmap: true, width: 20, height: 12 });
+  expect(result.raw).toMatchObject({ isImageData: false, array: 'Uint8Array', width: 20, height: 12, format: 'rgba8unorm' });
+  const reference = rgbToYcbcrReference(picture);
+  expect(compareImages({ data: Uint8ClampedArray.from(result.raw.data), width: 20, height: 12 }, reference, 1).first).toEqual([]);
+  // The top-left 10×6 of the full conversion: the shader reads src at the output texel's coordinates.
+  const corner = new Uint8ClampedArray(10 * 6 * 4);
+  for (let y = 0; y < 6; y++) corner.set(reference.data.subarray(y * 20 * 4, y * 20 * 4 + 40), y * 40);
+  expect([result.small.width, result.small.height]).toEqual([10, 6]);
+  expect(compareImages({ data: Uint8ClampedArray.from(result.small.data), width: 10, height: 6 }, { data: corner, width: 10, height: 6 }, 1).first).toEqual([]);
+});

@@ -131,6 +131,10 @@ test('bad image inputs are each rejected with invalid-input, a Fix and the bindi
       await image.decode();
       const closed = await createImageBitmap(new ImageData(width, height));
       closed.close();
+      const taintedCanvas = document.createElement('canvas');
+      taintedCanvas.width = 4;
+      taintedCanvas.height = 4;
+      taintedCanvas.getContext('2d')?.drawImage(image, 0, 0);
       const cases: Record<string, () => Promise<unknown>> = {
         'raw pixels of the wrong length': () => blurPipeline.dispatch({ src: { data: new Uint8Array(10), width, height }, params } as never),
         'a size that is not a positive integer': () => blurPipeline.dispatch({ src: { data: new Uint8Array(0), width: 0, height }, params } as never),
@@ -144,6 +148,7 @@ test('bad image inputs are each rejected with invalid-input, a Fix and the bindi
         'a bad output size': () => blurPipeline.dispatch({ src: new ImageData(width, height), params } as never, { outputs: { dst: { width: -1, height: 2 } } }),
         'a tainted (cross-origin) image': () => blurPipeline.dispatch({ src: image, params } as never),
         'a closed ImageBitmap': () => blurPipeline.dispatch({ src: closed, params } as never),
+        'a canvas tainted by a cross-origin image': () => blurPipeline.dispatch({ src: taintedCanvas, params } as never),
       };
       const outcomes: Record<string, { code: string; message: string; binding: unknown } | string> = {};
       for (const [name, run] of Object.entries(cases)) {

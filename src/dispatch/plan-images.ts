@@ -33,7 +33,8 @@ export interface PlannedTexture {
 
 export interface PlannedSampler {
   readonly resource: SamplerResource;
-  readonly descriptor: GPUSamplerDescriptor;
+  /** A `GPUSamplerDescriptor` (spelled with the package's own types: the published ones must not need `@webgpu/types`). */
+  readonly descriptor: SamplerOptions & { readonly label: string };
   /** The descriptor as a string: samplers are cached per descriptor. */
   readonly key: string;
 }
@@ -57,7 +58,7 @@ export interface ImageLimits {
  * textures vyre-web makes have one mip level, and a linear one made SwiftShader sample a
  * 1080p blur ≈ 40 % slower for nothing (docs/benchmarks.md, "Images").
  */
-const DEFAULT_SAMPLER: GPUSamplerDescriptor = {
+const DEFAULT_SAMPLER: SamplerOptions = {
   addressModeU: 'clamp-to-edge', addressModeV: 'clamp-to-edge', addressModeW: 'clamp-to-edge',
   magFilter: 'linear', minFilter: 'linear', mipmapFilter: 'nearest',
 };
@@ -215,7 +216,7 @@ function planSampler(image: SamplerResource, samplers: unknown): PlannedSampler 
     descriptor[key] = value;
   }
   const key = SAMPLER_KEYS.map((field) => String(descriptor[field])).join('|');
-  return { resource: image, descriptor: { label: `vyre-web sampler ${key}`, ...descriptor } as GPUSamplerDescriptor, key };
+  return { resource: image, descriptor: { label: `vyre-web sampler ${key}`, ...(descriptor as SamplerOptions) }, key };
 }
 
 /** `options.samplers` must be an object of objects when given. */

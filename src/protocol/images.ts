@@ -41,20 +41,26 @@ export interface ImageSize {
   readonly height: number;
 }
 
+/** WebGPU's address modes, filters and compare functions, spelled out: the published types must not need `@webgpu/types`. */
+export type AddressMode = 'clamp-to-edge' | 'repeat' | 'mirror-repeat';
+export type FilterMode = 'nearest' | 'linear';
+export type CompareFunction = 'never' | 'less' | 'equal' | 'less-equal' | 'greater' | 'not-equal' | 'greater-equal' | 'always';
+
 /**
- * A sampler's settings (the fields of `GPUSamplerDescriptor`). Defaults: linear filtering
- * (mag, min and mipmap) and clamp-to-edge on every axis; a comparison sampler compares `less`.
+ * A sampler's settings (the fields of `GPUSamplerDescriptor`). Defaults: linear
+ * `magFilter` and `minFilter`, `nearest` mipmap filter, clamp-to-edge on every axis; a
+ * comparison sampler compares `less`.
  */
 export interface SamplerOptions {
-  readonly addressModeU?: GPUAddressMode;
-  readonly addressModeV?: GPUAddressMode;
-  readonly addressModeW?: GPUAddressMode;
-  readonly magFilter?: GPUFilterMode;
-  readonly minFilter?: GPUFilterMode;
-  readonly mipmapFilter?: GPUMipmapFilterMode;
+  readonly addressModeU?: AddressMode;
+  readonly addressModeV?: AddressMode;
+  readonly addressModeW?: AddressMode;
+  readonly magFilter?: FilterMode;
+  readonly minFilter?: FilterMode;
+  readonly mipmapFilter?: FilterMode;
   readonly lodMinClamp?: number;
   readonly lodMaxClamp?: number;
-  readonly compare?: GPUCompareFunction;
+  readonly compare?: CompareFunction;
   readonly maxAnisotropy?: number;
 }
 

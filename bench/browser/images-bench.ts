@@ -110,6 +110,10 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
   const samples = await interleaved({
     'raw WebGPU, ImageData in and out (baseline)': async () => remember('raw frame', await raw.frame(image)),
     'vyre-web from the main thread, ImageData in and out': async () => remember('vyre frame', ((await pipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
+    'vyre-web from the main thread, transfer: true (a fresh ImageData per frame, moved)': async () => {
+      const frame = new ImageData(new Uint8ClampedArray(image.data), WIDTH, HEIGHT);
+      remember('vyre frame', ((await pipeline.dispatch({ src: frame, params: PARAMS } as never, { transfer: true })) as unknown as Record<string, ImageData>)['dst']);
+    },
     'vyre-web same-thread mode, ImageData in and out': async () => remember('vyre frame', ((await localPipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
     [`raw WebGPU, ${CHAIN} blurs on the GPU, one read-back (baseline)`]: async () => void (await raw.chain()),
     [`vyre-web, ${CHAIN} blurs over kept textures, one read-back`]: async () => {

@@ -2,7 +2,8 @@
  * Images on the main thread's side of a dispatch. In: canvases, `<img>` elements, video
  * frames and offscreen canvases become an `ImageBitmap` first (`createImageBitmap` copies
  * their pixels once; the worker cannot read a DOM element), then cross as they are.
- * `ImageBitmap` and `ImageData` cross by structured clone. Out: a storage texture read back
+ * `ImageBitmap` and `ImageData` cross by structured clone; with `transfer: true` a bitmap
+ * is transferred and an `ImageData`'s pixels move as raw pixels (both detach). Out: a storage texture read back
  * becomes `ImageData` (8-bit RGBA), an `ImageBitmap`, or stays raw, as `imageOutputs` asks.
  */
 import { VyreError } from '../errors.ts';
@@ -25,11 +26,19 @@ function needsBitmap(value: unknown): value is ImageBitmapSource {
  * when there is none. A tainted (cross-origin) image makes `createImageBitmap` throw a
  * `SecurityError`, which the caller turns into `invalid-input`.
  */
-export async function withBitmaps<T extends Readonly<Record<string, unknown>>>(inputs: T): Promise<T> {
-  if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some(needsBitmap)) return inputs;
+export async function withBitmaps<T extends Readonly<Record<string, unknown>>>(inputs: T, transferring = false): Promise<T> {
+  const convert = (value: unknown): boolean => needsBitmap(value) || (transferring && isImageData(value));
+  if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some(convert)) return inputs;
   const converted: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(inputs)) converted[name] = needsBitmap(value) ? await bitmapOf(name, value) : value;
+  for (const [name, value] of Object.entries(inputs)) {
+    // An ImageData cannot be transferred, but its pixels can: as raw pixels, they move without a copy.
+    converted[name] = needsBitmap(value) ? await bitmapOf(name, value) : transferring && isImageData(value) ? { data: value.data, width: value.width, height: value.height } : value;
+  }
   return converted as T;
+}
+
+function isImageData(value: unknown): value is ImageData {
+  return typeof ImageData !== 'undefined' && value instanceof ImageData;
 }
 
 async function bitmapOf(name: string, source: ImageBitmapSource): Promise<ImageBitmap> {

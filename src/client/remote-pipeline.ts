@@ -50,7 +50,7 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   }
 
   async #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
-    const converted = await Promise.all(batch.map(withBitmaps));
+    const converted = await Promise.all(batch.map((inputs) => withBitmaps(inputs, options?.transfer === true)));
     const wire = converted.map(toWireInputs);
     // Transfer is opt-in for the caller's arrays and bitmaps (it detaches them); bitmaps made
     // here from canvases and images are ours, and always move without a copy.
@@ -71,9 +71,15 @@ function inputTransferables(batch: readonly DispatchInputs[]): Transferable[] {
     for (const value of Object.values(inputs)) {
       if (ArrayBuffer.isView(value)) moved.add(value.buffer as ArrayBuffer);
       else if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) moved.add(value);
+      else if (isRawPixels(value)) moved.add(value.data.buffer as ArrayBuffer);
     }
   }
   return [...moved];
+}
+
+/** Raw pixels `{ data, width, height }` (what an `ImageData` becomes with `transfer: true`). */
+function isRawPixels(value: unknown): value is { data: ArrayBufferView } {
+  return typeof value === 'object' && value !== null && ArrayBuffer.isView((value as { data?: unknown }).data) && typeof (value as { width?: unknown }).width === 'number';
 }
 
 /** The bitmaps `withBitmaps` made (a value that differs from the caller's). */

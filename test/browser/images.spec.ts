@@ -299,3 +299,22 @@ test("imageOutputs picks ImageBitmap or raw texels, and options.outputs sizes th
   expect([result.small.width, result.small.height]).toEqual([10, 6]);
   expect(compareImages({ data: Uint8ClampedArray.from(result.small.data), width: 10, height: 6 }, { data: corner, width: 10, height: 6 }, 1).first).toEqual([]);
 });
+
+test("with transfer: true an ImageData's pixels move to the worker (the caller's are detached), with the same result", async ({ vyrePage }) => {
+  const picture = testPicture(20, 12, 11);
+  const result = await vyrePage.evaluate(
+    async ({ code, pixels, width, height }) => {
+      const vyre = window.vyre;
+      const runtime = await vyre.createRuntime({ persistent: false });
+      const { pipeline } = await runtime.compile(vyre.wgsl({ code }));
+      const copied = new ImageData(Uint8ClampedArray.from(pixels), width, height);
+      const moved = new ImageData(Uint8ClampedArray.from(pixels), width, height);
+      const a = ((await pipeline.dispatch({ src: copied } as never)) as unknown as Record<string, ImageData>)['dst'];
+      const b = ((await pipeline.dispatch({ src: moved } as never, { transfer: true })) as unknown as Record<string, ImageData>)['dst'];
+      await runtime.dispose();
+      return { same: Array.from(a?.data ?? []).join() === Array.from(b?.data ?? []).join(), copiedBytes: copied.data.byteLength, movedBytes: moved.data.byteLength };
+    },
+    { code: RGB_TO_YCBCR, pixels: Array.from(picture.data), width: picture.width, height: picture.height },
+  );
+  expect(result).toEqual({ same: true, copiedBytes: 20 * 12 * 4, movedBytes: 0 });
+});

@@ -105,11 +105,10 @@ export function planImages(images: readonly WgslImageResource[], inputs: Readonl
       throw invalidImage(image.name, `Texture "${image.name}" got no input.`, `pass it: { ${image.name}: imageBitmap | imageData | { data, width, height } }.`);
     }
   }
-  const kept = textures.map((texture) => (keep.has(texture.resource.name) ? { ...texture, readBack: false, keep: true } : texture));
-  textures.splice(0, textures.length, ...kept);
-  const written = textures.find((texture) => texture.readBack || texture.keep) ?? textures[0];
+  const planned = textures.map((texture) => (keep.has(texture.resource.name) ? { ...texture, readBack: false, keep: true } : texture));
+  const written = planned.find((texture) => texture.readBack || texture.keep) ?? planned[0];
   return {
-    textures,
+    textures: planned,
     samplers: images.flatMap((image) => (image.kind === 'sampler' ? [planSampler(image, samplers)] : [])),
     gridSize: written === undefined ? undefined : { width: written.width, height: written.height },
   };

@@ -113,6 +113,8 @@ export class ImageBinder {
     if (planned.keep) {
       // From the pool too, and back to it on destroy(): a chain of kept frames reuses the same few textures.
       const { texture, view } = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name} (kept)`);
+      // A kept read_write storage texture starts from the caller's pixels like any other.
+      this.fill(planned, texture);
       const id = this.nextResidentId++;
       this.resident.set(id, { texture, view });
       kept.set(planned.resource.name, { kind: 'vyre-resident-texture', id, runtimeId: this.runtimeId, width: planned.width, height: planned.height, format: planned.format });

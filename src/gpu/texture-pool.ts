@@ -11,8 +11,6 @@ const MAX_IDLE_PER_CLASS = 4;
 export interface PooledTexture {
   readonly texture: GPUTexture;
   readonly view: GPUTextureView;
-  /** True when it was used before: its texels are the last user's, not zeros. */
-  readonly reused: boolean;
 }
 
 export class TexturePool {
@@ -30,11 +28,11 @@ export class TexturePool {
     const spare = this.idle.get(classOf(width, height, format, usage))?.pop();
     if (spare !== undefined) {
       this.stats.textureReuses++;
-      return { texture: spare, view: this.viewOf(spare), reused: true };
+      return { texture: spare, view: this.viewOf(spare) };
     }
     this.stats.texturesCreated++;
     const texture = this.device.createTexture({ label, size: [width, height, 1], format, usage });
-    return { texture, view: this.viewOf(texture), reused: false };
+    return { texture, view: this.viewOf(texture) };
   }
 
   release(texture: GPUTexture): void {

@@ -59,6 +59,14 @@ export function printKernelTable(result) {
   return figures;
 }
 
+/** What each vyre-web contender runs, as the goal table says it. */
+const RUNS = {
+  'vyre-web': 'its kernel library',
+  'vyre-web fast': "its kernel library, floats 'fast'",
+  'vyre-web shared': 'its kernel library, inputs in SharedArrayBuffers (e2e only)',
+  'vyre-web wgsl()': 'the raw WGSL via wgsl()',
+};
+
 /** The goals of issue #15 in one table: vyre-web against both baselines, per workload. */
 export function printKernelGoals(results) {
   console.log('\nIssue #15 goals for vyre-web (≤ 1.1×, median of per-round ratios)');
@@ -69,7 +77,7 @@ export function printKernelGoals(results) {
     const failed = Object.entries(result.contenders).filter(([, s]) => !s.check?.ok).map(([name]) => name);
     const checks = failed.length === 0 ? 'yes' : `NO: ${failed.join(', ')}`;
     for (const f of kernelFigures(result).filter((figure) => figure.name.startsWith('vyre-web'))) {
-      const runs = f.name === 'vyre-web' ? 'its kernel library' : f.name === 'vyre-web fast' ? "its kernel library, floats 'fast'" : 'the raw WGSL via wgsl()';
+      const runs = RUNS[f.name] ?? f.name;
       console.log(`| ${result.id} | ${runs} | ${mark(f.gpuVsTfjs)} | ${mark(f.endToEndVsTfjs)} | ${mark(f.gpuVsRaw)} | ${mark(f.endToEndVsRaw)} | ${checks} |`);
     }
   }

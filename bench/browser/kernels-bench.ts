@@ -12,7 +12,7 @@ import { CONTENDERS, type Contender, type ContenderName } from './kernels-conten
 import { createRawContender, requestRawDevice } from './kernels-raw.ts';
 import type { MatmulLayout } from './kernels-raw-wgsl.ts';
 import { createTfjsContender, startTfjsWebgpu } from './kernels-tfjs.ts';
-import { createVyreContender, createVyreRuntime } from './kernels-vyre.ts';
+import { createSharedInputContender, createVyreContender, createVyreRuntime } from './kernels-vyre.ts';
 import { createVyreWgslContender } from './kernels-vyre-wgsl.ts';
 import { makeWorkload, WORKLOAD_IDS, type WorkloadId } from './kernels-workloads.ts';
 import type { Runtime } from '../../src/index.ts';
@@ -89,6 +89,7 @@ export async function runWorkload(id: WorkloadId, rounds: number, warmup = 1, la
   const contenders: Record<ContenderName, Contender> = {
     'vyre-web': await createVyreContender(runtime, workload),
     'vyre-web fast': await createVyreContender(runtime, workload, 'fast'),
+    'vyre-web shared': await sharedInputContender(runtime, workload),
     'vyre-web wgsl()': await createVyreWgslContender(runtime, workload, layout),
     'raw WGSL': await createRawContender(device, workload, layout),
     'tfjs webgpu': await createTfjsContender(workload),
@@ -115,6 +116,13 @@ export async function runWorkload(id: WorkloadId, rounds: number, warmup = 1, la
     for (const contender of Object.values(contenders)) await contender.dispose();
   }
   return { id, label: workload.label, tolerance: checker.tolerance, rounds, contenders: samples };
+}
+
+/** The shared-input contender; the suite's server makes the page cross-origin isolated (bench/run.mjs). */
+async function sharedInputContender(runtime: Runtime, workload: ReturnType<typeof makeWorkload>): Promise<Contender> {
+  const contender = await createSharedInputContender(runtime, workload);
+  if (contender === null) throw new Error('kernels bench: the page is not cross-origin isolated, so it has no SharedArrayBuffer');
+  return contender;
 }
 
 /** Every workload id, in table order. */

@@ -23,7 +23,9 @@ export interface Contender {
 /**
  * The contenders' names, as the tables print them. The goals are vyre-web's (its kernel
  * library, exact, and the same compiled with floats 'fast'); `vyre-web wgsl()` runs the raw WGSL through vyre-web, to tell runtime cost
- * from kernel quality.
+ * from kernel quality;
+ * `vyre-web shared` is `vyre-web` with its inputs in `SharedArrayBuffer`s (no copy to the
+ * worker), to tell the worker hop's copy from the rest of the runtime.
  */
-export const CONTENDERS = ['vyre-web', 'vyre-web fast', 'vyre-web wgsl()', 'raw WGSL', 'tfjs webgpu'] as const;
+export const CONTENDERS = ['vyre-web', 'vyre-web fast', 'vyre-web shared', 'vyre-web wgsl()', 'raw WGSL', 'tfjs webgpu'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];

@@ -55,6 +55,26 @@ export function createVyreContender(runtime: Runtime, workload: Workload, floats
   return createPlannedContender(runtime, { ...vyrePlan(workload), policy: { floats } });
 }
 
+/**
+ * The same kernels (exact) with the inputs in `SharedArrayBuffer`s, as a cross-origin
+ * isolated app can keep them: they reach the worker without a copy (README, "Large
+ * inputs"). Its GPU time is the plain contender's (same pipeline, same resident inputs), so
+ * it reports none. `null` when the page is not cross-origin isolated.
+ */
+export async function createSharedInputContender(runtime: Runtime, workload: Workload): Promise<Contender | null> {
+  if (!self.crossOriginIsolated) return null;
+  const plan = vyrePlan(workload);
+  const arrays = Object.fromEntries(Object.entries(plan.arrays).map(([name, data]) => [name, sharedCopy(data)]));
+  const contender = await createPlannedContender(runtime, { ...plan, arrays: arrays as VyrePlan['arrays'] });
+  return { run: () => contender.run(), gpuTime: async () => null, dispose: () => contender.dispose() };
+}
+
+function sharedCopy(data: Float32Array): Float32Array {
+  const shared = new Float32Array(new SharedArrayBuffer(data.byteLength));
+  shared.set(data);
+  return shared;
+}
+
 /** A contender that runs `plan` through `runtime`, as an app would. */
 export async function createPlannedContender(runtime: Runtime, plan: VyrePlan): Promise<Contender> {
   const { pipeline } = await runtime.compile(plan.program, plan.policy);

@@ -42,7 +42,12 @@ export interface DispatchOptions {
   readonly keep?: readonly string[];
   /** Measure GPU time with timestamp queries, where the adapter has them. */
   readonly timing?: boolean;
-  /** Transfer (detach) the input arrays to the worker instead of copying them. */
+  /**
+   * Transfer (detach) the input arrays to the worker instead of copying them. Arrays over a
+   * `SharedArrayBuffer` are never copied or detached: the worker reads the shared memory as
+   * it is when the dispatch runs (the fastest way to send large inputs, in cross-origin
+   * isolated pages).
+   */
   readonly transfer?: boolean;
 }
 

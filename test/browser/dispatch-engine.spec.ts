@@ -157,6 +157,28 @@ test('input transfer is opt-in: with transfer the caller\'s arrays are detached,
   expect(result).toEqual({ copied: 2, moved: 0, a: [2, 3], b: [2, 3] });
 });
 
+test.describe('in a cross-origin isolated page', () => {
+  test.use({ harness: '/test/browser/pages/cache.html?isolated=1' });
+
+  test('inputs in a SharedArrayBuffer reach the worker without a copy or a detach: the result is right and the caller keeps its array', async ({ vyrePage }) => {
+    const result = await vyrePage.evaluate(async () => {
+      if (!self.crossOriginIsolated) return 'not isolated';
+      const runtime = await window.vyre.createRuntime({ persistent: false });
+      const { pipeline } = await runtime.compile(window.helpers.addK(5));
+      const shared = new Uint32Array(new SharedArrayBuffer(4 * 1000));
+      for (let i = 0; i < shared.length; i++) shared[i] = i * 3;
+      const first = await pipeline.dispatch({ x: shared });
+      // The worker reads the memory as it is at the dispatch: a change made before the next one is seen.
+      shared[7] = 1_000_000;
+      const second = await pipeline.dispatch({ x: shared });
+      await runtime.dispose();
+      return { length: shared.length, stillShared: shared.buffer instanceof SharedArrayBuffer, first: Array.from(first['y'] ?? []), seventh: second['y']?.[7] };
+    });
+    expect(result).not.toBe('not isolated');
+    expect(result).toEqual({ length: 1000, stillShared: true, first: Array.from({ length: 1000 }, (_, i) => i * 3 + 5), seventh: 1_000_005 });
+  });
+});
+
 test('a device lost mid-run fails the calls in flight with device-lost, then the runtime recovers on its own', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async () => {
     const runtime = await window.vyre.createRuntime({ persistent: false });

@@ -88,6 +88,13 @@ function picture(): ImageData {
   return new ImageData(data, WIDTH, HEIGHT);
 }
 
+/** `image`'s pixels as raw pixels over a `SharedArrayBuffer`. */
+function sharedPixels(image: ImageData): { data: Uint8Array; width: number; height: number } {
+  const data = new Uint8Array(new SharedArrayBuffer(image.data.byteLength));
+  data.set(image.data);
+  return { data, width: image.width, height: image.height };
+}
+
 /**
  * Per-frame times in ms (the chains' per blur), and whether every way gave the same pixels.
  */
@@ -101,6 +108,11 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
   const local = await vyre.createRuntime({ persistent: false, worker: false });
   const localPipeline = (await local.compile(vyre.wgsl({ code: BOX_BLUR }))).pipeline;
   const image = picture();
+  // Frames an app would produce anyway (a fresh ImageData per frame from getImageData), made
+  // before the clock so the transfer row times the hand-over, not the allocation.
+  const fresh = Array.from({ length: rounds + 2 }, () => new ImageData(new Uint8ClampedArray(image.data), WIDTH, HEIGHT));
+  // The same pixels in shared memory (cross-origin isolated pages): they cross with no copy.
+  const shared = self.crossOriginIsolated ? sharedPixels(image) : null;
   const results: Record<string, string> = {};
   const remember = (name: string, out: ImageData | undefined) => {
     results[name] ??= out === undefined ? 'none' : `${out.width}x${out.height}:${out.data.slice(0, 4096).join()}`;
@@ -111,9 +123,12 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
     'raw WebGPU, ImageData in and out (baseline)': async () => remember('raw frame', await raw.frame(image)),
     'vyre-web from the main thread, ImageData in and out': async () => remember('vyre frame', ((await pipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
     'vyre-web from the main thread, transfer: true (a fresh ImageData per frame, moved)': async () => {
-      const frame = new ImageData(new Uint8ClampedArray(image.data), WIDTH, HEIGHT);
+      const frame = fresh.pop() ?? new ImageData(new Uint8ClampedArray(image.data), WIDTH, HEIGHT);
       remember('vyre frame', ((await pipeline.dispatch({ src: frame, params: PARAMS } as never, { transfer: true })) as unknown as Record<string, ImageData>)['dst']);
     },
+    ...(shared === null ? {} : {
+      'vyre-web from the main thread, pixels in a SharedArrayBuffer': async () => remember('vyre frame', ((await pipeline.dispatch({ src: shared, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
+    }),
     'vyre-web same-thread mode, ImageData in and out': async () => remember('vyre frame', ((await localPipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
     [`raw WebGPU, ${CHAIN} blurs on the GPU, one read-back (baseline)`]: async () => void (await raw.chain()),
     [`vyre-web, ${CHAIN} blurs over kept textures, one read-back`]: async () => {

@@ -26,6 +26,8 @@ export interface ExprContext {
   readonly scopes: Map<string, ValueType>[];
   /** `exact`: f32 products rounded on their own; `fast`: plain operators, fusable. */
   readonly floats: FloatPolicy;
+  /** Locals that never hold a sum, so an exact product need not guard them (sum-free.ts). */
+  readonly sumFreeLocals: ReadonlySet<string>;
 }
 
 /** WGSL names: buffers, workgroup arrays and locals get prefixes so they never collide. */

@@ -13,6 +13,7 @@ import { invariant, unreachable } from '../errors.ts';
 import { componentOf, isVectorType, vectorOf, widthOf, type AtomicOp, type BinaryOp, type Expr, type IrBuffer, type ScalarType, type UnaryOp, type ValueType } from '../protocol/ir.ts';
 import { RUNTIME_ONE_F32, runtime, typedHelper, wgslName, type ExprContext, type Lowered } from './lower-context.ts';
 import { lowerComponent, lowerDot, lowerSplat, lowerVector } from './lower-vector.ts';
+import { isSumFree } from './sum-free.ts';
 import { wgslType } from './wgsl-helpers.ts';
 
 export { RUNTIME_ONE_F32, wgslName, type ExprContext, type Lowered };
@@ -45,6 +46,7 @@ export function lowerExpr(expr: Expr, context: ExprContext): Lowered {
       return lowerUnary(expr.op, lowerExpr(expr.value, context), context);
     case 'binary':
       if ((expr.op === 'div' || expr.op === 'rem') && isSafeDivisor(expr.right)) return lowerPlainDivision(expr.op, lowerExpr(expr.left, context), lowerExpr(expr.right, context), context);
+      if ((expr.op === 'mul' || expr.op === 'rem') && context.floats === 'exact') return lowerBinary(expr.op, lowerFactor(expr.left, context), lowerFactor(expr.right, context), context);
       return lowerBinary(expr.op, lowerExpr(expr.left, context), lowerExpr(expr.right, context), context);
     case 'select': {
       // WGSL's select(f, t, cond) evaluates f, t, cond in that order; the semantics follow it.
@@ -64,12 +66,24 @@ export function lowerExpr(expr: Expr, context: ExprContext): Lowered {
     case 'component':
       return lowerComponent(lowerExpr(expr.value, context), expr.index);
     case 'dot':
+      if (context.floats === 'exact') return lowerDot(lowerFactor(expr.left, context), lowerFactor(expr.right, context), context);
       return lowerDot(lowerExpr(expr.left, context), lowerExpr(expr.right, context), context);
     case 'atomic':
       return lowerAtomic(expr, context);
     default:
       return unreachable(expr);
   }
+}
+
+/**
+ * A factor of an exact product (`mul`, the product inside f32 `rem`, `dot`): an f32
+ * operand that may be a sum passes through the run-time-zero XOR, so no compiler
+ * distributes the product over it (sum-free.ts). Integer operands are returned as they are.
+ */
+function lowerFactor(expr: Expr, context: ExprContext): Lowered {
+  const factor = lowerExpr(expr, context);
+  if (componentOf(factor.type) !== 'f32' || isSumFree(expr, context.sumFreeLocals)) return factor;
+  return { code: `${typedHelper(context, 'keep', factor.type)}(${factor.code}, ${RUNTIME_ONE_F32})`, type: factor.type, constant: false };
 }
 
 const WGSL_UNARY_BUILTIN: Partial<Record<UnaryOp, string>> = {

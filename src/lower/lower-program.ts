@@ -14,6 +14,7 @@ import type { FloatPolicy } from '../protocol/program.ts';
 import type { ParamsLayout, ShaderArtifact } from './artifact.ts';
 import { boundBuffersOf, paramsLayoutOf, toBoundBuffer } from './layout.ts';
 import { RUNTIME_ONE_F32, lowerExpr, storeHelper, wgslName, type ExprContext } from './lower-expr.ts';
+import { sumFreeLocals } from './sum-free.ts';
 import { HelperSet, wgslType } from './wgsl-helpers.ts';
 import { LOWERING_VERSION } from './lowering-version.ts';
 
@@ -35,6 +36,7 @@ export function lowerProgram(program: IrProgram, workgroupSize: WorkgroupSize, f
     helpers,
     scopes: [new Map()],
     floats,
+    sumFreeLocals: floats === 'exact' ? sumFreeLocals(program.body) : new Set(),
   };
   const counter = { next: 0 };
   const body = lowerBlock(program.body, context, counter, '  ');

@@ -3,4 +3,4 @@
  * fingerprint. A file of its own so that the worker's start-up path (which hashes the
  * fingerprint) does not load the lowering to read one number.
  */
-export const LOWERING_VERSION = 5;
+export const LOWERING_VERSION = 6;

@@ -33,6 +33,9 @@ const FIXED: Record<string, string> = {
   // not a sum of two (\`a·b + c·d\` came out up to 39 ULP off on an H200: the compiler
   // factored or fused across the multiplications by one).
   vyre_mul_f32: `fn vyre_mul_f32(a: f32, b: f32, one: f32) -> f32 { return bitcast<f32>(bitcast<u32>(a * b) ^ (bitcast<u32>(one) ^ 0x3f800000u)); }`,
+  // A factor of an exact product that may be a sum, through the same XOR: a compiler that
+  // cannot see the sum cannot distribute the product over it (sum-free.ts).
+  vyre_keep_f32: `fn vyre_keep_f32(x: f32, one: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ (bitcast<u32>(one) ^ 0x3f800000u)); }`,
   vyre_rotl_u32: `fn vyre_rotl_u32(a: u32, b: u32) -> u32 { let s = b & 31u; if (s == 0u) { return a; } return (a << s) | (a >> (32u - s)); }`,
   vyre_rotr_u32: `fn vyre_rotr_u32(a: u32, b: u32) -> u32 { let s = b & 31u; if (s == 0u) { return a; } return (a >> s) | (a << (32u - s)); }`,
   vyre_rotl_i32: `fn vyre_rotl_i32(a: i32, b: u32) -> i32 { return bitcast<i32>(vyre_rotl_u32(bitcast<u32>(a), b)); }`,
@@ -125,7 +128,7 @@ export class HelperSet {
    * (`RUNTIME_ONE_F32`): some helper in use has a parameter `one`.
    */
   needsRuntimeOne(): boolean {
-    return this.used.has('vyre_mul_f32') || this.vectorTakesOne;
+    return this.used.has('vyre_mul_f32') || this.used.has('vyre_keep_f32') || this.vectorTakesOne;
   }
 
   /** Whether the module uses the fixed helper `name` (directly or as a dependency). */

@@ -83,6 +83,7 @@ function signatureOf(scalarName: string, scalarCode: string): { readonly paramet
  */
 export function componentWiseHelper(scalarName: string, scalarCode: string, width: VectorWidth): GeneratedHelper {
   if (scalarName === 'vyre_mul_f32') return exactProductHelper(width);
+  if (scalarName === 'vyre_keep_f32') return keepVectorHelper(width);
   if (scalarName.startsWith('vyre_opaque_')) return opaqueVectorHelper(scalarName, width);
   const { parameters, result } = signatureOf(scalarName, scalarCode);
   const name = vectorHelperName(scalarName, width);
@@ -136,6 +137,15 @@ export function exactProductHelper(width: VectorWidth): GeneratedHelper {
   const code = `fn ${name}(a: vec${width}<f32>, b: vec${width}<f32>, one: f32) -> vec${width}<f32> {
   let zero = vec${width}<u32>(bitcast<u32>(one) ^ 0x3f800000u);
   return bitcast<vec${width}<f32>>(bitcast<vec${width}<u32>>(a * b) ^ zero);
+}`;
+  return { name, code, calls: [], takesOne: true };
+}
+
+/** The vector form of `vyre_keep_f32`: the whole vector's bits through one XOR, like the product's. */
+function keepVectorHelper(width: VectorWidth): GeneratedHelper {
+  const name = `vyre_keep_vec${width}_f32`;
+  const code = `fn ${name}(x: vec${width}<f32>, one: f32) -> vec${width}<f32> {
+  return bitcast<vec${width}<f32>>(bitcast<vec${width}<u32>>(x) ^ vec${width}<u32>(bitcast<u32>(one) ^ 0x3f800000u));
 }`;
   return { name, code, calls: [], takesOne: true };
 }

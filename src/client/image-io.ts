@@ -43,7 +43,8 @@ function isImageData(value: unknown): value is ImageData {
 
 async function bitmapOf(name: string, source: ImageBitmapSource): Promise<ImageBitmap> {
   try {
-    return await createImageBitmap(source);
+    // The pixels as stored, like getImageData: no premultiplied alpha, no colour-space conversion.
+    return await createImageBitmap(source, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new VyreError(

@@ -126,6 +126,7 @@ function planInputTexture(image: TextureResource, value: unknown, limits: ImageL
     if (texel === undefined || (wanted !== undefined && wanted !== value.format) || (image.kind === 'texture' && reads !== image.sampleType)) {
       throw invalidImage(image.name, `Texture "${image.name}" cannot take a kept ${value.format} texture.`, 'keep an output of the format this binding reads.');
     }
+    checkFilterable(image, value.format, texel, limits);
     return texture(image, value.width, value.height, value.format, { kind: 'resident', ref: value }, readBack);
   }
   if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) {
@@ -184,10 +185,15 @@ function formatFor(image: TextureResource, array: NonNullable<ReturnType<typeof 
   if (image.kind === 'texture' && readsAs !== (image.sampleType === 'depth' ? 'float' : image.sampleType)) {
     throw invalidImage(image.name, `Texture "${image.name}" reads ${image.sampleType} texels but got ${format}.`, `pass pixels of a ${image.sampleType} format.`);
   }
-  if (image.kind === 'texture' && texel.sample === 'unfilterable-float' && !limits.features.includes('float32-filterable')) {
-    throw invalidImage(image.name, `Texture "${image.name}" got ${format}, which this device cannot filter (no float32-filterable).`, 'pass 8-bit (Uint8Array) or half-float (Uint16Array, rgba16float) pixels.');
-  }
+  checkFilterable(image, format, texel, limits);
   return format;
+}
+
+/** A 32-bit float texture bound where the layout says filterable needs `float32-filterable`: pixels and kept textures alike. */
+function checkFilterable(image: TextureResource, format: string, texel: TexelFormat, limits: ImageLimits): void {
+  if (image.kind === 'texture' && texel.sample === 'unfilterable-float' && !limits.features.includes('float32-filterable')) {
+    throw invalidImage(image.name, `Texture "${image.name}" got ${format}, which this device cannot filter (no float32-filterable).`, 'pass 8-bit (Uint8Array) or half-float (Uint16Array, rgba16float) pixels, or keep an output of such a format.');
+  }
 }
 
 function checkBitmapTarget(image: TextureResource): void {

@@ -191,3 +191,66 @@ test('the image-filter page filters a live canvas every frame, times it, and its
   await expect(page.getByTestId('tiers')).toHaveAttribute('data-blur', 'persistent');
   await expect(page.getByTestId('tiers')).toHaveAttribute('data-edges', 'persistent');
 });
+
+interface StillComparison {
+  /** Largest difference between the still picture and its filtered output, over every channel. */
+  readonly maxDifference: number;
+  /** How many channel values differ by more than one step. */
+  readonly differing: number;
+  /** How many RGB values of the output are above 100 (a bright edge, in the edge filter's output). */
+  readonly bright: number;
+  /** Whether some RGB value of the output is not zero: a canvas nothing was put into is all zero. */
+  readonly anyColour: boolean;
+}
+
+/** The filter page's still picture (the `<img>`, drawn into a canvas to read it) against its filtered output canvas. */
+function compareStill(page: Page): Promise<StillComparison> {
+  return page.evaluate(() => {
+    const image = document.querySelector<HTMLImageElement>('[data-testid="still-source"]');
+    const output = document.querySelector<HTMLCanvasElement>('[data-testid="still-output"]');
+    if (image === null || output === null) throw new Error('the page has no still picture');
+    const copy = document.createElement('canvas');
+    [copy.width, copy.height] = [output.width, output.height];
+    copy.getContext('2d')?.drawImage(image, 0, 0);
+    const source = copy.getContext('2d')?.getImageData(0, 0, copy.width, copy.height).data ?? new Uint8ClampedArray();
+    const filtered = output.getContext('2d')?.getImageData(0, 0, output.width, output.height).data ?? new Uint8ClampedArray();
+    let [maxDifference, differing, bright, anyColour] = [0, 0, 0, false];
+    for (let i = 0; i < filtered.length; i++) {
+      const difference = Math.abs((filtered[i] ?? 0) - (source[i] ?? 0));
+      maxDifference = Math.max(maxDifference, difference);
+      if (difference > 1) differing++;
+      if (i % 4 === 3) continue;
+      if ((filtered[i] ?? 0) > 100) bright++;
+      if ((filtered[i] ?? 0) !== 0) anyColour = true;
+    }
+    return { maxDifference, differing, bright, anyColour };
+  });
+}
+
+test('the image-filter page filters a still <img> at start-up and again when the radius or filter changes, and shows its time', async ({ page, strayErrors }) => {
+  void strayErrors;
+  await page.goto('/demo/filters.html');
+  await requireWebGpu(page);
+  await expect.poll(async () => Number(await page.getByTestId('still-runs').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+  await expect(page.locator('body[data-state="running"]')).toBeAttached();
+  expect(Number(await page.getByTestId('still-ms').textContent())).toBeGreaterThan(0);
+  await expect(page.getByTestId('still-output')).toHaveAttribute('data-filter', 'blur');
+  // Blurred with radius 2: the picture's edges (the sun, the ridges, the pier) are softened.
+  const blurred = await compareStill(page);
+  expect(blurred.anyColour).toBe(true);
+  expect(blurred.differing).toBeGreaterThan(1_000);
+
+  // Radius 0 averages each pixel with itself: the output is the picture, to within the one 8-bit step of the unorm round trip.
+  const runs = Number(await page.getByTestId('still-runs').textContent());
+  await page.getByTestId('radius').fill('0');
+  await expect.poll(async () => (await compareStill(page)).maxDifference, { timeout: 30_000 }).toBeLessThanOrEqual(1);
+  expect(Number(await page.getByTestId('still-runs').textContent())).toBeGreaterThan(runs);
+
+  await page.getByTestId('filter').selectOption('edges');
+  await expect(page.getByTestId('still-output')).toHaveAttribute('data-filter', 'edges', { timeout: 30_000 });
+  const edges = await compareStill(page);
+  expect(edges.differing).toBeGreaterThan(100_000);
+  // Sobel is dark where the picture is smooth and bright on its hard edges.
+  expect(edges.bright).toBeGreaterThan(500);
+  expect(Number(await page.getByTestId('still-ms').textContent())).toBeGreaterThan(0);
+});

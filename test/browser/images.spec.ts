@@ -2,24 +2,32 @@
  * Images in, images out: image-processing shaders written as real ones are (a sampled
  * texture and a sampler in, a storage texture out, a uniform, two bind groups) against
  * plain-JS references (test/browser/image-corpus/), from each kind of input the library
- * takes, and every bad input rejected with invalid-input while the runtime keeps serving.
+ * takes (ImageData, raw pixels, ImageBitmap, OffscreenCanvas, canvas, <img>, VideoFrame, a
+ * kept texture), a read_write storage texture that is both input and output, and every bad
+ * input rejected with invalid-input while the runtime keeps serving.
  */
 import type { HarnessPage } from './support/engine.ts';
 import { expect, test } from './support/fixtures.ts';
-import { BOX_BLUR, INVERT_RGBA8UINT, RGB_TO_YCBCR, SOBEL } from './image-corpus/shaders.ts';
-import { boxBlurReference, compareImages, invertRgba8uintReference, rgbToYcbcrReference, sobelReference, type RgbaImage } from './image-corpus/reference.ts';
+import { ACCUMULATE_LUMA, BOX_BLUR, INVERT_RGBA8UINT, RESOLVE_MEAN, RGB_TO_YCBCR, SOBEL } from './image-corpus/shaders.ts';
+import { accumulateLumaReference, boxBlurReference, compareImages, invertRgba8uintReference, resolveMeanReference, rgbToYcbcrReference, sobelReference, type R32uintImage, type RgbaImage } from './image-corpus/reference.ts';
 import { testPicture } from './image-corpus/images.ts';
 import { createProfile } from './support/persistent-browser.ts';
 
-type InputKind = 'image-data' | 'raw' | 'bitmap' | 'offscreen-canvas';
+type InputKind = 'image-data' | 'raw' | 'bitmap' | 'offscreen-canvas' | 'canvas' | 'image-element' | 'video-frame';
 
 interface ImageRun {
   readonly image: { readonly data: number[]; readonly width: number; readonly height: number; readonly isImageData: boolean; readonly format: string | null };
   readonly tiers: string[];
   readonly texturesCreated: number[];
+  /** Whether the caller's input (the one object both dispatches took) still holds the picture afterwards: not detached, closed or emptied. */
+  readonly sourceIntact: boolean;
 }
 
-/** Compiles `code`, dispatches it twice on `picture` given as `kind`, and returns output `dst` as plain data. */
+/**
+ * Compiles `code`, dispatches it twice on `picture` given as `kind` (the same input object
+ * both times: the library copies it, never transfers or closes it), and returns output
+ * `dst` as plain data.
+ */
 function runImageShader(page: HarnessPage, code: string, picture: RgbaImage, kind: InputKind, extra: { params?: Record<string, number>; format?: string } = {}): Promise<ImageRun> {
   return page.evaluate(
     async ({ code, pixels, width, height, kind, extra }) => {
@@ -27,17 +35,39 @@ function runImageShader(page: HarnessPage, code: string, picture: RgbaImage, kin
       const runtime = await vyre.createRuntime({ persistent: false });
       const bytes = Uint8ClampedArray.from(pixels);
       const imageData = new ImageData(bytes, width, height);
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [width, height];
+      canvas.getContext('2d')?.putImageData(imageData, 0, 0);
       const source = async (): Promise<unknown> => {
         switch (kind) {
           case 'image-data': return imageData;
           case 'raw': return { data: new Uint8Array(bytes), width, height, ...(extra.format === undefined ? {} : { format: extra.format }) };
           case 'bitmap': return createImageBitmap(imageData, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
           case 'offscreen-canvas': {
-            const canvas = new OffscreenCanvas(width, height);
-            canvas.getContext('2d')?.putImageData(imageData, 0, 0);
-            return canvas;
+            const offscreen = new OffscreenCanvas(width, height);
+            offscreen.getContext('2d')?.putImageData(imageData, 0, 0);
+            return offscreen;
           }
+          case 'canvas': return canvas;
+          case 'image-element': {
+            // A same-origin PNG made here: the canvas encoded, loaded from an object URL.
+            const png = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+            if (png === null) throw new Error('canvas.toBlob gave no PNG');
+            const image = new Image();
+            image.src = URL.createObjectURL(png);
+            await image.decode();
+            URL.revokeObjectURL(image.src);
+            return image;
+          }
+          case 'video-frame': return new VideoFrame(canvas, { timestamp: 0 });
         }
+      };
+      /** Whether `value` still holds the whole picture: a transferred bitmap or ImageData is empty, a closed VideoFrame has no format. */
+      const isIntact = (value: unknown): boolean => {
+        if (typeof VideoFrame !== 'undefined' && value instanceof VideoFrame) return value.format !== null && value.displayWidth === width;
+        if (value instanceof HTMLImageElement) return value.complete && value.naturalWidth === width;
+        if (value instanceof ImageBitmap || value instanceof HTMLCanvasElement || value instanceof OffscreenCanvas) return value.width === width && value.height === height;
+        return (value as { data: ArrayLike<number> }).data.length === width * height * 4;
       };
       const build = await runtime.compile(vyre.wgsl({ code }));
       const inputs = { src: await source(), ...(extra.params === undefined ? {} : { params: extra.params }) };
@@ -45,14 +75,16 @@ function runImageShader(page: HarnessPage, code: string, picture: RgbaImage, kin
       const first = await build.pipeline.dispatch(inputs as never);
       const texturesCreated = [(await runtime.gpuStats()).texturesCreated];
       // The second dispatch of the same shapes takes its textures from the pool.
-      const second = await build.pipeline.dispatch({ ...inputs, src: await source() } as never);
+      const second = await build.pipeline.dispatch(inputs as never);
       texturesCreated.push((await runtime.gpuStats()).texturesCreated);
       tiers.push((await runtime.compile(vyre.wgsl({ code }))).tier);
+      const sourceIntact = isIntact(inputs.src);
+      if (typeof VideoFrame !== 'undefined' && inputs.src instanceof VideoFrame) inputs.src.close(); // the caller's frame: closing it is the caller's job
       const out = (second as Record<string, unknown>)['dst'] as { data: ArrayLike<number>; width: number; height: number; format?: string };
       const same = Array.from(((first as Record<string, unknown>)['dst'] as { data: ArrayLike<number> }).data).join() === Array.from(out.data).join();
       await runtime.dispose();
       if (!same) throw new Error('two dispatches of the same input differ');
-      return { image: { data: Array.from(out.data), width: out.width, height: out.height, isImageData: out instanceof ImageData, format: out.format ?? null }, tiers, texturesCreated };
+      return { image: { data: Array.from(out.data), width: out.width, height: out.height, isImageData: out instanceof ImageData, format: out.format ?? null }, tiers, texturesCreated, sourceIntact };
     },
     { code, pixels: Array.from(picture.data), width: picture.width, height: picture.height, kind, extra },
   );
@@ -94,6 +126,7 @@ test('a Sobel edge filter matches the reference within one 8-bit step, from raw 
 test('an RGB → YCbCr conversion matches the reference within one 8-bit step, from an opaque ImageBitmap (copyExternalImageToTexture)', async ({ vyrePage }) => {
   const picture = opaque(testPicture(37, 23, 3));
   const run = await runImageShader(vyrePage, RGB_TO_YCBCR, picture, 'bitmap');
+  expect(run.sourceIntact, 'the bitmap was cloned, not transferred').toBe(true);
   expect(compareImages(asImage(run), rgbToYcbcrReference(picture), 1).first).toEqual([]);
 });
 
@@ -103,12 +136,96 @@ test('an OffscreenCanvas input is copied into an ImageBitmap on the main thread 
   expect(compareImages(asImage(run), rgbToYcbcrReference(picture), 1).first).toEqual([]);
 });
 
+test('an HTMLCanvasElement input is copied into an ImageBitmap on the main thread, stays the caller\'s, and matches the reference', async ({ vyrePage }) => {
+  const picture = opaque(testPicture(30, 17, 12));
+  const run = await runImageShader(vyrePage, RGB_TO_YCBCR, picture, 'canvas');
+  expect(run.sourceIntact).toBe(true);
+  expect(compareImages(asImage(run), rgbToYcbcrReference(picture), 1).first).toEqual([]);
+});
+
+test('an HTMLImageElement of a same-origin PNG (made in the page, loaded from an object URL) is blurred to match the reference', async ({ vyrePage }) => {
+  // Opaque: the PNG is encoded from a 2D canvas, which keeps colour premultiplied.
+  const picture = opaque(testPicture(37, 23, 13));
+  const run = await runImageShader(vyrePage, BOX_BLUR, picture, 'image-element', { params: { radius: 2, _pad0: 0, _pad1: 0, _pad2: 0 } });
+  expect(run.sourceIntact).toBe(true);
+  expect(compareImages(asImage(run), boxBlurReference(picture, 2), 1).first).toEqual([]);
+  expect(run.texturesCreated[1], 'textures reused by the second dispatch').toBe(run.texturesCreated[0]);
+});
+
+test('a VideoFrame input is copied, not transferred: the caller\'s frame stays open for both dispatches, and the result matches the reference', async ({ vyrePage }) => {
+  const picture = opaque(testPicture(30, 17, 14));
+  const run = await runImageShader(vyrePage, RGB_TO_YCBCR, picture, 'video-frame');
+  expect(run.sourceIntact, 'the frame is still open after both dispatches').toBe(true);
+  expect(compareImages(asImage(run), rgbToYcbcrReference(picture), 1).first).toEqual([]);
+});
+
 test('an integer image (rgba8uint in and out) matches the reference exactly and comes back raw, not as ImageData', async ({ vyrePage }) => {
   const picture = testPicture(37, 23, 5);
   const run = await runImageShader(vyrePage, INVERT_RGBA8UINT, picture, 'raw');
   expect(run.image.isImageData).toBe(false);
   expect(run.image.format).toBe('rgba8uint');
   expect(compareImages(asImage(run), invertRgba8uintReference(picture), 0).first).toEqual([]);
+});
+
+interface AccumulateRun {
+  /** The `sum` read back after each pooled dispatch, and its format. */
+  readonly pooled: { readonly data: number[]; readonly format: string }[];
+  readonly texturesCreated: number[];
+  /** What the kept dispatch returned for `sum`: its class, size and format. */
+  readonly kept: { readonly kind: string; readonly width: number; readonly height: number; readonly format: string };
+  /** The kept sum resolved to its mean (`RESOLVE_MEAN`), as RGBA bytes. */
+  readonly mean: number[];
+}
+
+/**
+ * Runs `ACCUMULATE_LUMA` three times: `frames[0]` then `frames[1]` onto `starts[0]` and
+ * `starts[1]`, pooled and read back, then `frames[2]` onto `starts[2]` kept on the GPU and
+ * resolved over `frameCount` frames by `RESOLVE_MEAN`.
+ */
+function runAccumulate(page: HarnessPage, frames: readonly RgbaImage[], starts: readonly R32uintImage[], frameCount: number): Promise<AccumulateRun> {
+  return page.evaluate(
+    async ({ accumulate, resolve, frames, starts, width, height, frameCount }) => {
+      const vyre = window.vyre;
+      const runtime = await vyre.createRuntime({ persistent: false });
+      const accumulator = (await runtime.compile(vyre.wgsl({ code: accumulate }))).pipeline;
+      const resolver = (await runtime.compile(vyre.wgsl({ code: resolve }))).pipeline;
+      const inputs = (i: number) => ({ frame: { data: Uint8Array.from(frames[i] ?? []), width, height }, sum: { data: Uint32Array.from(starts[i] ?? []), width, height } });
+      const pooled: { data: number[]; format: string }[] = [];
+      const texturesCreated: number[] = [];
+      for (const i of [0, 1]) {
+        const sum = ((await accumulator.dispatch(inputs(i) as never)) as unknown as Record<string, { data: Uint32Array; format: string }>)['sum'];
+        pooled.push({ data: Array.from(sum?.data ?? []), format: sum?.format ?? 'none' });
+        texturesCreated.push((await runtime.gpuStats()).texturesCreated);
+      }
+      const kept = ((await accumulator.dispatch(inputs(2) as never, { keep: ['sum'] })) as unknown as Record<string, { width: number; height: number; format: string; destroy(): Promise<void> }>)['sum'];
+      if (kept === undefined) throw new Error('the kept dispatch returned no sum');
+      const params = { frames: frameCount, _pad0: 0, _pad1: 0, _pad2: 0 };
+      const mean = ((await resolver.dispatch({ sum: kept, params } as never)) as unknown as Record<string, ImageData>)['dst'];
+      await kept.destroy();
+      await runtime.dispose();
+      return { pooled, texturesCreated, kept: { kind: kept.constructor.name, width: kept.width, height: kept.height, format: kept.format }, mean: Array.from(mean?.data ?? []) };
+    },
+    { accumulate: ACCUMULATE_LUMA, resolve: RESOLVE_MEAN, frames: frames.map((frame) => Array.from(frame.data)), starts: starts.map((start) => Array.from(start.data)), width: frames[0]?.width ?? 0, height: frames[0]?.height ?? 0, frameCount },
+  );
+}
+
+test('a read_write storage texture (r32uint) starts from its input and is read back, pooled and refilled, or kept; matches the reference exactly', async ({ vyrePage }) => {
+  const [width, height] = [37, 23];
+  const zero: R32uintImage = { data: new Uint32Array(width * height), width, height };
+  // The sum after one earlier frame: no texel of a fresh texture (all zero) holds it by chance.
+  const earlier = accumulateLumaReference(zero, testPicture(width, height, 15));
+  // Inverted, the second frame's luma is far from the first's: a pooled texture left holding the first sum would show.
+  const frames = [testPicture(width, height, 16), invertRgba8uintReference(testPicture(width, height, 17)), testPicture(width, height, 18)];
+  const afterFirst = accumulateLumaReference(earlier, frames[0] as RgbaImage);
+  // The kept dispatch starts from the first sum, not the second (which the pooled texture last held).
+  const run = await runAccumulate(vyrePage, frames, [earlier, earlier, afterFirst], 3);
+  expect(run.pooled.map((sum) => sum.format)).toEqual(['r32uint', 'r32uint']);
+  expect(run.pooled[0]?.data, 'the first sum, from a new texture').toEqual(Array.from(afterFirst.data));
+  expect(run.pooled[1]?.data, 'the second sum, from the pooled texture refilled').toEqual(Array.from(accumulateLumaReference(earlier, frames[1] as RgbaImage).data));
+  expect(run.texturesCreated[1], 'the second dispatch took its textures from the pool').toBe(run.texturesCreated[0]);
+  expect(run.kept).toEqual({ kind: 'ResidentTexture', width, height, format: 'r32uint' });
+  const mean = resolveMeanReference(accumulateLumaReference(afterFirst, frames[2] as RgbaImage), 3);
+  expect(compareImages({ data: Uint8ClampedArray.from(run.mean), width, height }, mean, 1).first).toEqual([]);
 });
 
 /** The static server: another origin than the page's, which sends no CORS headers. */
@@ -131,6 +248,8 @@ test('bad image inputs are each rejected with invalid-input, a Fix and the bindi
       await image.decode();
       const closed = await createImageBitmap(new ImageData(width, height));
       closed.close();
+      const closedFrame = new VideoFrame(await createImageBitmap(new ImageData(width, height)), { timestamp: 0 });
+      closedFrame.close();
       const taintedCanvas = document.createElement('canvas');
       taintedCanvas.width = 4;
       taintedCanvas.height = 4;
@@ -148,6 +267,7 @@ test('bad image inputs are each rejected with invalid-input, a Fix and the bindi
         'a bad output size': () => blurPipeline.dispatch({ src: new ImageData(width, height), params } as never, { outputs: { dst: { width: -1, height: 2 } } }),
         'a tainted (cross-origin) image': () => blurPipeline.dispatch({ src: image, params } as never),
         'a closed ImageBitmap': () => blurPipeline.dispatch({ src: closed, params } as never),
+        'a closed VideoFrame': () => blurPipeline.dispatch({ src: closedFrame, params } as never),
         'a canvas tainted by a cross-origin image': () => blurPipeline.dispatch({ src: taintedCanvas, params } as never),
       };
       const outcomes: Record<string, { code: string; message: string; binding: unknown } | string> = {};

@@ -6,11 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { testPicture } from '../browser/image-corpus/images.ts';
 import {
+  accumulateLumaReference,
   boxBlurReference,
   compareImages,
   invertRgba8uintReference,
+  resolveMeanReference,
   rgbToYcbcrReference,
   sobelReference,
+  type R32uintImage,
   type RgbaImage,
 } from '../browser/image-corpus/reference.ts';
 
@@ -169,6 +172,70 @@ describe('invertRgba8uintReference', () => {
   it('is its own inverse', () => {
     const picture = testPicture(37, 23, 3);
     expect(invertRgba8uintReference(invertRgba8uintReference(picture)).data).toEqual(picture.data);
+  });
+});
+
+/** An r32uint image from its values, row by row. */
+function sums(width: number, height: number, values: readonly number[]): R32uintImage {
+  return { data: Uint32Array.from(values), width, height };
+}
+
+describe('accumulateLumaReference', () => {
+  // (77·r + 150·g + 29·b + 128) >> 8, worked out per pixel:
+  //   white: (256·255 + 128) >> 8 = 65408 >> 8 = 255     black: 128 >> 8 = 0
+  //   red:   (77·255 + 128) >> 8 = 19763 >> 8 = 77 (77.2) green: (150·255 + 128) >> 8 = 38378 >> 8 = 149 (149.9)
+  //   blue:  (29·255 + 128) >> 8 = 7523 >> 8 = 29 (29.4)
+  const frame = image(5, 1, [[255, 255, 255, 255], [0, 0, 0, 255], [255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 255]]);
+
+  it('adds each pixel\'s fixed-point BT.601 luma to a zero sum', () => {
+    expect(Array.from(accumulateLumaReference(sums(5, 1, [0, 0, 0, 0, 0]), frame).data)).toEqual([255, 0, 77, 149, 29]);
+  });
+
+  it('adds to the starting sum, pixel by pixel', () => {
+    expect(Array.from(accumulateLumaReference(sums(5, 1, [1000, 7, 0, 1, 2]), frame).data)).toEqual([1255, 7, 77, 150, 31]);
+  });
+
+  it('ignores alpha', () => {
+    const translucent = image(2, 1, [[255, 0, 0, 0], [255, 0, 0, 255]]);
+    expect(Array.from(accumulateLumaReference(sums(2, 1, [0, 0]), translucent).data)).toEqual([77, 77]);
+  });
+
+  it('wraps at 2³² like a u32', () => {
+    expect(Array.from(accumulateLumaReference(sums(1, 1, [0xffff_ffff]), image(1, 1, [[255, 255, 255, 255]])).data)).toEqual([254]);
+  });
+
+  it('refuses a sum of another size than the frame', () => {
+    expect(() => accumulateLumaReference(sums(4, 1, [0, 0, 0, 0]), frame)).toThrow(RangeError);
+  });
+});
+
+describe('resolveMeanReference', () => {
+  it('divides by the frame count, rounding to nearest, as opaque grey', () => {
+    // Four frames: (10 + 2) / 4 = 3 (2.5 rounds up), (9 + 2) / 4 = 2 (2.25 rounds down), 0 stays 0,
+    // (1020 + 2) / 4 = 255 (255.5, the integer division floors).
+    expect(pixelsOf(resolveMeanReference(sums(4, 1, [10, 9, 0, 1020]), 4))).toEqual([
+      [3, 3, 3, 255],
+      [2, 2, 2, 255],
+      [0, 0, 0, 255],
+      [255, 255, 255, 255],
+    ]);
+  });
+
+  it('saturates at 255 when the sum holds more frames than it is told', () => {
+    expect(pixelsOf(resolveMeanReference(sums(1, 1, [600]), 1))).toEqual([[255, 255, 255, 255]]);
+  });
+
+  it('is the mean luma of the accumulated frames', () => {
+    const white = image(1, 1, [[255, 255, 255, 255]]);
+    const red = image(1, 1, [[255, 0, 0, 255]]);
+    // 255 + 77 + 77 = 409; (409 + 1) / 3 = 136 (136.3).
+    const sum = [white, red, red].reduce((total, frame) => accumulateLumaReference(total, frame), sums(1, 1, [0]));
+    expect(pixelsOf(resolveMeanReference(sum, 3))).toEqual([[136, 136, 136, 255]]);
+  });
+
+  it('refuses a frame count that is not a whole number ≥ 1', () => {
+    expect(() => resolveMeanReference(sums(1, 1, [0]), 0)).toThrow(RangeError);
+    expect(() => resolveMeanReference(sums(1, 1, [0]), 1.5)).toThrow(RangeError);
   });
 });
 

@@ -10,8 +10,8 @@
  *   WebGPU does not fix whether the float → unorm8 conversion rounds to nearest or
  *   truncates with a tie-break, so the same f32 value may land one step apart on two
  *   GPUs (0.5 → 127.5 is 128 here, 127 on a truncating GPU). Tests therefore compare
- *   float-path shaders with a tolerance of 1 (one 8-bit step) and the integer shader
- *   (`rgba8uint`, no conversion at all) exactly, with a tolerance of 0.
+ *   float-path shaders with a tolerance of 1 (one 8-bit step) and the integer shaders
+ *   (`rgba8uint`, `r32uint`: no conversion at all) exactly, with a tolerance of 0.
  */
 
 /** An RGBA8 image: 4 bytes per pixel (r, g, b, a), rows top to bottom, no row padding. */
@@ -186,6 +186,63 @@ export function rgbToYcbcrReference(image: RgbaImage): RgbaImageResult {
 export function invertRgba8uintReference(image: RgbaImage): RgbaImageResult {
   checkImage(image);
   return mapPixels(image, (x, y) => [0, 1, 2, 3].map((c) => (c === 3 ? byteAt(image, x, y, c) : 255 - byteAt(image, x, y, c))));
+}
+
+/** An `r32uint` image: one unsigned 32-bit value per pixel, rows top to bottom, no row padding. */
+export interface R32uintImage {
+  readonly data: Uint32Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** BT.601 luma weights in 8.8 fixed point, as `ACCUMULATE_LUMA` declares them. */
+const FIXED_LUMA = [77, 150, 29] as const;
+
+/**
+ * What `ACCUMULATE_LUMA` leaves in its `read_write` sum: each pixel's starting sum plus the
+ * frame's fixed-point luma `(77·r + 150·g + 29·b + 128) >> 8`, wrapping at 2³² like a `u32`.
+ *
+ * @param sum - The running sum before the dispatch (the `sum` input).
+ * @param frame - The new frame (`frame`, `rgba8uint`; alpha is ignored).
+ * @returns The running sum after the dispatch (`sum` read back).
+ * @throws RangeError when the two differ in size or either's data does not fit its size.
+ */
+export function accumulateLumaReference(sum: R32uintImage, frame: RgbaImage): R32uintImage {
+  checkImage(frame);
+  if (sum.width !== frame.width || sum.height !== frame.height || sum.data.length !== sum.width * sum.height) {
+    throw new RangeError(
+      `the sum is ${sum.width}×${sum.height} (${sum.data.length} values), the frame ${frame.width}×${frame.height}. ` +
+        'Fix: pass a sum of one value per pixel of the frame.',
+    );
+  }
+  const data = new Uint32Array(sum.data.length);
+  for (let i = 0; i < data.length; i++) {
+    const weighted = FIXED_LUMA.reduce((total, weight, c) => total + weight * (frame.data[i * 4 + c] ?? 0), 0);
+    data[i] = (sum.data[i] ?? 0) + ((weighted + 128) >> 8);
+  }
+  return { data, width: sum.width, height: sum.height };
+}
+
+/**
+ * What `RESOLVE_MEAN` writes: the integer mean `(sum + ⌊frames / 2⌋) / frames` (in `u32`),
+ * stored as unorm grey, opaque.
+ *
+ * @param sum - The running sum (`sum`, `r32uint`).
+ * @param frames - The uniform's `frames`: a whole number ≥ 1.
+ * @returns The mean picture (`dst`): r = g = b = mean, a = 255.
+ * @throws RangeError when `frames` is not a whole number ≥ 1.
+ */
+export function resolveMeanReference(sum: R32uintImage, frames: number): RgbaImageResult {
+  if (!Number.isInteger(frames) || frames < 1 || frames > 0xffff_ffff) {
+    throw new RangeError(`frames ${frames} is not a whole number ≥ 1. Fix: pass how many frames the sum holds, e.g. 3.`);
+  }
+  const data = new Uint8ClampedArray(sum.width * sum.height * 4);
+  for (let i = 0; i < sum.width * sum.height; i++) {
+    const rounded = ((sum.data[i] ?? 0) + Math.floor(frames / 2)) >>> 0;
+    const grey = floatToUnorm(Math.fround(Math.floor(rounded / frames) / 255));
+    data.set([grey, grey, grey, 255], i * 4);
+  }
+  return { data, width: sum.width, height: sum.height };
 }
 
 /**

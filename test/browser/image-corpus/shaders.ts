@@ -10,7 +10,9 @@
  * outside `textureDimensions(dst)`, because the test sizes (37 × 23, 64 × 48…) are not
  * always multiples of 8. Inputs are `rgba8unorm` (not `-srgb`: an sRGB view would decode to
  * linear values on read and the references would no longer match) except for the integer
- * shader, whose input is `rgba8uint`.
+ * shaders: the inversion and the luma accumulator read `rgba8uint`, and the accumulator's
+ * running sum (a `read_write` storage texture, the one input that is also read back) and the
+ * resolve's input are `r32uint`.
  */
 
 /**
@@ -166,5 +168,70 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 
   let v = textureLoad(src, gid.xy, 0);
   textureStore(dst, gid.xy, vec4u(255u - v.r, 255u - v.g, 255u - v.b, v.a));
+}
+`;
+
+/**
+ * Long-exposure accumulation: adds each frame's 8-bit luma to a running per-pixel sum held
+ * in a `read_write` storage texture, the way a frame-stacking or temporal-average pass keeps
+ * its accumulator from one frame to the next. The sum is `r32uint`, one of the formats
+ * WebGPU allows `read_write` without an extra feature (`r32float`, `r32uint`, `r32sint`), and
+ * integer all the way, so the output must match the reference exactly.
+ *
+ * Bindings (one group, no uniform):
+ * - group 0, binding 0: `frame` (texture_2d<u32>, the new frame, `rgba8uint`; alpha unused).
+ * - group 0, binding 1: `sum` (texture_storage_2d<r32uint, read_write>, the running sum,
+ *   same size as `frame`; its starting contents are an input, and it is read back after).
+ */
+export const ACCUMULATE_LUMA: string = /* wgsl */ `
+@group(0) @binding(0) var frame: texture_2d<u32>;
+@group(0) @binding(1) var sum: texture_storage_2d<r32uint, read_write>;
+
+// BT.601 luma in 8.8 fixed point, the integer RGB → Y weights of libjpeg and libyuv (they
+// sum to 256); adding 128 before the shift rounds to nearest.
+const LUMA_WEIGHTS = vec3u(77u, 150u, 29u);
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  if (any(gid.xy >= textureDimensions(sum))) { return; }
+
+  let rgb = textureLoad(frame, gid.xy, 0).rgb;
+  let luma = (dot(rgb, LUMA_WEIGHTS) + 128u) >> 8u;
+  let previous = textureLoad(sum, gid.xy).r;
+  textureStore(sum, gid.xy, vec4u(previous + luma, 0u, 0u, 0u));
+}
+`;
+
+/**
+ * The resolve after `ACCUMULATE_LUMA`: the running sum divided by the number of frames, as
+ * an opaque grey picture. The mean is taken in integers (rounded to nearest) and converted
+ * to unorm once, so it is the float path's one 8-bit step at most from the reference.
+ *
+ * Bindings (one group):
+ * - group 0, binding 0: `sum` (texture_2d<u32>, `r32uint`: a kept `ACCUMULATE_LUMA` output).
+ * - group 0, binding 1: `dst` (texture_storage_2d<rgba8unorm, write>, same size as `sum`).
+ * - group 0, binding 2: `params` (uniform `ResolveParams`, 16 bytes: `frames: u32` at
+ *   offset 0, ≥ 1, then three `u32` pads at offsets 4, 8, 12).
+ */
+export const RESOLVE_MEAN: string = /* wgsl */ `
+struct ResolveParams {
+  frames: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+}
+
+@group(0) @binding(0) var sum: texture_2d<u32>;
+@group(0) @binding(1) var dst: texture_storage_2d<rgba8unorm, write>;
+@group(0) @binding(2) var<uniform> params: ResolveParams;
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  if (any(gid.xy >= textureDimensions(dst))) { return; }
+
+  let total = textureLoad(sum, gid.xy, 0).r;
+  let mean = (total + params.frames / 2u) / params.frames;
+  let grey = f32(mean) / 255.0;
+  textureStore(dst, gid.xy, vec4f(grey, grey, grey, 1.0));
 }
 `;

@@ -3,7 +3,6 @@
 // newPage() → { goto, waitForFunction(fn, timeoutMs), evaluate(fn, arg) }, version(), close().
 import { chromium } from '@playwright/test';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
-import { launchFirefox } from '../scripts/firefox-prefs.mjs';
 
 export const BENCH_BROWSERS = ['chrome', 'firefox'];
 
@@ -12,6 +11,8 @@ export const FIREFOX_SUITES = ['compile-tiers', 'store-lookup', 'dispatch', 'ima
 
 export async function launchBenchBrowser(name) {
   if (name === 'firefox') {
+    // Loaded only here: a Chrome run needs no puppeteer-core (the GPU machine's pruned copy has none).
+    const { launchFirefox } = await import('../scripts/firefox-prefs.mjs');
     const browser = await launchFirefox();
     const version = `Firefox ${(await browser.version()).replace(/^firefox\//i, '')}`;
     return {

@@ -2,8 +2,14 @@
  * Bind groups cached per pipeline and buffer set. Pooled buffers come back in the same
  * order for same-sized dispatches, so the same bind group serves them all.
  *
- * Each cached group has a numeric id: the dispatcher names an already-validated command
- * by (bind group id, grid), since a bind group pins every buffer and size it binds.
+ * Each cached group also has a **shape**: its pipeline and, per entry, what WebGPU
+ * validates of it (a buffer's size, usage and bound size; a texture's size, format and
+ * usage; the sampler's descriptor) and which entries bind the same object (aliasing is
+ * what validation forbids). Two groups of one shape over live objects validate alike, so
+ * a group whose shape was already created without error skips the validation scope, and
+ * the dispatcher names an already-validated command by (shapes, grid, read-backs): a chain
+ * of kept textures, which binds new pooled textures of the same size at every step, then
+ * pays no round trip to the GPU process per step.
  */
 import type { GpuCounters } from './gpu-stats.ts';
 
@@ -13,8 +19,8 @@ const MAX_PER_PIPELINE = 32;
 /** One entry of a bind group: a buffer range, a texture view or a sampler. */
 export type BindingEntry =
   | { readonly binding: number; readonly buffer: GPUBuffer; readonly size: number }
-  | { readonly binding: number; readonly view: GPUTextureView }
-  | { readonly binding: number; readonly sampler: GPUSampler };
+  | { readonly binding: number; readonly view: GPUTextureView; readonly shape: string }
+  | { readonly binding: number; readonly sampler: GPUSampler; readonly shape: string };
 
 /** The GPU object an entry binds: what the cache keys and compares by. */
 function resourceOf(entry: BindingEntry): object {
@@ -32,6 +38,8 @@ function bindingResource(entry: BindingEntry): GPUBindingResource {
 
 export interface CachedBindGroup {
   readonly id: number;
+  /** Its pipeline and what validation sees of its entries (see the file's comment). */
+  readonly shape: string;
   readonly group: GPUBindGroup;
   readonly entries: readonly BindingEntry[];
 }
@@ -43,6 +51,8 @@ export class BindGroupCache {
   private readonly ids = new WeakMap<object, number>();
   private nextBufferId = 1;
   private nextGroupId = 1;
+  /** Shapes whose creation passed validation on this device. */
+  private readonly validShapes = new Set<string>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -67,23 +77,35 @@ export class BindGroupCache {
     if (cached !== undefined) {
       this.stats.bindGroupReuses++;
     } else {
-      this.stats.bindGroupsCreated++;
-      this.device.pushErrorScope('validation');
-      const group = this.device.createBindGroup({
-        label: `${label} bind group`,
-        layout,
-        entries: entries.map((entry) => ({ binding: entry.binding, resource: bindingResource(entry) })),
-      });
-      this.creationChecks.push(this.device.popErrorScope());
+      const shape = `${pipelineId}|${shapeOf(entries)}`;
+      const group = this.create(layout, entries, label, shape);
       if (cache.size >= MAX_PER_PIPELINE) {
         const oldest = cache.keys().next().value;
         if (oldest !== undefined) cache.delete(oldest);
       }
-      cached = { id: this.nextGroupId++, group, entries: [...entries] };
+      cached = { id: this.nextGroupId++, shape, group, entries: [...entries] };
       cache.set(key, cached);
     }
     this.lastUsed.set(pipelineId, cached);
     return cached;
+  }
+
+  /** Creates a group, in a validation scope unless its shape already passed one. */
+  private create(layout: GPUBindGroupLayout, entries: readonly BindingEntry[], label: string, shape: string): GPUBindGroup {
+    this.stats.bindGroupsCreated++;
+    const known = this.validShapes.has(shape);
+    if (!known) this.device.pushErrorScope('validation');
+    const group = this.device.createBindGroup({
+      label: `${label} bind group`,
+      layout,
+      entries: entries.map((entry) => ({ binding: entry.binding, resource: bindingResource(entry) })),
+    });
+    if (!known) {
+      const check = this.device.popErrorScope();
+      this.creationChecks.push(check);
+      void check.then((error) => (error === null ? this.validShapes.add(shape) : undefined), () => undefined);
+    }
+    return group;
   }
 
   /** Forgets every bind group that refers to `buffer` (a buffer or texture view being destroyed). */
@@ -102,6 +124,7 @@ export class BindGroupCache {
   clear(): void {
     this.byPipeline.clear();
     this.lastUsed.clear();
+    this.validShapes.clear();
   }
 
   private idOf(buffer: object): number {
@@ -112,6 +135,19 @@ export class BindGroupCache {
     }
     return id;
   }
+}
+
+/** What validation sees of `entries`, with `=k` where an entry binds the same object as entry k. */
+function shapeOf(entries: readonly BindingEntry[]): string {
+  const resources = entries.map(resourceOf);
+  return entries
+    .map((entry, index) => {
+      const first = resources.indexOf(resources[index] as object);
+      const alias = first === index ? '' : `=${first}`;
+      const what = 'buffer' in entry ? `buffer ${entry.buffer.size}:${entry.buffer.usage}:${entry.size}` : entry.shape;
+      return `${entry.binding}:${what}${alias}`;
+    })
+    .join('|');
 }
 
 function sameEntries(a: readonly BindingEntry[], b: readonly BindingEntry[]): boolean {

@@ -313,9 +313,9 @@ function uniformUsage(): GPUBufferUsageFlags {
   return GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
 }
 
-/** Names the bind groups of one item for {@link ValidatedCommands}: one id, or the ids of every group. */
+/** Names the bind groups of one item for {@link ValidatedCommands}: their shapes (bind-group-cache.ts). */
 function bindGroupsId(groups: readonly CachedBindGroup[]): string {
-  return groups.length === 1 ? String(groups[0]?.id) : groups.map((group) => group.id).join('+');
+  return groups.length === 1 ? (groups[0]?.shape ?? '') : groups.map((group) => group.shape).join('+');
 }
 
 /** A batch item's outputs: kept handles, arrays copied out of the mapped staging buffers. */

@@ -60,11 +60,15 @@ export class ImageBinder {
    * @throws VyreError `invalid-input` for a destroyed texture or another runtime's.
    */
   residentView(ref: ResidentTextureRef): GPUTextureView {
+    return this.residentOf(ref).view;
+  }
+
+  private residentOf(ref: ResidentTextureRef): ResidentTexture {
     const entry = ref.runtimeId === this.runtimeId ? this.resident.get(ref.id) : undefined;
     if (entry === undefined) {
       throw new VyreError('invalid-input', `Resident texture #${ref.id} is destroyed or belongs to another runtime.`, 'pass a texture this runtime kept and has not destroyed.', { texture: ref.id });
     }
-    return entry.view;
+    return entry;
   }
 
   /**
@@ -86,8 +90,8 @@ export class ImageBinder {
     const kept = new Map<string, ResidentTextureRef>();
     try {
       for (const planned of plan.textures) {
-        const view = this.viewFor(planned, label, textures, kept);
-        entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view } });
+        const { texture, view } = this.viewFor(planned, label, textures, kept);
+        entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view, shape: textureShape(texture) } });
         if (planned.readBack) readbacks.push(this.readbackOf(planned, textures.at(-1) as GPUTexture, label));
       }
     } catch (error) {
@@ -102,14 +106,14 @@ export class ImageBinder {
         sampler = this.device.createSampler(descriptor);
         this.samplers.set(key, sampler);
       }
-      entries.push({ group: resource.group, entry: { binding: resource.binding, sampler } });
+      entries.push({ group: resource.group, entry: { binding: resource.binding, sampler, shape: `sampler ${key}` } });
     }
     return { entries, readbacks, textures, ...(kept.size === 0 ? {} : { kept }) };
   }
 
   /** The view to bind for `planned`: a kept texture's, a new kept one's, or a pooled texture's, filled. */
-  private viewFor(planned: PlannedTexture, label: string, textures: GPUTexture[], kept: Map<string, ResidentTextureRef>): GPUTextureView {
-    if (planned.upload?.kind === 'resident') return this.residentView(planned.upload.ref);
+  private viewFor(planned: PlannedTexture, label: string, textures: GPUTexture[], kept: Map<string, ResidentTextureRef>): ResidentTexture {
+    if (planned.upload?.kind === 'resident') return this.residentOf(planned.upload.ref);
     if (planned.keep) {
       // From the pool too, and back to it on destroy(): a chain of kept frames reuses the same few textures.
       const { texture, view } = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name} (kept)`);
@@ -118,12 +122,12 @@ export class ImageBinder {
       const id = this.nextResidentId++;
       this.resident.set(id, { texture, view });
       kept.set(planned.resource.name, { kind: 'vyre-resident-texture', id, runtimeId: this.runtimeId, width: planned.width, height: planned.height, format: planned.format });
-      return view;
+      return { texture, view };
     }
     const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`);
     textures.push(pooled.texture);
     this.fill(planned, pooled.texture);
-    return pooled.view;
+    return pooled;
   }
 
   /** Copies each storage texture into its staging buffer (after the passes that write it). */
@@ -170,6 +174,11 @@ export class ImageBinder {
     const staging = this.staging.acquire(paddedRow * planned.height, stagingUsage(), label, planned.resource.name);
     return { name: planned.resource.name, texture, staging, width: planned.width, height: planned.height, format: planned.format, texel: planned.texel, paddedRow };
   }
+}
+
+/** What WebGPU validates of a bound texture: its size, format and usage (bind-group-cache.ts, "shape"). */
+function textureShape(texture: GPUTexture): string {
+  return `texture ${texture.width}x${texture.height}x${texture.depthOrArrayLayers}:${texture.format}:${texture.usage}:${texture.mipLevelCount}`;
 }
 
 /** Sampled inputs take uploads (and render-attachment, which `copyExternalImageToTexture` needs); storage textures are copied out, and bound as the next dispatch's input when kept. */

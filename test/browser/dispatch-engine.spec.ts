@@ -179,6 +179,34 @@ test.describe('in a cross-origin isolated page', () => {
   });
 });
 
+test('one resident buffer bound to a read and a read-write binding is a gpu-error every time, even after the same shapes without aliasing passed', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime({ persistent: false });
+    const accumulate = vyre.program({ name: 'accumulate' }, (b) => {
+      const x = b.buffer('x', 'u32', 'read');
+      const y = b.buffer('y', 'u32', 'read-write');
+      const i = b.let('i', b.linearIndex());
+      b.if(i.lt(y.length()), () => y.store(i, y.load(i).add(x.load(i))));
+    });
+    const { pipeline } = await runtime.compile(accumulate);
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => runtime.createBuffer(Uint32Array.of(1, 2, 3, 4))));
+    const outcomes: string[] = [];
+    // Same sizes and usages every time: only the aliasing differs.
+    for (const [x, y] of [[a, b], [a, c], [a, a], [b, c], [b, b]] as const) {
+      try {
+        await pipeline.dispatch({ x, y }, { keep: ['y'] });
+        outcomes.push('ok');
+      } catch (error) {
+        outcomes.push(vyre.isVyreError(error) ? error.code : String(error));
+      }
+    }
+    await runtime.dispose();
+    return outcomes;
+  });
+  expect(result).toEqual(['ok', 'ok', 'gpu-error', 'ok', 'gpu-error']);
+});
+
 test('a device lost mid-run fails the calls in flight with device-lost, then the runtime recovers on its own', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async () => {
     const runtime = await window.vyre.createRuntime({ persistent: false });

@@ -438,3 +438,37 @@ test("with transfer: true an ImageData's pixels move to the worker (the caller's
   );
   expect(result).toEqual({ same: true, copiedBytes: 20 * 12 * 4, movedBytes: 0 });
 });
+
+test('a chain of kept textures is validated once: after the first rounds no step waits on a validation scope, though the pool hands out new textures', async ({ vyrePage }) => {
+  const picture = opaque(testPicture(24, 16, 21));
+  const result = await vyrePage.evaluate(
+    async ({ code, pixels, width, height }) => {
+      const vyre = window.vyre;
+      const runtime = await vyre.createRuntime({ persistent: false });
+      const { pipeline } = await runtime.compile(vyre.wgsl({ code }));
+      const params = { radius: 1, _pad0: 0, _pad1: 0, _pad2: 0 };
+      const validated: number[] = [];
+      const created: number[] = [];
+      for (let round = 0; round < 4; round++) {
+        let current: unknown = new ImageData(Uint8ClampedArray.from(pixels), width, height);
+        const kept: { destroy(): Promise<void> }[] = [];
+        // Seven kept steps: more than the pool keeps idle per class, so some textures are new every round.
+        for (let step = 0; step < 7; step++) {
+          current = ((await pipeline.dispatch({ src: current, params } as never, { keep: ['dst'] })) as unknown as Record<string, { destroy(): Promise<void> }>)['dst'];
+          kept.push(current as { destroy(): Promise<void> });
+        }
+        await Promise.all(kept.map((texture) => texture.destroy()));
+        const stats = await runtime.gpuStats();
+        validated.push(stats.validatedSubmits);
+        created.push(stats.texturesCreated);
+      }
+      await runtime.dispose();
+      return { validated, created };
+    },
+    { code: BOX_BLUR, pixels: Array.from(picture.data), width: picture.width, height: picture.height },
+  );
+  // Textures keep being created (the pool keeps 4 idle), so bind groups are new every round…
+  expect(result.created[3]).toBeGreaterThan(result.created[1] ?? 0);
+  // …but their shapes were validated in the first round: the last two rounds add no scope.
+  expect(result.validated[3]).toBe(result.validated[1]);
+});

@@ -116,7 +116,7 @@ export class ImageBinder {
     if (planned.upload?.kind === 'resident') return this.residentOf(planned.upload.ref);
     if (planned.keep) {
       // From the pool too, and back to it on destroy(): a chain of kept frames reuses the same few textures.
-      const { texture, view } = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name} (kept)`);
+      const { texture, view } = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name} (kept)`, planned.texel.bytes);
       // A kept read_write storage texture starts from the caller's pixels like any other.
       this.fill(planned, texture);
       const id = this.nextResidentId++;
@@ -124,7 +124,7 @@ export class ImageBinder {
       kept.set(planned.resource.name, { kind: 'vyre-resident-texture', id, runtimeId: this.runtimeId, width: planned.width, height: planned.height, format: planned.format });
       return { texture, view };
     }
-    const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`);
+    const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`, planned.texel.bytes);
     textures.push(pooled.texture);
     this.fill(planned, pooled.texture);
     return pooled;

@@ -5,8 +5,18 @@
  */
 import type { GpuCounters } from './gpu-stats.ts';
 
-/** At most this many idle textures per class; the rest are destroyed on release. */
-const MAX_IDLE_PER_CLASS = 4;
+/**
+ * Idle textures kept per class, bounded by bytes: a chain of kept 1080p frames (8 MB each)
+ * gets its textures back instead of new ones the browser must allocate and zero (on an H200
+ * three new ones per 8-step chain showed), while 4K float textures keep one or two.
+ */
+const MAX_IDLE_BYTES_PER_CLASS = 96 * 1024 * 1024;
+const MAX_IDLE_PER_CLASS = 16;
+
+/** How many idle textures of `bytes` each a class keeps: at least one, at most {@link MAX_IDLE_PER_CLASS}. */
+export function idleLimit(bytes: number): number {
+  return Math.max(1, Math.min(MAX_IDLE_PER_CLASS, Math.floor(MAX_IDLE_BYTES_PER_CLASS / Math.max(1, bytes))));
+}
 
 export interface PooledTexture {
   readonly texture: GPUTexture;
@@ -16,6 +26,7 @@ export interface PooledTexture {
 export class TexturePool {
   private readonly idle = new Map<string, GPUTexture[]>();
   private readonly views = new WeakMap<GPUTexture, GPUTextureView>();
+  private readonly sizes = new WeakMap<GPUTexture, number>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -24,7 +35,8 @@ export class TexturePool {
     private readonly onDestroy: (view: GPUTextureView) => void,
   ) {}
 
-  acquire(width: number, height: number, format: GPUTextureFormat, usage: GPUTextureUsageFlags, label: string): PooledTexture {
+  /** @param texelBytes - bytes per texel of `format`, for the idle bound. */
+  acquire(width: number, height: number, format: GPUTextureFormat, usage: GPUTextureUsageFlags, label: string, texelBytes: number): PooledTexture {
     const spare = this.idle.get(classOf(width, height, format, usage))?.pop();
     if (spare !== undefined) {
       this.stats.textureReuses++;
@@ -32,13 +44,14 @@ export class TexturePool {
     }
     this.stats.texturesCreated++;
     const texture = this.device.createTexture({ label, size: [width, height, 1], format, usage });
+    this.sizes.set(texture, width * height * texelBytes);
     return { texture, view: this.viewOf(texture) };
   }
 
   release(texture: GPUTexture): void {
     const key = classOf(texture.width, texture.height, texture.format, texture.usage);
     const list = this.idle.get(key) ?? [];
-    if (list.length >= MAX_IDLE_PER_CLASS) {
+    if (list.length >= idleLimit(this.sizes.get(texture) ?? 0)) {
       this.destroy(texture);
       return;
     }

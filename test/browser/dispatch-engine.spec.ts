@@ -190,7 +190,9 @@ test('one resident buffer bound to a read and a read-write binding is a gpu-erro
       b.if(i.lt(y.length()), () => y.store(i, y.load(i).add(x.load(i))));
     });
     const { pipeline } = await runtime.compile(accumulate);
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => runtime.createBuffer(Uint32Array.of(1, 2, 3, 4))));
+    const a = await runtime.createBuffer(Uint32Array.of(1, 2, 3, 4));
+    const b = await runtime.createBuffer(Uint32Array.of(1, 2, 3, 4));
+    const c = await runtime.createBuffer(Uint32Array.of(1, 2, 3, 4));
     const outcomes: string[] = [];
     // Same sizes and usages every time: only the aliasing differs.
     for (const [x, y] of [[a, b], [a, c], [a, a], [b, c], [b, b]] as const) {

@@ -30,8 +30,9 @@ export type { DispatchPolicy, Program, WgslProgram } from './protocol/program.ts
 export type { IrProgram, ValueType } from './protocol/ir.ts';
 export type { BufferAccess, BufferDeclaration, ElementArray, ElementType } from './protocol/elements.ts';
 
-// Dispatch options and results.
+// Dispatch options and results; a batch item's input that binds the previous item's output.
 export type { DispatchOptions, DispatchOutputs } from './protocol/dispatch.ts';
+export { previousOutput } from './protocol/images.ts';
 
 // The cache: what each compile reports, the manifest, the audit and the snapshot.
 export type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarmReport, PipelineReproManifest } from './protocol/compile.ts';

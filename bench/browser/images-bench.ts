@@ -1,7 +1,8 @@
 /**
  * Issue #17's benchmark: a box blur of a 1920×1080 picture per frame, through vyre-web from
  * the main thread (ImageData in, ImageData out) and with resident textures (a chain of
- * blurs kept on the GPU, one read-back at the end), beside hand-written raw WebGPU doing
+ * blurs kept on the GPU, one read-back at the end: dispatch by dispatch over kept textures,
+ * and in one dispatchBatch with previousOutput), beside hand-written raw WebGPU doing
  * the same on the main thread of the same page, in turns.
  */
 import * as vyre from '../../test/support/vyre-all.ts';
@@ -131,6 +132,10 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
     }),
     'vyre-web same-thread mode, ImageData in and out': async () => remember('vyre frame', ((await localPipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
     [`raw WebGPU, ${CHAIN} blurs on the GPU, one read-back (baseline)`]: async () => void (await raw.chain()),
+    [`vyre-web, ${CHAIN} blurs in one dispatchBatch (previousOutput), one read-back`]: async () => {
+      const steps = Array.from({ length: CHAIN - 1 }, () => ({ src: vyre.previousOutput('dst'), params: PARAMS }));
+      await pipeline.dispatchBatch([{ src: start['dst'], params: PARAMS }, ...steps] as never);
+    },
     [`vyre-web, ${CHAIN} blurs over kept textures, one read-back`]: async () => {
       let current: unknown = start['dst'];
       const kept: { destroy(): Promise<void> }[] = [];

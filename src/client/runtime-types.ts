@@ -7,6 +7,7 @@ import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatu
 import type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
 import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats, StartupTimings } from '../protocol/device.ts';
 import type { DispatchOptions, DispatchOutputs, FieldValue } from '../protocol/dispatch.ts';
+import type { PreviousOutput } from '../protocol/images.ts';
 import type { BufferDeclaration, ElementArray, OutputArray, WorkgroupSize } from '../protocol/elements.ts';
 import type { BufferSignature, ValueType } from '../protocol/ir.ts';
 import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
@@ -50,9 +51,10 @@ export interface RuntimeOptions {
 /**
  * One input: a typed array, a resident buffer of the same runtime, raw bytes (`ArrayBuffer`,
  * `DataView`, any typed array whose element type matches the binding) or, for a uniform or
- * struct binding, a {@link FieldValue}. The rules per buffer type: docs/wgsl.md.
+ * struct binding, a {@link FieldValue}; in a `dispatchBatch` item, `previousOutput(name)`
+ * for a texture. The rules per buffer type: docs/wgsl.md.
  */
-export type DispatchInput = ElementArray | ResidentBuffer | ArrayBuffer | ArrayBufferView | FieldValue;
+export type DispatchInput = ElementArray | ResidentBuffer | ArrayBuffer | ArrayBufferView | FieldValue | PreviousOutput;
 
 /** Inputs named by buffer (by variable name, for WGSL). */
 export type DispatchInputs = Readonly<Record<string, DispatchInput>>;

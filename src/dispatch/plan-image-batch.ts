@@ -9,7 +9,7 @@ import type { DispatchOptions } from '../protocol/dispatch.ts';
 import type { WorkgroupSize } from '../protocol/elements.ts';
 import type { ImageSize } from '../protocol/images.ts';
 import { planDispatch, type DispatchPlan, type PlanLimits } from './dispatch-plan.ts';
-import { checkSamplerOptions, planImages, type ImageLimits } from './plan-images.ts';
+import { checkSamplerOptions, planImages, type ImageLimits, type ImagePlan } from './plan-images.ts';
 import { planBatch } from './repeat-plan.ts';
 
 /**
@@ -25,19 +25,38 @@ export function planImageBatch(artifact: ShaderArtifact, batch: readonly unknown
   const keep = new Set(Array.isArray(options?.keep) ? options.keep.filter((name) => names.has(name)) : []);
   const bufferKeep = Array.isArray(options?.keep) ? options.keep.filter((name) => !names.has(name)) : options?.keep;
   const bufferOptions: DispatchOptions | undefined = options === undefined ? undefined : { ...options, outputs: bufferOutputs, ...(bufferKeep === undefined ? {} : { keep: bufferKeep }) };
-  return batch.map((inputs) => {
-    if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) return planDispatch(artifact, inputs, bufferOptions, limits);
+  const plans: DispatchPlan[] = [];
+  for (const inputs of batch) {
+    if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
+      plans.push(planDispatch(artifact, inputs, bufferOptions, limits));
+      continue;
+    }
     const bufferInputs: Record<string, unknown> = {};
     const imageInputs = new Map<string, unknown>();
     for (const [name, value] of Object.entries(inputs)) {
       if (names.has(name)) imageInputs.set(name, value);
       else bufferInputs[name] = value;
     }
-    const imagePlan = planImages(images, imageInputs, imageOutputs, options?.samplers, imageLimits, keep);
+    const previous = plans.at(-1)?.images?.textures ?? [];
+    const imagePlan = planImages(images, imageInputs, imageOutputs, options?.samplers, imageLimits, keep, previous);
+    consumePreviousOutputs(plans, imagePlan);
     const plan = planDispatch(artifact, bufferInputs, bufferOptions, limits);
     const grid = options?.grid === undefined && imagePlan.gridSize !== undefined ? gridOver(imagePlan.gridSize, artifact.workgroupSize, limits) : plan.grid;
-    return { ...plan, grid, images: imagePlan };
-  });
+    plans.push({ ...plan, grid, images: imagePlan });
+  }
+  return plans;
+}
+
+/**
+ * The outputs `next` takes with `previousOutput` are consumed: the last plan of `plans`
+ * neither reads them back nor keeps them (their textures go back to the pool after the batch).
+ */
+function consumePreviousOutputs(plans: DispatchPlan[], next: ImagePlan): void {
+  const taken = new Set(next.textures.flatMap((texture) => (texture.upload?.kind === 'previous' ? [texture.upload.name] : [])));
+  const last = plans.at(-1);
+  if (taken.size === 0 || last?.images === undefined) return;
+  const textures = last.images.textures.map((texture) => (taken.has(texture.resource.name) ? { ...texture, readBack: false, keep: false } : texture));
+  plans[plans.length - 1] = { ...last, images: { ...last.images, textures } };
 }
 
 /** `options.outputs` split into element counts of buffers and sizes of images. */

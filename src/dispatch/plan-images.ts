@@ -5,7 +5,7 @@
  * before any GPU object exists, and reported as `invalid-input` naming the binding.
  */
 import { VyreError } from '../errors.ts';
-import { isResidentTextureRef, type ImageSize, type ResidentTextureRef, type SamplerOptions, type TexelArray } from '../protocol/images.ts';
+import { isPreviousOutput, isResidentTextureRef, type ImageSize, type ResidentTextureRef, type SamplerOptions, type TexelArray } from '../protocol/images.ts';
 import type { WgslImageResource } from '../protocol/wgsl-module.ts';
 import { TEXEL_FORMATS, defaultTexelFormat, texelArrayName, type TexelFormat } from './texel-formats.ts';
 
@@ -16,7 +16,9 @@ type SamplerResource = Extract<WgslImageResource, { kind: 'sampler' }>;
 export type TextureUpload =
   | { readonly kind: 'pixels'; readonly data: TexelArray; readonly bytesPerRow: number }
   | { readonly kind: 'external'; readonly source: ImageBitmap }
-  | { readonly kind: 'resident'; readonly ref: ResidentTextureRef };
+  | { readonly kind: 'resident'; readonly ref: ResidentTextureRef }
+  /** The previous batch item's output of this name, bound as it is (`previousOutput`). */
+  | { readonly kind: 'previous'; readonly name: string };
 
 export interface PlannedTexture {
   readonly resource: TextureResource;
@@ -83,7 +85,11 @@ const SAMPLER_KEYS = Object.keys(SAMPLER_SETTINGS);
  * @param samplers - `options.samplers`.
  * @throws VyreError `invalid-input` naming the binding.
  */
-export function planImages(images: readonly WgslImageResource[], inputs: ReadonlyMap<string, unknown>, outputs: ReadonlyMap<string, unknown>, samplers: unknown, limits: ImageLimits, keep: ReadonlySet<string> = new Set()): ImagePlan {
+/**
+ * @param previous - the previous batch item's planned textures, which `previousOutput`
+ *   inputs bind; empty for a single dispatch or the first item.
+ */
+export function planImages(images: readonly WgslImageResource[], inputs: ReadonlyMap<string, unknown>, outputs: ReadonlyMap<string, unknown>, samplers: unknown, limits: ImageLimits, keep: ReadonlySet<string> = new Set(), previous: readonly PlannedTexture[] = []): ImagePlan {
   for (const name of keep) {
     const image = images.find((candidate) => candidate.name === name);
     if (image?.kind !== 'storage-texture' || image.access === 'read-only') throw invalidImage(name, `options.keep names "${name}", which is not a storage texture the shader writes.`, 'keep only outputs.');
@@ -96,7 +102,7 @@ export function planImages(images: readonly WgslImageResource[], inputs: Readonl
   }
   const textures: PlannedTexture[] = [];
   for (const image of images) {
-    if (image.kind !== 'sampler' && inputs.has(image.name)) textures.push(planInputTexture(image, inputs.get(image.name), limits));
+    if (image.kind !== 'sampler' && inputs.has(image.name)) textures.push(planInputTexture(image, inputs.get(image.name), limits, previous));
   }
   const firstInput = textures[0];
   for (const image of images) {
@@ -114,9 +120,10 @@ export function planImages(images: readonly WgslImageResource[], inputs: Readonl
   };
 }
 
-function planInputTexture(image: TextureResource, value: unknown, limits: ImageLimits): PlannedTexture {
+function planInputTexture(image: TextureResource, value: unknown, limits: ImageLimits, previous: readonly PlannedTexture[]): PlannedTexture {
   if (image.dimension !== '2d') throw invalidImage(image.name, `Texture "${image.name}" is ${image.dimension}; vyre-web uploads 2D textures only.`, 'declare it texture_2d, or pass the data in a buffer.');
   const readBack = image.kind === 'storage-texture' && image.access === 'read-write';
+  if (isPreviousOutput(value)) return planPreviousOutput(image, value.name, previous, limits, readBack);
   if (isResidentTextureRef(value)) {
     limits.checkResident?.(value);
     if (readBack) throw invalidImage(image.name, `Storage texture "${image.name}" is read-write: it takes pixels, not a kept texture.`, 'bind the kept texture to a texture_2d, or pass its pixels.');
@@ -187,6 +194,22 @@ function formatFor(image: TextureResource, array: NonNullable<ReturnType<typeof 
   }
   checkFilterable(image, format, texel, limits);
   return format;
+}
+
+/** An input bound to the previous batch item's output `name`, checked like a kept texture. */
+function planPreviousOutput(image: TextureResource, name: string, previous: readonly PlannedTexture[], limits: ImageLimits, readBack: boolean): PlannedTexture {
+  const output = previous.find((planned) => planned.resource.name === name && planned.resource.kind === 'storage-texture' && planned.resource.access !== 'read-only');
+  if (output === undefined) {
+    throw invalidImage(image.name, `"${image.name}" takes previousOutput("${name}"), but ${previous.length === 0 ? 'this is the first item of the batch' : `the previous item writes no storage texture "${name}"`}.`, 'use previousOutput only from the second item of a dispatchBatch on, naming a storage texture the shader writes.');
+  }
+  if (readBack) throw invalidImage(image.name, `Storage texture "${image.name}" is read-write: it takes pixels, not a previous output.`, 'bind the previous output to a texture_2d.');
+  const wanted = image.kind === 'storage-texture' ? image.format : undefined;
+  const reads = output.texel.sample === 'unfilterable-float' ? 'float' : output.texel.sample;
+  if ((wanted !== undefined && wanted !== output.format) || (image.kind === 'texture' && reads !== image.sampleType)) {
+    throw invalidImage(image.name, `Texture "${image.name}" cannot take the previous item's ${output.format} "${name}".`, 'chain outputs of the format this binding reads.');
+  }
+  checkFilterable(image, output.format, output.texel, limits);
+  return texture(image, output.width, output.height, output.format, { kind: 'previous', name }, false);
 }
 
 /** A 32-bit float texture bound where the layout says filterable needs `float32-filterable`: pixels and kept textures alike. */

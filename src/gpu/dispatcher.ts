@@ -211,7 +211,8 @@ export class Dispatcher {
       uploads.push({ buffer: uniform, data: new Uint8Array(plan.params.bytes) });
       entries[0]?.push({ binding: plan.params.binding, buffer: uniform, size: plan.params.bytes.byteLength });
     }
-    const images = plan.images === undefined ? undefined : this.images.bind(plan.images, target.label);
+    // The previous item's images: a `previousOutput` input binds its texture.
+    const images = plan.images === undefined ? undefined : this.images.bind(plan.images, target.label, work.images.at(-1));
     if (images !== undefined) work.images.push(images);
     for (const { group, entry } of images?.entries ?? []) entries[group]?.push(entry);
     const bindGroups = layouts.map((layout, group) => this.bindGroups.get(group === 0 ? target.pipelineId : `${target.pipelineId}#${group}`, layout, entries[group] ?? [], target.label));

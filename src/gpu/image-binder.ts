@@ -4,7 +4,7 @@
  * descriptor, and storage textures copied out after the dispatch into staging buffers
  * whose rows WebGPU pads to 256 bytes — the padding is dropped when they are read.
  */
-import { VyreError } from '../errors.ts';
+import { invariant, VyreError } from '../errors.ts';
 import type { ImagePlan, PlannedTexture } from '../dispatch/plan-images.ts';
 import { texelArrayOver, type TexelFormat } from '../dispatch/texel-formats.ts';
 import type { ResidentTextureRef, WireImage } from '../protocol/images.ts';
@@ -35,6 +35,8 @@ export interface BoundImages {
   readonly textures: readonly GPUTexture[];
   /** Outputs kept on the GPU, by binding name. */
   readonly kept?: ReadonlyMap<string, ResidentTextureRef>;
+  /** Every texture bound, by binding name: the next batch item's `previousOutput` binds from here. */
+  readonly bound: ReadonlyMap<string, ResidentTexture>;
 }
 
 interface ResidentTexture {
@@ -83,20 +85,22 @@ export class ImageBinder {
   }
 
   /** Acquires, fills and binds every image of `plan`; the caller encodes {@link ImageBinder.encodeReadbacks} after the dispatch. */
-  bind(plan: ImagePlan, label: string): BoundImages {
+  bind(plan: ImagePlan, label: string, previous?: BoundImages): BoundImages {
     const entries: { group: number; entry: BindingEntry }[] = [];
     const readbacks: TextureReadback[] = [];
     const textures: GPUTexture[] = [];
     const kept = new Map<string, ResidentTextureRef>();
+    const bound = new Map<string, ResidentTexture>();
     try {
       for (const planned of plan.textures) {
-        const { texture, view } = this.viewFor(planned, label, textures, kept);
+        const { texture, view } = planned.upload?.kind === 'previous' ? previousTexture(previous, planned.upload.name) : this.viewFor(planned, label, textures, kept);
+        bound.set(planned.resource.name, { texture, view });
         entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view, shape: textureShape(texture) } });
         if (planned.readBack) readbacks.push(this.readbackOf(planned, textures.at(-1) as GPUTexture, label));
       }
     } catch (error) {
       // Nothing leaks: what this item took goes back before the error does.
-      this.release({ entries, readbacks, textures });
+      this.release({ entries, readbacks, textures, bound });
       for (const ref of kept.values()) this.destroyResident(ref);
       throw error;
     }
@@ -108,7 +112,7 @@ export class ImageBinder {
       }
       entries.push({ group: resource.group, entry: { binding: resource.binding, sampler, shape: `sampler ${key}` } });
     }
-    return { entries, readbacks, textures, ...(kept.size === 0 ? {} : { kept }) };
+    return { entries, readbacks, textures, bound, ...(kept.size === 0 ? {} : { kept }) };
   }
 
   /** The view to bind for `planned`: a kept texture's, a new kept one's, or a pooled texture's, filled. */
@@ -174,6 +178,13 @@ export class ImageBinder {
     const staging = this.staging.acquire(paddedRow * planned.height, stagingUsage(), label, planned.resource.name);
     return { name: planned.resource.name, texture, staging, width: planned.width, height: planned.height, format: planned.format, texel: planned.texel, paddedRow };
   }
+}
+
+/** The texture the previous batch item bound as `name` (planning checked that it wrote one). */
+function previousTexture(previous: BoundImages | undefined, name: string): ResidentTexture {
+  const texture = previous?.bound.get(name);
+  invariant(texture, `the previous batch item bound "${name}"`);
+  return texture;
 }
 
 /** What WebGPU validates of a bound texture: its size, format and usage (bind-group-cache.ts, "shape"). */

@@ -83,6 +83,38 @@ export function isResidentTextureRef(value: unknown): value is ResidentTextureRe
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'vyre-resident-texture';
 }
 
+/**
+ * An input of a `dispatchBatch` item that binds the **previous item's** storage-texture
+ * output `name` as it is on the GPU: a chain of filters recorded into one submit, with no
+ * read-back, kept texture or round trip between steps. The output it takes is consumed:
+ * the previous item neither reads it back nor keeps it. Make one with `previousOutput(name)`.
+ */
+export interface PreviousOutput {
+  readonly kind: 'vyre-previous-output';
+  readonly name: string;
+}
+
+/**
+ * The input that binds the previous batch item's output `name` (see {@link PreviousOutput}).
+ * @example
+ * ```ts
+ * // Three blurs, one submit, one read-back:
+ * const [, , last] = await blur.dispatchBatch([
+ *   { src: image, params },
+ *   { src: previousOutput('dst'), params },
+ *   { src: previousOutput('dst'), params },
+ * ]);
+ * ```
+ */
+export function previousOutput(name: string): PreviousOutput {
+  return { kind: 'vyre-previous-output', name };
+}
+
+/** True for a {@link PreviousOutput}. */
+export function isPreviousOutput(value: unknown): value is PreviousOutput {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'vyre-previous-output';
+}
+
 /** True for a {@link WireImage}. */
 export function isWireImage(value: unknown): value is WireImage {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'vyre-image';

@@ -472,3 +472,66 @@ test('a chain of kept textures is validated once: after the first rounds no step
   // …but their shapes were validated in the first round: the last two rounds add no scope.
   expect(result.validated[3]).toBe(result.validated[1]);
 });
+
+test('a chain in one dispatchBatch: previousOutput binds the last item\'s output on the GPU, in one submit; only the last output comes back, equal to three dispatches one by one', async ({ vyrePage }) => {
+  const picture = testPicture(29, 19, 22);
+  const result = await vyrePage.evaluate(
+    async ({ blur, pixels, width, height }) => {
+      const vyre = window.vyre;
+      const runtime = await vyre.createRuntime({ persistent: false });
+      const { pipeline } = await runtime.compile(vyre.wgsl({ code: blur }));
+      const params = { radius: 1, _pad0: 0, _pad1: 0, _pad2: 0 };
+      const image = () => new ImageData(Uint8ClampedArray.from(pixels), width, height);
+      const submitsBefore = (await runtime.gpuStats()).submits;
+      const chained = (await pipeline.dispatchBatch([{ src: image(), params }, { src: vyre.previousOutput('dst'), params }, { src: vyre.previousOutput('dst'), params }] as never)) as unknown as Record<string, ImageData>[];
+      const submits = (await runtime.gpuStats()).submits - submitsBefore;
+      // The same three blurs one by one, each read back and sent again.
+      let current: ImageData = image();
+      for (let step = 0; step < 3; step++) current = ((await pipeline.dispatch({ src: current, params } as never)) as unknown as Record<string, ImageData>)['dst'] as ImageData;
+      const last = chained[2]?.['dst'];
+      await runtime.dispose();
+      return {
+        submits,
+        namesPerItem: chained.map((outputs) => Object.keys(outputs)),
+        same: last !== undefined && last.width === current.width && Array.from(last.data).join() === Array.from(current.data).join(),
+        last: last === undefined ? null : { data: Array.from(last.data), width: last.width, height: last.height },
+      };
+    },
+    { blur: BOX_BLUR, pixels: Array.from(picture.data), width: picture.width, height: picture.height },
+  );
+  expect(result.submits).toBe(1);
+  expect(result.namesPerItem).toEqual([[], [], ['dst']]);
+  expect(result.same).toBe(true);
+  const expected = boxBlurReference(boxBlurReference(boxBlurReference(picture, 1), 1), 1);
+  expect(result.last).not.toBeNull();
+  if (result.last !== null) expect(compareImages({ ...result.last, data: Uint8ClampedArray.from(result.last.data) }, expected, 2).first).toEqual([]);
+});
+
+test('previousOutput in the first item of a batch, naming no written texture, or in a single dispatch is refused with invalid-input and a Fix; the runtime keeps serving', async ({ vyrePage }) => {
+  const outcomes = await vyrePage.evaluate(async ({ blur }) => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime({ persistent: false });
+    const { pipeline } = await runtime.compile(vyre.wgsl({ code: blur }));
+    const params = { radius: 1, _pad0: 0, _pad1: 0, _pad2: 0 };
+    const image = new ImageData(4, 4);
+    const cases: Record<string, () => Promise<unknown>> = {
+      'first item': () => pipeline.dispatchBatch([{ src: vyre.previousOutput('dst'), params }] as never),
+      'a name the shader does not write': () => pipeline.dispatchBatch([{ src: image, params }, { src: vyre.previousOutput('src'), params }] as never),
+      'a single dispatch': () => pipeline.dispatch({ src: vyre.previousOutput('dst'), params } as never),
+    };
+    const seen: Record<string, string> = {};
+    for (const [name, run] of Object.entries(cases)) {
+      try {
+        await run();
+        seen[name] = 'resolved';
+      } catch (error) {
+        seen[name] = vyre.isVyreError(error) ? `${error.code}: ${error.message}` : String(error);
+      }
+    }
+    const after = (await pipeline.dispatch({ src: image, params } as never)) as unknown as Record<string, ImageData>;
+    await runtime.dispose();
+    return { seen, served: after['dst']?.width ?? null };
+  }, { blur: BOX_BLUR });
+  for (const [name, outcome] of Object.entries(outcomes.seen)) expect(outcome, name).toMatch(/^invalid-input: .*previousOutput.*Fix: /s);
+  expect(outcomes.served).toBe(4);
+});

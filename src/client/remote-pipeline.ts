@@ -4,6 +4,7 @@
  */
 import { transfer } from 'comlink';
 import { uncloneable, withBitmaps, withImageOutputs } from './image-io.ts';
+import { withMovableCopies } from './input-copies.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
@@ -50,12 +51,16 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   }
 
   async #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
-    const converted = await Promise.all(batch.map((inputs) => withBitmaps(inputs, options?.transfer === true)));
+    const transferring = options?.transfer === true;
+    const withImages = await Promise.all(batch.map((inputs) => withBitmaps(inputs, transferring)));
+    // Without transfer, large arrays cross as copies made here and moved (input-copies.ts).
+    const copies = transferring ? { batch: withImages, buffers: [] } : withMovableCopies(withImages);
+    const converted = copies.batch;
     const wire = converted.map(toWireInputs);
     // Transfer is opt-in for the caller's arrays and bitmaps (it detaches them); bitmaps made
-    // here from canvases and images are ours, and always move without a copy.
-    const ours = madeBitmaps(batch, converted);
-    const moved = options?.transfer === true ? [...inputTransferables(batch), ...ours] : ours;
+    // here from canvases and images are ours, and always move without a copy, as do our copies.
+    const ours = [...madeBitmaps(batch, withImages), ...copies.buffers];
+    const moved = transferring ? [...inputTransferables(batch), ...ours] : ours;
     const payload = moved.length > 0 ? transfer(wire, moved) : wire;
     try {
       return await this.#link.call((remote) => remote.dispatch(this.id, payload, options));
@@ -69,9 +74,11 @@ function inputTransferables(batch: readonly DispatchInputs[]): Transferable[] {
   const moved = new Set<Transferable>();
   for (const inputs of batch) {
     for (const value of Object.values(inputs)) {
-      if (ArrayBuffer.isView(value)) moved.add(value.buffer as ArrayBuffer);
-      else if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) moved.add(value);
-      else if (isRawPixels(value)) moved.add(value.data.buffer as ArrayBuffer);
+      // Shared memory cannot be transferred, and needs no transfer: it crosses as it is.
+      if (ArrayBuffer.isView(value)) {
+        if (value.buffer instanceof ArrayBuffer) moved.add(value.buffer);
+      } else if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) moved.add(value);
+      else if (isRawPixels(value) && value.data.buffer instanceof ArrayBuffer) moved.add(value.data.buffer);
     }
   }
   return [...moved];

@@ -157,6 +157,21 @@ test('input transfer is opt-in: with transfer the caller\'s arrays are detached,
   expect(result).toEqual({ copied: 2, moved: 0, a: [2, 3], b: [2, 3] });
 });
 
+test('large inputs cross as copies the runtime makes and moves: the caller\'s arrays stay whole and unchanged, and the results are right', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const { pipeline } = await runtime.compile(window.helpers.addK(3));
+    // 1 MiB: above the size from which the runtime copies and transfers instead of cloning.
+    const big = new Uint32Array(262_144).map((_, i) => i);
+    const first = await pipeline.dispatch({ x: big });
+    const second = await pipeline.dispatch({ x: big });
+    await runtime.dispose();
+    const y = first['y'] ?? new Uint32Array(0);
+    return { length: big.length, intact: big[262_143] === 262_143 && big[5] === 5, yLength: y.length, yOk: y.every((v, i) => v === i + 3), same: second['y']?.[1000] === 1003 };
+  });
+  expect(result).toEqual({ length: 262_144, intact: true, yLength: 262_144, yOk: true, same: true });
+});
+
 test.describe('in a cross-origin isolated page', () => {
   test.use({ harness: '/test/browser/pages/cache.html?isolated=1' });
 

@@ -186,11 +186,13 @@ test.describe('in a cross-origin isolated page', () => {
       // The worker reads the memory as it is at the dispatch: a change made before the next one is seen.
       shared[7] = 1_000_000;
       const second = await pipeline.dispatch({ x: shared });
+      // transfer: true has nothing to move here: shared memory is never put in a transfer list.
+      const third = await pipeline.dispatch({ x: shared }, { transfer: true });
       await runtime.dispose();
-      return { length: shared.length, stillShared: shared.buffer instanceof SharedArrayBuffer, first: Array.from(first['y'] ?? []), seventh: second['y']?.[7] };
+      return { length: shared.length, stillShared: shared.buffer instanceof SharedArrayBuffer, first: Array.from(first['y'] ?? []), seventh: second['y']?.[7], withTransfer: third['y']?.[7] };
     });
     expect(result).not.toBe('not isolated');
-    expect(result).toEqual({ length: 1000, stillShared: true, first: Array.from({ length: 1000 }, (_, i) => i * 3 + 5), seventh: 1_000_005 });
+    expect(result).toEqual({ length: 1000, stillShared: true, first: Array.from({ length: 1000 }, (_, i) => i * 3 + 5), seventh: 1_000_005, withTransfer: 1_000_005 });
   });
 });
 

@@ -53,8 +53,9 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   async #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
     const transferring = options?.transfer === true;
     const withImages = await Promise.all(batch.map((inputs) => withBitmaps(inputs, transferring)));
-    // Without transfer, large arrays cross as copies made here and moved (input-copies.ts).
-    const copies = transferring ? { batch: withImages, buffers: [] } : withMovableCopies(withImages);
+    // Without transfer, large arrays cross to a worker as copies made here and moved
+    // (input-copies.ts); in same-thread mode nothing crosses, so nothing is copied.
+    const copies = transferring || this.#link.inProcess ? { batch: withImages, buffers: [] } : withMovableCopies(withImages);
     const converted = copies.batch;
     const wire = converted.map(toWireInputs);
     // Transfer is opt-in for the caller's arrays and bitmaps (it detaches them); bitmaps made

@@ -12,6 +12,8 @@ import type { WorkerApi } from '../protocol/worker-api.ts';
 export type LinkState = 'open' | 'disposed' | 'terminated';
 
 export interface WorkerLink {
+  /** Same-thread mode: calls run in this thread, nothing crosses a thread boundary. */
+  readonly inProcess: boolean;
   state(): LinkState;
   /** Runs `request` on the worker; rejects as soon as the link closes. */
   call<T>(request: (remote: Remote<WorkerApi>) => Promise<T>): Promise<T>;
@@ -41,6 +43,7 @@ export function createWorkerLink(worker: Worker | undefined, remote: Remote<Work
   worker?.addEventListener('messageerror', onFailure);
 
   const link: WorkerLink = {
+    inProcess: worker === undefined,
     state: () => state,
     call(request) {
       if (closeError !== undefined) return Promise.reject(closeError);

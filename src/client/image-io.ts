@@ -2,7 +2,8 @@
  * Images on the main thread's side of a dispatch. In: canvases, `<img>` elements, video
  * frames and offscreen canvases become an `ImageBitmap` first (`createImageBitmap` copies
  * their pixels once; the worker cannot read a DOM element), then cross as they are.
- * `ImageBitmap` and `ImageData` cross by structured clone; with `transfer: true` a bitmap
+ * An `ImageBitmap` crosses by structured clone, an `ImageData`'s pixels as a copy made here
+ * and moved (input-copies.ts); with `transfer: true` a bitmap
  * is transferred and an `ImageData`'s pixels move as raw pixels (both detach). Out: a storage texture read back
  * becomes `ImageData` (8-bit RGBA), an `ImageBitmap`, or stays raw, as `imageOutputs` asks.
  */

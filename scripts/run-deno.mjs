@@ -20,4 +20,6 @@ const env = { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? mk
 // `main`, a CommonJS build whose named exports it cannot see.
 const importMap = join(import.meta.dirname, 'deno-imports.json');
 const result = spawnSync(process.execPath, [deno, 'run', '--allow-all', `--import-map=${importMap}`, script, ...args], { stdio: 'inherit', env });
+// A crash (a signal, no status) is a failure, and says so.
+if (result.status !== 0) console.error(`deno exited with ${result.status === null ? `signal ${result.signal}` : `status ${result.status}`}${result.error ? ` (${result.error.message})` : ''}`);
 process.exit(result.status ?? 1);

@@ -1,11 +1,11 @@
 /**
  * Images on the main thread's side of a dispatch. In: canvases, `<img>` elements, video
  * frames and offscreen canvases become an `ImageBitmap` first (`createImageBitmap` copies
- * their pixels once; the worker cannot read a DOM element), then cross as they are.
- * An `ImageBitmap` crosses by structured clone, an `ImageData`'s pixels as a copy made here
- * and moved (input-copies.ts); with `transfer: true` a bitmap
- * is transferred and an `ImageData`'s pixels move as raw pixels (both detach). Out: a storage texture read back
- * becomes `ImageData` (8-bit RGBA), an `ImageBitmap`, or stays raw, as `imageOutputs` asks.
+ * their pixels once; the worker cannot read a DOM element), and an `ImageData` its raw
+ * pixels. A bitmap crosses by structured clone, large pixels as a copy made here and moved
+ * (input-copies.ts); with `transfer: true` the caller's bitmap or pixels move (both
+ * detach). Out: a storage texture read back becomes `ImageData` (8-bit RGBA), an
+ * `ImageBitmap`, or stays raw, as `imageOutputs` asks.
  */
 import { VyreError } from '../errors.ts';
 import { isWireImage, type WireImage } from '../protocol/images.ts';
@@ -23,19 +23,26 @@ function needsBitmap(value: unknown): value is ImageBitmapSource {
 }
 
 /**
- * The inputs with every DOM image source replaced by an `ImageBitmap`; the same object
- * when there is none. A tainted (cross-origin) image makes `createImageBitmap` throw a
- * `SecurityError`, which the caller turns into `invalid-input`.
+ * The inputs as they cross to the worker: every DOM image source replaced by an
+ * `ImageBitmap`, every `ImageData` by its pixels `{ data, width, height }` (the same array,
+ * no copy: the caller's pixels are copied, moved or cloned later, as the options say); the
+ * same object when there is neither. A tainted (cross-origin) image makes
+ * `createImageBitmap` throw a `SecurityError`, which becomes `invalid-input`.
  */
-export async function withBitmaps<T extends Readonly<Record<string, unknown>>>(inputs: T, transferring = false): Promise<T> {
-  const convert = (value: unknown): boolean => needsBitmap(value) || (transferring && isImageData(value));
+export async function withSendableImages<T extends Readonly<Record<string, unknown>>>(inputs: T): Promise<T> {
+  const convert = (value: unknown): boolean => needsBitmap(value) || isImageData(value);
   if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some(convert)) return inputs;
   const converted: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(inputs)) {
     // An ImageData cannot be transferred, but its pixels can: as raw pixels, they move without a copy.
-    converted[name] = needsBitmap(value) ? await bitmapOf(name, value) : transferring && isImageData(value) ? { data: value.data, width: value.width, height: value.height } : value;
+    converted[name] = needsBitmap(value) ? await bitmapOf(name, value) : isImageData(value) ? { data: value.data, width: value.width, height: value.height } : value;
   }
   return converted as T;
+}
+
+/** Raw pixels `{ data, width, height[, format] }`, which is also what an `ImageData` crosses as. */
+export function isRawPixels(value: unknown): value is { readonly data: ArrayBufferView; readonly width: number } {
+  return typeof value === 'object' && value !== null && ArrayBuffer.isView((value as { data?: unknown }).data) && typeof (value as { width?: unknown }).width === 'number';
 }
 
 function isImageData(value: unknown): value is ImageData {

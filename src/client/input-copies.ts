@@ -6,12 +6,13 @@
  * caller's arrays are never touched; `transfer: true` (move yours) and `SharedArrayBuffer`
  * inputs (no copy at all) stay the fastest ways.
  */
+import { isRawPixels } from './image-io.ts';
 import type { DispatchInputs } from './runtime-types.ts';
 
 /** Below this many bytes a structured clone is as cheap as a copy, and the copy is not made. */
 export const COPY_FROM_BYTES = 64 * 1024;
 
-/** `batch` with every large input replaced by a copy of its own, and the copies' buffers to transfer. */
+/** `batch` (images already sendable: `withSendableImages`) with every large array or pixels replaced by a copy, and the copies' buffers to transfer. */
 export function withMovableCopies(batch: readonly DispatchInputs[]): { batch: DispatchInputs[]; buffers: ArrayBuffer[] } {
   const buffers: ArrayBuffer[] = [];
   const copied = batch.map((inputs) => {
@@ -30,10 +31,10 @@ export function withMovableCopies(batch: readonly DispatchInputs[]): { batch: Di
 }
 
 function movableCopy(value: unknown): { value: unknown; buffer: ArrayBuffer } | undefined {
-  if (typeof ImageData !== 'undefined' && value instanceof ImageData) {
-    // As raw pixels, the form an ImageData takes with transfer: true.
+  if (isRawPixels(value)) {
+    // Raw pixels (an ImageData arrives as them): the pixels copied, the rest as it is.
     const data = copyOf(value.data);
-    return data === undefined ? undefined : { value: { data, width: value.width, height: value.height }, buffer: data.buffer as ArrayBuffer };
+    return data === undefined ? undefined : { value: { ...value, data }, buffer: data.buffer as ArrayBuffer };
   }
   const data = copyOf(value);
   return data === undefined ? undefined : { value: data, buffer: data.buffer as ArrayBuffer };

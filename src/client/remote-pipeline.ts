@@ -3,7 +3,7 @@
  * runtime's {@link WorkerLink}, so it rejects when the runtime is disposed or its worker dies.
  */
 import { transfer } from 'comlink';
-import { uncloneable, withBitmaps, withImageOutputs } from './image-io.ts';
+import { isRawPixels, uncloneable, withImageOutputs, withSendableImages } from './image-io.ts';
 import { withMovableCopies } from './input-copies.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
 import type { CompileReport } from '../protocol/compile.ts';
@@ -52,7 +52,7 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
 
   async #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
     const transferring = options?.transfer === true;
-    const withImages = await Promise.all(batch.map((inputs) => withBitmaps(inputs, transferring)));
+    const withImages = await Promise.all(batch.map(withSendableImages));
     // Without transfer, large arrays cross to a worker as copies made here and moved
     // (input-copies.ts); in same-thread mode nothing crosses, so nothing is copied.
     const copies = transferring || this.#link.inProcess ? { batch: withImages, buffers: [] } : withMovableCopies(withImages);
@@ -85,12 +85,7 @@ function inputTransferables(batch: readonly DispatchInputs[]): Transferable[] {
   return [...moved];
 }
 
-/** Raw pixels `{ data, width, height }` (what an `ImageData` becomes with `transfer: true`). */
-function isRawPixels(value: unknown): value is { data: ArrayBufferView } {
-  return typeof value === 'object' && value !== null && ArrayBuffer.isView((value as { data?: unknown }).data) && typeof (value as { width?: unknown }).width === 'number';
-}
-
-/** The bitmaps `withBitmaps` made (a value that differs from the caller's). */
+/** The bitmaps `withSendableImages` made (a value that differs from the caller's). */
 function madeBitmaps(batch: readonly DispatchInputs[], converted: readonly DispatchInputs[]): Transferable[] {
   const made: Transferable[] = [];
   converted.forEach((inputs, index) => {

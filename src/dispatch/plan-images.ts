@@ -127,13 +127,7 @@ function planInputTexture(image: TextureResource, value: unknown, limits: ImageL
   if (isResidentTextureRef(value)) {
     limits.checkResident?.(value);
     if (readBack) throw invalidImage(image.name, `Storage texture "${image.name}" is read-write: it takes pixels, not a kept texture.`, 'bind the kept texture to a texture_2d, or pass its pixels.');
-    const texel = TEXEL_FORMATS[value.format];
-    const wanted = image.kind === 'storage-texture' ? image.format : undefined;
-    const reads = texel?.sample === 'unfilterable-float' ? 'float' : texel?.sample;
-    if (texel === undefined || (wanted !== undefined && wanted !== value.format) || (image.kind === 'texture' && reads !== image.sampleType)) {
-      throw invalidImage(image.name, `Texture "${image.name}" cannot take a kept ${value.format} texture.`, 'keep an output of the format this binding reads.');
-    }
-    checkFilterable(image, value.format, texel, limits);
+    checkGpuTexture(image, value.format, limits, `a kept ${value.format} texture`, 'keep an output of the format this binding reads.');
     return texture(image, value.width, value.height, value.format, { kind: 'resident', ref: value }, readBack);
   }
   if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) {
@@ -203,13 +197,23 @@ function planPreviousOutput(image: TextureResource, name: string, previous: read
     throw invalidImage(image.name, `"${image.name}" takes previousOutput("${name}"), but ${previous.length === 0 ? 'this is the first item of the batch' : `the previous item writes no storage texture "${name}"`}.`, 'use previousOutput only from the second item of a dispatchBatch on, naming a storage texture the shader writes.');
   }
   if (readBack) throw invalidImage(image.name, `Storage texture "${image.name}" is read-write: it takes pixels, not a previous output.`, 'bind the previous output to a texture_2d.');
-  const wanted = image.kind === 'storage-texture' ? image.format : undefined;
-  const reads = output.texel.sample === 'unfilterable-float' ? 'float' : output.texel.sample;
-  if ((wanted !== undefined && wanted !== output.format) || (image.kind === 'texture' && reads !== image.sampleType)) {
-    throw invalidImage(image.name, `Texture "${image.name}" cannot take the previous item's ${output.format} "${name}".`, 'chain outputs of the format this binding reads.');
-  }
-  checkFilterable(image, output.format, output.texel, limits);
+  checkGpuTexture(image, output.format, limits, `the previous item's ${output.format} "${name}"`, 'chain outputs of the format this binding reads.');
   return texture(image, output.width, output.height, output.format, { kind: 'previous', name }, false);
+}
+
+/**
+ * A texture already on the GPU (kept, or the previous batch item's output) bound as `image`:
+ * its format must be the storage texture's, or read as the sampled texture's sample type.
+ * @param what - the texture, as the error names it.
+ */
+function checkGpuTexture(image: TextureResource, format: string, limits: ImageLimits, what: string, fix: string): void {
+  const texel = TEXEL_FORMATS[format];
+  const wanted = image.kind === 'storage-texture' ? image.format : undefined;
+  const reads = texel?.sample === 'unfilterable-float' ? 'float' : texel?.sample;
+  if (texel === undefined || (wanted !== undefined && wanted !== format) || (image.kind === 'texture' && reads !== image.sampleType)) {
+    throw invalidImage(image.name, `Texture "${image.name}" cannot take ${what}.`, fix);
+  }
+  checkFilterable(image, format, texel, limits);
 }
 
 /** A 32-bit float texture bound where the layout says filterable needs `float32-filterable`: pixels and kept textures alike. */

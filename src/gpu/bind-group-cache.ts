@@ -37,7 +37,6 @@ function bindingResource(entry: BindingEntry): GPUBindingResource {
 }
 
 export interface CachedBindGroup {
-  readonly id: number;
   /** Its pipeline and what validation sees of its entries (see the file's comment). */
   readonly shape: string;
   readonly group: GPUBindGroup;
@@ -50,7 +49,6 @@ export class BindGroupCache {
   private readonly lastUsed = new Map<string, CachedBindGroup>();
   private readonly ids = new WeakMap<object, number>();
   private nextBufferId = 1;
-  private nextGroupId = 1;
   /** Shapes whose creation passed validation on this device. */
   private readonly validShapes = new Set<string>();
 
@@ -83,7 +81,7 @@ export class BindGroupCache {
         const oldest = cache.keys().next().value;
         if (oldest !== undefined) cache.delete(oldest);
       }
-      cached = { id: this.nextGroupId++, shape, group, entries: [...entries] };
+      cached = { shape, group, entries: [...entries] };
       cache.set(key, cached);
     }
     this.lastUsed.set(pipelineId, cached);

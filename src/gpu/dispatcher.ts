@@ -265,10 +265,9 @@ export class Dispatcher {
     return result;
   }
 
-  /** Frees a kept texture and the bind groups over it. */
+  /** Frees a kept texture: back to the pool, which forgets the bind groups over the textures it destroys. */
   destroyTexture(ref: ResidentTextureRef): void {
-    const view = this.images.destroyResident(ref);
-    if (view !== undefined) this.bindGroups.forget(view);
+    this.images.destroyResident(ref);
   }
 
   /** @throws VyreError `invalid-input` when `ref` is not a live texture of this runtime. */

@@ -16,7 +16,6 @@ import type { TexturePool } from './texture-pool.ts';
 /** WebGPU's row alignment for texture ↔ buffer copies. */
 const ROW_ALIGNMENT = 256;
 
-
 export interface TextureReadback {
   readonly name: string;
   readonly texture: GPUTexture;
@@ -36,17 +35,18 @@ export interface BoundImages {
   /** Outputs kept on the GPU, by binding name. */
   readonly kept?: ReadonlyMap<string, ResidentTextureRef>;
   /** Every texture bound, by binding name: the next batch item's `previousOutput` binds from here. */
-  readonly bound: ReadonlyMap<string, ResidentTexture>;
+  readonly bound: ReadonlyMap<string, BoundTexture>;
 }
 
-interface ResidentTexture {
+/** A texture with the one view it is bound through. */
+interface BoundTexture {
   readonly texture: GPUTexture;
   readonly view: GPUTextureView;
 }
 
 export class ImageBinder {
   private readonly samplers = new Map<string, GPUSampler>();
-  private readonly resident = new Map<number, ResidentTexture>();
+  private readonly resident = new Map<number, BoundTexture>();
   private nextResidentId = 1;
 
   constructor(
@@ -65,7 +65,7 @@ export class ImageBinder {
     return this.residentOf(ref).view;
   }
 
-  private residentOf(ref: ResidentTextureRef): ResidentTexture {
+  private residentOf(ref: ResidentTextureRef): BoundTexture {
     const entry = ref.runtimeId === this.runtimeId ? this.resident.get(ref.id) : undefined;
     if (entry === undefined) {
       throw new VyreError('invalid-input', `Resident texture #${ref.id} is destroyed or belongs to another runtime.`, 'pass a texture this runtime kept and has not destroyed.', { texture: ref.id });
@@ -90,13 +90,13 @@ export class ImageBinder {
     const readbacks: TextureReadback[] = [];
     const textures: GPUTexture[] = [];
     const kept = new Map<string, ResidentTextureRef>();
-    const bound = new Map<string, ResidentTexture>();
+    const bound = new Map<string, BoundTexture>();
     try {
       for (const planned of plan.textures) {
         const { texture, view } = planned.upload?.kind === 'previous' ? previousTexture(previous, planned.upload.name) : this.viewFor(planned, label, textures, kept);
         bound.set(planned.resource.name, { texture, view });
         entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view, shape: textureShape(texture) } });
-        if (planned.readBack) readbacks.push(this.readbackOf(planned, textures.at(-1) as GPUTexture, label));
+        if (planned.readBack) readbacks.push(this.readbackOf(planned, texture, label));
       }
     } catch (error) {
       // Nothing leaks: what this item took goes back before the error does.
@@ -116,7 +116,7 @@ export class ImageBinder {
   }
 
   /** The view to bind for `planned`: a kept texture's, a new kept one's, or a pooled texture's, filled. */
-  private viewFor(planned: PlannedTexture, label: string, textures: GPUTexture[], kept: Map<string, ResidentTextureRef>): ResidentTexture {
+  private viewFor(planned: PlannedTexture, label: string, textures: GPUTexture[], kept: Map<string, ResidentTextureRef>): BoundTexture {
     if (planned.upload?.kind === 'resident') return this.residentOf(planned.upload.ref);
     if (planned.keep) {
       // From the pool too, and back to it on destroy(): a chain of kept frames reuses the same few textures.
@@ -181,7 +181,7 @@ export class ImageBinder {
 }
 
 /** The texture the previous batch item bound as `name` (planning checked that it wrote one). */
-function previousTexture(previous: BoundImages | undefined, name: string): ResidentTexture {
+function previousTexture(previous: BoundImages | undefined, name: string): BoundTexture {
   const texture = previous?.bound.get(name);
   invariant(texture, `the previous batch item bound "${name}"`);
   return texture;

@@ -13,7 +13,9 @@ import type { ResidentBufferRef } from '../protocol/resident.ts';
 import type { ResidentBufferSource, WorkerInitResult } from '../protocol/worker-api.ts';
 import { RemotePipeline } from './remote-pipeline.ts';
 import { ResidentBuffer } from './resident-buffer.ts';
-import type { CompiledPipelineBuild, PrewarmOptions, Runtime } from './runtime-types.ts';
+import type { CompiledPipelineBuild, PrewarmOptions, Runtime, TunedBuild } from './runtime-types.ts';
+import { compileTuned } from './tune-kernel.ts';
+import type { TunableKernel, TuneOptions, TuningShape } from '../protocol/tuning.ts';
 import type { WorkerLink } from './worker-link.ts';
 
 export class RemoteRuntime implements Runtime {
@@ -56,6 +58,21 @@ export class RemoteRuntime implements Runtime {
       this.#known.set(program, byPolicy);
     }
     return this.#toBuild(report);
+  }
+
+  compileTuned<Shape extends TuningShape>(kernel: TunableKernel<Shape>, options?: TuneOptions<Shape>): Promise<TunedBuild<Shape>> {
+    return compileTuned(
+      {
+        compile: (program, policy) => this.compile(program, policy),
+        compileStored: async (program, policy) => {
+          const report = await this.#link.call((remote) => remote.compileStored(program, policy));
+          return report === null ? null : this.#toBuild(report);
+        },
+        createBuffer: (source) => this.createBuffer(source),
+      },
+      kernel,
+      options,
+    );
   }
 
   prewarm(programs: readonly Program[], options: PrewarmOptions = {}): Promise<PipelinePrewarmReport[]> {

@@ -6,13 +6,14 @@
 import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from '../protocol/cache.ts';
 import type { CacheHit, CompileTier, CompileTimings, MissReason, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
 import type { AdapterOptions, DeviceFingerprintSummary, DeviceSummary, GpuStats, StartupTimings } from '../protocol/device.ts';
-import type { DispatchOptions, DispatchOutputs, FieldValue } from '../protocol/dispatch.ts';
+import type { DispatchOptions, DispatchOutputs, FieldValue, LaunchOptions } from '../protocol/dispatch.ts';
 import type { PreviousOutput } from '../protocol/images.ts';
 import type { BufferDeclaration, ElementArray, OutputArray, WorkgroupSize } from '../protocol/elements.ts';
 import type { BufferSignature, ValueType } from '../protocol/ir.ts';
 import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
 import type { PersistentOptions, ResidentBufferSource } from '../protocol/worker-api.ts';
 import type { ResidentBuffer } from './resident-buffer.ts';
+import type { TunableKernel, TunableVariant, TuneOptions, TuningReport, TuningShape } from '../protocol/tuning.ts';
 
 /** What `createRuntime` takes. Every field is optional. */
 export interface RuntimeOptions {
@@ -177,6 +178,14 @@ export interface CompiledPipelineBuild<S extends BufferSignature = BufferSignatu
   readonly manifest: PipelineReproManifest;
 }
 
+/** What `runtime.compileTuned` resolves to: the chosen variant's build, how to dispatch it, and why it was chosen. */
+export interface TunedBuild<Shape extends TuningShape> extends CompiledPipelineBuild {
+  readonly variant: TunableVariant<Shape>;
+  /** The chosen variant's dispatch options for `shape`. */
+  readonly options: (shape: Shape) => LaunchOptions;
+  readonly tuning: TuningReport;
+}
+
 /** What `prewarm` takes besides the programs. */
 export interface PrewarmOptions {
   /** Called in the main thread after each program is warm. */
@@ -203,6 +212,21 @@ export interface Runtime {
    *   `disposed`, `worker-terminated`.
    */
   compile<P extends Program>(program: P, policy?: DispatchPolicy): Promise<CompiledPipelineBuild<SignatureOf<P>>>;
+  /**
+   * Compiles the variant of `kernel` that is fastest on this device. The first time (per
+   * device, kernel, shape and float policy) it compiles every variant and times them on a
+   * trial workload; the choice is stored with the chosen artifact, so later calls — in this
+   * page or after a reload — find it in the memory or persistent tier and time nothing.
+   * @example
+   * ```ts
+   * import { matmulX4Tunable } from 'vyre-web/kernels';
+   * const { pipeline, options, tuning } = await runtime.compileTuned(matmulX4Tunable);
+   * const { c } = await pipeline.dispatch({ a, b }, options({ M, N, K }));
+   * ```
+   * @throws VyreError `invalid-input` (malformed kernel, shape or rounds), and what `compile`
+   *   and `dispatch` throw for a variant.
+   */
+  compileTuned<Shape extends TuningShape>(kernel: TunableKernel<Shape>, options?: TuneOptions<Shape>): Promise<TunedBuild<Shape>>;
   /**
    * Compiles without dispatching, so later compiles are memory-tier hits.
    * @returns one report per program, in order.

@@ -112,6 +112,11 @@ export class Engine {
     return this.#onDevice(() => this.#cache.compile(program, policy));
   }
 
+  /** The program from a tier that already holds it; `null` when none does (nothing is compiled). */
+  compileStored(program: unknown, policy?: unknown): Promise<CompileReport | null> {
+    return this.#onDevice(() => this.#cache.compileStored(program, policy));
+  }
+
   compileKnown(pipelineId: string): Promise<CompileReport | null> {
     return this.#onDevice(async () => this.#cache.compileKnown(pipelineId));
   }

@@ -10,6 +10,10 @@ export { sumReduce, sumReduceF32, sumReduceKernel, sumReduceOptions, SUM_REDUCE_
 export { histogram256, histogram256Options, HISTOGRAM_BINS } from './histogram.ts';
 export { matmul, matmulOptions, MATMUL_BLOCK } from './matmul.ts';
 export { matmulX4, matmulX4Options, MATMUL_X4_BLOCK } from './matmul-x4.ts';
+export { matmulX4Direct, matmulX4DirectOptions, MATMUL_X4_DIRECT_BLOCK } from './matmul-x4-direct.ts';
+export { matmulX4Tunable } from './matmul-tunable.ts';
+export type { MatmulShape } from './matmul-tunable.ts';
+export type { TunableKernel, TunableVariant, TuneOptions, TuningReport, TuningShape, TuningTrial } from '../protocol/tuning.ts';
 export { scanBlocks, scanBlocksOptions, addBlockOffsets, SCAN_BLOCK } from './scan.ts';
 export { bitonicStep, bitonicSchedule } from './bitonic.ts';
 export type { BitonicStepParams } from './bitonic.ts';

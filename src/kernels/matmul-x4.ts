@@ -4,9 +4,9 @@
  * from 64×16 and 16×64 tiles staged in workgroup memory, and each invocation keeps a 4×4
  * block of C in four vector registers.
  */
-import { VyreError } from '../errors.ts';
 import { program } from '../program/builder.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
+import { requireQuads } from './matmul-shape.ts';
 
 /** Edge of the block of C one workgroup of {@link matmulX4} computes. */
 export const MATMUL_X4_BLOCK = 64;
@@ -90,9 +90,7 @@ export const matmulX4 = program({ name: 'matmul-f32-x4', workgroupSize: [SIDE, S
  * @throws VyreError `invalid-input` when `N` or `K` is not a multiple of 4.
  */
 export function matmulX4Options(M: number, N: number, K: number): LaunchOptions {
-  if (N % 4 !== 0 || K % 4 !== 0) {
-    throw new VyreError('invalid-input', `matmulX4 needs N and K that are multiples of 4; got N = ${N}, K = ${K}.`, 'use matmul (any shape) for these sizes, or pad B and A with zero columns.', { N, K });
-  }
+  requireQuads('matmulX4', N, K);
   const invocations = Math.ceil(M / MATMUL_X4_BLOCK) * Math.ceil(N / MATMUL_X4_BLOCK) * INVOCATIONS;
   return { outputs: { c: (M * N) / 4 }, params: { M, N, K }, invocations };
 }

@@ -21,7 +21,7 @@ import type { CompileReport, CompileTier, MissReason, PipelineReproManifest } fr
 import type { ArtifactStore, FirstUse, StoredArtifact } from './artifact-store.ts';
 import { replayOrder } from './replay-order.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';
-import { compileKeyOf, lookUpOrLower, type CompileKey, type TierOutcome } from './tier-lookup.ts';
+import { compileKeyOf, lookUpOrLower, lookUpStored, type CompileKey, type TierOutcome } from './tier-lookup.ts';
 import { withCacheHit } from './manifest.ts';
 import { LruCache, estimateArtifactBytes } from './memory-cache.ts';
 import { pipelineIdOf } from './identity.ts';
@@ -104,6 +104,24 @@ export class PipelineCache<G> {
     this.telemetry.observe(tier, missReason);
     timings.total = performance.now() - started;
     return reportOf(entry, tier, missReason, timings);
+  }
+
+  /**
+   * Like {@link compile}, but only from what is already held: the memory tier, a flight in
+   * progress, or the persistent tier. Nothing is lowered or written.
+   * @returns `null` when no tier holds the program with this policy (not counted as a miss).
+   * @throws VyreError `invalid-program`, `invalid-policy`, and whatever `build` throws.
+   */
+  async compileStored(program: unknown, policy?: unknown): Promise<CompileReport | null> {
+    const started = performance.now();
+    const key = compileKeyOf(program, policy, this.#options.limits, this.#options.fingerprint);
+    const timings = emptyTimings();
+    timings.digest = performance.now() - started;
+    const served = this.#memory.has(key.identity) || this.#inFlight.has(key.identity) ? await this.#serve(key, timings) : await this.#serveStored(key, timings);
+    if (served === null) return null;
+    this.telemetry.observe(served.tier, served.missReason);
+    timings.total = performance.now() - started;
+    return reportOf(served.entry, served.tier, served.missReason, timings);
   }
 
   /**
@@ -235,6 +253,23 @@ export class PipelineCache<G> {
       if (this.#inFlight.get(identity) === flight) this.#inFlight.delete(identity);
       this.#appFlights.delete(flight);
     }
+  }
+
+  /** The persistent tier only; `null` when it does not hold `key`. */
+  async #serveStored(key: CompileKey, timings: MutableTimings): Promise<{ entry: CompiledEntry<G>; tier: CompileTier; missReason: null } | null> {
+    const { store, fingerprint, browser } = this.#options;
+    const stored = await lookUpStored(key, { store, fingerprint, browser });
+    if (stored === null) return null;
+    const label = `vyre-web ${key.displayName} ${pipelineIdOf(key.identity)}`;
+    const flight = this.#build(key.identity, stored.artifact, label, stored.manifest).then(({ entry, gpuCompile }): Flight<G> => ({
+      entry,
+      tier: 'persistent',
+      missReason: null,
+      timings: { storeRead: stored.storeRead, gpuCompile, firstGpuCompile: stored.firstGpuCompile },
+    }));
+    const result = await this.#track(key.identity, flight, true);
+    Object.assign(timings, result.timings);
+    return { entry: result.entry, tier: result.tier, missReason: null };
   }
 
   /** The persistent tier, or lowering; then the GPU build. */

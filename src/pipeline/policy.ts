@@ -1,7 +1,8 @@
 /**
  * Dispatch policy: the code-generation switches of a compile. Only what changes the
  * generated code belongs here (and in the cache key); launch-time settings (grid,
- * output sizes, params) never do.
+ * output sizes, params) never do. One exception, `tuned`: the tuner's mark changes no code
+ * but keys the chosen variant's artifact, which is how the choice is stored and found.
  */
 import { VyreError } from '../errors.ts';
 import { isWorkgroupAxis, type WorkgroupSize } from '../protocol/elements.ts';
@@ -13,9 +14,12 @@ export interface ResolvedPolicy {
   readonly constants: Readonly<Record<string, number>>;
   /** Float contraction of the lowering (IR programs); `'exact'` for WGSL programs. */
   readonly floats: FloatPolicy;
+  /** The tuner's mark (see `DispatchPolicy.tuned`); `''` for none. */
+  readonly tuned: string;
   /**
    * Stable, human-readable; goes into manifests, e.g. `wg=[64,1,1]`,
-   * `wg=[64,1,1];constants={WG=128}` or `wg=[64,1,1];floats=fast`. The default `exact` is
+   * `wg=[64,1,1];constants={WG=128}`, `wg=[64,1,1];floats=fast` or
+   * `wg=[16,16,1];tuned=matmul-f32-x4@K512.M512.N512/tiled|direct`. The default `exact` is
    * not written, so records stored before the policy existed keep their identity.
    */
   readonly string: string;
@@ -33,7 +37,7 @@ const FROM_CODE: WorkgroupSize = [0, 0, 0];
  */
 export function resolvePolicy(policy: unknown, declaredSize: WorkgroupSize | null, overridable: boolean): ResolvedPolicy {
   const programSize = declaredSize ?? FROM_CODE;
-  if (policy === undefined || policy === null) return resolved(programSize, NO_CONSTANTS, 'exact');
+  if (policy === undefined || policy === null) return resolved(programSize, NO_CONSTANTS, 'exact', '');
   if (typeof policy !== 'object' || Array.isArray(policy)) {
     throw invalidPolicy('The dispatch policy is not an object.', 'pass { workgroupSize: [x, y, z] }, { constants: { … } } or nothing.');
   }
@@ -43,8 +47,9 @@ export function resolvePolicy(policy: unknown, declaredSize: WorkgroupSize | nul
   }
   const constants = checkConstants((policy as { constants?: unknown }).constants, overridable);
   const floats = checkFloats((policy as { floats?: unknown }).floats, overridable);
+  const tuned = checkTuned((policy as { tuned?: unknown }).tuned);
   const raw = (policy as { workgroupSize?: unknown }).workgroupSize;
-  if (raw === undefined) return resolved(programSize, constants, floats);
+  if (raw === undefined) return resolved(programSize, constants, floats, tuned);
   const axes = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? (raw as unknown[]) : undefined;
   if (axes === undefined || axes.length < 1 || axes.length > 3 || !axes.every(isWorkgroupAxis)) {
     throw invalidPolicy(`workgroupSize ${JSON.stringify(raw)} is not 1 to 3 integers in 1…1024.`, 'pass e.g. { workgroupSize: 128 } or [16, 16].');
@@ -62,10 +67,21 @@ export function resolvePolicy(policy: unknown, declaredSize: WorkgroupSize | nul
       'change the WGSL, or use an IR program to override the workgroup size per compile.',
     );
   }
-  return resolved(size, constants, floats);
+  return resolved(size, constants, floats, tuned);
 }
 
-const POLICY_FIELDS: readonly string[] = ['workgroupSize', 'constants', 'floats'];
+const POLICY_FIELDS: readonly string[] = ['workgroupSize', 'constants', 'floats', 'tuned'];
+
+/** A tuner's mark: a family name, a slash, variant names joined by `|`; nothing that could break the policy string. */
+const TUNED_MARK = /^[A-Za-z0-9_.-]{1,64}@[A-Za-z0-9_.]{1,200}\/[A-Za-z0-9_.-]{1,64}(\|[A-Za-z0-9_.-]{1,64}){0,15}$/;
+
+function checkTuned(raw: unknown): string {
+  if (raw === undefined) return '';
+  if (typeof raw !== 'string' || !TUNED_MARK.test(raw)) {
+    throw invalidPolicy(`tuned is ${JSON.stringify(raw)}, not a tuner's mark (family@shape/variant|variant…).`, 'leave tuned to runtime.compileTuned, which sets it; drop it from a policy you write.');
+  }
+  return raw;
+}
 
 /** `floats` of an IR program's policy; a WGSL program's code is compiled as written. */
 function checkFloats(raw: unknown, overridable: boolean): FloatPolicy {
@@ -100,12 +116,13 @@ function checkConstants(raw: unknown, overridable: boolean): Readonly<Record<str
   return Object.keys(constants).length === 0 ? NO_CONSTANTS : constants;
 }
 
-function resolved(workgroupSize: WorkgroupSize, constants: Readonly<Record<string, number>>, floats: FloatPolicy): ResolvedPolicy {
+function resolved(workgroupSize: WorkgroupSize, constants: Readonly<Record<string, number>>, floats: FloatPolicy, tuned: string): ResolvedPolicy {
   const names = Object.keys(constants);
   const constantsPart = names.length === 0 ? '' : `;constants={${names.map((name) => `${name}=${constants[name]}`).join(',')}}`;
   const floatsPart = floats === 'exact' ? '' : `;floats=${floats}`;
   const size = workgroupSize === FROM_CODE ? 'code' : `[${workgroupSize.join(',')}]`;
-  return { workgroupSize, constants, floats, string: `wg=${size}${constantsPart}${floatsPart}` };
+  const tunedPart = tuned === '' ? '' : `;tuned=${tuned}`;
+  return { workgroupSize, constants, floats, tuned, string: `wg=${size}${constantsPart}${floatsPart}${tunedPart}` };
 }
 
 function invalidPolicy(problem: string, fix: string): VyreError {

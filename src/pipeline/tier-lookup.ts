@@ -18,7 +18,7 @@ import type { ArtifactInput, ArtifactStore } from './artifact-store.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';
 import { CURRENT_PIPELINE_CACHE_KEY_VERSION, pipelineIdOf, pipelineIdentity } from './identity.ts';
 import { createManifest, withCacheHit } from './manifest.ts';
-import { classifyMiss } from './miss-reason.ts';
+import { classifyMiss, type MissEvidence } from './miss-reason.ts';
 import { parseProgram } from './parse-program.ts';
 import { resolvePolicy } from './policy.ts';
 
@@ -85,16 +85,30 @@ export interface LookupContext {
   readonly browser: string;
 }
 
+type StoredOutcome = Extract<TierOutcome, { readonly tier: 'persistent' }>;
+
+/** Reads the persistent tier only: the stored outcome, or the evidence of the miss. */
+async function readStored(key: CompileKey, context: LookupContext): Promise<StoredOutcome | { readonly tier: 'miss'; readonly evidence: MissEvidence; readonly storeRead: number }> {
+  const readStarted = performance.now();
+  const read = await context.store.read({ identity: key.identity, programDigest: key.programDigest, policy: key.policy, deviceFingerprint: context.fingerprint.digest });
+  const storeRead = performance.now() - readStarted;
+  if (read.kind === 'miss') return { tier: 'miss', evidence: read.evidence, storeRead };
+  const { artifact, manifest, gpuCompileMs } = read.record;
+  return { tier: 'persistent', artifact, manifest: withCacheHit(manifest, null), storeRead, firstGpuCompile: gpuCompileMs ?? null };
+}
+
+/** The persistent tier's artifact for `key`, or `null` when the store does not hold it (nothing is lowered). */
+export async function lookUpStored(key: CompileKey, context: LookupContext): Promise<StoredOutcome | null> {
+  const outcome = await readStored(key, context);
+  return outcome.tier === 'persistent' ? outcome : null;
+}
+
 /** Reads the persistent tier; on a miss, classifies it and lowers the program. */
 export async function lookUpOrLower(key: CompileKey, context: LookupContext): Promise<TierOutcome> {
-  const { store, fingerprint } = context;
-  const readStarted = performance.now();
-  const read = await store.read({ identity: key.identity, programDigest: key.programDigest, policy: key.policy, deviceFingerprint: fingerprint.digest });
-  const storeRead = performance.now() - readStarted;
-  if (read.kind === 'hit') {
-    const { artifact, manifest, gpuCompileMs } = read.record;
-    return { tier: 'persistent', artifact, manifest: withCacheHit(manifest, null), storeRead, firstGpuCompile: gpuCompileMs ?? null };
-  }
+  const { fingerprint } = context;
+  const outcome = await readStored(key, context);
+  if (outcome.tier === 'persistent') return outcome;
+  const { evidence, storeRead } = outcome;
   const lowerStarted = performance.now();
   const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize, key.floats) : wgslArtifact(key.program, key.constants);
   const lower = performance.now() - lowerStarted;
@@ -108,7 +122,7 @@ export async function lookUpOrLower(key: CompileKey, context: LookupContext): Pr
     artifact,
     manifest,
   };
-  return { tier: 'compiled', artifact, manifest, missReason: classifyMiss(read.evidence), record, storeRead, lower };
+  return { tier: 'compiled', artifact, manifest, missReason: classifyMiss(evidence), record, storeRead, lower };
 }
 
 function manifestOf(key: CompileKey, artifact: ShaderArtifact, context: LookupContext): PipelineReproManifest {

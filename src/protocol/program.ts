@@ -54,6 +54,13 @@ export interface DispatchPolicy {
    * tolerance of docs/semantics.md ("Float policy"). Part of the cache key and the manifest.
    */
   readonly floats?: FloatPolicy;
+  /**
+   * Set by `runtime.compileTuned`, not by hand: marks the pipeline as the variant the tuner
+   * chose for a kernel family on this device (`family@shape/variant|variant|…`). It changes no
+   * code; it is part of the cache key and the manifest so that the choice is stored with
+   * the artifact and the next load finds it without timing the variants again.
+   */
+  readonly tuned?: string;
 }
 
 /** See {@link DispatchPolicy.floats}. */

@@ -10,6 +10,8 @@
  *   dispatch.ts, resident.ts        what a dispatch sends and returns
  *   cache.ts, device.ts             snapshot, audit, storage, device, GPU counters
  *   error-transfer.ts               how a VyreError crosses intact
+ *   tuning.ts                       tunable kernels and the tuner's report (the tuner runs on
+ *                                   the main thread; only its compiles and dispatches cross)
  */
 import type { ResidentTextureRef } from './images.ts';
 import type { CacheBounds, CacheSnapshot, PipelineCacheAuditReport, StorageStatus } from './cache.ts';
@@ -67,6 +69,8 @@ export interface WorkerApi {
   /** Acquires the device and opens the store; must be called once before anything else. */
   init(options: WorkerInitOptions): Promise<WorkerInitResult>;
   compile(program: Program, policy?: DispatchPolicy): Promise<CompileReport>;
+  /** A compile served only by a tier that already holds the program (memory or persistent); `null` when none does. */
+  compileStored(program: Program, policy?: DispatchPolicy): Promise<CompileReport | null>;
   /** Memory-tier fast path by pipeline id (no program crosses); `null` when not held. */
   compileKnown(pipelineId: string): Promise<CompileReport | null>;
   /** `onProgress` is a Comlink proxy back to the main thread. */

@@ -99,6 +99,10 @@ class WorkerRuntime implements WorkerApi {
     return this.#ready().compile(program, policy);
   }
 
+  compileStored(program: unknown, policy?: unknown): Promise<CompileReport | null> {
+    return this.#ready().compileStored(program, policy);
+  }
+
   compileKnown(pipelineId: string): Promise<CompileReport | null> {
     return this.#ready().compileKnown(pipelineId);
   }

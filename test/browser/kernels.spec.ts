@@ -18,6 +18,7 @@ import {
   histogram256Options,
   mandelbrotOptions,
   matmulOptions,
+  matmulX4DirectOptions,
   matmulX4Options,
   sumReduceOptions,
 } from '../../src/kernels/index.ts';
@@ -78,7 +79,7 @@ type KernelName =
   | 'countByte';
 
 /** The vector forms of kernels: not in the device-limit sweep below (their foldAt cases fold). */
-type VectorKernelName = 'reluF32x4' | 'saxpyX4' | 'matmulX4';
+type VectorKernelName = 'reluF32x4' | 'saxpyX4' | 'matmulX4' | 'matmulX4Direct';
 
 interface Case {
   readonly label: string;
@@ -279,6 +280,22 @@ test('matmulX4 (tiled, vec4) agrees with the interpreter bit for bit, folded gri
   expect(disposed).toBe(true);
 });
 
+test('matmulX4Direct (vec4, no workgroup memory) agrees with the interpreter bit for bit, folded grid included', async ({ vyrePage }) => {
+  const shapes = [
+    { label: '1×4·4×4', M: 1, N: 4, K: 4 },
+    { label: '33×44·44×28 (odd M, a partial 32-block in both directions)', M: 33, N: 28, K: 44 },
+    { label: '70×68·20×68 (9 workgroups, folded at 3)', M: 70, N: 68, K: 20, foldAt: 3 },
+  ];
+  const cases = shapes.map(({ label, M, N, K, foldAt }, s) => ({
+    label,
+    inputs: { a: randomF32(M * K, 1750 + s, 4), b: randomF32(K * N, 1850 + s, 4) },
+    options: withFold(matmulX4DirectOptions(M, N, K), foldAt),
+  }));
+  const { results, disposed } = await gpuAndReference(vyrePage, 'matmulX4Direct', cases);
+  expectIdentical(results);
+  expect(disposed).toBe(true);
+});
+
 test('sumReduce (u32 and f32) agrees with the interpreter bit for bit', async ({ vyrePage }) => {
   const u32 = await gpuAndReference(
     vyrePage,
@@ -345,11 +362,11 @@ function roundedTripleLoop(a: readonly number[], b: readonly number[], M: number
 }
 
 /** Square-ish larger matmuls: `kernel` on the GPU for each case, checked against the rounded triple loop. */
-async function expectLargeMatmuls(page: HarnessPage, kernel: 'matmul' | 'matmulX4', shapes: readonly { M: number; N: number; K: number }[], seed: number): Promise<void> {
+async function expectLargeMatmuls(page: HarnessPage, kernel: 'matmul' | 'matmulX4' | 'matmulX4Direct', shapes: readonly { M: number; N: number; K: number }[], seed: number): Promise<void> {
   const cases = shapes.map(({ M, N, K }, s) => ({ M, N, K, a: randomF32(M * K, seed + s, 4).values, b: randomF32(K * N, seed + 100 + s, 4).values }));
   const gpu = await page.evaluate(async ({ kernel, cases }) => {
     const vyre = window.vyre;
-    const options = kernel === 'matmul' ? vyre.matmulOptions : vyre.matmulX4Options;
+    const options = { matmul: vyre.matmulOptions, matmulX4: vyre.matmulX4Options, matmulX4Direct: vyre.matmulX4DirectOptions }[kernel];
     const runtime = await vyre.createRuntime();
     const { pipeline } = await runtime.compile(vyre[kernel]);
     const outputs: number[][] = [];
@@ -372,6 +389,10 @@ test('matmul of larger odd shapes (300×200·200×150, 97×131·131×65) equals 
 
 test('matmulX4 of larger shapes (300×200·200×152, 97×132·132×68) equals the rounded triple loop (matmul\'s bits)', async ({ vyrePage }) => {
   await expectLargeMatmuls(vyrePage, 'matmulX4', [{ M: 300, N: 152, K: 200 }, { M: 97, N: 68, K: 132 }], 1900);
+});
+
+test('matmulX4Direct of a larger shape (300×200·200×152) equals the rounded triple loop (matmul\'s bits)', async ({ vyrePage }) => {
+  await expectLargeMatmuls(vyrePage, 'matmulX4Direct', [{ M: 300, N: 152, K: 200 }], 1950);
 });
 
 const FAST_PAIRS = [

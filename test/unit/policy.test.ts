@@ -9,7 +9,7 @@ import { thrownBy } from './support/thrown-by.ts';
 
 describe('resolvePolicy: IR programs', () => {
   it('keeps the program size when the policy is absent', () => {
-    expect(resolvePolicy(undefined, [64, 1, 1], true)).toEqual({ workgroupSize: [64, 1, 1], constants: {}, floats: 'exact', string: 'wg=[64,1,1]' });
+    expect(resolvePolicy(undefined, [64, 1, 1], true)).toEqual({ workgroupSize: [64, 1, 1], constants: {}, floats: 'exact', tuned: '', string: 'wg=[64,1,1]' });
     expect(resolvePolicy(null, [8, 8, 1], true).string).toBe('wg=[8,8,1]');
   });
 

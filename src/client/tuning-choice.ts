@@ -1,0 +1,49 @@
+/** The pure parts of the tuner: the mark a choice is stored under, and the choice itself. */
+import { VyreError } from '../errors.ts';
+import type { TunableKernel, TuningShape, TuningTrial } from '../protocol/tuning.ts';
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const MAX_VARIANTS = 16;
+
+/**
+ * `family@shape/variant|variant|…`, e.g. `matmul-f32-x4@K512.M512.N512/tiled|direct`: the
+ * policy mark (`DispatchPolicy.tuned`) of the chosen variant. Another shape, another set
+ * of variants or a renamed one gives another mark, so a stale choice is never read back.
+ * @throws VyreError `invalid-input` for a kernel without variants, a bad or repeated name,
+ *   or a shape that is not positive integers.
+ */
+export function tuningMark<Shape extends TuningShape>(kernel: TunableKernel<Shape>, shape: Shape): string {
+  const fix = 'build the kernel like those of vyre-web/kernels: a family and 1–16 variants named with letters, digits, _ . -';
+  if (typeof kernel !== 'object' || kernel === null || typeof kernel.family !== 'string' || !NAME.test(kernel.family)) {
+    throw new VyreError('invalid-input', 'A tunable kernel needs a family name of letters, digits, _ . - (at most 64).', fix, { field: 'family' });
+  }
+  const variants = Array.isArray(kernel.variants) ? kernel.variants : [];
+  if (variants.length === 0 || variants.length > MAX_VARIANTS) {
+    throw new VyreError('invalid-input', `The tunable kernel ${kernel.family} has ${variants.length} variants; it needs 1 to ${MAX_VARIANTS}.`, fix, { field: 'variants' });
+  }
+  const names = variants.map((variant) => (typeof variant?.name === 'string' ? variant.name : ''));
+  const bad = names.find((name, i) => !NAME.test(name) || names.indexOf(name) !== i);
+  if (bad !== undefined) {
+    throw new VyreError('invalid-input', `The tunable kernel ${kernel.family} has a missing, malformed or repeated variant name ("${bad}").`, fix, { field: 'variants' });
+  }
+  return `${kernel.family}@${shapeKey(shape)}/${names.join('|')}`;
+}
+
+/** `K512.M512.N512`: the shape's fields in name order. */
+function shapeKey(shape: TuningShape): string {
+  const fields = typeof shape === 'object' && shape !== null ? Object.keys(shape).sort() : [];
+  const ok = fields.length > 0 && fields.every((field) => /^[A-Za-z]\w{0,15}$/.test(field) && Number.isSafeInteger(shape[field]) && shape[field]! > 0);
+  if (!ok) {
+    throw new VyreError('invalid-input', `The tuning shape ${JSON.stringify(shape)} is not a record of positive integers.`, 'pass a shape like { M: 512, N: 512, K: 512 }.', { field: 'shape' });
+  }
+  return fields.map((field) => `${field}${shape[field]}`).join('.');
+}
+
+/** The index of the trial with the smallest median; a tie goes to the earlier (preferred) variant. */
+export function chooseFastest(trials: readonly TuningTrial[]): number {
+  let best = 0;
+  trials.forEach((trial, i) => {
+    if (trial.medianMs < trials[best]!.medianMs) best = i;
+  });
+  return best;
+}

@@ -23,6 +23,7 @@ export const FIREFOX_SPECS = [
   'persistent-cache.spec.ts',
   'fuzz.spec.ts',
   'images.spec.ts',
+  'tuning.spec.ts',
 ];
 
 export default defineConfig({

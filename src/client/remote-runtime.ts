@@ -63,6 +63,7 @@ export class RemoteRuntime implements Runtime {
   compileTuned<Shape extends TuningShape>(kernel: TunableKernel<Shape>, options?: TuneOptions<Shape>): Promise<TunedBuild<Shape>> {
     return compileTuned(
       {
+        features: this.device.features,
         compile: (program, policy) => this.compile(program, policy),
         compileStored: async (program, policy) => {
           const report = await this.#link.call((remote) => remote.compileStored(program, policy));

@@ -14,10 +14,12 @@ import type { LaunchOptions } from '../protocol/dispatch.ts';
 import type { ResidentBuffer } from './resident-buffer.ts';
 import type { CompiledPipeline, CompiledPipelineBuild, TunedBuild } from './runtime-types.ts';
 import type { TunableKernel, TunableVariant, TuneOptions, TuningReport, TuningShape, TuningTrial } from '../protocol/tuning.ts';
-import { chooseFastest, tuningMark } from './tuning-choice.ts';
+import { chooseFastest, runnableVariants, tuningMark } from './tuning-choice.ts';
 
 /** What the tuner needs of a runtime. */
 export interface TunerRuntime {
+  /** The device's features, which decide the variants it can run. */
+  readonly features: readonly string[];
   compile(program: Program, policy: DispatchPolicy): Promise<CompiledPipelineBuild>;
   /** A compile only from a tier that holds the program with this policy; `null` otherwise. */
   compileStored(program: Program, policy: DispatchPolicy): Promise<CompiledPipelineBuild | null>;
@@ -36,19 +38,25 @@ const DEFAULT_ROUNDS = 3;
 export async function compileTuned<Shape extends TuningShape>(runtime: TunerRuntime, kernel: TunableKernel<Shape>, options: TuneOptions<Shape> = {}): Promise<TunedBuild<Shape>> {
   const started = performance.now();
   const shape = options.shape ?? kernel.trialShape;
-  const mark = tuningMark(kernel, shape);
+  tuningMark(kernel, shape); // checks the kernel and shape before anything else reads them
+  const variants = runnableVariants(kernel, runtime.features);
+  const mark = tuningMark(kernel, shape, variants.map((variant) => variant.name));
   const rounds = checkRounds(options.rounds);
   const base: DispatchPolicy = options.floats === undefined ? {} : { floats: options.floats };
   const policy: DispatchPolicy = { ...base, tuned: mark };
   const report = (variant: TunableVariant<Shape>, rest: Omit<TuningReport, 'family' | 'chosen' | 'mark' | 'totalMs'>): TuningReport =>
     ({ family: kernel.family, chosen: variant.name, mark, ...rest, totalMs: performance.now() - started });
 
-  for (const variant of kernel.variants) {
+  for (const variant of variants) {
     const stored = await runtime.compileStored(variant.program, policy);
     if (stored !== null) return tuned(stored, variant, report(variant, { source: 'stored', timer: null, repeat: 0, trials: [] }));
   }
-  const timed = await timeVariants(runtime, kernel, shape, base, rounds);
-  const chosen = kernel.variants[chooseFastest(timed.trials)]!;
+  if (variants.length === 1) {
+    const only = variants[0]!;
+    return tuned(await runtime.compile(only.program, policy), only, report(only, { source: 'only', timer: null, repeat: 0, trials: [] }));
+  }
+  const timed = await timeVariants(runtime, { ...kernel, variants }, shape, base, rounds);
+  const chosen = variants[chooseFastest(timed.trials)]!;
   const build = await runtime.compile(chosen.program, policy);
   return tuned(build, chosen, report(chosen, { source: 'tuned', timer: timed.timer, repeat: timed.repeat, trials: timed.trials }));
 }

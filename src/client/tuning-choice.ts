@@ -12,7 +12,7 @@ const MAX_VARIANTS = 16;
  * @throws VyreError `invalid-input` for a kernel without variants, a bad or repeated name,
  *   or a shape that is not positive integers.
  */
-export function tuningMark<Shape extends TuningShape>(kernel: TunableKernel<Shape>, shape: Shape): string {
+export function tuningMark<Shape extends TuningShape>(kernel: TunableKernel<Shape>, shape: Shape, runnable: readonly string[] = variantNames(kernel)): string {
   const fix = 'build the kernel like those of vyre-web/kernels: a family and 1–16 variants named with letters, digits, _ . -';
   if (typeof kernel !== 'object' || kernel === null || typeof kernel.family !== 'string' || !NAME.test(kernel.family)) {
     throw new VyreError('invalid-input', 'A tunable kernel needs a family name of letters, digits, _ . - (at most 64).', fix, { field: 'family' });
@@ -26,7 +26,22 @@ export function tuningMark<Shape extends TuningShape>(kernel: TunableKernel<Shap
   if (bad !== undefined) {
     throw new VyreError('invalid-input', `The tunable kernel ${kernel.family} has a missing, malformed or repeated variant name ("${bad}").`, fix, { field: 'variants' });
   }
-  return `${kernel.family}@${shapeKey(shape)}/${names.join('|')}`;
+  return `${kernel.family}@${shapeKey(shape)}/${names.filter((name) => runnable.includes(name)).join('|')}`;
+}
+
+function variantNames<Shape extends TuningShape>(kernel: TunableKernel<Shape>): string[] {
+  return Array.isArray(kernel?.variants) ? kernel.variants.map((variant) => variant?.name) : [];
+}
+
+/**
+ * The variants a device with `features` can run.
+ * @throws VyreError `invalid-input` when it can run none.
+ */
+export function runnableVariants<Shape extends TuningShape>(kernel: TunableKernel<Shape>, features: readonly string[]): TunableKernel<Shape>['variants'] {
+  const runnable = kernel.variants.filter((variant) => (variant.requires ?? []).every((feature) => features.includes(feature)));
+  if (runnable.length > 0) return runnable;
+  const needs = [...new Set(kernel.variants.flatMap((variant) => variant.requires ?? []))].join(', ');
+  throw new VyreError('invalid-input', `No variant of ${kernel.family} runs on this device: each needs a feature it lacks (${needs}).`, 'add a variant that needs no optional feature, or check runtime.device.features first.', { field: 'variants', family: kernel.family });
 }
 
 /** `K512.M512.N512`: the shape's fields in name order. */

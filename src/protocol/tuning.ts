@@ -16,6 +16,8 @@ export interface TunableVariant<Shape extends TuningShape> {
   readonly name: string;
   readonly program: Program;
   readonly options: (shape: Shape) => LaunchOptions;
+  /** Device features the variant needs (e.g. `['subgroups']`); a device without them skips it. */
+  readonly requires?: readonly string[];
 }
 
 /**
@@ -60,16 +62,17 @@ export interface TuningReport {
   /**
    * `'tuned'`: the variants were timed now and the choice stored with the chosen artifact;
    * `'stored'`: an earlier tuning's choice was found in the memory or persistent tier, and
-   * nothing was timed (the build's `tier` says which).
+   * nothing was timed (the build's `tier` says which); `'only'`: one variant runs on this
+   * device, so there was nothing to time.
    */
-  readonly source: 'tuned' | 'stored';
-  /** The policy mark the choice is stored under: `family@shape/variant|variant|…`. */
+  readonly source: 'tuned' | 'stored' | 'only';
+  /** The policy mark the choice is stored under: `family@shape/variant|variant|…`, the variants this device can run. */
   readonly mark: string;
   /** `'gpu'`: timestamp queries; `'wall'`: main-thread time of each batch; `null` when nothing was timed. */
   readonly timer: 'gpu' | 'wall' | null;
   /** Dispatches per timed batch (grown until the fastest batch takes ≥ 2 ms, at most 64). */
   readonly repeat: number;
-  /** Per variant, in the kernel's order; empty when `source` is `'stored'`. */
+  /** Per variant this device can run, in the kernel's order; empty unless `source` is `'tuned'`. */
   readonly trials: readonly TuningTrial[];
   /** Main-thread time of the whole `compileTuned`, ms. */
   readonly totalMs: number;

@@ -21,6 +21,7 @@ import {
   matmulX4DirectOptions,
   matmulX4Options,
   sumReduceOptions,
+  sumWideOptions,
 } from '../../src/kernels/index.ts';
 import { expect, test } from './support/fixtures.ts';
 import { prng } from '../fuzz/random.ts';
@@ -79,7 +80,7 @@ type KernelName =
   | 'countByte';
 
 /** The vector forms of kernels: not in the device-limit sweep below (their foldAt cases fold). */
-type VectorKernelName = 'reluF32x4' | 'saxpyX4' | 'matmulX4' | 'matmulX4Direct';
+type VectorKernelName = 'reluF32x4' | 'saxpyX4' | 'matmulX4' | 'matmulX4Direct' | 'sumReduceWide';
 
 interface Case {
   readonly label: string;
@@ -315,6 +316,44 @@ test('sumReduce (u32 and f32) agrees with the interpreter bit for bit', async ({
   const blocks = Array.from({ length: Math.ceil(x.length / 256) }, (_, g) => x.slice(g * 256, g * 256 + 256).reduce((a, v) => (a + v) >>> 0, 0));
   expect(u32.results[2]?.gpu['partials']).toEqual(blocks);
   expect([u32.disposed, f32.disposed]).toEqual([true, true]);
+});
+
+/** Wrapping u32 sums of `block`-element blocks of `x`: the partials of a one-pass sum, computed in plain JS. */
+function blockSums(x: readonly number[], block: number): number[] {
+  return Array.from({ length: Math.max(1, Math.ceil(x.length / block)) }, (_, g) => x.slice(g * block, g * block + block).reduce((a, v) => (a + v) >>> 0, 0));
+}
+
+test('sumReduceWide (8 elements per invocation, then the tree) agrees with the interpreter and with plain-JS block sums', async ({ vyrePage }) => {
+  const cases = sizes(2048).map(({ label, n, foldAt }, s) => ({ label, inputs: { x: randomU32(n, 560 + s) }, options: withFold(sumWideOptions(n), foldAt) }));
+  const { results, disposed } = await gpuAndReference(vyrePage, 'sumReduceWide', cases);
+  expectIdentical(results);
+  cases.forEach(({ label, inputs }, i) => expect(results[i]?.gpu['partials'], label).toEqual(blockSums(inputs.x.values, 2048)));
+  expect(disposed).toBe(true);
+});
+
+test('sumReduceSubgroups gives sumReduceWide\'s partials where the adapter has subgroups, and a shader-compilation error where it has not', async ({ vyrePage }) => {
+  const inputs = [1, 2047, 2049, 70 * 2048 + 11].map((n, s) => randomU32(n, 580 + s).values);
+  const result = await vyrePage.evaluate(async (inputs) => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime({ persistent: false });
+    const hasSubgroups = runtime.device.features.includes('subgroups');
+    try {
+      const { pipeline } = await runtime.compile(vyre.sumReduceSubgroups);
+      const partials = [];
+      for (const x of inputs) partials.push(Array.from(((await pipeline.dispatch({ x: Uint32Array.from(x) }, vyre.sumWideOptions(x.length))) as { partials: Uint32Array }).partials));
+      return { hasSubgroups, partials, error: null };
+    } catch (error) {
+      return { hasSubgroups, partials: [], error: `${(error as { code?: string }).code} ${String(error)}` };
+    } finally {
+      await runtime.dispose();
+    }
+  }, inputs);
+  if (result.hasSubgroups) {
+    expect(result.error).toBeNull();
+    expect(result.partials).toEqual(inputs.map((x) => blockSums(x, 2048)));
+  } else {
+    expect(result.error).toMatch(/^shader-compilation .*subgroups/s);
+  }
 });
 
 test('histogram256 agrees with the interpreter bit for bit', async ({ vyrePage }) => {

@@ -150,3 +150,31 @@ test('a malformed tunable kernel, shape or rounds is invalid-input with a Fix, a
   });
   expect(result.stillServing).toBe('tuned');
 });
+
+test('the sum kernel tunes among the variants this device can run (subgroups only where the adapter has them), and sums right', async ({ vyrePage }) => {
+  const n = 5 * 2048 + 3;
+  const x = Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 0);
+  const result = await vyrePage.evaluate(async ({ x }) => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime({ persistent: false });
+    try {
+      const build = await runtime.compileTuned(vyre.sumU32Tunable, { shape: { n: 65536 }, rounds: 2 });
+      const { partials } = (await build.pipeline.dispatch({ x: Uint32Array.from(x) }, build.options({ n: x.length }))) as { partials: Uint32Array };
+      // A variant that needs a feature no device has is skipped; a kernel with only such variants is refused.
+      const impossible = { name: 'impossible', program: vyre.sumReduceWide, options: vyre.sumU32Tunable.variants[1]!.options, requires: ['no-such-feature'] };
+      const skipped = await runtime.compileTuned({ ...vyre.sumU32Tunable, variants: [impossible, vyre.sumU32Tunable.variants[1]!] }, { shape: { n: 32768 } });
+      const refused = await runtime.compileTuned({ ...vyre.sumU32Tunable, variants: [impossible] }).then(() => 'resolved', (error: { code?: string; message?: string }) => `${error.code} ${/Fix: /.test(error.message ?? '')}`);
+      return { features: runtime.device.features, tuning: build.tuning, partials: Array.from(partials), skipped: skipped.tuning, refused };
+    } finally {
+      await runtime.dispose();
+    }
+  }, { x });
+  const expected = Array.from({ length: Math.ceil(n / 2048) }, (_, g) => x.slice(g * 2048, g * 2048 + 2048).reduce((a, v) => (a + v) >>> 0, 0));
+  expect(result.partials).toEqual(expected);
+  const runnable = result.features.includes('subgroups') ? ['subgroups', 'workgroup'] : ['workgroup'];
+  expect(result.tuning.mark).toBe(`sum-u32@n65536/${runnable.join('|')}`);
+  expect(result.tuning.trials.map((trial) => trial.variant)).toEqual(runnable.length > 1 ? runnable : []);
+  expect(result.tuning.source).toBe(runnable.length > 1 ? 'tuned' : 'only');
+  expect(result.skipped).toMatchObject({ source: 'only', chosen: 'workgroup', mark: 'sum-u32@n32768/workgroup', trials: [] });
+  expect(result.refused).toBe('invalid-input true');
+});

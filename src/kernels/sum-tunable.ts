@@ -1,0 +1,30 @@
+/**
+ * The u32 sum as a tunable kernel: subgroup operations where the adapter has them,
+ * workgroup memory everywhere; the tuner times whichever the device can run.
+ */
+import type { TunableKernel } from '../protocol/tuning.ts';
+import { sumReduceSubgroups } from './sum-reduce-subgroups.ts';
+import { sumReduceWide, sumWideOptions } from './sum-reduce-wide.ts';
+
+/** A reduction's size: `n` elements. */
+export interface SumShape {
+  readonly n: number;
+  readonly [field: string]: number;
+}
+
+/**
+ * One pass of a wrapping u32 sum, one partial per 2,048 elements, tuned per device by
+ * `runtime.compileTuned`: variants `subgroups` ({@link sumReduceSubgroups}; only on
+ * adapters with the `subgroups` feature) and `workgroup` ({@link sumReduceWide}), timed
+ * on 4,194,304 elements. Dispatch with the build's `options({ n })`; repeat on the
+ * partials (or add them on the CPU) for one sum. Exact either way.
+ */
+export const sumU32Tunable: TunableKernel<SumShape> = Object.freeze({
+  family: 'sum-u32',
+  variants: Object.freeze([
+    { name: 'subgroups', program: sumReduceSubgroups, options: ({ n }: SumShape) => sumWideOptions(n), requires: Object.freeze(['subgroups']) },
+    { name: 'workgroup', program: sumReduceWide, options: ({ n }: SumShape) => sumWideOptions(n) },
+  ]),
+  trialShape: Object.freeze({ n: 1 << 22 }),
+  trialInputs: ({ n }: SumShape) => ({ x: Uint32Array.from({ length: n }, (_, i) => i) }),
+});

@@ -18,9 +18,11 @@ import {
   histogram256Options,
   mandelbrotOptions,
   matmulOptions,
+  matmulX4DirectOptions,
   matmulX4Options,
   scanBlocksOptions,
   sumReduceOptions,
+  sumWideOptions,
 } from '../../src/kernels/index.ts';
 import { prng } from '../../test/fuzz/random.ts';
 
@@ -114,6 +116,12 @@ for (const [label, n, extra] of [['ragged', ragged(64), {}], ['1M, folded at 64'
 for (const [label, n, extra] of [['ragged', ragged(256), {}], ['1M, folded at 64', 1 << 20, folded]] as const) {
   await check('sumReduce', vyre.sumReduce, label, { x: u32(n, 7) }, { ...sumReduceOptions(n), ...extra });
   await check('sumReduceF32', vyre.sumReduceF32, label, { x: f32(n, 8) }, { ...sumReduceOptions(n), ...extra });
+  const wide = await check('sumReduceWide', vyre.sumReduceWide, label, { x: u32(n, 7) }, { ...sumWideOptions(n), ...extra });
+  if (runtime.device.features.includes('subgroups')) {
+    // WGSL, so no interpreter: its partials must be sumReduceWide's (wrapping u32 sums of the same blocks).
+    const { pipeline } = await runtime.compile(vyre.sumReduceSubgroups);
+    compare('sumReduceSubgroups', `${label} (against sumReduceWide)`, (await pipeline.dispatch({ x: u32(n, 7) }, sumWideOptions(n))) as Record<string, Typed>, wide);
+  }
   await check('histogram256', vyre.histogram256, label, { x: u32(n, 9) }, { ...histogram256Options(n), ...extra });
   await check('scanBlocks', vyre.scanBlocks, label, { x: u32(n, 10) }, { ...scanBlocksOptions(n), ...extra });
   const blocks = Math.ceil(n / 256);
@@ -127,6 +135,7 @@ for (const [label, M, N, K] of [['37×19·19×21', 37, 21, 19], ['256×256·256�
 }
 for (const [label, M, N, K] of [['37×20·20×24', 37, 24, 20], ['256×256·256×256', 256, 256, 256], ['150×68·44×68', 150, 68, 44]] as const) {
   await check('matmulX4', vyre.matmulX4, label, { a: f32(M * K, 14, 4), b: f32(K * N, 15, 4) }, matmulX4Options(M, N, K));
+  await check('matmulX4Direct', vyre.matmulX4Direct, label, { a: f32(M * K, 14, 4), b: f32(K * N, 15, 4) }, matmulX4DirectOptions(M, N, K));
 }
 {
   // The whole bitonic schedule on 2^16 keys, GPU and interpreter step by step.

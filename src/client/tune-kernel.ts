@@ -14,7 +14,7 @@ import type { LaunchOptions } from '../protocol/dispatch.ts';
 import type { ResidentBuffer } from './resident-buffer.ts';
 import type { CompiledPipeline, CompiledPipelineBuild, TunedBuild } from './runtime-types.ts';
 import type { TunableKernel, TunableVariant, TuneOptions, TuningReport, TuningShape, TuningTrial } from '../protocol/tuning.ts';
-import { chooseFastest, runnableVariants, tuningMark } from './tuning-choice.ts';
+import { chooseFastest, clearWinner, runnableVariants, tuningMark } from './tuning-choice.ts';
 
 /** What the tuner needs of a runtime. */
 export interface TunerRuntime {
@@ -100,6 +100,7 @@ async function timeVariants<Shape extends TuningShape>(runtime: TunerRuntime, ke
         const index = (round + turn) % runs.length;
         samples[index]!.push((await timeBatch(runs[index]!, inputs, repeat))[timer]! / repeat);
       }
+      if (clearWinner(samples)) break;
     }
     const trials = kernel.variants.map((variant, i) => ({ variant: variant.name, medianMs: median(samples[i]!), samples: samples[i]! }));
     return { timer, repeat, trials };

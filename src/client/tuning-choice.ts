@@ -62,3 +62,18 @@ export function chooseFastest(trials: readonly TuningTrial[]): number {
   });
   return best;
 }
+
+/** How much slower every sample of every other variant must be for the tuner to stop early. */
+export const CLEAR_MARGIN = 1.5;
+
+/**
+ * True when one variant's slowest sample is at least {@link CLEAR_MARGIN}× faster than the
+ * fastest sample of every other variant, over at least two rounds: more rounds would not
+ * change the choice, so the tuner stops (a slow device pays less for an obvious answer).
+ */
+export function clearWinner(samples: readonly (readonly number[])[]): boolean {
+  if (samples.length < 2 || samples.some((list) => list.length < 2)) return false;
+  const worst = samples.map((list) => Math.max(...list));
+  const best = worst.indexOf(Math.min(...worst));
+  return samples.every((list, i) => i === best || Math.min(...list) >= CLEAR_MARGIN * worst[best]!);
+}

@@ -19,7 +19,8 @@ export interface MatmulShape {
 /**
  * `C = A · B` for `N` and `K` that are multiples of 4, tuned per device by
  * `runtime.compileTuned`: variants `tiled` ({@link matmulX4}) and `direct`
- * ({@link matmulX4Direct}), timed on 512×512·512×512 unless you pass your own shape.
+ * ({@link matmulX4Direct}), timed on 256×256·256×256 unless you pass your own shape
+ * (the best variant may change with the size: tune on yours).
  * Dispatch with the build's `options({ M, N, K })`. Exact either way (`matmul`'s bits).
  */
 export const matmulX4Tunable: TunableKernel<MatmulShape> = Object.freeze({
@@ -28,7 +29,7 @@ export const matmulX4Tunable: TunableKernel<MatmulShape> = Object.freeze({
     { name: 'tiled', program: matmulX4, options: ({ M, N, K }: MatmulShape) => matmulX4Options(M, N, K) },
     { name: 'direct', program: matmulX4Direct, options: ({ M, N, K }: MatmulShape) => matmulX4DirectOptions(M, N, K) },
   ]),
-  trialShape: Object.freeze({ M: 512, N: 512, K: 512 }),
+  trialShape: Object.freeze({ M: 256, N: 256, K: 256 }),
   // Small integers: the trial times the work, its values do not matter.
   trialInputs: ({ M, N, K }: MatmulShape) => ({ a: trialValues(M * K), b: trialValues(K * N) }),
 });

@@ -16,7 +16,7 @@ export interface SumShape {
  * One pass of a wrapping u32 sum, one partial per 2,048 elements, tuned per device by
  * `runtime.compileTuned`: variants `subgroups` ({@link sumReduceSubgroups}; only on
  * adapters with the `subgroups` feature) and `workgroup` ({@link sumReduceWide}), timed
- * on 4,194,304 elements. Dispatch with the build's `options({ n })`; repeat on the
+ * on 1,048,576 elements. Dispatch with the build's `options({ n })`; repeat on the
  * partials (or add them on the CPU) for one sum. Exact either way.
  */
 export const sumU32Tunable: TunableKernel<SumShape> = Object.freeze({
@@ -25,6 +25,6 @@ export const sumU32Tunable: TunableKernel<SumShape> = Object.freeze({
     { name: 'subgroups', program: sumReduceSubgroups, options: ({ n }: SumShape) => sumWideOptions(n), requires: Object.freeze(['subgroups']) },
     { name: 'workgroup', program: sumReduceWide, options: ({ n }: SumShape) => sumWideOptions(n) },
   ]),
-  trialShape: Object.freeze({ n: 1 << 22 }),
+  trialShape: Object.freeze({ n: 1 << 20 }),
   trialInputs: ({ n }: SumShape) => ({ x: Uint32Array.from({ length: n }, (_, i) => i) }),
 });

@@ -41,7 +41,11 @@ export interface TuneOptions<Shape extends TuningShape> {
   readonly floats?: FloatPolicy;
   /** Tune on this workload instead of the kernel's `trialShape` (e.g. the app's own size); stored per shape. */
   readonly shape?: Shape;
-  /** Timed rounds per variant after one warm-up (1–20, default 3); each round times every variant once, in a rotating order. */
+  /**
+   * Timed rounds per variant after one warm-up (1–20, default 3); each round times every
+   * variant once, in a rotating order. The tuner stops after two rounds when one variant
+   * is clearly faster (every sample of every other variant ≥ 1.5× its slowest).
+   */
   readonly rounds?: number;
 }
 
@@ -50,7 +54,7 @@ export interface TuningTrial {
   readonly variant: string;
   /** Median over the rounds of the time per dispatch, ms. */
   readonly medianMs: number;
-  /** Per round, the time per dispatch, ms. */
+  /** Per round run, the time per dispatch, ms (fewer than asked when the tuner stopped early). */
   readonly samples: readonly number[];
 }
 

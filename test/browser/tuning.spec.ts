@@ -62,10 +62,11 @@ test('compileTuned times both matmul variants, compiles the fastest under its ma
   expect(tuning.source).toBe('tuned');
   expect(tuning.trials.map((trial) => trial.variant)).toEqual(['tiled', 'direct']);
   for (const trial of tuning.trials) {
-    expect(trial.samples).toHaveLength(3);
+    // Three rounds, or two when one variant was clearly faster (the tuner stops early).
+    expect([2, 3]).toContain(trial.samples.length);
     expect(trial.samples.every((ms) => ms > 0)).toBe(true);
     const sorted = [...trial.samples].sort((x, y) => x - y);
-    expect(trial.medianMs).toBe(sorted[1]);
+    expect(trial.medianMs).toBe(sorted.length === 3 ? sorted[1] : (sorted[0]! + sorted[1]!) / 2);
   }
   // The chosen one is the one with the smaller median (the earlier on a tie).
   const [tiled, direct] = tuning.trials as [(typeof tuning.trials)[number], (typeof tuning.trials)[number]];

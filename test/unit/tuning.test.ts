@@ -5,7 +5,7 @@
  * The timing itself runs in real Chrome (test/browser/tuning.spec.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { chooseFastest, tuningMark } from '../../src/client/tuning-choice.ts';
+import { chooseFastest, clearWinner, tuningMark } from '../../src/client/tuning-choice.ts';
 import type { TunableKernel, TuningShape } from '../../src/protocol/tuning.ts';
 import { matmulX4Tunable } from '../../src/kernels/matmul-tunable.ts';
 import { resolvePolicy } from '../../src/pipeline/policy.ts';
@@ -106,5 +106,18 @@ describe('PipelineCache.compileStored', () => {
     expect(stored?.manifest.dispatchPolicy).toBe('wg=[64,1,1];tuned=saxpy-test@n1024/a|b');
     expect(second.fake.calls).toHaveLength(1);
     expect(await second.cache.compileStored(saxpy(3), policy)).toBeNull();
+  });
+});
+
+describe('clearWinner: when the tuner stops early', () => {
+  it('stops when every sample of the other variant is at least 1.5× the winner\'s slowest, over two rounds', () => {
+    expect(clearWinner([[10, 11], [1, 1.2]])).toBe(true);
+    expect(clearWinner([[1.9, 2], [3, 3.1], [4, 5]])).toBe(true);
+  });
+  it('goes on when the margin is smaller, the samples overlap, or a variant has only one round', () => {
+    expect(clearWinner([[10, 11], [8, 7.9]])).toBe(false);
+    expect(clearWinner([[1, 4], [3, 3]])).toBe(false);
+    expect(clearWinner([[10], [1]])).toBe(false);
+    expect(clearWinner([[1, 1]])).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { transfer } from 'comlink';
 import { isRawPixels, uncloneable, withImageOutputs, withSendableImages } from './image-io.ts';
-import { withMovableCopies } from './input-copies.ts';
+import { withMovableCopies, type CopyPool } from './input-copies.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
@@ -23,15 +23,17 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   readonly buffers: readonly BufferDeclaration[];
   readonly #link: WorkerLink;
   readonly #destroy: (ref: ResidentBufferRef) => Promise<void>;
+  readonly #copies: CopyPool;
   readonly #destroyTexture = (ref: ResidentTextureRef): Promise<void> => this.#link.call((remote) => remote.destroyTexture(ref));
 
-  constructor(report: CompileReport, link: WorkerLink, destroy: (ref: ResidentBufferRef) => Promise<void>) {
+  constructor(report: CompileReport, link: WorkerLink, destroy: (ref: ResidentBufferRef) => Promise<void>, copies: CopyPool) {
     this.id = report.pipelineId;
     this.entryPoint = report.entryPoint;
     this.workgroupSize = report.workgroupSize;
     this.buffers = report.buffers;
     this.#link = link;
     this.#destroy = destroy;
+    this.#copies = copies;
   }
 
   async dispatch<const O extends DispatchOptions>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O, S>> {
@@ -55,7 +57,8 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
     const withImages = await Promise.all(batch.map(withSendableImages));
     // Without transfer, large arrays cross to a worker as copies made here and moved
     // (input-copies.ts); in same-thread mode nothing crosses, so nothing is copied.
-    const copies = transferring || this.#link.inProcess ? { batch: withImages, buffers: [] } : withMovableCopies(withImages);
+    const copying = !transferring && !this.#link.inProcess;
+    const copies = copying ? withMovableCopies(withImages, this.#copies) : { batch: withImages, buffers: [] };
     const converted = copies.batch;
     const wire = converted.map(toWireInputs);
     // Transfer is opt-in for the caller's arrays and bitmaps (it detaches them); bitmaps made
@@ -64,7 +67,11 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
     const moved = transferring ? [...inputTransferables(batch), ...ours] : ours;
     const payload = moved.length > 0 ? transfer(wire, moved) : wire;
     try {
-      return await this.#link.call((remote) => remote.dispatch(this.id, payload, options));
+      // Only our own copies are ever asked back: never the caller's arrays.
+      const recycle = copies.buffers.length > 0;
+      const reply = await this.#link.call((remote) => remote.dispatch(this.id, payload, options, recycle));
+      if (reply.recycled !== undefined) this.#copies.give(reply.recycled);
+      return reply;
     } catch (error) {
       throw uncloneable(error, wire) ?? error;
     }

@@ -11,6 +11,7 @@ import type { BufferSignature } from '../protocol/ir.ts';
 import type { DispatchPolicy, Program, SignatureOf } from '../protocol/program.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
 import type { ResidentBufferSource, WorkerInitResult } from '../protocol/worker-api.ts';
+import { CopyPool } from './input-copies.ts';
 import { RemotePipeline } from './remote-pipeline.ts';
 import { ResidentBuffer } from './resident-buffer.ts';
 import type { CompiledPipelineBuild, PrewarmOptions, Runtime, TunedBuild } from './runtime-types.ts';
@@ -32,6 +33,8 @@ export class RemoteRuntime implements Runtime {
    */
   readonly #known = new WeakMap<object, Map<string, string>>();
   readonly #destroy = (ref: ResidentBufferRef): Promise<void> => this.#link.call((remote) => remote.destroyBuffer(ref));
+  /** Buffers the worker moved back after uploading the copies of large inputs, reused by the next copies. */
+  readonly #copies = new CopyPool();
 
   constructor(link: WorkerLink, init: WorkerInitResult) {
     this.#link = link;
@@ -123,7 +126,7 @@ export class RemoteRuntime implements Runtime {
 
   #toBuild<S extends BufferSignature>(report: CompileReport): CompiledPipelineBuild<S> {
     return {
-      pipeline: new RemotePipeline<S>(report, this.#link, this.#destroy),
+      pipeline: new RemotePipeline<S>(report, this.#link, this.#destroy, this.#copies),
       cacheHit: report.cacheHit,
       tier: report.tier,
       timings: report.timings,

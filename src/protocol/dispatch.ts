@@ -81,10 +81,21 @@ export interface WireTiming {
 }
 
 /**
+ * Inputs of at least this many bytes cross as a copy the client makes and moves (below it a
+ * structured clone is as cheap), and with `recycle` the worker moves them back.
+ */
+export const COPY_FROM_BYTES = 64 * 1024;
+
+/**
  * What a batch returns: outputs per item, and timing only when asked for. Lean on purpose:
  * a 1,000-item batch crosses the worker boundary as 1,000 small objects, not 3,000.
  */
 export interface DispatchReply {
   readonly outputs: WireOutputs[];
   readonly timing?: WireTiming;
+  /**
+   * With `recycle` asked for: the large input buffers the client copied and moved here,
+   * moved back once uploaded, so its next copy reuses their memory instead of allocating.
+   */
+  readonly recycled?: ArrayBuffer[];
 }

@@ -76,7 +76,8 @@ export interface WorkerApi {
   /** `onProgress` is a Comlink proxy back to the main thread. */
   prewarm(programs: readonly Program[], concurrency?: number, onProgress?: (progress: PrewarmProgress) => unknown): Promise<PipelinePrewarmReport[]>;
   /** One dispatch per item of `batch`, in one submit; arrays come back transferred, not copied. */
-  dispatch(pipelineId: string, batch: readonly WireInputs[], options?: DispatchOptions): Promise<DispatchReply>;
+  /** With `recycle`, every input `ArrayBuffer` of ≥ 64 KiB comes back in `recycled` (the client's own copies only: it never asks when it sent the caller's arrays). */
+  dispatch(pipelineId: string, batch: readonly WireInputs[], options?: DispatchOptions, recycle?: boolean): Promise<DispatchReply>;
   createBuffer(source: ResidentBufferSource): Promise<ResidentBufferRef>;
   readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
   destroyBuffer(ref: ResidentBufferRef): Promise<void>;

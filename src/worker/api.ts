@@ -13,7 +13,7 @@ import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from 
 import type { CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
 import type { GpuStats } from '../protocol/device.ts';
-import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
+import { COPY_FROM_BYTES, type DispatchOptions, type DispatchReply } from '../protocol/dispatch.ts';
 import type { ElementArray } from '../protocol/elements.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
 import type { ClearCacheRequest, SimulatedFault, WorkerApi, WorkerInitOptions, WorkerInitResult } from '../protocol/worker-api.ts';
@@ -115,7 +115,7 @@ class WorkerRuntime implements WorkerApi {
     });
   }
 
-  async dispatch(pipelineId: string, batch: unknown, options?: DispatchOptions): Promise<DispatchReply> {
+  async dispatch(pipelineId: string, batch: unknown, options?: DispatchOptions, recycle?: boolean): Promise<DispatchReply> {
     if (!Array.isArray(batch)) throw new VyreError('invalid-input', 'A batch must be a list of inputs.', 'pass [inputsA, inputsB, …].');
     const reply = await this.#ready().dispatch(pipelineId, batch, options);
     const arrays: unknown[] = [];
@@ -125,7 +125,10 @@ class WorkerRuntime implements WorkerApi {
         arrays.push(isWireImage(value) ? value.data : value);
       }
     }
-    return transferred(reply, arrays);
+    if (recycle !== true) return transferred(reply, arrays);
+    // Uploads copy their source when they are called, so the inputs are free to go back.
+    const recycled = recyclableBuffers(batch as readonly unknown[]);
+    return transferred({ ...reply, recycled }, [...arrays, ...recycled]);
   }
 
   async createBuffer(source: unknown): Promise<ResidentBufferRef> {
@@ -226,4 +229,18 @@ function boundsOf(persistent: object): unknown {
 /** Transfers every ArrayBuffer in `value` (outputs never stay with the worker). */
 function transferred<T>(value: T, arrays: readonly unknown[]): T {
   return transfer(value, arrays.filter((array): array is ArrayBufferView => ArrayBuffer.isView(array)).map((array) => array.buffer as ArrayBuffer));
+}
+
+/** The distinct input `ArrayBuffer`s of a batch (typed arrays, raw pixels) of at least {@link COPY_FROM_BYTES}. */
+function recyclableBuffers(batch: readonly unknown[]): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  const consider = (value: unknown): void => {
+    if (!ArrayBuffer.isView(value) || !(value.buffer instanceof ArrayBuffer) || value.buffer.byteLength < COPY_FROM_BYTES) return;
+    found.add(value.buffer);
+  };
+  for (const inputs of batch) {
+    if (typeof inputs !== 'object' || inputs === null) continue;
+    for (const value of Object.values(inputs)) consider(typeof value === 'object' && value !== null && 'data' in value ? (value as { data: unknown }).data : value);
+  }
+  return [...found];
 }

@@ -172,6 +172,31 @@ test('large inputs cross as copies the runtime makes and moves: the caller\'s ar
   expect(result).toEqual({ length: 262_144, intact: true, yLength: 262_144, yOk: true, same: true });
 });
 
+test('the copies the worker moves back are reused for later copies: 12 dispatches and batches of changing large inputs are all right', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const { pipeline } = await runtime.compile(window.helpers.addK(3));
+    const n = 65_536; // 256 KiB: copied, moved and, from the second dispatch on, copied into returned memory
+    const wrong: string[] = [];
+    const check = (y: Uint32Array | undefined, base: number, label: string) => {
+      if (y?.length !== n || !y.every((v, i) => v === base + i + 3)) wrong.push(label);
+    };
+    for (let round = 0; round < 6; round++) {
+      const x = new Uint32Array(n).map((_, i) => round * 1_000_000 + i);
+      check((await pipeline.dispatch({ x }))['y'], round * 1_000_000, `dispatch ${round}`);
+      if (x[n - 1] !== round * 1_000_000 + n - 1) wrong.push(`caller's array ${round} changed`);
+      const a = new Uint32Array(n).map((_, i) => 7_000_000 + round + i);
+      const b = new Uint32Array(n).map((_, i) => 9_000_000 + round + i);
+      const [ya, yb] = await pipeline.dispatchBatch([{ x: a }, { x: b }]);
+      check(ya?.['y'], 7_000_000 + round, `batch ${round} item 0`);
+      check(yb?.['y'], 9_000_000 + round, `batch ${round} item 1`);
+    }
+    await runtime.dispose();
+    return wrong;
+  });
+  expect(result).toEqual([]);
+});
+
 test.describe('in a cross-origin isolated page', () => {
   test.use({ harness: '/test/browser/pages/cache.html?isolated=1' });
 

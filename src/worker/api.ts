@@ -13,7 +13,7 @@ import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from 
 import type { CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
 import type { GpuStats } from '../protocol/device.ts';
-import { COPY_FROM_BYTES, type DispatchOptions, type DispatchReply } from '../protocol/dispatch.ts';
+import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
 import type { ElementArray } from '../protocol/elements.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
 import type { ClearCacheRequest, SimulatedFault, WorkerApi, WorkerInitOptions, WorkerInitResult } from '../protocol/worker-api.ts';
@@ -22,6 +22,7 @@ import { createMemoryStore } from '../store/memory-store.ts';
 import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import { readBrowserFacts } from './browser-facts.ts';
 import { startupClock } from './startup-clock.ts';
+import { recyclableBuffers, transferList } from './transfer-list.ts';
 
 export interface WorkerEnvironment {
   /** Undefined outside a browser (plain Node has no `navigator` before version 21). */
@@ -228,19 +229,6 @@ function boundsOf(persistent: object): unknown {
 
 /** Transfers every ArrayBuffer in `value` (outputs never stay with the worker). */
 function transferred<T>(value: T, arrays: readonly unknown[]): T {
-  return transfer(value, arrays.filter((array): array is ArrayBufferView => ArrayBuffer.isView(array)).map((array) => array.buffer as ArrayBuffer));
+  return transfer(value, transferList(arrays));
 }
 
-/** The distinct input `ArrayBuffer`s of a batch (typed arrays, raw pixels) of at least {@link COPY_FROM_BYTES}. */
-function recyclableBuffers(batch: readonly unknown[]): ArrayBuffer[] {
-  const found = new Set<ArrayBuffer>();
-  const consider = (value: unknown): void => {
-    if (!ArrayBuffer.isView(value) || !(value.buffer instanceof ArrayBuffer) || value.buffer.byteLength < COPY_FROM_BYTES) return;
-    found.add(value.buffer);
-  };
-  for (const inputs of batch) {
-    if (typeof inputs !== 'object' || inputs === null) continue;
-    for (const value of Object.values(inputs)) consider(typeof value === 'object' && value !== null && 'data' in value ? (value as { data: unknown }).data : value);
-  }
-  return [...found];
-}

@@ -178,8 +178,8 @@ test('the copies the worker moves back are reused for later copies: 12 dispatche
     const { pipeline } = await runtime.compile(window.helpers.addK(3));
     const n = 65_536; // 256 KiB: copied, moved and, from the second dispatch on, copied into returned memory
     const wrong: string[] = [];
-    const check = (y: Uint32Array | undefined, base: number, label: string) => {
-      if (y?.length !== n || !y.every((v, i) => v === base + i + 3)) wrong.push(label);
+    const check = (y: ArrayLike<number> | undefined, base: number, label: string) => {
+      if (y?.length !== n || !Array.from(y).every((v, i) => v === base + i + 3)) wrong.push(label);
     };
     for (let round = 0; round < 6; round++) {
       const x = new Uint32Array(n).map((_, i) => round * 1_000_000 + i);

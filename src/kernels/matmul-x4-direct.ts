@@ -8,7 +8,7 @@
  */
 import { program } from '../program/builder.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
-import { requireQuads } from './matmul-shape.ts';
+import { declareVec4Matmul, requireQuads } from './matmul-shape.ts';
 
 /** Edge of the block of C one workgroup of {@link matmulX4Direct} computes. */
 export const MATMUL_X4_DIRECT_BLOCK = 32;
@@ -35,14 +35,7 @@ const LANES = [0, 1, 2, 3] as const;
  * reads the next row's values, and its result is never stored.
  */
 export const matmulX4Direct = program({ name: 'matmul-f32-x4-direct', workgroupSize: [SIDE, SIDE] }, (b) => {
-  const a = b.buffer('a', 'vec4<f32>', 'read');
-  const bm = b.buffer('b', 'vec4<f32>', 'read');
-  const c = b.buffer('c', 'vec4<f32>', 'output');
-  const M = b.param('M', 'u32');
-  const N = b.param('N', 'u32');
-  const K = b.param('K', 'u32');
-  const n4 = b.let('n4', N.shr(2));
-  const k4 = b.let('k4', K.shr(2));
+  const { a, bm, c, M, N, n4, k4 } = declareVec4Matmul(b);
 
   const tid = b.let('tid', b.localIndex());
   const group = b.let('group', b.linearIndex().div(INVOCATIONS));

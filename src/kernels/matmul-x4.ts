@@ -6,7 +6,7 @@
  */
 import { program } from '../program/builder.ts';
 import type { LaunchOptions } from '../protocol/dispatch.ts';
-import { requireQuads } from './matmul-shape.ts';
+import { declareVec4Matmul, requireQuads } from './matmul-shape.ts';
 
 /** Edge of the block of C one workgroup of {@link matmulX4} computes. */
 export const MATMUL_X4_BLOCK = 64;
@@ -37,16 +37,9 @@ const LANES = [0, 1, 2, 3] as const;
  * `4x…4x+3`. This is the shape of the fastest hand-written WGSL of docs/benchmarks.md.
  */
 export const matmulX4 = program({ name: 'matmul-f32-x4', workgroupSize: [SIDE, SIDE] }, (b) => {
-  const a = b.buffer('a', 'vec4<f32>', 'read');
-  const bm = b.buffer('b', 'vec4<f32>', 'read');
-  const c = b.buffer('c', 'vec4<f32>', 'output');
+  const { a, bm, c, M, N, K, n4, k4 } = declareVec4Matmul(b);
   const tileA = b.workgroup('tile_a', 'vec4<f32>', MATMUL_X4_BLOCK * (TILE_K / 4));
   const tileB = b.workgroup('tile_b', 'vec4<f32>', TILE_K * (MATMUL_X4_BLOCK / 4));
-  const M = b.param('M', 'u32');
-  const N = b.param('N', 'u32');
-  const K = b.param('K', 'u32');
-  const n4 = b.let('n4', N.shr(2));
-  const k4 = b.let('k4', K.shr(2));
 
   const tid = b.let('tid', b.localIndex());
   const group = b.let('group', b.linearIndex().div(INVOCATIONS));

@@ -265,37 +265,29 @@ test('saxpyX4 refuses a length that is not a multiple of 4 with invalid-input an
   expect(result.empty).toBe(0);
 });
 
-test('matmulX4 (tiled, vec4) agrees with the interpreter bit for bit, folded grid included', async ({ vyrePage }) => {
-  const shapes = [
-    { label: '1×4·4×4', M: 1, N: 4, K: 4 },
-    { label: '33×44·44×28 (odd M, K not a multiple of 16)', M: 33, N: 28, K: 44 },
-    { label: '70×68·20×68 (folded at 2)', M: 70, N: 68, K: 20, foldAt: 2 },
-  ];
-  const cases = shapes.map(({ label, M, N, K, foldAt }, s) => ({
-    label,
-    inputs: { a: randomF32(M * K, 1700 + s, 4), b: randomF32(K * N, 1800 + s, 4) },
-    options: withFold(matmulX4Options(M, N, K), foldAt),
-  }));
-  const { results, disposed } = await gpuAndReference(vyrePage, 'matmulX4', cases);
-  expectIdentical(results);
-  expect(disposed).toBe(true);
-});
+const VEC4_MATMULS = [
+  // foldAt: 2 leaves 8 workgroups per fold; the direct kernel's 32-blocks make 9 there, so it folds at 3.
+  { kernel: 'matmulX4', what: 'tiled, vec4', options: matmulX4Options, foldAt: 2, seed: 1700 },
+  { kernel: 'matmulX4Direct', what: 'vec4, no workgroup memory', options: matmulX4DirectOptions, foldAt: 3, seed: 1750 },
+] as const;
 
-test('matmulX4Direct (vec4, no workgroup memory) agrees with the interpreter bit for bit, folded grid included', async ({ vyrePage }) => {
-  const shapes = [
-    { label: '1×4·4×4', M: 1, N: 4, K: 4 },
-    { label: '33×44·44×28 (odd M, a partial 32-block in both directions)', M: 33, N: 28, K: 44 },
-    { label: '70×68·20×68 (9 workgroups, folded at 3)', M: 70, N: 68, K: 20, foldAt: 3 },
-  ];
-  const cases = shapes.map(({ label, M, N, K, foldAt }, s) => ({
-    label,
-    inputs: { a: randomF32(M * K, 1750 + s, 4), b: randomF32(K * N, 1850 + s, 4) },
-    options: withFold(matmulX4DirectOptions(M, N, K), foldAt),
-  }));
-  const { results, disposed } = await gpuAndReference(vyrePage, 'matmulX4Direct', cases);
-  expectIdentical(results);
-  expect(disposed).toBe(true);
-});
+for (const { kernel, what, options, foldAt, seed } of VEC4_MATMULS) {
+  test(`${kernel} (${what}) agrees with the interpreter bit for bit, folded grid included`, async ({ vyrePage }) => {
+    const shapes = [
+      { label: '1×4·4×4', M: 1, N: 4, K: 4 },
+      { label: '33×44·44×28 (odd M, K not a multiple of 16, partial blocks)', M: 33, N: 28, K: 44 },
+      { label: `70×68·20×68 (folded at ${foldAt})`, M: 70, N: 68, K: 20, foldAt },
+    ];
+    const cases = shapes.map(({ label, M, N, K, foldAt }, s) => ({
+      label,
+      inputs: { a: randomF32(M * K, seed + s, 4), b: randomF32(K * N, seed + 100 + s, 4) },
+      options: withFold(options(M, N, K), foldAt),
+    }));
+    const { results, disposed } = await gpuAndReference(vyrePage, kernel, cases);
+    expectIdentical(results);
+    expect(disposed).toBe(true);
+  });
+}
 
 test('sumReduce (u32 and f32) agrees with the interpreter bit for bit', async ({ vyrePage }) => {
   const u32 = await gpuAndReference(

@@ -37,6 +37,11 @@ export const wgslName = {
   param: (name: string): string => `vyre_params.p_${name}`,
 } as const;
 
+/** A buffer's element count in WGSL: `arrayLength` of a bound buffer, the static count of a workgroup one. */
+export function lengthCode(buffer: IrBuffer): string {
+  return buffer.access === 'workgroup' ? `${buffer.count ?? 0}u` : `arrayLength(&${wgslName.buffer(buffer)})`;
+}
+
 /** The entry point's run-time 1.0 that strict f32 products multiply by (see wgsl-helpers.ts). */
 export const RUNTIME_ONE_F32 = 'vyre_one_f32';
 

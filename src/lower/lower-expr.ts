@@ -11,8 +11,9 @@
  */
 import { invariant, unreachable } from '../errors.ts';
 import { componentOf, isVectorType, vectorOf, widthOf, type AtomicOp, type BinaryOp, type Expr, type IrBuffer, type ScalarType, type UnaryOp, type ValueType } from '../protocol/ir.ts';
-import { RUNTIME_ONE_F32, runtime, typedHelper, wgslName, type ExprContext, type Lowered } from './lower-context.ts';
+import { RUNTIME_ONE_F32, lengthCode, runtime, typedHelper, wgslName, type ExprContext, type Lowered } from './lower-context.ts';
 import { lowerComponent, lowerDot, lowerSplat, lowerVector } from './lower-vector.ts';
+import { lowerLoadVector } from './lower-vector-access.ts';
 import { isSumFree } from './sum-free.ts';
 import { wgslType } from './wgsl-helpers.ts';
 
@@ -35,11 +36,10 @@ export function lowerExpr(expr: Expr, context: ExprContext): Lowered {
       const index = lowerExpr(expr.index, context);
       return { code: `${loadHelper(buffer, context)}(${index.code})`, type: buffer.type, constant: false };
     }
-    case 'length': {
-      const buffer = bufferOf(expr.buffer, context);
-      const code = buffer.access === 'workgroup' ? `${buffer.count ?? 0}u` : `arrayLength(&${wgslName.buffer(buffer)})`;
-      return { code, type: 'u32', constant: false };
-    }
+    case 'load-vector':
+      return lowerLoadVector(bufferOf(expr.buffer, context), expr.width, lowerExpr(expr.index, context), context);
+    case 'length':
+      return { code: lengthCode(bufferOf(expr.buffer, context)), type: 'u32', constant: false };
     case 'builtin':
       return { code: builtinCode(expr.name, expr.axis), type: 'u32', constant: false };
     case 'unary':
@@ -277,10 +277,6 @@ export function storeHelper(buffer: IrBuffer, context: ExprContext): string {
 function elementAccess(buffer: IrBuffer, context: ExprContext, index: string): string {
   const element = `${wgslName.buffer(buffer)}[${index}]`;
   return context.atomicBuffers.has(buffer.name) ? `atomicLoad(&${element})` : element;
-}
-
-function lengthCode(buffer: IrBuffer): string {
-  return buffer.access === 'workgroup' ? `${buffer.count ?? 0}u` : `arrayLength(&${wgslName.buffer(buffer)})`;
 }
 
 function builtinCode(name: Extract<Expr, { kind: 'builtin' }>['name'], axis: 0 | 1 | 2): string {

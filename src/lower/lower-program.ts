@@ -14,6 +14,7 @@ import type { FloatPolicy } from '../protocol/program.ts';
 import type { ParamsLayout, ShaderArtifact } from './artifact.ts';
 import { boundBuffersOf, paramsLayoutOf, toBoundBuffer } from './layout.ts';
 import { RUNTIME_ONE_F32, lowerExpr, storeHelper, wgslName, type ExprContext } from './lower-expr.ts';
+import { lowerStoreVector } from './lower-vector-access.ts';
 import { sumFreeLocals } from './sum-free.ts';
 import { HelperSet, wgslType } from './wgsl-helpers.ts';
 import { LOWERING_VERSION } from './lowering-version.ts';
@@ -105,6 +106,12 @@ function lowerStmt(statement: Stmt, context: ExprContext, counter: { next: numbe
       const value = lowerExpr(statement.value, context);
       return `${indent}${storeHelper(buffer, context)}(${index.code}, ${value.code});`;
     }
+    case 'store-vector': {
+      const buffer = context.buffers.get(statement.buffer) as IrBuffer;
+      const index = lowerExpr(statement.index, context);
+      const value = lowerExpr(statement.value, context);
+      return `${indent}${lowerStoreVector(buffer, statement.width, index, value, context)};`;
+    }
     case 'if': {
       const cond = lowerExpr(statement.cond, context);
       const then = scoped(statement.then, context, counter, inner);
@@ -176,6 +183,7 @@ export function findAtomicBuffers(body: readonly Stmt[]): Set<string> {
       case 'assign':
         return collectAtomicBuffers(statement.value, found);
       case 'store':
+      case 'store-vector':
         collectAtomicBuffers(statement.index, found);
         return collectAtomicBuffers(statement.value, found);
       case 'if':
@@ -213,6 +221,7 @@ function operandsOf(expr: Expr): readonly Expr[] {
     case 'builtin':
       return [];
     case 'load':
+    case 'load-vector':
       return [expr.index];
     case 'unary':
     case 'cast':

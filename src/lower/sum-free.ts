@@ -22,6 +22,7 @@ export function isSumFree(expr: Expr, sumFreeLocals: ReadonlySet<string>): boole
     case 'literal':
     case 'param':
     case 'load':
+    case 'load-vector':
     case 'length':
     case 'builtin':
     case 'atomic':

@@ -16,7 +16,21 @@
  * });
  * ```
  */
-import type { AtomicOp, BufferSignature, Expr, IrAccess, IrBuffer, IrParam, IrProgram, OutputSizing, Stmt, ValueType, VectorType } from '../protocol/ir.ts';
+import type {
+  AtomicOp,
+  BufferSignature,
+  ComponentType,
+  Expr,
+  IrAccess,
+  IrBuffer,
+  IrParam,
+  IrProgram,
+  OutputSizing,
+  Stmt,
+  ValueType,
+  VectorType,
+  VectorWidth,
+} from '../protocol/ir.ts';
 import { Value, lift, type ComponentOf, type Int, type Operand, type VectorOf } from './value.ts';
 import { validateProgram } from './validate.ts';
 import { deepFreeze } from './freeze.ts';
@@ -68,6 +82,28 @@ export class BufferRef<T extends ValueType, N extends string = string, A extends
 
   store(index: Operand<'u32'>, value: Operand<T>): void {
     this.builder.emit({ kind: 'store', buffer: this.declaration.name, index: lift(index, 'u32').expr, value: lift(value, this.type).expr });
+  }
+
+  /**
+   * Vector `v` of this buffer of `f32`, `i32` or `u32` scalars: elements
+   * `width·v … width·v + width − 1` as one `vec{width}<T>`. `v` counts vectors, so the
+   * access is always aligned; each component is bounds-checked on its own, a component
+   * past the end reading 0 (docs/semantics.md, "Vectors").
+   * @example `const v = x.loadVector(4, i); // vec4<f32> of x[4i], x[4i + 1], x[4i + 2], x[4i + 3]`
+   */
+  loadVector<C extends ComponentType, W extends VectorWidth>(this: BufferRef<C, N, A>, width: W, v: Operand<'u32'>): Value<`vec${W}<${C}>`> {
+    const type: `vec${W}<${C}>` = `vec${width}<${this.type}>`;
+    return new Value({ kind: 'load-vector', buffer: this.declaration.name, width, index: lift(v, 'u32').expr }, type);
+  }
+
+  /**
+   * Writes `value`, a `vec{width}<T>`, to elements `width·v … width·v + width − 1` of this
+   * buffer of scalars; a component whose element is past the end is dropped, the others are
+   * written (docs/semantics.md, "Vectors").
+   */
+  storeVector<C extends ComponentType, W extends VectorWidth>(this: BufferRef<C, N, A>, width: W, v: Operand<'u32'>, value: Operand<NoInfer<`vec${W}<${C}>`>>): void {
+    const type: `vec${W}<${C}>` = `vec${width}<${this.type}>`;
+    this.builder.emit({ kind: 'store-vector', buffer: this.declaration.name, width, index: lift(v, 'u32').expr, value: lift(value, type).expr });
   }
 
   /** Element count (a workgroup buffer's static count); vectors for a vector buffer. */

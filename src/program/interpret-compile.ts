@@ -52,6 +52,9 @@ import {
 import {
   buildVector,
   dotProduct,
+  scalarBufferVectorLoad,
+  scalarBufferVectorStore,
+  scalarBufferVectorType,
   splatVector,
   takeComponent,
   vectorBinary,
@@ -97,6 +100,8 @@ export class Compiler {
       }
       case 'load':
         return this.load(e.buffer, e.index);
+      case 'load-vector':
+        return scalarBufferVectorLoad(this.memory(e.buffer), e.width, this.index(e.index));
       case 'length': {
         const { array, decl } = this.memory(e.buffer);
         // Vector buffers count vectors; the flat array holds width · length components.
@@ -354,6 +359,8 @@ export class Compiler {
       }
       case 'store':
         return this.store(s);
+      case 'store-vector':
+        return this.storeVector(s);
       case 'if': {
         const cond = this.typed(s.cond, 'bool', 'if condition');
         const then = this.scoped(() => this.stmts(s.then));
@@ -420,6 +427,17 @@ export class Compiler {
       }
       return NEXT;
     };
+  }
+
+  private storeVector(s: Extract<Stmt, { kind: 'store-vector' }>): StmtFn {
+    const memory = this.memory(s.buffer);
+    const { decl } = memory;
+    if (!WRITABLE.has(decl.access)) throw invalid(`Store into ${decl.access} buffer ${decl.name}.`);
+    const type = scalarBufferVectorType(decl, s.width);
+    // Order: the index before the value.
+    const index = this.index(s.index);
+    const value = this.typed(s.value, type, `vector stored into ${decl.name}`);
+    return scalarBufferVectorStore(memory, s.width, index, value as VectorFn);
   }
 
   /** Bounds (compiled outside the loop's scope), the loop variable's slot, and the body. */

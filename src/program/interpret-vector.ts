@@ -6,7 +6,7 @@
  * scalar closures stay exactly as they were: no run-time test of whether a value is a
  * vector, anywhere.
  */
-import { isVectorType, type BinaryOp, type UnaryOp, type ValueType, type VectorType } from '../protocol/ir.ts';
+import { isVectorType, type BinaryOp, type IrBuffer, type UnaryOp, type ValueType, type VectorType, type VectorWidth } from '../protocol/ir.ts';
 import {
   dotFor,
   vectorBinaryOpFor,
@@ -202,6 +202,68 @@ export function vectorStore(memory: Memory, type: VectorType, index: IndexFn, va
       const base = i * width;
       for (let k = 0; k < width; k++) array[base + k] = v[k] as number;
       memory.dirty = true;
+    }
+    return NEXT;
+  };
+}
+
+/**
+ * The vector type of a `load-vector` or `store-vector` of `width` elements of the scalar
+ * buffer `decl`; `invalid-program` for any other width or element type.
+ */
+export function scalarBufferVectorType(decl: IrBuffer, width: unknown): VectorType {
+  if (width !== 2 && width !== 4) throw invalid(`A vector access of ${decl.name} has width ${String(width)}, expected 2 or 4.`);
+  if (decl.type !== 'f32' && decl.type !== 'i32' && decl.type !== 'u32') {
+    throw invalid(`A vector access needs a buffer of f32, i32 or u32 scalars; ${decl.name} holds ${decl.type}.`);
+  }
+  return `vec${width}<${decl.type}>`;
+}
+
+/**
+ * `load-vector`: component k is element `width·v + k` of a scalar buffer, 0 when that
+ * index is past the end. The index is the exact product in a JS number (v < 2³², so
+ * width·v + k < 2³⁵ is exact), never wrapped to 32 bits, so a `v` past 2³²/width reads
+ * zeros as docs/semantics.md says; a typed array reads `undefined` past its end (and at
+ * the negative indices of a negative i32 `v`), which is the 0.
+ */
+export function scalarBufferVectorLoad(memory: Memory, width: unknown, index: IndexFn): Typed {
+  const type = scalarBufferVectorType(memory.decl, width);
+  const { array } = memory;
+  if (width === 2) {
+    return {
+      type,
+      fn: (inv) => {
+        const base = index(inv) * 2;
+        return [array[base] ?? 0, array[base + 1] ?? 0];
+      },
+    };
+  }
+  return {
+    type,
+    fn: (inv) => {
+      const base = index(inv) * 4;
+      return [array[base] ?? 0, array[base + 1] ?? 0, array[base + 2] ?? 0, array[base + 3] ?? 0];
+    },
+  };
+}
+
+/**
+ * `store-vector`: component k goes to element `width·v + k` when that exact index is in
+ * bounds; the components past the end are dropped, the others written.
+ */
+export function scalarBufferVectorStore(memory: Memory, width: VectorWidth, index: IndexFn, value: VectorFn): StmtFn {
+  const { array } = memory;
+  const length = array.length;
+  return (inv) => {
+    // Order: the index before the value.
+    const base = index(inv) * width;
+    const v = value(inv);
+    for (let k = 0; k < width; k++) {
+      const element = base + k;
+      if (element >= 0 && element < length) {
+        array[element] = v[k] as number;
+        memory.dirty = true;
+      }
     }
     return NEXT;
   };

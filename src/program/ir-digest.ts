@@ -23,10 +23,13 @@ const EXPR_TAG = {
   literal: 1, var: 2, param: 3, load: 4, length: 5, builtin: 6, unary: 7, binary: 8, select: 9, cast: 10, fma: 11, atomic: 12,
   // Added with vectors: new tags only, so every scalar program keeps its digest (and its cache records).
   vector: 13, splat: 14, component: 15, dot: 16,
+  // Added with vector access to scalar buffers, the same way: no earlier program's digest moves.
+  'load-vector': 17,
 } as const satisfies Record<Expr['kind'], number>;
 
 const STMT_TAG = {
   let: 101, assign: 102, store: 103, if: 104, loop: 105, break: 106, return: 107, barrier: 108, block: 109, region: 110,
+  'store-vector': 111,
 } as const satisfies Record<Stmt['kind'], number>;
 
 const ABSENT = 0;
@@ -59,6 +62,10 @@ function frameStmt(frame: FrameWriter, statement: Stmt): void {
       return frameExpr(frame, statement.value);
     case 'store':
       frame.string(statement.buffer);
+      frameExpr(frame, statement.index);
+      return frameExpr(frame, statement.value);
+    case 'store-vector':
+      frame.string(statement.buffer).u32(statement.width);
       frameExpr(frame, statement.index);
       return frameExpr(frame, statement.value);
     case 'if':
@@ -99,6 +106,9 @@ function frameExpr(frame: FrameWriter, expr: Expr): void {
       return;
     case 'load':
       frame.string(expr.buffer);
+      return frameExpr(frame, expr.index);
+    case 'load-vector':
+      frame.string(expr.buffer).u32(expr.width);
       return frameExpr(frame, expr.index);
     case 'length':
       frame.string(expr.buffer);

@@ -11,12 +11,13 @@
  * loops around it (their next iteration runs it after the return); a `break` taken under
  * non-uniform control does the same for its own loop only.
  */
-import type { Stmt } from '../protocol/ir.ts';
-import { checkExpr, checkIndex, expectType, readBufferRef, type Checked, type ExprEnv, type Local } from './validate-expr.ts';
+import type { IrAccess, Stmt } from '../protocol/ir.ts';
+import { checkExpr, checkIndex, checkVectorAccess, expectType, readBufferRef, type Checked, type ExprEnv, type Local } from './validate-expr.ts';
 import { at, describe, field, got, index, readListLength, readName, readRecord, readString } from './validate-report.ts';
 import { INTEGER_TYPES } from './validate-types.ts';
+import { VectorAccessLog } from './validate-vector-access.ts';
 
-const STMT_KINDS = ['let', 'assign', 'store', 'if', 'loop', 'break', 'return', 'barrier', 'block', 'region'];
+const STMT_KINDS = ['let', 'assign', 'store', 'store-vector', 'if', 'loop', 'break', 'return', 'barrier', 'block', 'region'];
 
 /** What validation keeps of a loop while walking its body. */
 interface LoopFrame {
@@ -30,10 +31,14 @@ interface LoopFrame {
 
 /**
  * Checks the program body and returns a fresh typed copy, or `undefined` once an issue is logged.
- * @param env - the declared buffers and params; `lookup` is provided here.
+ * @param env - the declared buffers and params; `lookup` and `vectorAccesses` are provided here.
  */
-export function checkBody(env: Omit<ExprEnv, 'lookup'>, value: unknown): Stmt[] | undefined {
-  return new BodyWalker(env).list(value, 'body', 1, undefined);
+export function checkBody(env: Omit<ExprEnv, 'lookup' | 'vectorAccesses'>, value: unknown): Stmt[] | undefined {
+  const walker = new BodyWalker(env);
+  const body = walker.list(value, 'body', 1, undefined);
+  // An atomic anywhere in the body makes every access to its buffer atomic, before it too.
+  walker.vectorAccesses.reportAtomicBuffers(env.log);
+  return body;
 }
 
 class BodyWalker implements ExprEnv {
@@ -42,13 +47,14 @@ class BodyWalker implements ExprEnv {
   readonly params: ExprEnv['params'];
   readonly buffersComplete: boolean;
   readonly paramsComplete: boolean;
+  readonly vectorAccesses = new VectorAccessLog();
   private readonly scopes: Map<string, Local>[] = [new Map()];
   private readonly loops: LoopFrame[] = [];
   /** First `return` taken under non-uniform control, in program order. */
   private returnedAt: string | undefined;
   private readonly reportedBarriers = new Set<string>();
 
-  constructor(env: Omit<ExprEnv, 'lookup'>) {
+  constructor(env: Omit<ExprEnv, 'lookup' | 'vectorAccesses'>) {
     this.log = env.log;
     this.buffers = env.buffers;
     this.params = env.params;
@@ -138,14 +144,14 @@ class BodyWalker implements ExprEnv {
         const index = checkIndex(this, record, path, depth);
         const value = this.expr(record, 'value', path, depth);
         const info = buffer?.info;
-        if (info?.access === 'read' || info?.access === 'uniform') {
-          log.report('store-to-read-only', at(path, 'buffer'), `${describe(buffer?.name)} is a ${info.access} buffer; only read-write, output and workgroup buffers take stores.`);
-        }
+        this.checkWritable(buffer?.name, info?.access, path);
         if (info?.type !== undefined) {
           expectType(log, value, [info.type], at(path, 'value'), `The value stored in ${describe(buffer?.name)} (of ${info.type})`);
         }
         return buffer && index.node && value.node ? { kind, buffer: buffer.name, index: index.node, value: value.node } : undefined;
       }
+      case 'store-vector':
+        return this.storeVector(record, path, depth);
       case 'if':
         return this.ifStatement(record, path, depth, divergence);
       case 'loop':
@@ -182,6 +188,23 @@ class BodyWalker implements ExprEnv {
       default:
         log.report('malformed', at(path, 'kind'), `A statement kind must be one of ${STMT_KINDS.join(', ')}; ${got(kind)}.`);
         return undefined;
+    }
+  }
+
+  /** `store-vector`: like `store`, with a vector of `width` of the buffer's scalars (validate-vector-access.ts). */
+  private storeVector(record: object, path: string, depth: number): Stmt | undefined {
+    const { buffer, access, width, index, type } = checkVectorAccess(this, record, path, depth);
+    const value = this.expr(record, 'value', path, depth);
+    this.checkWritable(buffer, access, path);
+    if (type !== undefined) expectType(this.log, value, [type], at(path, 'value'), `The value stored as ${width} elements of ${describe(buffer)}`);
+    if (buffer === undefined || width === undefined || !index.node || !value.node) return undefined;
+    return { kind: 'store-vector', buffer, width, index: index.node, value: value.node };
+  }
+
+  /** The rule every store shares: `read` and `uniform` buffers take none. */
+  private checkWritable(buffer: string | undefined, access: IrAccess | undefined, path: string): void {
+    if (access === 'read' || access === 'uniform') {
+      this.log.report('store-to-read-only', at(path, 'buffer'), `${describe(buffer)} is a ${access} buffer; only read-write, output and workgroup buffers take stores.`);
     }
   }
 

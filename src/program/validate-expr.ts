@@ -19,6 +19,8 @@ import {
   type IrParam,
   type ScalarType,
   type ValueType,
+  type VectorType,
+  type VectorWidth,
 } from '../protocol/ir.ts';
 import { at, describe, field, got, index, readChoice, readRecord, readString, type IssueLog } from './validate-report.ts';
 import {
@@ -33,6 +35,7 @@ import {
   unaryValueOperands,
   unaryValueResult,
 } from './validate-types.ts';
+import { readVectorWidth, vectorAccessType, type VectorAccessLog } from './validate-vector-access.ts';
 
 /** A let or loop variable in scope. */
 export interface Local {
@@ -56,6 +59,8 @@ export interface ExprEnv {
   /** False when the buffer list was cut short or unreadable: unknown names are then not reported. */
   readonly buffersComplete: boolean;
   readonly paramsComplete: boolean;
+  /** Where atomics and whole-vector accesses are noted, to be judged once the body is walked. */
+  readonly vectorAccesses: VectorAccessLog;
   lookup(name: string): Local | undefined;
 }
 
@@ -70,7 +75,7 @@ export interface Checked {
 /** A node that could not be checked counts as uniform, so one issue does not cascade into barrier issues. */
 const UNCHECKED: Checked = { node: undefined, type: undefined, uniform: true };
 
-const EXPR_KINDS = ['literal', 'var', 'param', 'load', 'length', 'builtin', 'unary', 'binary', 'select', 'cast', 'fma', 'atomic', 'vector', 'splat', 'component', 'dot'];
+const EXPR_KINDS = ['literal', 'var', 'param', 'load', 'load-vector', 'length', 'builtin', 'unary', 'binary', 'select', 'cast', 'fma', 'atomic', 'vector', 'splat', 'component', 'dot'];
 const U32: readonly ScalarType[] = ['u32'];
 const BOOL: readonly ScalarType[] = ['bool'];
 const F32_VALUES: readonly ValueType[] = ['f32', ...VECTOR_TYPES.filter((type) => componentOf(type) === 'f32')];
@@ -95,6 +100,8 @@ export function checkExpr(env: ExprEnv, value: unknown, path: string, depth: num
       const node = buffer && index.node ? { kind, buffer: buffer.name, index: index.node } : undefined;
       return { node, type: buffer?.info?.type, uniform: false };
     }
+    case 'load-vector':
+      return checkLoadVector(env, record, path, depth);
     case 'length': {
       const buffer = readBufferRef(env, record, path);
       return { node: buffer && { kind, buffer: buffer.name }, type: 'u32', uniform: true };
@@ -164,6 +171,35 @@ export function checkIndex(env: ExprEnv, record: object, path: string, depth: nu
   const index = checkExpr(env, field(record, 'index'), at(path, 'index'), depth + 1);
   expectType(env.log, index, U32, at(path, 'index'), 'A buffer index');
   return index;
+}
+
+/** The parts of a checked `load-vector` or `store-vector`; `undefined` where wrong (reported) or unknown. */
+export interface CheckedVectorAccess {
+  readonly buffer: string | undefined;
+  /** The buffer's access mode, for the store rule. */
+  readonly access: IrAccess | undefined;
+  readonly width: VectorWidth | undefined;
+  readonly index: Checked;
+  /** The vector it reads or writes: `width` elements of the buffer's scalar type. */
+  readonly type: VectorType | undefined;
+}
+
+/** The buffer, width and index of a `load-vector` or `store-vector`, checked in that order. */
+export function checkVectorAccess(env: ExprEnv, record: object, path: string, depth: number): CheckedVectorAccess {
+  const buffer = readBufferRef(env, record, path);
+  const width = readVectorWidth(env.log, record, path);
+  const index = checkIndex(env, record, path, depth);
+  if (buffer === undefined) return { buffer: undefined, access: undefined, width, index, type: undefined };
+  env.vectorAccesses.noteAccess(buffer.name, path);
+  const type = vectorAccessType(env.log, buffer.name, buffer.info?.type, width, path);
+  return { buffer: buffer.name, access: buffer.info?.access, width, index, type };
+}
+
+/** `load-vector`: `width` elements of a scalar buffer as one vector; never uniform, like `load`. */
+function checkLoadVector(env: ExprEnv, record: object, path: string, depth: number): Checked {
+  const { buffer, width, index, type } = checkVectorAccess(env, record, path, depth);
+  const node = buffer !== undefined && width !== undefined && index.node ? { kind: 'load-vector' as const, buffer, width, index: index.node } : undefined;
+  return { node, type, uniform: false };
 }
 
 function checkLiteral(log: IssueLog, record: object, path: string): Checked {
@@ -288,6 +324,7 @@ function checkAtomic(env: ExprEnv, record: object, path: string, depth: number):
   const expected = rawExpected === undefined ? undefined : checkExpr(env, rawExpected, at(path, 'expected'), depth + 1);
   const value = rawValue === undefined ? undefined : checkExpr(env, rawValue, at(path, 'value'), depth + 1);
 
+  if (buffer !== undefined) env.vectorAccesses.noteAtomic(buffer.name);
   const info = buffer?.info;
   let elementOk = true;
   if (info?.access === 'read' || info?.access === 'uniform') {

@@ -39,7 +39,7 @@ export const VALIDATION_RULES = [
   'too-many-buffers',
   /** Two params with one name. */
   'duplicate-param',
-  /** A `load`, `length`, `store`, `atomic` of a buffer the program does not declare. */
+  /** A `load`, `load-vector`, `length`, `store`, `store-vector`, `atomic` of a buffer the program does not declare. */
   'unknown-buffer',
   /** A `param` expression naming no declared param. */
   'unknown-param',
@@ -55,7 +55,7 @@ export const VALIDATION_RULES = [
   'bad-builtin-axis',
   /** A `component` index that is not an integer below the vector's width. */
   'bad-component',
-  /** A `store` into a `read` or `uniform` buffer. */
+  /** A `store` or `store-vector` into a `read` or `uniform` buffer. */
   'store-to-read-only',
   /** An `assign` to a name no visible `let` declares. */
   'assign-to-undeclared',
@@ -75,6 +75,10 @@ export const VALIDATION_RULES = [
   'atomic-bad-operands',
   /** A program with no `output` or `read-write` buffer: nothing it does can be read back. */
   'empty-program',
+  /** A `load-vector` or `store-vector` whose width is not 2 or 4. */
+  'bad-vector-width',
+  /** A `load-vector` or `store-vector` of a buffer that is not of f32, i32 or u32 scalars, or that an atomic touches. */
+  'vector-access-wrong-buffer',
 ] as const;
 
 export type ValidationRule = (typeof VALIDATION_RULES)[number];

@@ -20,6 +20,8 @@
  *   expressions and nested statements one deeper, and so on, up to IR_LIMITS.maxDepth.
  * - With params, no storage binding may be 999: the params uniform binds right after the
  *   highest one (src/lower/layout.ts), and bindings stop at 999.
+ * - A `load-vector` or `store-vector` of a buffer that an atomic touches is refused
+ *   wherever in the body the atomic is, before the access or after it.
  * - A barrier is judged conservatively: arms of an `if` exclude each other, but a loop that
  *   some invocations may leave early (a non-uniform break or return inside it) makes every
  *   barrier in it non-uniform, before the exit as well as after.
@@ -89,6 +91,9 @@ const FIXES: { readonly [rule in ValidationRule]: string } = {
   'atomic-wrong-buffer': 'use atomics on read-write, output or workgroup buffers.',
   'atomic-bad-operands': 'give `value` to every atomic but load, and `expected` only to compare-exchange.',
   'empty-program': 'declare an output or read-write buffer and store the results there.',
+  'bad-vector-width': 'use width 2 or 4 (there is no vec3): loadVector(4, v) reads elements 4·v … 4·v + 3.',
+  'vector-access-wrong-buffer':
+    'use loadVector/storeVector on a buffer of f32, i32 or u32 scalars that no atomic touches; a buffer of vectors reads and writes whole vectors with load and store.',
 };
 
 /**

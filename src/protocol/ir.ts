@@ -171,6 +171,12 @@ export type Expr =
   | { readonly kind: 'var'; readonly name: string }
   | { readonly kind: 'param'; readonly name: string }
   | { readonly kind: 'load'; readonly buffer: string; readonly index: Expr }
+  /**
+   * Vector `index` of a buffer of `f32`, `i32` or `u32` scalars: elements
+   * `width·index … width·index + width − 1` as one `vec{width}`, each bounds-checked on
+   * its own (docs/semantics.md, "Vectors"). `index` counts vectors, so every access is aligned.
+   */
+  | { readonly kind: 'load-vector'; readonly buffer: string; readonly width: VectorWidth; readonly index: Expr }
   | { readonly kind: 'length'; readonly buffer: string }
   | { readonly kind: 'builtin'; readonly name: Builtin; readonly axis: 0 | 1 | 2 }
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly value: Expr }
@@ -204,6 +210,8 @@ export type Stmt =
   | { readonly kind: 'let'; readonly name: string; readonly value: Expr }
   | { readonly kind: 'assign'; readonly name: string; readonly value: Expr }
   | { readonly kind: 'store'; readonly buffer: string; readonly index: Expr; readonly value: Expr }
+  /** Writes a `vec{width}` into elements `width·index …` of a scalar buffer, per component like `load-vector` reads. */
+  | { readonly kind: 'store-vector'; readonly buffer: string; readonly width: VectorWidth; readonly index: Expr; readonly value: Expr }
   | { readonly kind: 'if'; readonly cond: Expr; readonly then: readonly Stmt[]; readonly otherwise: readonly Stmt[] }
   /** Half-open `from ≤ var < to` over u32 or i32; bounds evaluated once; `var` is immutable. */
   | { readonly kind: 'loop'; readonly var: string; readonly from: Expr; readonly to: Expr; readonly body: readonly Stmt[] }

@@ -12,14 +12,17 @@
  *   per-operation tolerances that the kernel tests state instead;
  * - in about half the programs ({@link VECTOR_SHARE}), vectors: vector buffers and
  *   locals, and every vector operator the semantics allow, with the same care about
- *   floats (generate-vector.ts);
- * - each invocation stores only to its own element, so no result depends on the order
- *   invocations run in; barriers are covered by the kernel tests.
+ *   floats (generate-vector.ts); in a share of those ({@link SCALAR_VECTOR_SHARE}),
+ *   whole vectors loaded from and stored to scalar buffers (generate-vector-access.ts);
+ * - each invocation stores only to its own element (or, storing whole vectors, to its own
+ *   vector's elements), so no result depends on the order invocations run in; barriers
+ *   are covered by the kernel tests.
  */
 import { SCALAR_TYPES, VECTOR_TYPES, isVectorType, type Expr, type IrParam, type IrProgram, type ScalarType, type Stmt, type ValueType } from '../../src/protocol/ir.ts';
 import { BufferSet, GUARD_BUFFER, SCALAR_BUFFERS, makeInputs, vectorProgramBuffers, type HostArray } from './generate-buffers.ts';
 import { COMPARISONS, FLOAT_BINARY, FLOAT_UNARY, INT_BINARY, INT_UNARY, OWN_INDEX, SHIFTS, binary, literal, randomDyadic, randomLiteral } from './generate-ops.ts';
 import { VectorExprs, type ExprHost } from './generate-vector.ts';
+import { takesVectorStores, vectorLoadOfScalars, vectorStoreOfScalars } from './generate-vector-access.ts';
 import { Random } from './random.ts';
 
 export interface FuzzCase {
@@ -33,10 +36,14 @@ export interface FuzzCase {
 export interface CaseShape {
   /** With vector buffers, locals and operators, or scalars only. */
   readonly vectors?: boolean;
+  /** With whole vectors loaded from and stored to scalar buffers (vector programs only). */
+  readonly scalarVectors?: boolean;
 }
 
 /** The share of seeds whose program uses vectors. */
 export const VECTOR_SHARE = 0.5;
+/** The share of vector programs that also load and store whole vectors of scalar buffers. */
+export const SCALAR_VECTOR_SHARE = 1 / 3;
 
 const WORKGROUP_SIZES: readonly (readonly [number, number, number])[] = [[1, 1, 1], [7, 1, 1], [32, 1, 1], [64, 1, 1], [4, 2, 1], [8, 8, 1], [2, 3, 4]];
 const ATOMIC_OPS = ['add', 'min', 'max', 'and', 'or', 'xor'] as const;
@@ -57,9 +64,14 @@ class ProgramGenerator implements ExprHost {
   /** One atomic operation per program: different commutative ops on one element do not commute with each other. */
   private readonly atomicOp: (typeof ATOMIC_OPS)[number];
 
+  /**
+   * @param scalarVectors - whether to load and store whole vectors of scalar buffers. When
+   *   false the generator draws exactly the random numbers it drew before they existed.
+   */
   constructor(
     readonly random: Random,
     private readonly buffers: BufferSet,
+    private readonly scalarVectors: boolean,
   ) {
     this.atomicOp = random.pick(ATOMIC_OPS);
     this.vectors = buffers.hasVectors ? new VectorExprs(this) : undefined;
@@ -68,13 +80,18 @@ class ProgramGenerator implements ExprHost {
   body(): Stmt[] {
     const statements: Stmt[] = [{ kind: 'let', name: 'i', value: { kind: 'builtin', name: 'linear-index', axis: 0 } }];
     const inner = this.block(this.random.between(2, 6), 0);
-    const stores = this.buffers.stored().map((buffer): Stmt => ({
-      kind: 'store',
-      buffer: buffer.name,
-      // Only to its own element (or past the end, where the store is dropped): no write races.
-      index: this.random.chance(0.1) ? binary('add', OWN_INDEX, { kind: 'length', buffer: buffer.name }) : OWN_INDEX,
-      value: this.expr(buffer.type, 3),
-    }));
+    const stores = this.buffers.stored().map((buffer): Stmt => {
+      if (this.scalarVectors && takesVectorStores(buffer) && this.random.chance(0.5)) {
+        return vectorStoreOfScalars(this.random, buffer, (type) => this.expr(type, 3));
+      }
+      return {
+        kind: 'store',
+        buffer: buffer.name,
+        // Only to its own element (or past the end, where the store is dropped): no write races.
+        index: this.random.chance(0.1) ? binary('add', OWN_INDEX, { kind: 'length', buffer: buffer.name }) : OWN_INDEX,
+        value: this.expr(buffer.type, 3),
+      };
+    });
     statements.push({ kind: 'if', cond: binary('lt', OWN_INDEX, { kind: 'length', buffer: GUARD_BUFFER }), then: [...inner, ...stores], otherwise: [] });
     return statements;
   }
@@ -211,6 +228,10 @@ class ProgramGenerator implements ExprHost {
   }
 
   load(type: ValueType): Expr | undefined {
+    if (this.scalarVectors && isVectorType(type) && this.random.chance(0.5)) {
+      const load = vectorLoadOfScalars(this.random, this.buffers, type);
+      if (load !== undefined) return load;
+    }
     const candidates = this.buffers.readable(type);
     if (candidates.length === 0) return undefined;
     const buffer = candidates.length === 1 ? candidates[0] : this.random.pick(candidates);
@@ -261,11 +282,22 @@ export function seedHasVectors(seed: number): boolean {
   return new Random(seed ^ 0x5bd1e995).chance(VECTOR_SHARE);
 }
 
+/**
+ * Whether `seed`'s program, if it uses vectors, also loads and stores whole vectors of
+ * scalar buffers. From a stream of its own, like {@link seedHasVectors}: every other seed
+ * generates the program it generated before these accesses existed.
+ */
+export function seedAccessesScalarsAsVectors(seed: number): boolean {
+  return new Random(seed ^ 0x2c1b3c6d).chance(SCALAR_VECTOR_SHARE);
+}
+
 /** Generates one program and its inputs from `seed`. */
 export function generateCase(seed: number, shape: CaseShape = {}): FuzzCase {
   const random = new Random(seed);
-  const buffers = new BufferSet((shape.vectors ?? seedHasVectors(seed)) ? vectorProgramBuffers(random) : SCALAR_BUFFERS);
-  const body = new ProgramGenerator(random, buffers).body();
+  const vectors = shape.vectors ?? seedHasVectors(seed);
+  const buffers = new BufferSet(vectors ? vectorProgramBuffers(random) : SCALAR_BUFFERS);
+  const scalarVectors = vectors && (shape.scalarVectors ?? seedAccessesScalarsAsVectors(seed));
+  const body = new ProgramGenerator(random, buffers, scalarVectors).body();
   const program: IrProgram = {
     kind: 'ir',
     name: `fuzz-${seed}`,

@@ -37,6 +37,9 @@ const v4u = splat('vec4<u32>', u32);
 const v2i = splat('vec2<i32>', lit('i32', -1));
 const v2f = splat('vec2<f32>', f32);
 const v4f = splat('vec4<f32>', f32);
+/** `load-vector` and `store-vector` of `width` elements of the buffer `buffer`, at vector 1. */
+const loadVector = (buffer: string, width: number): Json => ({ kind: 'load-vector', buffer, width, index: u32 });
+const storeVector = (buffer: string, width: number, value: Json): Json => ({ kind: 'store-vector', buffer, width, index: u32, value });
 /** `let vz = value;` — `vz` is a name the generator never uses. */
 const letZ = (value: Json): Patch => ({ statement: { kind: 'let', name: 'vz', value } });
 /** A workgroup buffer `wv` of `type`: it needs no binding, so it fits beside any program's storage buffers. */
@@ -92,6 +95,26 @@ const CASES: readonly (readonly [name: string, bad: Patch, good: Patch])[] = [
     'a vector index',
     { buffers: [scratch('vec2<f32>')], ...letZ({ kind: 'load', buffer: 'wv', index: v2u }) },
     { buffers: [scratch('vec2<f32>')], ...letZ({ kind: 'load', buffer: 'wv', index: u32 }) },
+  ],
+  [
+    'a vector load of width 3 from a scalar buffer',
+    { buffers: [scratch('u32')], ...letZ(loadVector('wv', 3)) },
+    { buffers: [scratch('u32')], ...letZ(loadVector('wv', 4)) },
+  ],
+  [
+    'a vector load from a vector buffer',
+    { buffers: [scratch('vec2<u32>')], ...letZ(loadVector('wv', 2)) },
+    { buffers: [scratch('u32')], ...letZ(loadVector('wv', 2)) },
+  ],
+  [
+    'a vector store into a bool buffer',
+    { buffers: [scratch('bool')], statement: storeVector('wv', 2, v2u) },
+    { buffers: [scratch('u32')], statement: storeVector('wv', 2, v2u) },
+  ],
+  [
+    'a vector store into a buffer an atomic touches',
+    { buffers: [scratch('u32')], statement: { kind: 'block', body: [{ kind: 'let', name: 'vz', value: { kind: 'atomic', op: 'add', buffer: 'wv', index: u32, value: u32 } }, storeVector('wv', 2, v2u)] } },
+    { buffers: [scratch('u32')], statement: { kind: 'block', body: [{ kind: 'let', name: 'vz', value: { kind: 'atomic', op: 'add', buffer: 'wv', index: u32, value: u32 } }, { kind: 'store', buffer: 'wv', index: u32, value: u32 }] } },
   ],
   [
     'a loop over vectors',

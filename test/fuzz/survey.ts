@@ -7,7 +7,10 @@
  * - an `fma` on operands that are not small dyadics (fused and unfused could differ);
  * - a comparison, logic or `not` on vectors (invalid; the validator agrees);
  * - a load or store of a read-write buffer other than at the own element or surely past
- *   the end (another invocation's element: a race).
+ *   the end (another invocation's element: a race);
+ * - a whole-vector store of a scalar buffer other than at the own vector or surely past
+ *   the end, a whole-vector load of a buffer that invocations write, or a buffer stored
+ *   both ways or at two widths (each would let two invocations touch one element).
  */
 import { componentOf, isVectorType, widthOf, type Expr, type IrBuffer, type IrProgram, type Stmt, type ValueType } from '../../src/protocol/ir.ts';
 
@@ -55,6 +58,8 @@ class Surveyor {
   private readonly locals = new Map<string, ValueType>([['i', 'u32']]);
   private readonly buffers: Map<string, IrBuffer>;
   private readonly params: Map<string, ValueType>;
+  /** How each buffer is stored into: `element`, or the width of its whole-vector stores. */
+  private readonly storeShapes = new Map<string, Set<string>>();
 
   constructor(program: IrProgram) {
     this.buffers = new Map(program.buffers.map((buffer) => [buffer.name, buffer]));
@@ -77,6 +82,8 @@ class Surveyor {
       }
       case 'store':
         return this.store(stmt);
+      case 'store-vector':
+        return this.storeVector(stmt);
       case 'if':
         this.expr(stmt.cond);
         this.stmts(stmt.then);
@@ -95,10 +102,30 @@ class Surveyor {
   }
 
   private store(stmt: Extract<Stmt, { kind: 'store' }>): void {
+    this.noteStoreShape(stmt.buffer, 'element');
     const pastEnd = isSurelyPastEnd(stmt.index, stmt.buffer);
     if (!isOwnIndex(stmt.index) && !pastEnd) this.problems.push(`a store into ${stmt.buffer} at another invocation's element`);
     this.expr(stmt.index);
     if (isVectorType(this.expr(stmt.value))) this.features.add(pastEnd ? 'store of a vector past the end' : 'store of a vector');
+  }
+
+  /** A whole vector into a scalar buffer: at the own vector `i` (elements width·i …, no one else's) or surely past the end. */
+  private storeVector(stmt: Extract<Stmt, { kind: 'store-vector' }>): void {
+    this.noteStoreShape(stmt.buffer, `vec${stmt.width}`);
+    const pastEnd = isSurelyPastEnd(stmt.index, stmt.buffer);
+    if (!isOwnIndex(stmt.index) && !pastEnd) this.problems.push(`a vector store into ${stmt.buffer} at another invocation's vector`);
+    this.expr(stmt.index);
+    this.expr(stmt.value);
+    this.features.add(`store of a vec${stmt.width} of scalars${pastEnd ? ' past the end' : ''}`);
+    this.features.add(`vector access of ${this.known(this.buffers.get(stmt.buffer)?.type, `buffer ${stmt.buffer}`)} scalars`);
+  }
+
+  /** Element stores and vector stores of one width each give every element one writer; mixed, they do not. */
+  private noteStoreShape(buffer: string, shape: string): void {
+    const shapes = this.storeShapes.get(buffer) ?? new Set<string>();
+    shapes.add(shape);
+    this.storeShapes.set(buffer, shapes);
+    if (shapes.size === 2) this.problems.push(`${buffer} is stored both as ${[...shapes].join(' and ')}`);
   }
 
   private expr(expr: Expr): ValueType {
@@ -120,6 +147,8 @@ class Surveyor {
         return 'u32';
       case 'load':
         return this.load(expr);
+      case 'load-vector':
+        return this.loadVector(expr);
       case 'unary':
         return this.unary(expr);
       case 'binary':
@@ -171,6 +200,19 @@ class Surveyor {
     const type = this.known(buffer?.type, `buffer ${expr.buffer}`);
     if (isVectorType(type)) this.features.add(pastEnd ? 'load of a vector at i + its length' : offset ? 'load of a vector at i + k' : 'load of a vector');
     return type;
+  }
+
+  /** A whole vector of a scalar buffer: only inputs, which no invocation writes, may be read at any index. */
+  private loadVector(expr: Extract<Expr, { kind: 'load-vector' }>): ValueType {
+    const buffer = this.buffers.get(expr.buffer);
+    const element = this.known(buffer?.type, `buffer ${expr.buffer}`);
+    if (buffer?.access !== 'read' && buffer?.access !== 'uniform') this.problems.push(`a vector load of ${expr.buffer}, which invocations write`);
+    this.expr(expr.index);
+    const offset = expr.index.kind === 'binary' && expr.index.op === 'add' && isOwnIndex(expr.index.left) && expr.index.right.kind === 'literal' ? Number(expr.index.right.value) : 0;
+    const past = offset * expr.width >= 2 ** 32 ? ' at an index past 2³²' : offset > 0 ? ' at i + k' : '';
+    this.features.add(`load of a vec${expr.width} of scalars${past}`);
+    this.features.add(`vector access of ${element} scalars`);
+    return `vec${expr.width}<${componentOf(element)}>` as ValueType;
   }
 
   private unary(expr: Extract<Expr, { kind: 'unary' }>): ValueType {
@@ -233,6 +275,7 @@ class Surveyor {
       case 'param':
         return true;
       case 'load':
+      case 'load-vector':
         return this.buffers.get(expr.buffer)?.access === 'read';
       case 'splat':
       case 'component':

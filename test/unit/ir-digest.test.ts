@@ -1,7 +1,7 @@
 /**
  * The normalized digest of IR programs: deterministic, blind to what lowering does not
- * read (program name, output sizing, declaration order of bound buffers), and changed
- * by everything it does read.
+ * read (program name, output sizing, declaration order of bound buffers), changed by
+ * everything it does read, and stable for old programs when node kinds are added.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { programDigest } from '../../src/program/digest.ts';
 import type { Expr, IrBuffer, IrProgram, Stmt } from '../../src/protocol/ir.ts';
 import { program as build } from '../../src/program/builder.ts';
 import { taggedF64, taggedText, taggedU32 } from './support/reference-framing.ts';
+import { generateCase, seedAccessesScalarsAsVectors, seedHasVectors } from '../fuzz/generate.ts';
 
 const X: IrBuffer = { name: 'x', binding: 0, access: 'read', type: 'u32' };
 const Y: IrBuffer = { name: 'y', binding: 1, access: 'output', type: 'u32' };
@@ -133,3 +134,62 @@ describe('IR program digest', () => {
 });
 
 const GOLDEN_TINY = '41a8f2e9d74b4ffe3078b337a500860c23ce8a9197f769daa7b9e7d6e045719a';
+
+describe('IR program digest of whole-vector access to scalar buffers', () => {
+  const F: IrBuffer[] = [
+    { name: 'x', binding: 0, access: 'read', type: 'f32' },
+    { name: 'y', binding: 1, access: 'output', type: 'f32' },
+  ];
+  const LET_I: Stmt = { kind: 'let', name: 'i', value: { kind: 'builtin', name: 'linear-index', axis: 0 } };
+  /** `y.storeVector(width, i, x.loadVector(width, i))`, or the same with `load-vector` widths set apart. */
+  const copy = (storeWidth: 2 | 4, loadWidth: 2 | 4 = storeWidth): IrProgram => ({
+    kind: 'ir',
+    workgroupSize: [64, 1, 1],
+    buffers: F,
+    params: [],
+    body: [LET_I, { kind: 'store-vector', buffer: 'y', width: storeWidth, index: I, value: { kind: 'load-vector', buffer: 'x', width: loadWidth, index: I } }],
+  });
+
+  /** The documented framing of `copy(4)`, written out independently: store-vector is tag 111, load-vector 17, each with its width after the buffer. */
+  function referenceDigestOfCopy4(): string {
+    const u32 = (v: number) => taggedU32(0x01, v);
+    const str = (v: string) => taggedText(0x02, v);
+    const varI = [u32(2), str('i')];
+    const fields = [
+      taggedText(0x03, 'vyre-web/program-digest/ir/v1'),
+      u32(64), u32(1), u32(1),
+      taggedU32(0x04, 2),
+      ...F.flatMap((b) => [u32(b.binding), str(b.name), str(b.access), str(b.type)]),
+      taggedU32(0x04, 0), // workgroup buffers
+      taggedU32(0x04, 0), // params
+      taggedU32(0x04, 2), // body
+      u32(101), str('i'), u32(6), str('linear-index'), u32(0), // let i = builtin
+      u32(111), str('y'), u32(4), ...varI, // store-vector y, width 4, at i:
+      u32(17), str('x'), u32(4), ...varI, // load-vector x, width 4, at i
+    ];
+    return createHash('sha256').update(Buffer.concat(fields)).digest('hex');
+  }
+
+  it('frames load-vector and store-vector as documented: new tags, the width after the buffer name', () => {
+    expect(programDigest(copy(4))).toBe(referenceDigestOfCopy4());
+  });
+
+  it('changes with the width of a load-vector or a store-vector, and sets them apart from load and store', () => {
+    const scalarCopy: IrProgram = { ...copy(4), body: [LET_I, { kind: 'store', buffer: 'y', index: I, value: { kind: 'load', buffer: 'x', index: I } }] };
+    const digests = [copy(4), copy(2), copy(4, 2), copy(2, 4), scalarCopy].map((p) => programDigest(p));
+    expect(new Set(digests).size).toBe(5);
+  });
+
+  it('keeps the digest of every program without them: 249 fuzz programs digest as they did before load-vector existed', () => {
+    // The digests of the programs of seeds 1000…1299 whose programs did not change (the
+    // other 51 now load and store vectors of scalar buffers), computed with the tree before
+    // this feature on 2026-11-30 and hashed together; scalar and vector programs alike.
+    const kept = SEEDS_BEFORE.filter((seed) => !(seedHasVectors(seed) && seedAccessesScalarsAsVectors(seed)));
+    const together = createHash('sha256');
+    for (const seed of kept) together.update(programDigest(generateCase(seed).program));
+    expect(kept).toHaveLength(249);
+    expect(together.digest('hex')).toBe('ec59b0af9b106d9b84c38fcd54382eabb4a2bc6d00464902f5608e6419146cb4');
+  });
+});
+
+const SEEDS_BEFORE = Array.from({ length: 300 }, (_, i) => 1000 + i);

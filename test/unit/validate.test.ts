@@ -421,6 +421,9 @@ const CASES: readonly RuleCase[] = [
   { name: 'an atomic load with a value', program: kernel([let_('a', atomic('load', 'n', u32(0), u32(1)))]), rule: 'atomic-bad-operands', path: 'body[0].value.value' },
   { name: 'a compare-exchange without expected', program: kernel([let_('a', atomic('compare-exchange', 'n', u32(0), u32(1)))]), rule: 'atomic-bad-operands', path: 'body[0].value.expected' },
   { name: 'an atomic add with expected', program: kernel([let_('a', atomic('add', 'n', u32(0), u32(1), u32(2)))]), rule: 'atomic-bad-operands', path: 'body[0].value.expected' },
+  // whole vectors of scalar buffers (every case: validate-vector-access.test.ts)
+  { name: 'a load-vector of width 3', program: kernel([let_('a', { kind: 'load-vector', buffer: 'x', width: 3, index: u32(0) } as unknown as Expr)]), rule: 'bad-vector-width', path: 'body[0].value.width' },
+  { name: 'a load-vector of a bool buffer', program: kernel([let_('a', { kind: 'load-vector', buffer: 'flags', width: 2, index: u32(0) })]), rule: 'vector-access-wrong-buffer', path: 'body[0].value.buffer' },
 
   // statements and scopes
   { name: 'an assign to an undeclared name', program: kernel([assign('a', u32(1))]), rule: 'assign-to-undeclared', path: 'body[0].name' },

@@ -1,12 +1,12 @@
 /**
  * What the tuner chooses on this device, and by how much (issue #15, "Autotuning"): the
- * vec4 matmul (tiled | direct) at three sizes and both float policies, and the u32 sum
- * (subgroups | workgroup) at two, each through `runtime.compileTuned` with 5 timed rounds;
+ * vec4 matmul (tiled | direct) at three sizes and both float policies, the u32 sum
+ * (subgroups | workgroup) and ReLU (vec4 loads of the scalar buffer | scalar) at two, each through `runtime.compileTuned` with 5 timed rounds;
  * beside the sum, the one-element-per-invocation `sumReduce` timed the same way. Runs in a
  * page (bench/tuning-probe.mjs) and under Node + Dawn (bench/gpu/tune-gpu.ts).
  */
 import type { Runtime } from '../../src/index.ts';
-import { matmulX4Tunable, sumReduce, sumReduceOptions, sumU32Tunable } from '../../src/kernels/index.ts';
+import { matmulX4Tunable, reluF32Tunable, sumReduce, sumReduceOptions, sumU32Tunable } from '../../src/kernels/index.ts';
 import type { TuningReport } from '../../src/protocol/tuning.ts';
 
 export interface TuningRow {
@@ -14,7 +14,7 @@ export interface TuningRow {
   readonly shape: string;
   readonly floats: string;
   readonly report: TuningReport;
-  /** Bytes the kernel reads and writes at this shape, for a bandwidth column (sum only). */
+  /** Bytes the kernel reads and writes at this shape, for a bandwidth column (sum and ReLU). */
   readonly bytes: number | null;
 }
 
@@ -35,6 +35,11 @@ export async function runTuning(runtime: Runtime, matmulSizes: readonly number[]
       rows.push({ kernel: 'matmulX4Tunable', shape: `${size}³`, floats, report: tuning, bytes: null });
       console.log(`tuned matmul ${size}³ ${floats}: ${tuning.chosen} in ${tuning.totalMs.toFixed(0)} ms`);
     }
+  }
+  for (const n of sumSizes) {
+    const { tuning } = await runtime.compileTuned(reluF32Tunable, { shape: { n }, rounds: 5 });
+    rows.push({ kernel: 'reluF32Tunable', shape: `n = ${n}`, floats: '–', report: tuning, bytes: 8 * n });
+    console.log(`tuned relu ${n}: ${tuning.chosen} in ${tuning.totalMs.toFixed(0)} ms`);
   }
   const baseline = [];
   for (const n of sumSizes) {

@@ -110,6 +110,7 @@ for (const [label, n, extra] of [['ragged', ragged(64), {}], ['1M, folded at 64'
   // The vec4 forms on 4·⌈n/4⌉ elements: x4 inputs must hold whole vectors.
   const n4 = 4 * Math.ceil(n / 4);
   await check('reluF32x4', vyre.reluF32x4, label, { x: f32(n4, 4) }, { ...extra });
+  await check('reluF32Loads4', vyre.reluF32Loads4, label, { x: f32(n, 4) }, { ...vyre.loads4Options(n), ...extra });
   await check('saxpyX4', vyre.saxpyX4, label, { x: f32(n4, 1), y: f32(n4, 2) }, { params: { alpha }, ...extra });
   await check('convolve1d', vyre.convolve1d, label, { x: f32(n, 5), w: f32(7, 6, 1) }, { params: { radius: 3 }, ...extra });
 }

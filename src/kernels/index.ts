@@ -4,7 +4,9 @@
  * fold its grid. See docs/kernels.md.
  */
 export { saxpy, saxpyX4 } from './saxpy.ts';
-export { mapKernel, squareU32, reluF32, reluF32x4 } from './map.ts';
+export { mapKernel, mapKernelLoads4, loads4Options, squareU32, reluF32, reluF32x4, reluF32Loads4 } from './map.ts';
+export { reluF32Tunable } from './relu-tunable.ts';
+export type { ElementsShape } from './relu-tunable.ts';
 export type { MapFunction } from './map.ts';
 export { sumReduce, sumReduceF32, sumReduceKernel, sumReduceOptions, SUM_REDUCE_BLOCK } from './sum-reduce.ts';
 export { histogram256, histogram256Options, HISTOGRAM_BINS } from './histogram.ts';

@@ -61,3 +61,38 @@ export const reluF32 = mapKernel('relu-f32', 'f32', (_b, v) => v.max(0));
  * and the same results; faster on every GPU measured (docs/benchmarks.md, "The kernels suite").
  */
 export const reluF32x4 = mapKernel('relu-f32x4', 'vec4<f32>', (_b, v) => v.max(0));
+
+/**
+ * {@link mapKernel} four elements per invocation over scalar buffers of any length: each
+ * invocation reads `x[4v … 4v+3]` as one `vec4` (`loadVector`), applies `f` to it and writes
+ * the four results (`storeVector`); a tail shorter than 4 reads zeros past the end and its
+ * extra results are dropped (docs/semantics.md, "Vectors of scalar buffers"). The host
+ * arrays are plain `Float32Array`s (or `Int32Array`, `Uint32Array`) of any length, where a
+ * `vec4` buffer (`reluF32x4`) needs a multiple of 4.
+ *
+ * - Inputs: `x` (`read`, `type`). Outputs: `y` (`output`, `type`), as long as `x`.
+ * - Dispatch options: {@link loads4Options}`(n)` (without them the default grid launches
+ *   one invocation per element, and the three in four past `ceil(n/4)` do nothing).
+ * - Floats: whatever `f`'s operations allow, component by component.
+ */
+export function mapKernelLoads4<C extends 'f32' | 'i32' | 'u32'>(name: string, type: C, f: MapFunction<`vec4<${C}>`>) {
+  return program({ name, workgroupSize: 64 }, (b) => {
+    const x = b.buffer('x', type, 'read');
+    const y = b.buffer('y', type, 'output', { sizing: { kind: 'same-as', buffer: 'x' } });
+    const v = b.let('v', b.linearIndex());
+    b.if(v.lt(x.length().add(3).div(4)), () => y.storeVector(4, v, f(b, x.loadVector(4, v))));
+    return { x, y };
+  });
+}
+
+/** Dispatch options of a {@link mapKernelLoads4} kernel over `n` elements: `{ invocations: ceil(n / 4) }`. */
+export function loads4Options(n: number): { readonly invocations: number } {
+  return { invocations: Math.max(1, Math.ceil(n / 4)) };
+}
+
+/**
+ * ReLU over an f32 array of any length, four elements per invocation through vector loads of
+ * the scalar buffer ({@link mapKernelLoads4}). The same inputs, outputs and results as
+ * {@link reluF32}; options {@link loads4Options}`(n)`.
+ */
+export const reluF32Loads4 = mapKernelLoads4('relu-f32-loads4', 'f32', (_b, v) => v.max(0));

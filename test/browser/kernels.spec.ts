@@ -16,6 +16,7 @@ import {
   MANDELBROT_MIN_IDENTICAL,
   countByteOptions,
   histogram256Options,
+  loads4Options,
   mandelbrotOptions,
   matmulOptions,
   matmulX4DirectOptions,
@@ -80,7 +81,7 @@ type KernelName =
   | 'countByte';
 
 /** The vector forms of kernels: not in the device-limit sweep below (their foldAt cases fold). */
-type VectorKernelName = 'reluF32x4' | 'saxpyX4' | 'matmulX4' | 'matmulX4Direct' | 'sumReduceWide';
+type VectorKernelName = 'reluF32x4' | 'saxpyX4' | 'matmulX4' | 'matmulX4Direct' | 'sumReduceWide' | 'reluF32Loads4';
 
 interface Case {
   readonly label: string;
@@ -206,6 +207,20 @@ test('squareU32 and reluF32 agree with the interpreter bit for bit', async ({ vy
   expectIdentical(square.results);
   expectIdentical(relu.results);
   expect([square.disposed, relu.disposed]).toEqual([true, true]);
+});
+
+test('reluF32Loads4 (vec4 loads of a scalar buffer, any length) agrees with the interpreter and with max(x, 0)', async ({ vyrePage }) => {
+  // 1, 4·64+1 (one element in the last vector), 4·64·69+7 folded at 8: the tail's loads read zeros, its extra stores drop.
+  const lengths = [{ label: 'n=1', n: 1 }, { label: 'n=257 (ragged tail of 1)', n: 257 }, { label: 'n=17671 (ragged tail of 3, folded at 8)', n: 17_671, foldAt: 8 }];
+  const cases = lengths.map(({ label, n, foldAt }, s) => ({ label, inputs: { x: randomF32(n, 1550 + s) }, options: withFold(loads4Options(n), foldAt) }));
+  const { results, disposed } = await gpuAndReference(vyrePage, 'reluF32Loads4', cases);
+  expectIdentical(results);
+  results.forEach(({ label, gpu }, s) => {
+    const x = cases[s]?.inputs.x.values ?? [];
+    expect(mismatches(gpu['y'] ?? [], x.map((v) => (v > 0 ? v : 0))), label).toEqual([]);
+    expect(gpu['y']?.length, label).toBe(x.length);
+  });
+  expect(disposed).toBe(true);
 });
 
 test('reluF32x4 and saxpyX4 (vec4 buffers) agree with the interpreter and with the scalar rule bit for bit', async ({ vyrePage }) => {

@@ -179,3 +179,20 @@ test('the sum kernel tunes among the variants this device can run (subgroups onl
   expect(result.skipped).toMatchObject({ source: 'only', chosen: 'workgroup', mark: 'sum-u32@n32768/workgroup', trials: [] });
   expect(result.refused).toBe('invalid-input true');
 });
+
+test('the ReLU kernel tunes between vec4 loads of the scalar buffer and one element per invocation, and either gives max(x, 0) on a ragged length', async ({ vyrePage }) => {
+  const x = Array.from({ length: 1003 }, (_, i) => ((i * 37) % 101) - 50.5);
+  const result = await vyrePage.evaluate(async ({ x }) => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime({ persistent: false });
+    try {
+      const build = await runtime.compileTuned(vyre.reluF32Tunable, { shape: { n: 16384 }, rounds: 2 });
+      const { y } = (await build.pipeline.dispatch({ x: Float32Array.from(x) }, build.options({ n: x.length }))) as { y: Float32Array };
+      return { tuning: build.tuning, y: Array.from(y) };
+    } finally {
+      await runtime.dispose();
+    }
+  }, { x });
+  expect(result.tuning.trials.map((trial) => trial.variant)).toEqual(['loads4', 'scalar']);
+  expect(result.y).toEqual(x.map((v) => Math.max(v, 0)));
+});

@@ -1,10 +1,10 @@
 // Bundles the GPU benches of bench/gpu/ (gpu-bench, dispatch-profile, thread-bench and the
-// engine-thread it starts, fuzz-gpu, kernels-gpu, matmul-gpu, semantics-probe, seed-probe, tie-probe, tune-gpu) into .gpu/*.mjs for the
+// engine-thread it starts, fuzz-gpu, kernels-gpu, matmul-gpu, semantics-probe, seed-probe, tie-probe, tune-gpu, fast-probe) into .gpu/*.mjs for the
 // GPU machine (Node + Dawn), with `webgpu` left external (gpu-pack.sh ships it).
 // Then scripts/gpu-pack.sh packs node and Dawn beside them (`npm run bench:gpu` runs both).
 import { build } from 'vite';
 
-for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread', 'fuzz-gpu', 'kernels-gpu', 'matmul-gpu', 'semantics-probe', 'seed-probe', 'tie-probe', 'tune-gpu']) await build({
+for (const name of ['gpu-bench', 'dispatch-profile', 'thread-bench', 'engine-thread', 'fuzz-gpu', 'kernels-gpu', 'matmul-gpu', 'semantics-probe', 'seed-probe', 'tie-probe', 'tune-gpu', 'fast-probe']) await build({
   configFile: false,
   logLevel: 'warn',
   build: {

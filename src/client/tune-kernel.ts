@@ -14,7 +14,7 @@ import type { LaunchOptions } from '../protocol/dispatch.ts';
 import type { ResidentBuffer } from './resident-buffer.ts';
 import type { CompiledPipeline, CompiledPipelineBuild, TunedBuild } from './runtime-types.ts';
 import type { TunableKernel, TunableVariant, TuneOptions, TuningReport, TuningShape, TuningTrial } from '../protocol/tuning.ts';
-import { chooseFastest, clearWinner, runnableVariants, tuningMark } from './tuning-choice.ts';
+import { chooseFastest, clearWinner, median, runnableVariants, tuningMark } from './tuning-choice.ts';
 
 /** What the tuner needs of a runtime. */
 export interface TunerRuntime {
@@ -137,8 +137,3 @@ async function timeBatch(run: VariantRun, inputs: Readonly<Record<string, Reside
   return { gpu, wall };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}

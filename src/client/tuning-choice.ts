@@ -54,26 +54,48 @@ function shapeKey(shape: TuningShape): string {
   return fields.map((field) => `${field}${shape[field]}`).join('.');
 }
 
-/** The index of the trial with the smallest median; a tie goes to the earlier (preferred) variant. */
+/**
+ * The index of the fastest trial, judged round by round: in each round every variant's time
+ * is divided by that round's fastest, and the variant with the smallest median of those
+ * ratios wins (a tie goes to the earlier, preferred variant). The variants of one round run
+ * back to back, so a device that changes speed between rounds (a GPU changing clock state:
+ * docs/benchmarks.md, "Autotuning") moves them together and the ratios hold; medians of the
+ * raw times would not.
+ */
 export function chooseFastest(trials: readonly TuningTrial[]): number {
+  const scores = roundRatios(trials.map((trial) => trial.samples)).map(median);
   let best = 0;
-  trials.forEach((trial, i) => {
-    if (trial.medianMs < trials[best]!.medianMs) best = i;
+  scores.forEach((score, i) => {
+    if (score < scores[best]!) best = i;
   });
   return best;
 }
 
-/** How much slower every sample of every other variant must be for the tuner to stop early. */
+/** Per variant, per round: its time over the round's fastest (rounds all variants ran). */
+function roundRatios(samples: readonly (readonly number[])[]): number[][] {
+  const rounds = Math.min(...samples.map((list) => list.length));
+  const fastest = Array.from({ length: rounds }, (_, r) => Math.min(...samples.map((list) => list[r]!)));
+  return samples.map((list) => fastest.map((min, r) => list[r]! / min));
+}
+
+/** The median of `values` (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** How much slower than the winner, in every round, every other variant must be for the tuner to stop early. */
 export const CLEAR_MARGIN = 1.5;
 
 /**
- * True when one variant's slowest sample is at least {@link CLEAR_MARGIN}× faster than the
- * fastest sample of every other variant, over at least two rounds: more rounds would not
- * change the choice, so the tuner stops (a slow device pays less for an obvious answer).
+ * True when, over at least two rounds, one variant was the fastest in every round by at
+ * least {@link CLEAR_MARGIN}× over each other variant of the same round: more rounds would
+ * not change the choice, so the tuner stops (a slow device pays less for an obvious answer).
  */
 export function clearWinner(samples: readonly (readonly number[])[]): boolean {
   if (samples.length < 2 || samples.some((list) => list.length < 2)) return false;
-  const worst = samples.map((list) => Math.max(...list));
-  const best = worst.indexOf(Math.min(...worst));
-  return samples.every((list, i) => i === best || Math.min(...list) >= CLEAR_MARGIN * worst[best]!);
+  const ratios = roundRatios(samples);
+  const best = ratios.findIndex((list) => list.every((ratio) => ratio === 1));
+  return best >= 0 && ratios.every((list, i) => i === best || list.every((ratio) => ratio >= CLEAR_MARGIN));
 }

@@ -44,7 +44,7 @@ export interface TuneOptions<Shape extends TuningShape> {
   /**
    * Timed rounds per variant after one warm-up (1–20, default 3); each round times every
    * variant once, in a rotating order. The tuner stops after two rounds when one variant
-   * is clearly faster (every sample of every other variant ≥ 1.5× its slowest).
+   * was the fastest of every round by ≥ 1.5× over each other one.
    */
   readonly rounds?: number;
 }

@@ -68,12 +68,19 @@ describe('resolvePolicy: tuned', () => {
 });
 
 describe('chooseFastest', () => {
-  const trial = (variant: string, medianMs: number) => ({ variant, medianMs, samples: [medianMs] });
-  it('takes the smallest median', () => {
-    expect(chooseFastest([trial('a', 3), trial('b', 1.5), trial('c', 2)])).toBe(1);
+  const trial = (variant: string, samples: number[]) => ({ variant, medianMs: Math.min(...samples), samples });
+  it('takes the variant that is fastest round by round', () => {
+    expect(chooseFastest([trial('a', [3, 3.1]), trial('b', [1.5, 1.4]), trial('c', [2, 2.2])])).toBe(1);
   });
   it('gives a tie to the earlier, preferred variant', () => {
-    expect(chooseFastest([trial('a', 2), trial('b', 2)])).toBe(0);
+    expect(chooseFastest([trial('a', [2, 2]), trial('b', [2, 2])])).toBe(0);
+  });
+  it('is not misled when the device runs at half speed in later rounds (ratios within a round, not raw medians)', () => {
+    // Round 1 at full speed, rounds 2 and 3 at half speed; a is 10 % faster but for one noisy round.
+    // Raw medians: a 2.0, b 1.9 (b would win). Per-round ratios: a 1, 1.05, 1 and b 1.1, 1, 1.1: a wins.
+    const a = trial('a', [1.0, 2.0, 2.0]);
+    const b = trial('b', [1.1, 1.9, 2.2]);
+    expect(chooseFastest([a, b])).toBe(0);
   });
 });
 
@@ -110,13 +117,16 @@ describe('PipelineCache.compileStored', () => {
 });
 
 describe('clearWinner: when the tuner stops early', () => {
-  it('stops when every sample of the other variant is at least 1.5× the winner\'s slowest, over two rounds', () => {
+  it('stops when one variant was at least 1.5× faster than each other in every one of two rounds', () => {
     expect(clearWinner([[10, 11], [1, 1.2]])).toBe(true);
     expect(clearWinner([[1.9, 2], [3, 3.1], [4, 5]])).toBe(true);
+    // The device at half speed in round 2 moves both: still clear.
+    expect(clearWinner([[10, 20], [1, 2]])).toBe(true);
   });
-  it('goes on when the margin is smaller, the samples overlap, or a variant has only one round', () => {
+  it('goes on when the margin is smaller in some round, the winner changes, or a variant has only one round', () => {
     expect(clearWinner([[10, 11], [8, 7.9]])).toBe(false);
     expect(clearWinner([[1, 4], [3, 3]])).toBe(false);
+    expect(clearWinner([[1, 10], [2, 1]])).toBe(false);
     expect(clearWinner([[10], [1]])).toBe(false);
     expect(clearWinner([[1, 1]])).toBe(false);
   });

@@ -9,6 +9,7 @@ import { byTestId, el, fill } from './dom.ts';
 import { downloadJson, renderAudit, renderDevice, renderManifests, renderSnapshot } from './panels.ts';
 import { buildRunCards, renderRun } from './run-cards.ts';
 import { renderStartupTable } from './startup-panel.ts';
+import { renderTuning, tuneForDevice } from './tuning-panel.ts';
 import { RUN_KINDS, runAfterReload, runCold, runStartup, runWarm, type ProgressListener, type RunKind, type RunResult } from './runs.ts';
 import { canKeepState, loadState, saveState, type PageState } from './session.ts';
 import { WORKLOADS, workloadById } from './workloads.ts';
@@ -156,6 +157,16 @@ function wireControls(): void {
     'clear-both': () => clearTiers(true, true),
     'download-manifests': async () => {
       if (runtime !== null) downloadJson('vyre-web-manifests.json', await runtime.manifests());
+    },
+    tune: async () => {
+      if (runtime === null) return;
+      setBusy(true);
+      try {
+        renderTuning(byTestId('tuning'), await tuneForDevice(runtime));
+        await refreshPanels();
+      } finally {
+        setBusy(false);
+      }
     },
   };
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-action]')) {

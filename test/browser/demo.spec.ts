@@ -148,6 +148,31 @@ test('the compile-heavy workload restarts with prewarmOnStart and 300 ms of app 
   await page.screenshot({ path: testInfo.outputPath('demo-heavy.png'), fullPage: true });
 });
 
+test('the demo tunes the kernel library for this device, and after a reload reads every choice back from the persistent tier without timing', async ({ page, strayErrors }) => {
+  void strayErrors;
+  await page.goto('/demo/');
+  await requireWebGpu(page);
+  await expect(page.locator('body[data-state="ready"]')).toBeAttached({ timeout: 60_000 });
+  const rows = page.getByTestId('tuning').locator('tr[data-family]');
+  const read = () => rows.evaluateAll((trs) => trs.map((tr) => ({ family: tr.getAttribute('data-family'), source: tr.getAttribute('data-source'), tier: tr.getAttribute('data-tier'), chosen: tr.getAttribute('data-chosen') })));
+
+  await page.getByTestId('tune').click();
+  await expect(rows).toHaveCount(3, { timeout: 60_000 });
+  const first = await read();
+  expect(first.map((row) => row.family)).toEqual(['matmul-f32-x4', 'relu-f32', 'sum-u32']);
+  for (const row of first) {
+    expect(['tuned', 'only']).toContain(row.source);
+    expect(row.tier).toBe('compiled');
+  }
+
+  await page.reload();
+  await expect(page.locator('body[data-state="ready"]')).toBeAttached({ timeout: 60_000 });
+  await page.getByTestId('tune').click();
+  await expect(rows).toHaveCount(3, { timeout: 60_000 });
+  const after = await read();
+  expect(after).toEqual(first.map((row) => ({ ...row, source: 'stored', tier: 'persistent' })));
+});
+
 test('without a GPU adapter the demo says so instead of showing a blank page', async ({ baseURL }) => {
   // Chrome without the SwiftShader flags, on a machine with no GPU: navigator.gpu but no adapter.
   const args = CHROME_WEBGPU_FLAGS.filter((flag) => !/webgpu|vulkan|swiftshader/i.test(flag));

@@ -15,7 +15,6 @@ import { CopyPool } from './input-copies.ts';
 import { RemotePipeline } from './remote-pipeline.ts';
 import { ResidentBuffer } from './resident-buffer.ts';
 import type { CompiledPipelineBuild, PrewarmOptions, Runtime, TunedBuild } from './runtime-types.ts';
-import { compileTuned } from './tune-kernel.ts';
 import type { TunableKernel, TuneOptions, TuningShape } from '../protocol/tuning.ts';
 import type { WorkerLink } from './worker-link.ts';
 
@@ -63,7 +62,9 @@ export class RemoteRuntime implements Runtime {
     return this.#toBuild(report);
   }
 
-  compileTuned<Shape extends TuningShape>(kernel: TunableKernel<Shape>, options?: TuneOptions<Shape>): Promise<TunedBuild<Shape>> {
+  async compileTuned<Shape extends TuningShape>(kernel: TunableKernel<Shape>, options?: TuneOptions<Shape>): Promise<TunedBuild<Shape>> {
+    // Loaded on first use: an app that never tunes keeps the tuner out of its main-thread entry (issue #14's budget).
+    const { compileTuned } = await import('./tune-kernel.ts');
     return compileTuned(
       {
         features: this.device.features,

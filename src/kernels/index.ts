@@ -6,7 +6,7 @@
 export { saxpy, saxpyX4 } from './saxpy.ts';
 export { mapKernel, mapKernelLoads4, loads4Options, squareU32, reluF32, reluF32x4, reluF32Loads4 } from './map.ts';
 export { reluF32Tunable } from './relu-tunable.ts';
-export type { ElementsShape } from './relu-tunable.ts';
+export type { ElementsShape, MatmulShape } from './shapes.ts';
 export type { MapFunction } from './map.ts';
 export { sumReduce, sumReduceF32, sumReduceKernel, sumReduceOptions, SUM_REDUCE_BLOCK } from './sum-reduce.ts';
 export { histogram256, histogram256Options, HISTOGRAM_BINS } from './histogram.ts';
@@ -17,8 +17,6 @@ export { matmulX4Tunable } from './matmul-tunable.ts';
 export { sumReduceWide, sumWideOptions, SUM_WIDE_BLOCK } from './sum-reduce-wide.ts';
 export { sumReduceSubgroups } from './sum-reduce-subgroups.ts';
 export { sumU32Tunable } from './sum-tunable.ts';
-export type { SumShape } from './sum-tunable.ts';
-export type { MatmulShape } from './matmul-tunable.ts';
 export type { TunableKernel, TunableVariant, TuneOptions, TuningReport, TuningShape, TuningTrial } from '../protocol/tuning.ts';
 export { scanBlocks, scanBlocksOptions, addBlockOffsets, SCAN_BLOCK } from './scan.ts';
 export { bitonicStep, bitonicSchedule } from './bitonic.ts';

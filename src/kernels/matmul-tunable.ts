@@ -7,14 +7,7 @@
 import type { TunableKernel } from '../protocol/tuning.ts';
 import { matmulX4, matmulX4Options } from './matmul-x4.ts';
 import { matmulX4Direct, matmulX4DirectOptions } from './matmul-x4-direct.ts';
-
-/** A matmul's size: `C[M×N] = A[M×K] · B[K×N]`. */
-export interface MatmulShape {
-  readonly M: number;
-  readonly N: number;
-  readonly K: number;
-  readonly [field: string]: number;
-}
+import type { MatmulShape } from './shapes.ts';
 
 /**
  * `C = A · B` for `N` and `K` that are multiples of 4, tuned per device by

@@ -5,12 +5,7 @@
  */
 import type { TunableKernel } from '../protocol/tuning.ts';
 import { loads4Options, reluF32, reluF32Loads4 } from './map.ts';
-
-/** An element-wise kernel's size: `n` elements. */
-export interface ElementsShape {
-  readonly n: number;
-  readonly [field: string]: number;
-}
+import type { ElementsShape } from './shapes.ts';
 
 /**
  * `y = max(x, 0)` over f32 arrays of any length, tuned per device by `runtime.compileTuned`:

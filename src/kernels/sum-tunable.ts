@@ -5,12 +5,7 @@
 import type { TunableKernel } from '../protocol/tuning.ts';
 import { sumReduceSubgroups } from './sum-reduce-subgroups.ts';
 import { sumReduceWide, sumWideOptions } from './sum-reduce-wide.ts';
-
-/** A reduction's size: `n` elements. */
-export interface SumShape {
-  readonly n: number;
-  readonly [field: string]: number;
-}
+import type { ElementsShape } from './shapes.ts';
 
 /**
  * One pass of a wrapping u32 sum, one partial per 2,048 elements, tuned per device by
@@ -19,12 +14,12 @@ export interface SumShape {
  * on 1,048,576 elements. Dispatch with the build's `options({ n })`; repeat on the
  * partials (or add them on the CPU) for one sum. Exact either way.
  */
-export const sumU32Tunable: TunableKernel<SumShape> = Object.freeze({
+export const sumU32Tunable: TunableKernel<ElementsShape> = Object.freeze({
   family: 'sum-u32',
   variants: Object.freeze([
-    { name: 'subgroups', program: sumReduceSubgroups, options: ({ n }: SumShape) => sumWideOptions(n), requires: Object.freeze(['subgroups']) },
-    { name: 'workgroup', program: sumReduceWide, options: ({ n }: SumShape) => sumWideOptions(n) },
+    { name: 'subgroups', program: sumReduceSubgroups, options: ({ n }: ElementsShape) => sumWideOptions(n), requires: Object.freeze(['subgroups']) },
+    { name: 'workgroup', program: sumReduceWide, options: ({ n }: ElementsShape) => sumWideOptions(n) },
   ]),
   trialShape: Object.freeze({ n: 1 << 20 }),
-  trialInputs: ({ n }: SumShape) => ({ x: Uint32Array.from({ length: n }, (_, i) => i) }),
+  trialInputs: ({ n }: ElementsShape) => ({ x: Uint32Array.from({ length: n }, (_, i) => i) }),
 });

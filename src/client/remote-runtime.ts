@@ -32,6 +32,8 @@ export class RemoteRuntime implements Runtime {
    */
   readonly #known = new WeakMap<object, Map<string, string>>();
   readonly #destroy = (ref: ResidentBufferRef): Promise<void> => this.#link.call((remote) => remote.destroyBuffer(ref));
+  /** The last `compileTuned` in line; the next one starts when it has settled. */
+  #tuning: Promise<unknown> = Promise.resolve();
   /** Buffers the worker moved back after uploading the copies of large inputs, reused by the next copies. */
   readonly #copies = new CopyPool();
 
@@ -62,7 +64,15 @@ export class RemoteRuntime implements Runtime {
     return this.#toBuild(report);
   }
 
-  async compileTuned<Shape extends TuningShape>(kernel: TunableKernel<Shape>, options?: TuneOptions<Shape>): Promise<TunedBuild<Shape>> {
+  compileTuned<Shape extends TuningShape>(kernel: TunableKernel<Shape>, options?: TuneOptions<Shape>): Promise<TunedBuild<Shape>> {
+    // One tuning at a time: two at once would time each other's load, and a second call for
+    // the same kernel, waiting, then finds the first one's choice instead of timing again.
+    const run = this.#tuning.then(() => this.#tune(kernel, options));
+    this.#tuning = run.catch(() => undefined);
+    return run;
+  }
+
+  async #tune<Shape extends TuningShape>(kernel: TunableKernel<Shape>, options: TuneOptions<Shape> | undefined): Promise<TunedBuild<Shape>> {
     // Loaded on first use: an app that never tunes keeps the tuner out of its main-thread entry (issue #14's budget).
     const { compileTuned } = await import('./tune-kernel.ts');
     return compileTuned(

@@ -217,6 +217,8 @@ export interface Runtime {
    * device, kernel, shape and float policy) it compiles every variant and times them on a
    * trial workload; the choice is stored with the chosen artifact, so later calls — in this
    * page or after a reload — find it in the memory or persistent tier and time nothing.
+   * Calls run one at a time, so a second call for the same kernel finds the first one's
+   * choice; dispatch little while one tunes (its timing would count your work).
    * @example
    * ```ts
    * import { matmulX4Tunable } from 'vyre-web/kernels';

@@ -204,3 +204,21 @@ test('the ReLU kernel tunes between vec4 loads of the scalar buffer and one elem
   expect(result.tuning.trials.map((trial) => trial.variant)).toEqual(['loads4', 'scalar']);
   expect(result.y).toEqual(x.map((v) => Math.max(v, 0)));
 });
+
+test('two compileTuned calls at once run one after the other: the second finds the first one\'s choice instead of timing again', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const vyre = window.vyre;
+    const runtime = await vyre.createRuntime({ persistent: false });
+    try {
+      const shape = { n: 8192 };
+      const [first, second] = await Promise.all([runtime.compileTuned(vyre.reluF32Tunable, { shape, rounds: 2 }), runtime.compileTuned(vyre.reluF32Tunable, { shape, rounds: 2 })]);
+      return { sources: [first.tuning.source, second.tuning.source], chosen: [first.tuning.chosen, second.tuning.chosen], tier: second.tier, ids: [first.pipeline.id, second.pipeline.id] };
+    } finally {
+      await runtime.dispose();
+    }
+  });
+  expect(result.sources).toEqual(['tuned', 'stored']);
+  expect(result.chosen[1]).toBe(result.chosen[0]);
+  expect(result.tier).toBe('memory');
+  expect(result.ids[1]).toBe(result.ids[0]);
+});

@@ -21,7 +21,7 @@ import type { CompileReport, CompileTier, MissReason, PipelineReproManifest } fr
 import type { ArtifactStore, FirstUse, StoredArtifact } from './artifact-store.ts';
 import { replayOrder } from './replay-order.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';
-import { compileKeyOf, lookUpOrLower, lookUpStored, type CompileKey, type TierOutcome } from './tier-lookup.ts';
+import { compileKeyOf, lookUpOrLower, lookUpStored, type CompileKey, type StoredOutcome, type TierOutcome } from './tier-lookup.ts';
 import { withCacheHit } from './manifest.ts';
 import { LruCache, estimateArtifactBytes } from './memory-cache.ts';
 import { pipelineIdOf } from './identity.ts';
@@ -260,14 +260,7 @@ export class PipelineCache<G> {
     const { store, fingerprint, browser } = this.#options;
     const stored = await lookUpStored(key, { store, fingerprint, browser });
     if (stored === null) return null;
-    const label = `vyre-web ${key.displayName} ${pipelineIdOf(key.identity)}`;
-    const flight = this.#build(key.identity, stored.artifact, label, stored.manifest).then(({ entry, gpuCompile }): Flight<G> => ({
-      entry,
-      tier: 'persistent',
-      missReason: null,
-      timings: { storeRead: stored.storeRead, gpuCompile, firstGpuCompile: stored.firstGpuCompile },
-    }));
-    const result = await this.#track(key.identity, flight, true);
+    const result = await this.#track(key.identity, this.#flyStored(key, stored), true);
     Object.assign(timings, result.timings);
     return { entry: result.entry, tier: result.tier, missReason: null };
   }
@@ -276,11 +269,8 @@ export class PipelineCache<G> {
   async #fly(key: CompileKey): Promise<Flight<G>> {
     const { store, fingerprint, browser, logger } = this.#options;
     const outcome: TierOutcome = await lookUpOrLower(key, { store, fingerprint, browser });
-    const label = `vyre-web ${key.displayName} ${pipelineIdOf(key.identity)}`;
-    const { entry, gpuCompile } = await this.#build(key.identity, outcome.artifact, label, outcome.manifest);
-    if (outcome.tier === 'persistent') {
-      return { entry, tier: 'persistent', missReason: null, timings: { storeRead: outcome.storeRead, gpuCompile, firstGpuCompile: outcome.firstGpuCompile } };
-    }
+    if (outcome.tier === 'persistent') return this.#flyStored(key, outcome);
+    const { entry, gpuCompile } = await this.#build(key.identity, outcome.artifact, labelOf(key), outcome.manifest);
     const writeStarted = performance.now();
     try {
       const firstUse = this.#firstUses.get(key.identity);
@@ -291,6 +281,12 @@ export class PipelineCache<G> {
     }
     const timings = { storeRead: outcome.storeRead, lower: outcome.lower, gpuCompile, storeWrite: performance.now() - writeStarted };
     return { entry, tier: 'compiled', missReason: outcome.missReason, timings };
+  }
+
+  /** The GPU build of an artifact the persistent tier gave: no lowering, nothing written. */
+  async #flyStored(key: CompileKey, stored: StoredOutcome): Promise<Flight<G>> {
+    const { entry, gpuCompile } = await this.#build(key.identity, stored.artifact, labelOf(key), stored.manifest);
+    return { entry, tier: 'persistent', missReason: null, timings: { storeRead: stored.storeRead, gpuCompile, firstGpuCompile: stored.firstGpuCompile } };
   }
 
   /** The app's first request for `identity` in this session; `fresh` the first time it is asked. */
@@ -336,6 +332,11 @@ let lastSession = 0;
 function newSession(): number {
   lastSession = Math.max(Date.now(), lastSession + 0.001);
   return lastSession;
+}
+
+/** The GPU label of a compile's pipeline: its program's name and pipeline id. */
+function labelOf(key: CompileKey): string {
+  return `vyre-web ${key.displayName} ${pipelineIdOf(key.identity)}`;
 }
 
 function reportOf<G>(entry: CompiledEntry<G>, tier: CompileTier, missReason: MissReason | null, timings: MutableTimings): CompileReport {

@@ -85,7 +85,8 @@ export interface LookupContext {
   readonly browser: string;
 }
 
-type StoredOutcome = Extract<TierOutcome, { readonly tier: 'persistent' }>;
+/** What the persistent tier gave for a key. */
+export type StoredOutcome = Extract<TierOutcome, { readonly tier: 'persistent' }>;
 
 /** Reads the persistent tier only: the stored outcome, or the evidence of the miss. */
 async function readStored(key: CompileKey, context: LookupContext): Promise<StoredOutcome | { readonly tier: 'miss'; readonly evidence: MissEvidence; readonly storeRead: number }> {

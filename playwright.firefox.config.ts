@@ -24,6 +24,7 @@ export const FIREFOX_SPECS = [
   'fuzz.spec.ts',
   'images.spec.ts',
   'tuning.spec.ts',
+  'staged-inputs.spec.ts',
 ];
 
 export default defineConfig({

@@ -5,6 +5,8 @@
 import { transfer } from 'comlink';
 import { isRawPixels, uncloneable, withImageOutputs, withSendableImages } from './image-io.ts';
 import { withMovableCopies, type CopyPool } from './input-copies.ts';
+import { withStagedInputs } from './staged-inputs.ts';
+import type { StagedBand } from '../protocol/staging.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
@@ -25,6 +27,8 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   readonly #destroy: (ref: ResidentBufferRef) => Promise<void>;
   readonly #copies: CopyPool;
   readonly #destroyTexture = (ref: ResidentTextureRef): Promise<void> => this.#link.call((remote) => remote.destroyTexture(ref));
+  /** Posts a band, its memory moved. A failed band fails the dispatch naming it, which reports it. */
+  readonly #sendBand = (band: StagedBand): void => void this.#link.call((remote) => remote.stage(transfer(band, [band.bytes]))).catch(() => undefined);
 
   constructor(report: CompileReport, link: WorkerLink, destroy: (ref: ResidentBufferRef) => Promise<void>, copies: CopyPool) {
     this.id = report.pipelineId;
@@ -55,10 +59,13 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   async #run(batch: readonly DispatchInputs[], options: DispatchOptions | undefined): Promise<DispatchReply> {
     const transferring = options?.transfer === true;
     const withImages = await Promise.all(batch.map(withSendableImages));
-    // Without transfer, large arrays cross to a worker as copies made here and moved
-    // (input-copies.ts); in same-thread mode nothing crosses, so nothing is copied.
+    // Without transfer, large arrays cross to a worker as copies made here and moved: the
+    // largest in bands ahead of the dispatch (staged-inputs.ts), the rest whole
+    // (input-copies.ts). In same-thread mode nothing crosses, so nothing is copied.
     const copying = !transferring && !this.#link.inProcess;
-    const copies = copying ? withMovableCopies(withImages, this.#copies) : { batch: withImages, buffers: [] };
+    // From here to the dispatch's post nothing awaits: the worker gets the bands, then the dispatch naming them.
+    const staged = copying ? withStagedInputs(withImages, { buffers: this.buffers, pool: this.#copies, send: this.#sendBand }) : { batch: withImages, staged: 0 };
+    const copies = copying ? withMovableCopies(staged.batch, this.#copies) : { batch: withImages, buffers: [] };
     const converted = copies.batch;
     const wire = converted.map(toWireInputs);
     // Transfer is opt-in for the caller's arrays and bitmaps (it detaches them); bitmaps made
@@ -68,7 +75,7 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
     const payload = moved.length > 0 ? transfer(wire, moved) : wire;
     try {
       // Only our own copies are ever asked back: never the caller's arrays.
-      const recycle = copies.buffers.length > 0;
+      const recycle = copies.buffers.length > 0 || staged.staged > 0;
       const reply = await this.#link.call((remote) => remote.dispatch(this.id, payload, options, recycle));
       if (reply.recycled !== undefined) this.#copies.give(reply.recycled);
       return reply;

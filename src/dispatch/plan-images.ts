@@ -7,7 +7,8 @@
 import { VyreError } from '../errors.ts';
 import { isPreviousOutput, isResidentTextureRef, type ImageSize, type ResidentTextureRef, type SamplerOptions, type TexelArray } from '../protocol/images.ts';
 import type { WgslImageResource } from '../protocol/wgsl-module.ts';
-import { TEXEL_FORMATS, defaultTexelFormat, texelArrayName, type TexelFormat } from './texel-formats.ts';
+import { TEXEL_FORMATS, defaultTexelFormat, texelArrayName, texelArrayNameOf, type TexelArrayName, type TexelFormat } from './texel-formats.ts';
+import { isStagedRef, STAGED_ROW_ALIGNMENT } from '../protocol/staging.ts';
 
 type TextureResource = Extract<WgslImageResource, { kind: 'texture' | 'storage-texture' }>;
 type SamplerResource = Extract<WgslImageResource, { kind: 'sampler' }>;
@@ -15,6 +16,8 @@ type SamplerResource = Extract<WgslImageResource, { kind: 'sampler' }>;
 /** How a texture gets its contents: the caller's pixels, an image through the browser, or nothing (zeros). */
 export type TextureUpload =
   | { readonly kind: 'pixels'; readonly data: TexelArray; readonly bytesPerRow: number }
+  /** Pixels the client sent ahead in bands (protocol/staging.ts): in a GPU buffer, rows `bytesPerRow` apart. */
+  | { readonly kind: 'staged'; readonly id: number; readonly bytesPerRow: number }
   | { readonly kind: 'external'; readonly source: ImageBitmap }
   | { readonly kind: 'resident'; readonly ref: ResidentTextureRef }
   /** The previous batch item's output of this name, bound as it is (`previousOutput`). */
@@ -140,18 +143,39 @@ function planInputTexture(image: TextureResource, value: unknown, limits: ImageL
     throw invalidImage(image.name, `Texture "${image.name}" got ${describe(value)}.`, `pass an ImageBitmap, an ImageData or { data, width, height[, format] }.`);
   }
   const { data, width, height, format: named } = raw as { data?: unknown; width?: unknown; height?: unknown; format?: unknown };
-  const array = texelArrayName(data);
-  if (array === undefined || !isDimension(width) || !isDimension(height)) {
+  const pixels = pixelData(data);
+  if (pixels === undefined || !isDimension(width) || !isDimension(height)) {
     throw invalidImage(image.name, `Texture "${image.name}" got ${describe(value)}.`, 'pass { data: Uint8Array | Uint16Array | Float32Array …, width, height } with positive integer sizes.');
   }
   checkSize(image.name, width, height, limits);
-  const format = formatFor(image, array, named, limits);
+  const format = formatFor(image, pixels.array, named, limits);
   const texel = TEXEL_FORMATS[format] as TexelFormat;
-  const expected = (width * height * texel.bytes) / (data as TexelArray).BYTES_PER_ELEMENT;
-  if ((data as TexelArray).length !== expected) {
-    throw invalidImage(image.name, `Texture "${image.name}" is ${width}×${height} ${format} (${expected} values) but its data holds ${(data as TexelArray).length}.`, `pass exactly width × height × ${texel.bytes / (data as TexelArray).BYTES_PER_ELEMENT} values, rows tightly packed.`);
+  const expected = (width * height * texel.bytes) / pixels.elementBytes;
+  if (pixels.length !== expected) {
+    throw invalidImage(image.name, `Texture "${image.name}" is ${width}×${height} ${format} (${expected} values) but its data holds ${pixels.length}.`, `pass exactly width × height × ${texel.bytes / pixels.elementBytes} values, rows tightly packed.`);
   }
-  return texture(image, width, height, format, { kind: 'pixels', data: data as TexelArray, bytesPerRow: width * texel.bytes }, readBack);
+  return texture(image, width, height, format, uploadOf(data, width * texel.bytes), readBack);
+}
+
+/** Kind, element count and element size of raw pixels' data: a texel array, or one staged ahead. */
+function pixelData(data: unknown): { readonly array: TexelArrayName; readonly length: number; readonly elementBytes: number } | undefined {
+  if (isStagedRef(data)) {
+    const array = texelArrayNameOf(data.array);
+    return array === undefined ? undefined : { array, length: data.length, elementBytes: data.elementBytes };
+  }
+  const array = texelArrayName(data);
+  return array === undefined ? undefined : { array, length: (data as TexelArray).length, elementBytes: (data as TexelArray).BYTES_PER_ELEMENT };
+}
+
+/** The upload of checked pixel data whose rows hold `rowBytes` each. */
+function uploadOf(data: unknown, rowBytes: number): TextureUpload {
+  if (!isStagedRef(data)) return { kind: 'pixels', data: data as TexelArray, bytesPerRow: rowBytes };
+  const { bytesPerRow } = data;
+  // Our client pads staged rows to WebGPU's copy alignment; anything else is not from it.
+  if (bytesPerRow === undefined || !Number.isSafeInteger(bytesPerRow) || bytesPerRow < rowBytes || bytesPerRow % STAGED_ROW_ALIGNMENT !== 0) {
+    throw new VyreError('internal', `Staged pixels have rows ${String(bytesPerRow)} bytes apart; ${rowBytes} or more, a multiple of ${STAGED_ROW_ALIGNMENT}, was expected.`, 'this is a vyre-web bug; please report it.');
+  }
+  return { kind: 'staged', id: data.id, bytesPerRow };
 }
 
 function planOutputTexture(image: Extract<WgslImageResource, { kind: 'storage-texture' }>, size: unknown, firstInput: PlannedTexture | undefined, limits: ImageLimits): PlannedTexture {

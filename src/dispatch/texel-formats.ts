@@ -60,6 +60,14 @@ export function texelArrayName(data: unknown): TexelArrayName | undefined {
   return undefined;
 }
 
+/** The kind of a typed array by its constructor's name (a staged array's, protocol/staging.ts); undefined for any other name. */
+export function texelArrayNameOf(constructorName: string): TexelArrayName | undefined {
+  if (constructorName === 'Uint8ClampedArray') return 'Uint8Array';
+  return TEXEL_ARRAY_NAMES.find((name) => name === constructorName);
+}
+
+const TEXEL_ARRAY_NAMES: readonly TexelArrayName[] = ['Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array'];
+
 /** The default format for `array` bound to a texture of `sample` type; undefined when none fits. */
 export function defaultTexelFormat(sample: 'float' | 'uint' | 'sint', array: TexelArrayName): string | undefined {
   return DEFAULT_FORMATS[sample][array];

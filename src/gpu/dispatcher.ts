@@ -30,6 +30,7 @@ import { ValidatedCommands } from './validated-commands.ts';
 import { mapForReading, type MapWait } from './map-read.ts';
 import { ImageBinder, type BoundImages } from './image-binder.ts';
 import { TexturePool } from './texture-pool.ts';
+import { StagedUploads } from './staged-uploads.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
 
 export interface PipelineTarget {
@@ -83,6 +84,8 @@ export class Dispatcher {
   private readonly textures: TexturePool;
   private readonly images: ImageBinder;
   private readonly validated = new ValidatedCommands();
+  /** Large inputs written ahead of their dispatch (staged-uploads.ts); the engine lends and ends them. */
+  readonly staged: StagedUploads;
 
   constructor(
     private readonly device: GPUDevice,
@@ -95,7 +98,8 @@ export class Dispatcher {
     this.bindGroups = new BindGroupCache(device, stats, this.checks);
     this.timers = new TimerPool(device);
     this.textures = new TexturePool(device, stats, (view) => this.bindGroups.forget(view));
-    this.images = new ImageBinder(device, this.textures, this.pool, residents.runtimeId);
+    this.staged = new StagedUploads(device, this.pool, stats);
+    this.images = new ImageBinder(device, this.textures, this.pool, residents.runtimeId, this.staged);
   }
 
   /** Runs every plan of a batch in one encoder and one submit; results in order. */
@@ -122,6 +126,7 @@ export class Dispatcher {
       // No labels on per-call encoders and passes: they cost every call (≈5 µs in Chrome's
       // worker), and a validation message already names the labelled pipeline and bind group.
       const encoder = device.createCommandEncoder();
+      for (const images of boundImages) this.images.encodeUploads(encoder, images);
       for (const { buffer, bytes } of clears) encoder.clearBuffer(buffer, 0, bytes);
       this.encodePasses(encoder, target, items, timer);
       timer?.resolve(encoder);

@@ -29,6 +29,7 @@ import { LIBRARY_VERSION } from '../version.ts';
 import { compilePipeline, type GpuPipeline } from './compile-pipeline.ts';
 import { acquireDevice, type AcquiredDevice } from './device.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { endLoans, lendStagedInputs, stagedIdsOf } from './staged-uploads.ts';
 import { mapWaitFor } from './map-read.ts';
 import { createGpuStats } from './gpu-stats.ts';
 import { ResidentRegistry } from './resident-registry.ts';
@@ -130,13 +131,37 @@ export class Engine {
     return this.#cache.replayWorkingSet(limit, onStarted);
   }
 
-  /** One dispatch per item of `batch`, in one encoder and one submit. */
-  dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<DispatchReply> {
-    return this.#onDevice(async () => {
-      const entry = this.#cache.pipelineInMemory(pipelineId) ?? (await this.#entryOf(pipelineId));
-      const plans: DispatchPlan[] = planImageBatch(entry.artifact, batch, options, this.#limits, this.#imageLimits());
-      return this.#dispatcher.run(entry, plans, options?.timing === true);
-    });
+  /**
+   * One dispatch per item of `batch`, in one encoder and one submit. Staged inputs it names
+   * end with it, whatever happens; their bands' memory comes back in `recycled`.
+   */
+  async dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<DispatchReply> {
+    const staged = this.#dispatcher.staged;
+    const ids = Array.isArray(batch) ? stagedIdsOf(batch) : [];
+    // Claimed as the message arrives, before anything awaits: later bands never displace these.
+    staged.claim(ids);
+    try {
+      return await this.#onDevice(async () => {
+        const entry = this.#cache.pipelineInMemory(pipelineId) ?? (await this.#entryOf(pipelineId));
+        const loans = lendStagedInputs(batch, ids, staged, this.#residents);
+        try {
+          const plans: DispatchPlan[] = planImageBatch(entry.artifact, loans.batch, options, this.#limits, this.#imageLimits());
+          const reply = await this.#dispatcher.run(entry, plans, options?.timing === true);
+          const bands = endLoans(loans, staged, this.#residents);
+          return bands.length === 0 ? reply : { ...reply, recycled: bands };
+        } catch (error) {
+          endLoans(loans, staged, this.#residents);
+          throw error;
+        }
+      });
+    } finally {
+      staged.finish(ids);
+    }
+  }
+
+  /** Writes one band of a staged input (protocol/staging.ts). */
+  stage(band: unknown): void {
+    this.#dispatcher.staged.write(band);
   }
 
   #imageLimits(): ImageLimits {

@@ -11,6 +11,7 @@ import type { ResidentTextureRef, WireImage } from '../protocol/images.ts';
 import type { BindingEntry } from './bind-group-cache.ts';
 import type { BufferPool } from './buffer-pool.ts';
 import { stagingUsage } from './resident-registry.ts';
+import type { StagedUploads } from './staged-uploads.ts';
 import type { TexturePool } from './texture-pool.ts';
 
 /** WebGPU's row alignment for texture ↔ buffer copies. */
@@ -36,6 +37,17 @@ export interface BoundImages {
   readonly kept?: ReadonlyMap<string, ResidentTextureRef>;
   /** Every texture bound, by binding name: the next batch item's `previousOutput` binds from here. */
   readonly bound: ReadonlyMap<string, BoundTexture>;
+  /** Staged pixels to copy into their textures before the passes ({@link ImageBinder.encodeUploads}). */
+  readonly copies?: readonly StagedCopy[];
+}
+
+/** A texture's contents, staged ahead in a buffer (protocol/staging.ts). */
+interface StagedCopy {
+  readonly source: GPUBuffer;
+  readonly bytesPerRow: number;
+  readonly texture: GPUTexture;
+  readonly width: number;
+  readonly height: number;
 }
 
 /** A texture with the one view it is bound through. */
@@ -55,6 +67,8 @@ export class ImageBinder {
     private readonly staging: BufferPool,
     /** Names this runtime in resident-texture references, so another runtime's are refused. */
     private readonly runtimeId: string,
+    /** Where staged pixels wait for their dispatch. */
+    private readonly staged: StagedUploads,
   ) {}
 
   /**
@@ -91,9 +105,10 @@ export class ImageBinder {
     const textures: GPUTexture[] = [];
     const kept = new Map<string, ResidentTextureRef>();
     const bound = new Map<string, BoundTexture>();
+    const copies: StagedCopy[] = [];
     try {
       for (const planned of plan.textures) {
-        const { texture, view } = planned.upload?.kind === 'previous' ? previousTexture(previous, planned.upload.name) : this.viewFor(planned, label, textures, kept);
+        const { texture, view } = planned.upload?.kind === 'previous' ? previousTexture(previous, planned.upload.name) : this.viewFor(planned, label, { textures, kept, copies });
         bound.set(planned.resource.name, { texture, view });
         entries.push({ group: planned.resource.group, entry: { binding: planned.resource.binding, view, shape: textureShape(texture) } });
         if (planned.readBack) readbacks.push(this.readbackOf(planned, texture, label));
@@ -112,17 +127,18 @@ export class ImageBinder {
       }
       entries.push({ group: resource.group, entry: { binding: resource.binding, sampler, shape: `sampler ${key}` } });
     }
-    return { entries, readbacks, textures, bound, ...(kept.size === 0 ? {} : { kept }) };
+    return { entries, readbacks, textures, bound, ...(kept.size === 0 ? {} : { kept }), ...(copies.length === 0 ? {} : { copies }) };
   }
 
   /** The view to bind for `planned`: a kept texture's, a new kept one's, or a pooled texture's, filled. */
-  private viewFor(planned: PlannedTexture, label: string, textures: GPUTexture[], kept: Map<string, ResidentTextureRef>): BoundTexture {
+  private viewFor(planned: PlannedTexture, label: string, into: { textures: GPUTexture[]; kept: Map<string, ResidentTextureRef>; copies: StagedCopy[] }): BoundTexture {
+    const { textures, kept, copies } = into;
     if (planned.upload?.kind === 'resident') return this.residentOf(planned.upload.ref);
     if (planned.keep) {
       // From the pool too, and back to it on destroy(): a chain of kept frames reuses the same few textures.
       const { texture, view } = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name} (kept)`, planned.texel.bytes);
       // A kept read_write storage texture starts from the caller's pixels like any other.
-      this.fill(planned, texture);
+      this.fill(planned, texture, copies);
       const id = this.nextResidentId++;
       this.resident.set(id, { texture, view });
       kept.set(planned.resource.name, { kind: 'vyre-resident-texture', id, runtimeId: this.runtimeId, width: planned.width, height: planned.height, format: planned.format });
@@ -130,8 +146,15 @@ export class ImageBinder {
     }
     const pooled = this.textures.acquire(planned.width, planned.height, planned.format as GPUTextureFormat, usageOf(planned), `${label} ${planned.resource.name}`, planned.texel.bytes);
     textures.push(pooled.texture);
-    this.fill(planned, pooled.texture);
+    this.fill(planned, pooled.texture, copies);
     return pooled;
+  }
+
+  /** Copies staged pixels into their textures: encode before the passes that read them. */
+  encodeUploads(encoder: GPUCommandEncoder, bound: BoundImages): void {
+    for (const copy of bound.copies ?? []) {
+      encoder.copyBufferToTexture({ buffer: copy.source, bytesPerRow: copy.bytesPerRow, rowsPerImage: copy.height }, { texture: copy.texture }, [copy.width, copy.height, 1]);
+    }
   }
 
   /** Copies each storage texture into its staging buffer (after the passes that write it). */
@@ -163,10 +186,12 @@ export class ImageBinder {
    * zero in a new texture and the last frame's in a pooled one. Clearing a 1080p output
    * cost as much as the blur itself on SwiftShader (docs/benchmarks.md, "Images").
    */
-  private fill(planned: PlannedTexture, texture: GPUTexture): void {
+  private fill(planned: PlannedTexture, texture: GPUTexture, copies: StagedCopy[]): void {
     const size = [planned.width, planned.height, 1];
     const upload = planned.upload;
-    if (upload?.kind === 'pixels') {
+    if (upload?.kind === 'staged') {
+      copies.push({ source: this.staged.buffer(upload.id), bytesPerRow: upload.bytesPerRow, texture, width: planned.width, height: planned.height });
+    } else if (upload?.kind === 'pixels') {
       this.device.queue.writeTexture({ texture }, upload.data as GPUAllowSharedBufferSource, { bytesPerRow: upload.bytesPerRow, rowsPerImage: planned.height }, size);
     } else if (upload?.kind === 'external') {
       copyImage(this.device, upload.source, texture, size, planned.resource.name);

@@ -49,6 +49,20 @@ export class ResidentRegistry {
     return ref;
   }
 
+  /**
+   * Lends `buffer` to one dispatch as a resident buffer (a staged input, staged-uploads.ts):
+   * planning and binding treat it like any other; {@link ResidentRegistry.forget} ends the loan.
+   */
+  lend(buffer: GPUBuffer, type: ElementType, length: number): ResidentBufferRef {
+    return this.adopt(buffer, type, length);
+  }
+
+  /** Ends a loan: the reference stops working, the buffer is the lender's again (not destroyed). */
+  forget(ref: ResidentBufferRef): void {
+    this.live.delete(ref.id);
+    this.stats.residentBuffers = this.live.size;
+  }
+
   /** @throws VyreError `invalid-input` (another runtime's, unknown or destroyed), `device-lost`. */
   buffer(ref: ResidentBufferRef): GPUBuffer {
     if (ref.runtimeId !== this.runtimeId) {

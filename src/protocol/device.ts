@@ -60,6 +60,8 @@ export interface GpuStats {
   /** WebGPU errors no error scope caught (reported by the device's uncapturederror event). */
   readonly uncapturedErrors: number;
   readonly residentBuffers: number;
+  /** Large inputs that arrived in bands ahead of their dispatch (protocol/staging.ts). */
+  readonly stagedUploads: number;
   readonly deviceLosses: number;
 }
 

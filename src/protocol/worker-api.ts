@@ -8,6 +8,7 @@
  *   program.ts, ir.ts, elements.ts  what `compile` takes
  *   compile.ts                      what a compile and a prewarm report, the manifest
  *   dispatch.ts, resident.ts        what a dispatch sends and returns
+ *   staging.ts                      large inputs sent in bands ahead of their dispatch
  *   cache.ts, device.ts             snapshot, audit, storage, device, GPU counters
  *   error-transfer.ts               how a VyreError crosses intact
  *   tuning.ts                       tunable kernels and the tuner's report (the tuner runs on
@@ -21,6 +22,7 @@ import type { DispatchOptions, DispatchReply, WireInputs } from './dispatch.ts';
 import type { ElementArray, ElementType } from './elements.ts';
 import type { DispatchPolicy, Program } from './program.ts';
 import type { ResidentBufferRef } from './resident.ts';
+import type { StagedBand } from './staging.ts';
 
 /** Settings of the persistent tier: database name and bounds (defaults `vyre-web`, 1,024 entries, 64 MiB). */
 export interface PersistentOptions extends Partial<CacheBounds> {
@@ -78,6 +80,11 @@ export interface WorkerApi {
   /** One dispatch per item of `batch`, in one submit; arrays come back transferred, not copied. */
   /** With `recycle`, every input `ArrayBuffer` of ≥ 64 KiB comes back in `recycled` (the client's own copies only: it never asks when it sent the caller's arrays). */
   dispatch(pipelineId: string, batch: readonly WireInputs[], options?: DispatchOptions, recycle?: boolean): Promise<DispatchReply>;
+  /**
+   * Writes one band of a large input to the GPU ahead of the dispatch that names it
+   * (staging.ts). Never rejects for a bad band: the dispatch that names the upload does.
+   */
+  stage(band: StagedBand): Promise<void>;
   createBuffer(source: ResidentBufferSource): Promise<ResidentBufferRef>;
   readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
   destroyBuffer(ref: ResidentBufferRef): Promise<void>;

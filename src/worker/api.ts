@@ -126,10 +126,17 @@ class WorkerRuntime implements WorkerApi {
         arrays.push(isWireImage(value) ? value.data : value);
       }
     }
-    if (recycle !== true) return transferred(reply, arrays);
-    // Uploads copy their source when they are called, so the inputs are free to go back.
-    const recycled = recyclableBuffers(batch as readonly unknown[]);
-    return transferred({ ...reply, recycled }, [...arrays, ...recycled]);
+    const { recycled: bands, ...rest } = reply;
+    if (recycle !== true) return transferred(rest, arrays);
+    // Uploads copy their source when they are called, so the inputs (and the bands of staged
+    // ones, protocol/staging.ts) are free to go back.
+    const recycled = [...recyclableBuffers(batch as readonly unknown[]), ...(bands ?? [])];
+    return transferred({ ...rest, recycled }, [...arrays, ...recycled]);
+  }
+
+  stage(band: unknown): Promise<void> {
+    this.#ready().stage(band);
+    return Promise.resolve();
   }
 
   async createBuffer(source: unknown): Promise<ResidentBufferRef> {

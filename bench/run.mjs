@@ -178,7 +178,9 @@ try {
       }
       if (wants('images')) {
         const { samples, agree } = await page.evaluate((r) => window.bench.imageBlur(r), Number(option('image-rounds', 10)));
-        results.suites.images = { browser: browserVersion, agree, summary: printSamples(`1920×1080 box blur (radius 1) per frame (${browserVersion}; raw WebGPU in the same page)`, samples), samples };
+        // inputBands 'auto' sends large inputs in bands from 4 logical cores (src/client/create-runtime.ts).
+        const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+        results.suites.images = { browser: browserVersion, cores, agree, summary: printSamples(`1920×1080 box blur (radius 1) per frame (${browserVersion}, ${cores} logical cores: the default sends inputs ${cores >= 4 ? 'in bands' : 'whole'}; raw WebGPU in the same page)`, samples), samples };
         printImageGoals(samples, agree);
       }
       if (wants('kernels')) {

@@ -105,6 +105,11 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
   const raw = await rawBlur(device);
   const runtime = await vyre.createRuntime({ persistent: false });
   const { pipeline } = await runtime.compile(vyre.wgsl({ code: BOX_BLUR }));
+  // The default decides by core count (inputBands 'auto'); these two take each way in the same page.
+  const whole = await vyre.createRuntime({ persistent: false, inputBands: 'never' });
+  const wholePipeline = (await whole.compile(vyre.wgsl({ code: BOX_BLUR }))).pipeline;
+  const banded = await vyre.createRuntime({ persistent: false, inputBands: 'always' });
+  const bandedPipeline = (await banded.compile(vyre.wgsl({ code: BOX_BLUR }))).pipeline;
   // The same runtime in this thread: what the worker hop (clone in, transfer out) costs.
   const local = await vyre.createRuntime({ persistent: false, worker: false });
   const localPipeline = (await local.compile(vyre.wgsl({ code: BOX_BLUR }))).pipeline;
@@ -123,6 +128,8 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
   const samples = await interleaved({
     'raw WebGPU, ImageData in and out (baseline)': async () => remember('raw frame', await raw.frame(image)),
     'vyre-web from the main thread, ImageData in and out': async () => remember('vyre frame', ((await pipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
+    'vyre-web from the main thread, ImageData in and out, sent whole (inputBands: never)': async () => remember('vyre frame', ((await wholePipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
+    'vyre-web from the main thread, ImageData in and out, in bands (inputBands: always)': async () => remember('vyre frame', ((await bandedPipeline.dispatch({ src: image, params: PARAMS } as never)) as unknown as Record<string, ImageData>)['dst']),
     'vyre-web from the main thread, transfer: true (a fresh ImageData per frame, moved)': async () => {
       const frame = fresh.pop() ?? new ImageData(new Uint8ClampedArray(image.data), WIDTH, HEIGHT);
       remember('vyre frame', ((await pipeline.dispatch({ src: frame, params: PARAMS } as never, { transfer: true })) as unknown as Record<string, ImageData>)['dst']);
@@ -150,7 +157,6 @@ export async function imageBlur(rounds: number): Promise<{ samples: Samples; agr
   await start['dst']?.destroy();
   raw.destroy();
   device.destroy();
-  await runtime.dispose();
-  await local.dispose();
+  await Promise.all([runtime.dispose(), whole.dispose(), banded.dispose(), local.dispose()]);
   return { samples, agree: results['raw frame'] === results['vyre frame'] };
 }

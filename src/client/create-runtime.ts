@@ -32,17 +32,34 @@ import { createWorkerLink, type WorkerLink } from './worker-link.ts';
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const calledAt = epochNow();
   installErrorTransfer();
+  const bands = inputBandsOf(options.inputBands);
   const runtimeId = randomId();
   const link = options.worker === false ? await sameThreadLink() : workerLink(options);
   const lockName = options.worker === false ? undefined : `vyre-web-worker-${runtimeId}`;
   try {
     const init = await link.call((remote) => remote.init(initOptions(options, runtimeId, lockName, calledAt)));
     if (lockName !== undefined) watchWorkerLifetime(link, lockName);
-    return new RemoteRuntime(link, init);
+    return new RemoteRuntime(link, init, bands);
   } catch (error) {
     link.terminate('worker-terminated');
     throw error;
   }
+}
+
+/** Minimum logical cores for `inputBands: 'auto'` to send bands (see {@link RuntimeOptions.inputBands}). */
+const BAND_CORES = 4;
+
+/**
+ * Whether this runtime sends large inputs in bands.
+ * @throws VyreError `invalid-input` for a value other than 'auto', 'always' or 'never'.
+ */
+function inputBandsOf(choice: unknown): boolean {
+  if (choice === 'always') return true;
+  if (choice === 'never') return false;
+  if (choice !== undefined && choice !== 'auto') {
+    throw new VyreError('invalid-input', `createRuntime's inputBands is ${JSON.stringify(choice) ?? String(choice)}.`, "pass 'auto', 'always' or 'never', or leave it out.", {});
+  }
+  return typeof navigator !== 'undefined' && (navigator.hardwareConcurrency ?? 1) >= BAND_CORES;
 }
 
 function workerLink(options: RuntimeOptions): WorkerLink {

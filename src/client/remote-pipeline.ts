@@ -26,18 +26,21 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   readonly #link: WorkerLink;
   readonly #destroy: (ref: ResidentBufferRef) => Promise<void>;
   readonly #copies: CopyPool;
+  readonly #bands: boolean;
   readonly #destroyTexture = (ref: ResidentTextureRef): Promise<void> => this.#link.call((remote) => remote.destroyTexture(ref));
   /** Posts a band, its memory moved. A failed band fails the dispatch naming it, which reports it. */
   readonly #sendBand = (band: StagedBand): void => void this.#link.call((remote) => remote.stage(transfer(band, [band.bytes]))).catch(() => undefined);
 
-  constructor(report: CompileReport, link: WorkerLink, destroy: (ref: ResidentBufferRef) => Promise<void>, copies: CopyPool) {
+  /** `transport`: the runtime's pool of copies' memory, and whether large inputs go in bands (`inputBands`). */
+  constructor(report: CompileReport, link: WorkerLink, destroy: (ref: ResidentBufferRef) => Promise<void>, transport: { readonly copies: CopyPool; readonly bands: boolean }) {
     this.id = report.pipelineId;
     this.entryPoint = report.entryPoint;
     this.workgroupSize = report.workgroupSize;
     this.buffers = report.buffers;
     this.#link = link;
     this.#destroy = destroy;
-    this.#copies = copies;
+    this.#copies = transport.copies;
+    this.#bands = transport.bands;
   }
 
   async dispatch<const O extends DispatchOptions>(inputs: DispatchInputs, options?: O): Promise<DispatchResult<O, S>> {
@@ -64,7 +67,7 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
     // (input-copies.ts). In same-thread mode nothing crosses, so nothing is copied.
     const copying = !transferring && !this.#link.inProcess;
     // From here to the dispatch's post nothing awaits: the worker gets the bands, then the dispatch naming them.
-    const staged = copying ? withStagedInputs(withImages, { buffers: this.buffers, pool: this.#copies, send: this.#sendBand }) : { batch: withImages, staged: 0 };
+    const staged = copying && this.#bands ? withStagedInputs(withImages, { buffers: this.buffers, pool: this.#copies, send: this.#sendBand }) : { batch: withImages, staged: 0 };
     const copies = copying ? withMovableCopies(staged.batch, this.#copies) : { batch: withImages, buffers: [] };
     const converted = copies.batch;
     const wire = converted.map(toWireInputs);

@@ -36,9 +36,12 @@ export class RemoteRuntime implements Runtime {
   #tuning: Promise<unknown> = Promise.resolve();
   /** Buffers the worker moved back after uploading the copies of large inputs, reused by the next copies. */
   readonly #copies = new CopyPool();
+  /** Whether large inputs go in bands ahead of their dispatch (`inputBands`, staged-inputs.ts). */
+  readonly #bands: boolean;
 
-  constructor(link: WorkerLink, init: WorkerInitResult) {
+  constructor(link: WorkerLink, init: WorkerInitResult, bands: boolean) {
     this.#link = link;
+    this.#bands = bands;
     this.device = init.device;
     this.deviceFingerprint = init.deviceFingerprint;
     this.storage = init.storage;
@@ -137,7 +140,7 @@ export class RemoteRuntime implements Runtime {
 
   #toBuild<S extends BufferSignature>(report: CompileReport): CompiledPipelineBuild<S> {
     return {
-      pipeline: new RemotePipeline<S>(report, this.#link, this.#destroy, this.#copies),
+      pipeline: new RemotePipeline<S>(report, this.#link, this.#destroy, { copies: this.#copies, bands: this.#bands }),
       cacheHit: report.cacheHit,
       tier: report.tier,
       timings: report.timings,

@@ -47,6 +47,15 @@ export interface RuntimeOptions {
    * app's first compiles find warm pipelines. `true` means up to 64 pipelines.
    */
   readonly prewarmOnStart?: boolean | { readonly limit?: number };
+  /**
+   * Whether large inputs you keep (2 MiB or more, not moved with `transfer`, not shared) go
+   * to the worker in 1 MiB bands ahead of their dispatch, the worker uploading each band
+   * while the next is copied (docs/wgsl.md). `'auto'` (default) does so where
+   * `navigator.hardwareConcurrency` is at least 4: the overlap needs the main thread, the
+   * worker and the GPU process on a core each, and on two cores the extra messages cost
+   * more than the overlap saves (docs/benchmarks.md). `'always'` and `'never'` decide for you.
+   */
+  readonly inputBands?: 'auto' | 'always' | 'never';
 }
 
 /**

@@ -3,7 +3,8 @@
  * (src/protocol/staging.ts), the worker uploading each band while the next is copied:
  * arrays for plain buffers, and pixels (rows padded to 256 bytes) for textures. Results
  * are checked against plain-JS references computed in the page; `gpuStats().stagedUploads`
- * shows that the staged path (not the whole-copy one) ran.
+ * shows that the staged path (not the whole-copy one) ran. The tests ask for bands
+ * (`inputBands: 'always'`): the default sends them only from 4 logical cores.
  */
 import { expect, test } from './support/fixtures.ts';
 
@@ -30,7 +31,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 
 test('a 3 MiB array the caller keeps is staged in bands: the result matches the reference, the array is unchanged, and the next dispatch reuses the staging buffer', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async (code) => {
-    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const runtime = await window.vyre.createRuntime({ persistent: false, inputBands: 'always' });
     const { pipeline } = await runtime.compile(window.vyre.wgsl({ code }));
     // 3 MiB and 20 bytes: three whole 1 MiB bands and a short one.
     const n = 786_437;
@@ -55,7 +56,7 @@ test('a 3 MiB array the caller keeps is staged in bands: the result matches the 
 
 test('a batch of three large inputs stages each one, and each item gets its own result', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async (code) => {
-    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const runtime = await window.vyre.createRuntime({ persistent: false, inputBands: 'always' });
     const { pipeline } = await runtime.compile(window.vyre.wgsl({ code }));
     const n = 600_000; // 2.4 MB: three bands each
     const inputs = [10, 20, 30].map((base) => ({ x: new Uint32Array(n).map((_, i) => base * 1_000_000 + i) }));
@@ -70,7 +71,7 @@ test('a batch of three large inputs stages each one, and each item gets its own 
 
 test('with transfer: true a large array is moved whole, not staged, and detached', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async (code) => {
-    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const runtime = await window.vyre.createRuntime({ persistent: false, inputBands: 'always' });
     const { pipeline } = await runtime.compile(window.vyre.wgsl({ code }));
     const x = new Uint32Array(786_432).map((_, i) => i);
     const y = (await pipeline.dispatch({ x }, { transfer: true }))['y'] ?? new Uint32Array(0);
@@ -83,7 +84,7 @@ test('with transfer: true a large array is moved whole, not staged, and detached
 
 test('a 1000×525 ImageData (rows of 4,000 bytes, padded to 4,096 in its bands) is staged and comes back exact through a texture shader', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async (code) => {
-    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const runtime = await window.vyre.createRuntime({ persistent: false, inputBands: 'always' });
     const { pipeline } = await runtime.compile(window.vyre.wgsl({ code }));
     const [width, height] = [1000, 525];
     const pixels = new Uint8ClampedArray(width * height * 4).map((_, i) => (i * 7 + (i >> 12)) & 255);
@@ -105,7 +106,7 @@ test('a 1000×525 ImageData (rows of 4,000 bytes, padded to 4,096 in its bands) 
 
 test('staged pixels of the wrong size get invalid-input naming the binding; the staging buffer goes back to the pool and the runtime keeps serving', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async (code) => {
-    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const runtime = await window.vyre.createRuntime({ persistent: false, inputBands: 'always' });
     const { pipeline } = await runtime.compile(window.vyre.wgsl({ code }));
     // 1000×525 pixels' bytes, declared 999 wide: staged (whole rows of 4,000 bytes), then refused by planning.
     const bad = { data: new Uint8Array(1000 * 525 * 4), width: 999, height: 525 };
@@ -132,4 +133,28 @@ test('staged pixels of the wrong size get invalid-input naming the binding; the 
   expect(result.created[1], 'the second failed dispatch reuses the first one\'s staging buffer').toBe(result.created[0]);
   expect(result.goodPixel).toBe(9);
   expect(result.staged).toBe(3);
+});
+
+test('inputBands decides: never sends large inputs whole, auto sends bands only from 4 logical cores, anything else is invalid-input with a Fix', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async (code) => {
+    const staged = async (inputBands: 'auto' | 'never'): Promise<number> => {
+      const runtime = await window.vyre.createRuntime({ persistent: false, inputBands });
+      const { pipeline } = await runtime.compile(window.vyre.wgsl({ code }));
+      const y = (await pipeline.dispatch({ x: new Uint32Array(786_432).fill(4) }))['y'];
+      if (y?.[786_431] !== 7) throw new Error('wrong result');
+      const count = (await runtime.gpuStats()).stagedUploads;
+      await runtime.dispose();
+      return count;
+    };
+    let bad: { code: string; fix: boolean } | null = null;
+    try {
+      await window.vyre.createRuntime({ persistent: false, inputBands: 'sometimes' as never });
+    } catch (error) {
+      bad = { code: (error as { code: string }).code, fix: String((error as Error).message).includes('Fix:') };
+    }
+    return { never: await staged('never'), auto: await staged('auto'), manyCores: navigator.hardwareConcurrency >= 4, bad };
+  }, ADD_THREE);
+  expect(result.never).toBe(0);
+  expect(result.auto).toBe(result.manyCores ? 1 : 0);
+  expect(result.bad).toEqual({ code: 'invalid-input', fix: true });
 });

@@ -41,7 +41,7 @@ describe('withStagedInputs: arrays', () => {
     const x = Float32Array.from({ length: (3 * MiB + 20) / 4 }, (_, i) => i * 0.5);
     const ctx = context([X]);
     const { batch, staged } = withStagedInputs([{ x }], ctx);
-    const ref = (batch[0] as Record<string, StagedRef>)['x']!;
+    const ref = (batch[0] as unknown as Record<string, StagedRef>)['x']!;
     expect(staged).toBe(1);
     expect(ref).toMatchObject({ kind: 'vyre-staged', array: 'Float32Array', length: x.length, elementBytes: 4 });
     expect(ref.bytesPerRow).toBeUndefined();
@@ -63,7 +63,7 @@ describe('withStagedInputs: arrays', () => {
     ['an array for a name no buffer has', { ...X, name: 'other' }, new Float32Array(STAGE_FROM_BYTES / 4)],
   ])('leaves %s to the whole copy', (_name, declaration, value) => {
     const ctx = context([declaration]);
-    const { batch, staged } = withStagedInputs([{ x: value }], ctx);
+    const { batch, staged } = withStagedInputs([{ x: value as Float32Array }], ctx);
     expect(staged).toBe(0);
     expect((batch[0] as Record<string, unknown>)['x']).toBe(value);
     expect(ctx.sent).toEqual([]);
@@ -109,7 +109,7 @@ describe('withStagedInputs: pixels', () => {
     const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i * 31 + (i >> 10)) & 255);
     const ctx = context([]);
     const { batch } = withStagedInputs([{ src: { data, width, height } }], ctx);
-    const ref = ((batch[0] as Record<string, { data: StagedRef }>)['src']!).data;
+    const ref = ((batch[0] as unknown as Record<string, { data: StagedRef }>)['src']!).data;
     expect(ref).toMatchObject({ kind: 'vyre-staged', array: 'Uint8ClampedArray', length: data.length, elementBytes: 1, bytesPerRow: 4096 });
     // 256 rows of 4,096 bytes fill one 1 MiB band.
     expect(ctx.sent.map((band) => band.offset / 4096)).toEqual([0, 256, 512]);
@@ -124,7 +124,7 @@ describe('withStagedInputs: pixels', () => {
     const data = new Uint8Array(1920 * 300 * 4).map((_, i) => i % 251);
     const ctx = context([]);
     const { batch } = withStagedInputs([{ src: { data, width: 1920, height: 300 } }], ctx);
-    const ref = ((batch[0] as Record<string, { data: StagedRef }>)['src']!).data;
+    const ref = ((batch[0] as unknown as Record<string, { data: StagedRef }>)['src']!).data;
     expect(ref.bytesPerRow).toBe(7680);
     expect(firstDifference(assemble(ctx.sent, ref.id), data)).toBe(-1);
   });

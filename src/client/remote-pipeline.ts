@@ -6,7 +6,7 @@ import { transfer } from 'comlink';
 import { isRawPixels, uncloneable, withImageOutputs, withSendableImages } from './image-io.ts';
 import { withMovableCopies, type CopyPool } from './input-copies.ts';
 import { withStagedInputs } from './staged-inputs.ts';
-import type { StagedBand } from '../protocol/staging.ts';
+import type { BandMessage, StagedBand } from '../protocol/staging.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
@@ -28,8 +28,8 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
   readonly #copies: CopyPool;
   readonly #bands: boolean;
   readonly #destroyTexture = (ref: ResidentTextureRef): Promise<void> => this.#link.call((remote) => remote.destroyTexture(ref));
-  /** Posts a band, its memory moved. A failed band fails the dispatch naming it, which reports it. */
-  readonly #sendBand = (band: StagedBand): void => void this.#link.call((remote) => remote.stage(transfer(band, [band.bytes]))).catch(() => undefined);
+  /** Posts a band, its memory moved: a plain message, no reply (protocol/staging.ts). A lost band fails the dispatch naming it. */
+  readonly #sendBand = (band: StagedBand): void => this.#link.post({ type: 'vyre-band', band } satisfies BandMessage, [band.bytes]);
 
   /** `transport`: the runtime's pool of copies' memory, and whether large inputs go in bands (`inputBands`). */
   constructor(report: CompileReport, link: WorkerLink, destroy: (ref: ResidentBufferRef) => Promise<void>, transport: { readonly copies: CopyPool; readonly bands: boolean }) {

@@ -17,6 +17,8 @@ export interface WorkerLink {
   state(): LinkState;
   /** Runs `request` on the worker; rejects as soon as the link closes. */
   call<T>(request: (remote: Remote<WorkerApi>) => Promise<T>): Promise<T>;
+  /** Posts a plain message (no Comlink call, no reply) on the worker's port, in order with the calls; nothing once closed or in same-thread mode. */
+  post(message: unknown, transfer: Transferable[]): void;
   /** Like `call`, but not rejected on close: for the farewell message of `dispose`. */
   callUnguarded<T>(request: (remote: Remote<WorkerApi>) => Promise<T>): Promise<T>;
   /** Closes the link; terminates the worker once `after` settles (at most 1 s later). */
@@ -62,6 +64,9 @@ export function createWorkerLink(worker: Worker | undefined, remote: Remote<Work
       });
     },
     callUnguarded: (request) => request(remote),
+    post(message, transfer) {
+      if (state === 'open') worker?.postMessage(message, transfer);
+    },
     terminate(reason, after, detail) {
       if (state !== 'open') return;
       state = reason === 'disposed' ? 'disposed' : 'terminated';

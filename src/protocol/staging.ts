@@ -9,9 +9,11 @@
  * (docs/benchmarks.md, "Images" and "The kernels suite").
  *
  * The exchange, in message order on the one worker port:
- *   stage({ id, offset, totalBytes, bytes })   one per band; the worker writes each band into
- *                                              a GPU buffer of `totalBytes` as it arrives
- *   dispatch(…, { name: StagedRef, … })        the input names the staged upload by `id`
+ *   { type: 'vyre-band', band }    one per band, posted on the worker itself (not a Comlink
+ *                                  call: no reply, and the same port keeps it ahead of the
+ *                                  dispatch); the worker writes each band into a GPU buffer
+ *                                  of `band.totalBytes` as it arrives
+ *   dispatch(…, { name: StagedRef })  a Comlink call; the input names the upload by `id`
  * The dispatch consumes every upload it names, whether it succeeds or fails; the bands'
  * `ArrayBuffer`s come back with its reply (`recycled`) for the next copy.
  */
@@ -43,6 +45,17 @@ export interface StagedBand {
   /** The whole upload's size in bytes (the same in every band). */
   readonly totalBytes: number;
   readonly bytes: ArrayBuffer;
+}
+
+/** The message that carries a band; Comlink passes over it (it has no Comlink `type`). */
+export interface BandMessage {
+  readonly type: 'vyre-band';
+  readonly band: StagedBand;
+}
+
+/** True for a {@link BandMessage} (its band is checked where it is used). */
+export function isBandMessage(value: unknown): value is BandMessage {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'vyre-band';
 }
 
 /**

@@ -82,9 +82,10 @@ export interface WorkerApi {
   dispatch(pipelineId: string, batch: readonly WireInputs[], options?: DispatchOptions, recycle?: boolean): Promise<DispatchReply>;
   /**
    * Writes one band of a large input to the GPU ahead of the dispatch that names it
-   * (staging.ts). Never rejects for a bad band: the dispatch that names the upload does.
+   * (staging.ts). The worker entry calls it for each band message, not Comlink. A bad band
+   * is not thrown: the dispatch that names its upload reports it.
    */
-  stage(band: StagedBand): Promise<void>;
+  stage(band: StagedBand): void;
   createBuffer(source: ResidentBufferSource): Promise<ResidentBufferRef>;
   readBuffer(ref: ResidentBufferRef): Promise<ElementArray>;
   destroyBuffer(ref: ResidentBufferRef): Promise<void>;

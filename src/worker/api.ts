@@ -134,9 +134,9 @@ class WorkerRuntime implements WorkerApi {
     return transferred({ ...rest, recycled }, [...arrays, ...recycled]);
   }
 
-  stage(band: unknown): Promise<void> {
-    this.#ready().stage(band);
-    return Promise.resolve();
+  stage(band: unknown): void {
+    // Before init or after dispose there is no engine; the dispatch naming the band says so.
+    this.#engine?.stage(band);
   }
 
   async createBuffer(source: unknown): Promise<ResidentBufferRef> {

@@ -21,6 +21,9 @@ export interface PipelineSample {
   readonly cacheHit?: vyre.CacheHit;
   readonly inWorker?: number;
   readonly gpuCompile?: number;
+  /** The worker's program check and key hashing, and its persistent-tier read (ms). */
+  readonly digest?: number;
+  readonly storeRead?: number;
 }
 
 /**
@@ -113,7 +116,7 @@ async function compileAll(runtime: vyre.Runtime, name: WorkloadName, t0: number,
   for (const [index, { name: programName, program }] of app.programs.entries()) {
     const started = performance.now();
     const build = await runtime.compile(program);
-    pipelines.push({ name: programName, ms: performance.now() - started, tier: build.tier, cacheHit: build.cacheHit, inWorker: build.timings.total, gpuCompile: build.timings.gpuCompile });
+    pipelines.push({ name: programName, ms: performance.now() - started, tier: build.tier, cacheHit: build.cacheHit, inWorker: build.timings.total, gpuCompile: build.timings.gpuCompile, digest: build.timings.digest, storeRead: build.timings.storeRead });
     if (!expected.includes(build.tier)) unexpectedTiers.push(`${programName}: ${build.tier}`);
     if (index === 0) {
       check = await app.dispatchFirst(build.pipeline);

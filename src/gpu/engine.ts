@@ -211,12 +211,15 @@ export class Engine {
     this.#acquired.device.destroy();
   }
 
-  dispose(): void {
+  /** Releases the device; the store's held-back uses are written before its connection closes. */
+  async dispose(): Promise<void> {
     this.#disposed = true;
     this.#residents.destroyAll();
     this.#dispatcher.clear();
-    this.#store.close();
     this.#acquired.device.destroy();
+    // The client terminates the worker once this resolves: an unfinished write would be lost.
+    await this.#store.flush();
+    this.#store.close();
   }
 
   #watch(device: GPUDevice): void {

@@ -96,6 +96,8 @@ export interface ArtifactStore {
   stats(): Promise<StoreStats>;
   /** Deletes every record. */
   clear(): Promise<void>;
-  /** Closes the database connection; later calls act as memory-only. */
+  /** Writes what is held back (uses of records, deferred-uses.ts); resolves once written. Never rejects. */
+  flush(): Promise<void>;
+  /** Closes the database connection (after starting the write of what is held back); later calls act as memory-only. */
   close(): void;
 }

@@ -14,6 +14,7 @@ import type { ArtifactInput, ArtifactKey, ArtifactStore, FirstUse, StoreRead, St
 import { createMemoryStore } from './memory-store.ts';
 import { describeError, openDatabase } from './open-database.ts';
 import { PersistentArtifacts } from './persistent-artifacts.ts';
+import { DeferredUses, type HeldUse } from './deferred-uses.ts';
 import { createStoreClock, prepareWrite, reportRefusedWrite, SILENT_LOGGER, type StoreLogger } from './store-helpers.ts';
 import { isQuotaError, type Database } from './transactions.ts';
 
@@ -77,6 +78,8 @@ class IndexedDbStore implements ArtifactStore {
   readonly #limits: CacheBounds;
   readonly #logger: StoreLogger;
   readonly #clock = createStoreClock();
+  /** Uses of records (last use, first use) held back while compiles follow one another (deferred-uses.ts). */
+  readonly #uses = new DeferredUses((uses) => this.#writeUses(uses));
   #backend: Backend = { kind: 'persistent' };
 
   constructor(db: Database, dbName: string, limits: CacheBounds, logger: StoreLogger) {
@@ -113,10 +116,13 @@ class IndexedDbStore implements ArtifactStore {
 
   markFirstUse(identity: string, use: FirstUse): Promise<void> {
     if (this.#backend.kind === 'memory-only') return this.#backend.fallback.markFirstUse(identity, use);
-    // Bookkeeping: a failure here is logged, it never degrades the store or fails a compile.
-    return this.#persistent.markFirstUse(identity, use).catch((error: unknown) => {
-      this.#logger.warn('storage-first-use', `Could not record the first use of an artifact (${describeError(error)}).`, { dbName: this.#dbName });
-    });
+    this.#uses.firstUse(identity, use);
+    return Promise.resolve();
+  }
+
+  /** Writes the uses held back so far; resolves once they are written (failures are logged, never thrown). */
+  flush(): Promise<void> {
+    return this.#uses.flush();
   }
 
   manifests(): Promise<PipelineReproManifest[]> {
@@ -136,6 +142,8 @@ class IndexedDbStore implements ArtifactStore {
   }
 
   close(): void {
+    // Held uses go first: their transaction starts now, and a closing connection lets it finish.
+    void this.#uses.flush();
     this.#fallBack('the store was closed', false);
   }
 
@@ -173,13 +181,20 @@ class IndexedDbStore implements ArtifactStore {
     return { kind: 'hit', record: touched };
   }
 
-  /** Fire and forget: moves a hit to the front of the LRU order without delaying the caller. */
+  /** Moves a hit to the front of the LRU order, soon: held back with the other uses, so no later read waits on it. */
   #refreshLastUsed(record: StoredArtifact): void {
+    if (this.#backend.kind === 'persistent') this.#uses.touch(record);
+  }
+
+  /** Writes held uses in one transaction. Bookkeeping: a quota error is logged; any other failure degrades the store, as a failed read would. */
+  async #writeUses(uses: ReadonlyMap<string, HeldUse>): Promise<void> {
     if (this.#backend.kind !== 'persistent') return;
-    this.#persistent.refreshLastUsed(record).catch((error: unknown) => {
-      if (isQuotaError(error)) this.#logger.warn('storage-quota', 'Could not record the last use of an artifact: storage quota exceeded.', { dbName: this.#dbName });
-      else if (this.#backend.kind === 'persistent') this.#fallBack(`refreshing a record's last use failed (${describeError(error)})`, true);
-    });
+    try {
+      await this.#persistent.applyUses(uses);
+    } catch (error) {
+      if (isQuotaError(error)) this.#logger.warn('storage-quota', 'Could not record the uses of stored artifacts: storage quota exceeded.', { dbName: this.#dbName });
+      else if (this.#backend.kind === 'persistent') this.#fallBack(`recording the uses of stored artifacts failed (${describeError(error)})`, true);
+    }
   }
 
   /** Stores `record`; on a quota error evicts half the records and retries once, then goes memory-only. */

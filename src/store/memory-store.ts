@@ -107,6 +107,11 @@ class MemoryStore implements ArtifactStore {
     return Promise.resolve();
   }
 
+  flush(): Promise<void> {
+    // Nothing is held back in memory.
+    return Promise.resolve();
+  }
+
   close(): void {
     // Nothing to release; the records stay usable, as for a closed IndexedDB store's fallback.
   }

@@ -7,8 +7,9 @@
 import type { CacheBounds } from '../protocol/cache.ts';
 import type { IDBPObjectStore } from 'idb';
 import type { PipelineReproManifest } from '../protocol/compile.ts';
-import type { ArtifactKey, FirstUse, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
+import type { ArtifactKey, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
+import type { HeldUse } from './deferred-uses.ts';
 import { parseRecord } from './record.ts';
 import { adjustTotals, bytesOf, currentTotals, evictWhile, readTotals, recount, saveTotals } from './running-totals.ts';
 import type { VyreDatabase } from './schema.ts';
@@ -70,25 +71,20 @@ export class PersistentArtifacts {
     return { kind: 'miss', evidence: outcome.evidence };
   }
 
-  /** Stores `record.lastUsed` on the stored record, unless that record was replaced or used later meanwhile. */
-  async refreshLastUsed(record: StoredArtifact): Promise<void> {
+  /**
+   * Stores held uses (deferred-uses.ts) in one transaction: a touched record's `lastUsed`,
+   * unless that record was replaced or used later meanwhile, and first uses. The transaction
+   * is created before anything awaits, so a close right after still lets it finish.
+   */
+  async applyUses(uses: ReadonlyMap<string, HeldUse>): Promise<void> {
     const tx = this.#db.transaction('artifacts', 'readwrite', RELAXED);
     await settle(tx, async () => {
-      const current: unknown = await tx.store.get(record.identity);
-      // Only the record we read: another tab may have replaced or evicted it meanwhile.
-      if (!isObject(current) || current['checksum'] !== record.checksum) return;
-      if (typeof current['lastUsed'] === 'number' && current['lastUsed'] >= record.lastUsed) return;
-      await tx.store.put({ ...(current as unknown as StoredArtifact), lastUsed: record.lastUsed });
-    });
-  }
-
-  /** Stores the app's first use of this session on the record of `identity`, if there is one. */
-  async markFirstUse(identity: string, use: FirstUse): Promise<void> {
-    const tx = this.#db.transaction('artifacts', 'readwrite', RELAXED);
-    await settle(tx, async () => {
-      const current: unknown = await tx.store.get(identity);
-      if (!isObject(current)) return;
-      await tx.store.put({ ...(current as unknown as StoredArtifact), firstUse: use });
+      for (const [identity, use] of uses) {
+        const current: unknown = await tx.store.get(identity);
+        if (!isObject(current)) continue;
+        const updated = withUse(current as unknown as StoredArtifact, use);
+        if (updated !== undefined) await tx.store.put(updated);
+      }
     });
   }
 
@@ -238,4 +234,16 @@ async function missEvidence(store: ArtifactsReader, key: ArtifactKey, corrupt: b
     programWithPolicyKnown: programPolicy !== undefined,
     programWithPolicyOnDeviceKnown: onDevice !== undefined,
   };
+}
+
+/** `current` with `use` applied, or `undefined` when nothing changes. */
+function withUse(current: StoredArtifact, use: HeldUse): StoredArtifact | undefined {
+  let updated: StoredArtifact | undefined;
+  const touched = use.touched;
+  // Only the record we read: another tab may have replaced it, or used it later, meanwhile.
+  if (touched !== undefined && current.checksum === touched.checksum && !(typeof current.lastUsed === 'number' && current.lastUsed >= touched.lastUsed)) {
+    updated = { ...current, lastUsed: touched.lastUsed };
+  }
+  if (use.firstUse !== undefined) updated = { ...(updated ?? current), firstUse: use.firstUse };
+  return updated;
 }

@@ -184,8 +184,9 @@ class WorkerRuntime implements WorkerApi {
   }
 
   async dispose(): Promise<void> {
-    this.#engine?.dispose();
+    const engine = this.#engine;
     this.#engine = undefined;
+    await engine?.dispose();
   }
 
   #ready(): Engine {

@@ -246,3 +246,30 @@ test('500 artifacts stay within the persistent bounds, least recently used evict
   expect(result.newestKept).toBe(true);
   expect(result.oldestEvicted).toBe(true);
 });
+
+test('the uses of stored records are held while compiles follow one another and reach the database together once they pause, without dispose', async () => {
+  let browser = await profile.launch();
+  await runAddK(browser.page, 41);
+  await runAddK(browser.page, 42);
+  await browser.close();
+
+  browser = await profile.launch();
+  const result = await browser.page.evaluate(async (db) => {
+    const lastUsed = async (): Promise<number[]> => (await window.helpers.allRecords(db)).map((record) => record.lastUsed).sort((a, b) => a - b);
+    const before = await lastUsed();
+    const runtime = await window.vyre.createRuntime({ persistent: { dbName: db } });
+    const tiers = [(await runtime.compile(window.helpers.addK(41))).tier, (await runtime.compile(window.helpers.addK(42))).tier];
+    // Right after the compiles their hits' uses are still held: the next compile's read waits on no write.
+    const rightAfter = await lastUsed();
+    // The quiet time (500 ms) passes: the held uses are written, though the runtime lives on.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const later = await lastUsed();
+    await runtime.dispose();
+    return { before, rightAfter, later, tiers };
+  }, DB);
+  await browser.close();
+  expect(result.tiers).toEqual(['persistent', 'persistent']);
+  expect(result.rightAfter).toEqual(result.before);
+  expect(result.later).toHaveLength(2);
+  expect(result.later.every((used, i) => used > (result.before[i] ?? Infinity))).toBe(true);
+});

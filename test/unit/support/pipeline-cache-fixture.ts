@@ -196,6 +196,7 @@ export function delegatingStore(store: ArtifactStore): ArtifactStore {
     manifests: () => store.manifests(),
     stats: () => store.stats(),
     clear: () => store.clear(),
+    flush: () => store.flush(),
     close: () => store.close(),
   };
 }
@@ -253,6 +254,7 @@ export function createDamageableStore(inner: ArtifactStore = createMemoryStore(R
       return all.filter((record) => !deleted.has(record.identity)).slice(0, Math.max(0, Math.floor(limit)));
     },
     markFirstUse: (identity, use) => (deleted.has(identity) ? Promise.resolve() : inner.markFirstUse(identity, use)),
+    flush: () => inner.flush(),
     async manifests() {
       const hidden = new Set([...deleted.keys()].map((identity) => identity.slice(0, 16)));
       return (await inner.manifests()).filter((manifest) => !hidden.has(manifest.pipelineId));

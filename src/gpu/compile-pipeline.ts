@@ -27,7 +27,6 @@ export interface ShaderMessage {
 export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifact, label: string): Promise<GpuPipeline> {
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label: `${label} module`, code: artifact.code });
-  const info = await module.getCompilationInfo();
   // An explicit layout from what we know of every binding, never `layout: 'auto'`: one
   // pipeline's bind groups then fit any other pipeline with the same bindings.
   const bindGroupLayouts = layoutEntriesByGroup(artifact).map((entries, group) =>
@@ -46,25 +45,28 @@ export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifac
     pipelineError = error;
   }
   const scopeError = await device.popErrorScope();
-  const messages = info.messages.map(toShaderMessage);
+  if (pipeline !== undefined && scopeError === null) return { pipeline, bindGroupLayouts };
+  // Only a failure asks for the compiler's messages. Asked first, as before, their round trip
+  // to the GPU process came before the pipeline was even requested: ≈0.5 ms of every compile,
+  // a persistent-tier one included (docs/benchmarks.md, warmup suite).
+  throw compileError(label, artifact, (await module.getCompilationInfo()).messages.map(toShaderMessage), pipelineError ?? scopeError);
+}
+
+/** The `shader-compilation` error of a failed compile: the first compiler error, or what WebGPU said. */
+function compileError(label: string, artifact: ShaderArtifact, messages: readonly ShaderMessage[], failure: unknown): VyreError {
   const errors = messages.filter((message) => message.type === 'error');
-  if (errors.length > 0 || pipeline === undefined || scopeError !== null) {
-    const first = errors[0];
-    const reason = first
-      ? `line ${first.line}:${first.column}: ${first.text}`
-      : describe(pipelineError ?? scopeError);
-    throw new VyreError(
-      'shader-compilation',
-      `The WGSL of "${label}" did not compile: ${reason}`,
-      'correct the shader at the reported line; details.messages lists every compiler message.',
-      {
-        messages: messages.map((m): CloneableValue => ({ ...m })),
-        entryPoint: artifact.entryPoint,
-        ...(errors.length === 0 ? { pipelineError: describe(pipelineError ?? scopeError) } : {}),
-      },
-    );
-  }
-  return { pipeline, bindGroupLayouts };
+  const first = errors[0];
+  const reason = first ? `line ${first.line}:${first.column}: ${first.text}` : describe(failure);
+  return new VyreError(
+    'shader-compilation',
+    `The WGSL of "${label}" did not compile: ${reason}`,
+    'correct the shader at the reported line; details.messages lists every compiler message.',
+    {
+      messages: messages.map((m): CloneableValue => ({ ...m })),
+      entryPoint: artifact.entryPoint,
+      ...(errors.length === 0 ? { pipelineError: describe(failure) } : {}),
+    },
+  );
 }
 
 /** Layout entries per bind group index, 0 to the highest used; an unused index gets none. */

@@ -54,6 +54,8 @@ export interface CacheSnapshot {
     readonly bytes: number;
     readonly evictions: number;
     readonly corruptDeleted: number;
+    /** Lookups served by this device's records read ahead, in one transaction, at the first lookup. */
+    readonly readAheadHits: number;
   };
   readonly counters: TierCounters;
   /** The startup replay (`prewarmOnStart`) of this runtime; `null` when it has none. */

@@ -15,6 +15,7 @@ import { createMemoryStore } from './memory-store.ts';
 import { describeError, openDatabase } from './open-database.ts';
 import { PersistentArtifacts } from './persistent-artifacts.ts';
 import { DeferredUses, type HeldUse } from './deferred-uses.ts';
+import { READ_AHEAD_LIMIT, ReadAhead } from './read-ahead.ts';
 import { createStoreClock, prepareWrite, reportRefusedWrite, SILENT_LOGGER, type StoreLogger } from './store-helpers.ts';
 import { isQuotaError, type Database } from './transactions.ts';
 
@@ -80,6 +81,8 @@ class IndexedDbStore implements ArtifactStore {
   readonly #clock = createStoreClock();
   /** Uses of records (last use, first use) held back while compiles follow one another (deferred-uses.ts). */
   readonly #uses = new DeferredUses((uses) => this.#writeUses(uses));
+  /** This device's records, read in one transaction at the first lookup (read-ahead.ts). */
+  readonly #readAhead = new ReadAhead((device) => this.#persistent.workingSet(device, READ_AHEAD_LIMIT));
   #backend: Backend = { kind: 'persistent' };
 
   constructor(db: Database, dbName: string, limits: CacheBounds, logger: StoreLogger) {
@@ -94,6 +97,11 @@ class IndexedDbStore implements ArtifactStore {
   }
 
   read(key: ArtifactKey): Promise<StoreRead> {
+    if (this.#backend.kind === 'persistent') {
+      const ahead = this.#readAhead.take(key.identity);
+      if (ahead !== undefined) return Promise.resolve(this.#hit(ahead));
+      this.#readAhead.start(key.deviceFingerprint);
+    }
     return this.#attempt('reading a record', () => this.#readPersistent(key), (memory) => memory.read(key));
   }
 
@@ -103,6 +111,7 @@ class IndexedDbStore implements ArtifactStore {
       reportRefusedWrite(this.#logger, prepared.reason, { dbName: this.#dbName, identity: String(input.identity) });
       return;
     }
+    this.#readAhead.forget(prepared.record.identity);
     await this.#attempt('writing a record', () => this.#writePersistent(prepared.record, input), (memory) => memory.write(input));
   }
 
@@ -130,14 +139,16 @@ class IndexedDbStore implements ArtifactStore {
   }
 
   stats(): Promise<StoreStats> {
-    return this.#attempt('reading the totals', () => this.#persistent.stats(), async (memory) => {
+    const readAheadHits = this.#readAhead.hits;
+    return this.#attempt('reading the totals', async () => ({ ...(await this.#persistent.stats()), readAheadHits }), async (memory) => {
       // What the database evicted or deleted before the fallback still counts.
       const own = await memory.stats();
-      return { ...own, evictions: own.evictions + this.#persistent.evictions, corruptDeleted: own.corruptDeleted + this.#persistent.corruptDeleted };
+      return { ...own, evictions: own.evictions + this.#persistent.evictions, corruptDeleted: own.corruptDeleted + this.#persistent.corruptDeleted, readAheadHits };
     });
   }
 
   clear(): Promise<void> {
+    this.#readAhead.forget();
     return this.#attempt('clearing the store', () => this.#persistent.clear(), (memory) => memory.clear());
   }
 
@@ -175,8 +186,12 @@ class IndexedDbStore implements ArtifactStore {
 
   async #readPersistent(key: ArtifactKey): Promise<StoreRead> {
     const read = await this.#persistent.read(key);
-    if (read.kind === 'miss') return read;
-    const touched = { ...read.record, lastUsed: this.#clock() };
+    return read.kind === 'miss' ? read : this.#hit(read.record);
+  }
+
+  /** A hit on `record`: its use stamped now, and held to be written (deferred-uses.ts). */
+  #hit(record: StoredArtifact): StoreRead {
+    const touched = { ...record, lastUsed: this.#clock() };
     this.#refreshLastUsed(touched);
     return { kind: 'hit', record: touched };
   }

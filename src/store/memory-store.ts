@@ -98,7 +98,7 @@ class MemoryStore implements ArtifactStore {
   }
 
   stats(): Promise<StoreStats> {
-    return Promise.resolve({ entries: this.#records.size, bytes: this.#bytes, evictions: this.#evictions, corruptDeleted: 0 });
+    return Promise.resolve({ entries: this.#records.size, bytes: this.#bytes, evictions: this.#evictions, corruptDeleted: 0, readAheadHits: 0 });
   }
 
   clear(): Promise<void> {

@@ -157,7 +157,7 @@ export class PersistentArtifacts {
   }
 
   /** Entries and bytes from the running totals (recounted when they disagree with the record count), and the deletion counts. */
-  async stats(): Promise<StoreStats> {
+  async stats(): Promise<Omit<StoreStats, 'readAheadHits'>> {
     const tx = this.#db.transaction(['artifacts', 'meta'], 'readonly');
     const [count, stored] = await settle(tx, () => Promise.all([tx.objectStore('artifacts').count(), readTotals(tx.objectStore('meta'))]));
     // Another tab or an outside edit may have left the totals behind: recount then.

@@ -273,3 +273,31 @@ test('the uses of stored records are held while compiles follow one another and 
   expect(result.later).toHaveLength(2);
   expect(result.later.every((used, i) => used > (result.before[i] ?? Infinity))).toBe(true);
 });
+
+test('after a restart, the first lookup reads this device\'s records ahead in one transaction: later compiles of stored programs are served from them, and none after clearCache', async () => {
+  let browser = await profile.launch();
+  for (const k of [51, 52, 53, 54]) await runAddK(browser.page, k);
+  await browser.close();
+
+  browser = await profile.launch();
+  const result = await browser.page.evaluate(async (db) => {
+    const runtime = await window.vyre.createRuntime({ persistent: { dbName: db } });
+    const first = await window.helpers.runAddK(runtime, 51);
+    // Let the read-ahead the first lookup started finish.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const later = [];
+    for (const k of [52, 53, 54]) later.push(await window.helpers.runAddK(runtime, k));
+    const hits = (await runtime.cacheSnapshot()).persistent.readAheadHits;
+    await runtime.clearCache({ memory: true, persistent: true });
+    const afterClear = await window.helpers.runAddK(runtime, 53);
+    const hitsAfterClear = (await runtime.cacheSnapshot()).persistent.readAheadHits;
+    await runtime.dispose();
+    return { first: first.tier, later: later.map((run) => [run.tier, run.y.join()]), hits, afterClear: afterClear.tier, hitsAfterClear };
+  }, DB);
+  await browser.close();
+  expect(result.first).toBe('persistent');
+  expect(result.later).toEqual([['persistent', '52,53,54,55'], ['persistent', '53,54,55,56'], ['persistent', '54,55,56,57']]);
+  expect(result.hits).toBe(3);
+  expect(result.afterClear).toBe('compiled');
+  expect(result.hitsAfterClear).toBe(3);
+});

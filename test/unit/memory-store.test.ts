@@ -112,7 +112,7 @@ describe('createMemoryStore: bounds', () => {
     const size = estimateRecordBytes(artifact('1'));
     const store = await filled({ maxEntries: 100, maxBytes: Math.floor(size * 2.5) }, ['1', '2', '3', '4']);
     expect(await identities(store.workingSet(DEVICE, 10))).toEqual(['4', '3']);
-    expect(await store.stats()).toEqual({ entries: 2, bytes: size * 2, evictions: 2, corruptDeleted: 0 });
+    expect(await store.stats()).toEqual({ entries: 2, bytes: size * 2, evictions: 2, corruptDeleted: 0, readAheadHits: 0 });
   });
 
   it('evicts several small records to make room for one large record', async () => {
@@ -146,7 +146,7 @@ describe('createMemoryStore: bounds', () => {
 
   it('counts a rewritten identity once', async () => {
     const store = await filled(ROOMY, ['1', '2', '1']);
-    expect(await store.stats()).toEqual({ entries: 2, bytes: estimateRecordBytes(artifact('1')) * 2, evictions: 0, corruptDeleted: 0 });
+    expect(await store.stats()).toEqual({ entries: 2, bytes: estimateRecordBytes(artifact('1')) * 2, evictions: 0, corruptDeleted: 0, readAheadHits: 0 });
     expect(await identities(store.workingSet(DEVICE, 10))).toEqual(['1', '2']);
   });
 });
@@ -174,13 +174,13 @@ describe('createMemoryStore: listings', () => {
   it('reports entries and the sum of record bytes', async () => {
     const store = await filled(ROOMY, ['1', '2']);
     const bytes = estimateRecordBytes(artifact('1')) + estimateRecordBytes(artifact('2'));
-    expect(await store.stats()).toEqual({ entries: 2, bytes, evictions: 0, corruptDeleted: 0 });
+    expect(await store.stats()).toEqual({ entries: 2, bytes, evictions: 0, corruptDeleted: 0, readAheadHits: 0 });
   });
 
   it('clears every record, keeping the eviction count', async () => {
     const store = await filled({ maxEntries: 1, maxBytes: ROOMY.maxBytes }, ['1', '2']);
     await store.clear();
-    expect(await store.stats()).toEqual({ entries: 0, bytes: 0, evictions: 1, corruptDeleted: 0 });
+    expect(await store.stats()).toEqual({ entries: 0, bytes: 0, evictions: 1, corruptDeleted: 0, readAheadHits: 0 });
     expect(await store.manifests()).toEqual([]);
     expect(await store.read(keyOf(artifact('2')))).toMatchObject({ kind: 'miss', evidence: { storeIsEmpty: true } });
   });

@@ -46,7 +46,7 @@ describe('memory store eviction under both bounds', () => {
     await store.write(large); // 4 entries, ≈ 5 S: 2 goes (entries), then 3 (≈ 4 S + 10 > 4 S)
     const held = (await store.workingSet(DEVICE, 10)).map((r) => r.identity.replace(/^0+/, ''));
     expect(held).toEqual(['L', '4']);
-    expect(await store.stats()).toEqual({ entries: 2, bytes: S + estimateRecordBytes(large), evictions: 3, corruptDeleted: 0 });
+    expect(await store.stats()).toEqual({ entries: 2, bytes: S + estimateRecordBytes(large), evictions: 3, corruptDeleted: 0, readAheadHits: 0 });
   });
 
   it('spares a record read since, evicting the next least recently used instead', async () => {
@@ -62,6 +62,6 @@ describe('memory store eviction under both bounds', () => {
     const store = createMemoryStore({ maxEntries: 2, maxBytes: 2 * S });
     await store.write(artifact('1'));
     await store.write(artifact('2'));
-    expect(await store.stats()).toEqual({ entries: 2, bytes: 2 * S, evictions: 0, corruptDeleted: 0 });
+    expect(await store.stats()).toEqual({ entries: 2, bytes: 2 * S, evictions: 0, corruptDeleted: 0, readAheadHits: 0 });
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * The stored records of this device, read ahead in one background transaction when the
+ * store's first lookup arrives, so that the lookups of an app's start-up (a dozen pipelines
+ * compiled one after another) are served without a transaction each. A lookup's own
+ * read-only transaction cost 1.05–1.16 ms of every persistent-tier compile on the H200 in
+ * real Chrome (docs/benchmarks.md, warmup suite), against a goal of the whole compile within
+ * 1 ms of raw WebGPU's.
+ *
+ * A record is served once (the memory tier holds the pipeline afterwards) and is checked
+ * when read, like any other. One written meanwhile (another tab, a recompile) is forgotten,
+ * so that the newer one is read instead.
+ */
+import type { StoredArtifact } from '../pipeline/artifact-store.ts';
+
+/** Records read ahead: the device's most recently used ones, as the startup replay takes them. */
+export const READ_AHEAD_LIMIT = 32;
+
+export class ReadAhead {
+  #records = new Map<string, StoredArtifact>();
+  #state: 'idle' | 'loading' | 'done' = 'idle';
+  /** Written while the read ran (its copy is older), or every record when the store was cleared. */
+  readonly #outdated = new Set<string>();
+  #clearedWhileLoading = false;
+  #hits = 0;
+
+  /** `load` reads up to {@link READ_AHEAD_LIMIT} checked records of one device; a failure leaves nothing read ahead. */
+  constructor(private readonly load: (deviceFingerprint: string) => Promise<StoredArtifact[]>) {}
+
+  /** Starts reading ahead for `deviceFingerprint`; only the first call reads. */
+  start(deviceFingerprint: string): void {
+    if (this.#state !== 'idle') return;
+    this.#state = 'loading';
+    const settle = (records: readonly StoredArtifact[]): void => {
+      if (!this.#clearedWhileLoading) for (const record of records) if (!this.#outdated.has(record.identity)) this.#records.set(record.identity, record);
+      this.#outdated.clear();
+      this.#state = 'done';
+    };
+    this.load(deviceFingerprint).then(settle, () => settle([]));
+  }
+
+  /** The record of `identity` read ahead, taken (served once); `undefined` when there is none (yet). */
+  take(identity: string): StoredArtifact | undefined {
+    const record = this.#records.get(identity);
+    if (record === undefined) return undefined;
+    this.#records.delete(identity);
+    this.#hits++;
+    return record;
+  }
+
+  /** Drops the record of `identity`, written anew; without one, every record (the store was cleared). */
+  forget(identity?: string): void {
+    if (identity === undefined) {
+      this.#records.clear();
+      if (this.#state === 'loading') this.#clearedWhileLoading = true;
+      return;
+    }
+    this.#records.delete(identity);
+    if (this.#state === 'loading') this.#outdated.add(identity);
+  }
+
+  /** Lookups served from the records read ahead so far. */
+  get hits(): number {
+    return this.#hits;
+  }
+}

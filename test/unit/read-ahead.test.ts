@@ -1,0 +1,71 @@
+/**
+ * A device's records read ahead at the store's first lookup (src/store/read-ahead.ts): each
+ * served once, none that was written or cleared meanwhile, nothing after a failed read.
+ */
+import { describe, expect, it } from 'vitest';
+import { ReadAhead } from '../../src/store/read-ahead.ts';
+import type { StoredArtifact } from '../../src/pipeline/artifact-store.ts';
+
+const record = (identity: string, version = 1): StoredArtifact => ({ identity, lastUsed: version } as unknown as StoredArtifact);
+
+/** A load the test finishes by hand. */
+function pendingLoad(): { load: (device: string) => Promise<StoredArtifact[]>; finish(records: StoredArtifact[]): Promise<void>; fail(): Promise<void>; devices: string[] } {
+  let resolve: (records: StoredArtifact[]) => void = () => undefined;
+  let reject: (error: Error) => void = () => undefined;
+  const devices: string[] = [];
+  const load = (device: string) => {
+    devices.push(device);
+    return new Promise<StoredArtifact[]>((ok, no) => ((resolve = ok), (reject = no)));
+  };
+  const tick = () => new Promise<void>((done) => setTimeout(done, 0));
+  return { load, devices, finish: (records) => (resolve(records), tick()), fail: () => (reject(new Error('gone')), tick()) };
+}
+
+describe('ReadAhead', () => {
+  it('reads once, for the first device asked, and serves each record once, counting the hits', async () => {
+    const pending = pendingLoad();
+    const ahead = new ReadAhead(pending.load);
+    expect(ahead.take('a')).toBeUndefined();
+    ahead.start('device-1');
+    ahead.start('device-2');
+    expect(pending.devices).toEqual(['device-1']);
+    await pending.finish([record('a'), record('b')]);
+    expect(ahead.take('a')).toEqual(record('a'));
+    expect(ahead.take('a')).toBeUndefined();
+    expect(ahead.take('b')).toEqual(record('b'));
+    expect(ahead.hits).toBe(2);
+  });
+
+  it('never serves a record written while the read ran, nor any once the store was cleared', async () => {
+    const written = pendingLoad();
+    const ahead = new ReadAhead(written.load);
+    ahead.start('d');
+    ahead.forget('a'); // written anew while the read ran: the read's copy is older
+    await written.finish([record('a'), record('b')]);
+    expect(ahead.take('a')).toBeUndefined();
+    expect(ahead.take('b')).toEqual(record('b'));
+
+    const cleared = pendingLoad();
+    const other = new ReadAhead(cleared.load);
+    other.start('d');
+    other.forget();
+    await cleared.finish([record('c')]);
+    expect(other.take('c')).toBeUndefined();
+  });
+
+  it('drops a record written after the read, and holds nothing after a failed read', async () => {
+    const pending = pendingLoad();
+    const ahead = new ReadAhead(pending.load);
+    ahead.start('d');
+    await pending.finish([record('a')]);
+    ahead.forget('a');
+    expect(ahead.take('a')).toBeUndefined();
+
+    const failing = pendingLoad();
+    const broken = new ReadAhead(failing.load);
+    broken.start('d');
+    await failing.fail();
+    expect(broken.take('a')).toBeUndefined();
+    expect(broken.hits).toBe(0);
+  });
+});

@@ -5,8 +5,7 @@
 import { transfer } from 'comlink';
 import { isRawPixels, uncloneable, withImageOutputs, withSendableImages } from './image-io.ts';
 import { withMovableCopies, type CopyPool } from './input-copies.ts';
-import { withStagedInputs } from './staged-inputs.ts';
-import type { BandMessage, StagedBand } from '../protocol/staging.ts';
+import { STAGE_FROM_BYTES, type BandMessage, type StagedBand } from '../protocol/staging.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
 import type { CompileReport } from '../protocol/compile.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
@@ -66,8 +65,10 @@ export class RemotePipeline<S extends BufferSignature> implements CompiledPipeli
     // largest in bands ahead of the dispatch (staged-inputs.ts), the rest whole
     // (input-copies.ts). In same-thread mode nothing crosses, so nothing is copied.
     const copying = !transferring && !this.#link.inProcess;
+    // The banding code is its own chunk, loaded by the first dispatch with an input that large.
+    const staging = copying && this.#bands && withImages.some(hasStageableSize) ? await import('./staged-inputs.ts') : undefined;
     // From here to the dispatch's post nothing awaits: the worker gets the bands, then the dispatch naming them.
-    const staged = copying && this.#bands ? withStagedInputs(withImages, { buffers: this.buffers, pool: this.#copies, send: this.#sendBand }) : { batch: withImages, staged: 0 };
+    const staged = staging?.withStagedInputs(withImages, { buffers: this.buffers, pool: this.#copies, send: this.#sendBand }) ?? { batch: withImages, staged: 0 };
     const copies = copying ? withMovableCopies(staged.batch, this.#copies) : { batch: withImages, buffers: [] };
     const converted = copies.batch;
     const wire = converted.map(toWireInputs);
@@ -110,4 +111,14 @@ function madeBitmaps(batch: readonly DispatchInputs[], converted: readonly Dispa
     for (const [name, value] of Object.entries(inputs)) if (value !== batch[index]?.[name] && typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) made.push(value);
   });
   return made;
+}
+
+/** Whether `inputs` holds an array, or pixels, of at least {@link STAGE_FROM_BYTES}: the size from which inputs may go in bands. */
+function hasStageableSize(inputs: DispatchInputs): boolean {
+  if (typeof inputs !== 'object' || inputs === null) return false;
+  for (const value of Object.values(inputs)) {
+    const data: unknown = isRawPixels(value) ? value.data : value;
+    if (ArrayBuffer.isView(data) && data.byteLength >= STAGE_FROM_BYTES) return true;
+  }
+  return false;
 }

@@ -8,7 +8,8 @@
  * `ArrayBuffer` for a plain `read` array of its own element type (a buffer with a WGSL
  * layout is packed in the worker, so it is not), and raw pixels (an `ImageData` arrives as
  * them) of that size, their rows padded to WebGPU's 256-byte copy alignment here, where
- * the copy is made anyway.
+ * the copy is made anyway. This file is its own chunk, imported by the first dispatch that
+ * has an input this large (remote-pipeline.ts): the main-thread entry stays without it.
  */
 import type { BufferDeclaration } from '../protocol/elements.ts';
 import type { WgslType } from '../protocol/wgsl-module.ts';

@@ -33,18 +33,16 @@ export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifac
     device.createBindGroupLayout({ label: `${label} bind group layout ${group}`, entries }),
   );
   const layout = device.createPipelineLayout({ label: `${label} layout`, bindGroupLayouts });
-  let pipeline: GPUComputePipeline | undefined;
-  let pipelineError: unknown;
-  try {
-    pipeline = await device.createComputePipelineAsync({
-      label,
-      layout,
-      compute: { module, entryPoint: artifact.entryPoint, ...(artifact.constants === undefined ? {} : { constants: { ...artifact.constants } }) },
-    });
-  } catch (error) {
-    pipelineError = error;
-  }
-  const scopeError = await device.popErrorScope();
+  const requested = device.createComputePipelineAsync({
+    label,
+    layout,
+    compute: { module, entryPoint: artifact.entryPoint, ...(artifact.constants === undefined ? {} : { constants: { ...artifact.constants } }) },
+  });
+  // Popped as soon as every call it covers is made, not after the pipeline arrives: the two
+  // answers then come back from the GPU process together instead of one after the other.
+  const [built, scopeError] = await Promise.all([requested.then((pipeline) => ({ pipeline }), (error: unknown) => ({ error })), device.popErrorScope()]);
+  const pipeline = 'pipeline' in built ? built.pipeline : undefined;
+  const pipelineError = 'error' in built ? built.error : undefined;
   if (pipeline !== undefined && scopeError === null) return { pipeline, bindGroupLayouts };
   // Only a failure asks for the compiler's messages. Asked first, as before, their round trip
   // to the GPU process came before the pipeline was even requested: ≈0.5 ms of every compile,

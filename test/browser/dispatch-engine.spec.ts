@@ -251,7 +251,7 @@ test('one resident buffer bound to a read and a read-write binding is a gpu-erro
   expect(result).toEqual(['ok', 'ok', 'gpu-error', 'ok', 'gpu-error']);
 });
 
-test('a device lost mid-run fails the calls in flight with device-lost, then the runtime recovers on its own', async ({ vyrePage }) => {
+test('a device lost while calls are in flight: each settles with its result or device-lost (none hangs, no other error), resident buffers report device-lost, and the runtime recovers on its own', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async () => {
     const runtime = await window.vyre.createRuntime({ persistent: false });
     const { pipeline } = await runtime.compile(window.helpers.addK(2));
@@ -267,8 +267,10 @@ test('a device lost mid-run fails the calls in flight with device-lost, then the
     return { outcomes, after: Array.from(after['y'] ?? []), tier: recompiled.tier, residentOutcome, losses: stats.deviceLosses };
   });
   expect(result.outcomes.length).toBe(8);
+  // Which of them fail is up to the GPU process: SwiftShader runs each submit to the end in
+  // order, so work submitted before the loss may still complete (2026-11-30: 3 of 8 runs
+  // saw every call succeed). The resident buffer below is what must report the loss.
   for (const outcome of result.outcomes) expect(['ok', 'device-lost']).toContain(outcome);
-  expect(result.outcomes).toContain('device-lost');
   expect(result.after).toEqual([42]);
   expect(result.tier).toBe('memory');
   expect(result.residentOutcome).toBe('device-lost');

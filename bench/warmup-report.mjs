@@ -99,6 +99,22 @@ export function startupBreakdown(runs, settings) {
   return out;
 }
 
+/**
+ * Where a vyre-web compile's time goes, per start: medians over every program but the app's
+ * first (whose lookup starts the store's read-ahead) of the main thread's compile, the round
+ * trip to the worker, and the worker's digest, store read and GPU build.
+ */
+export function compileBreakdown(runs, settings) {
+  const out = [];
+  for (const { of, label } of rowsOf(settings)) {
+    const pipelines = runs.filter((run) => same(run, of)).flatMap((run) => run.pipelines.slice(1)).filter((p) => p.inWorker !== undefined);
+    if (pipelines.length === 0) continue;
+    const median = (pick) => summarize(pipelines.map(pick).filter(Number.isFinite)).median;
+    out.push({ label, n: pipelines.length, main: median((p) => p.ms), roundTrip: median((p) => p.ms - p.inWorker), digest: median((p) => p.digest ?? Number.NaN), storeRead: median((p) => p.storeRead ?? Number.NaN), gpu: median((p) => p.gpuCompile ?? Number.NaN) });
+  }
+  return out;
+}
+
 /** Tiers, first results, storage mode, and what startup prewarm did for the first program. */
 export function checksOf(runs) {
   const vyre = runs.filter((r) => r.scenario !== 'raw');
@@ -157,6 +173,7 @@ export function printWarmup(result) {
     for (const g of goals) console.log(`| ${g.row} | ${fmt(g.vyre.median)} | ${fmt(g.raw.median)} | ${ratioText(g)} | ${goalText(g.goal)} | ${metText(g.met)} |`);
   }
   printBreakdown(breakdown);
+  printCompiles(result.compiles ?? []);
   printChecks(checks);
   if (result.consoleMessages.length) console.log(`browser console: ${result.consoleMessages.length} warnings/errors (in the JSON); first: ${result.consoleMessages[0]}`);
   console.log(`suite wall time: ${result.wallSeconds.toFixed(0)} s`);
@@ -171,6 +188,14 @@ function printBreakdown(breakdown) {
   console.log('| start | n | worker script | adapter | device | store | ready (worker) | createRuntime resolved (main) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const b of breakdown) console.log(`| ${b.label} | ${b.n} | ${fmt(b.workerScript ?? Number.NaN)} | ${fmt(b.adapter)} | ${fmt(b.device)} | ${fmt(b.store)} | ${fmt(b.ready)} | ${fmt(b.resolved)} |`);
+}
+
+function printCompiles(compiles) {
+  if (compiles.length === 0) return;
+  console.log('\nCompile breakdown (vyre-web, every program but the first of each start; medians; ms)');
+  console.log('| start | n | compile (main thread) | round trip | digest | store read | GPU build |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const c of compiles) console.log(`| ${c.label} | ${c.n} | ${fmt(c.main)} | ${fmt(c.roundTrip)} | ${fmt(c.digest)} | ${fmt(c.storeRead)} | ${fmt(c.gpu)} |`);
 }
 
 function printChecks(checks) {

@@ -136,27 +136,33 @@ export class Engine {
    * end with it, whatever happens; their bands' memory comes back in `recycled`.
    */
   async dispatch(pipelineId: string, batch: readonly unknown[], options?: DispatchOptions): Promise<DispatchReply> {
-    const staged = this.#dispatcher.staged;
     const ids = Array.isArray(batch) ? stagedIdsOf(batch) : [];
+    // The common dispatch names no staged input: nothing to lend, nothing to end.
+    if (ids.length === 0) return this.#onDevice(() => this.#dispatchNow(pipelineId, batch, options));
+    const staged = this.#dispatcher.staged;
     // Claimed as the message arrives, before anything awaits: later bands never displace these.
     staged.claim(ids);
     try {
       return await this.#onDevice(async () => {
-        const entry = this.#cache.pipelineInMemory(pipelineId) ?? (await this.#entryOf(pipelineId));
         const loans = lendStagedInputs(batch, ids, staged, this.#residents);
         try {
-          const plans: DispatchPlan[] = planImageBatch(entry.artifact, loans.batch, options, this.#limits, this.#imageLimits());
-          const reply = await this.#dispatcher.run(entry, plans, options?.timing === true);
-          const bands = endLoans(loans, staged, this.#residents);
-          return bands.length === 0 ? reply : { ...reply, recycled: bands };
+          const reply = await this.#dispatchNow(pipelineId, loans.batch, options);
+          return { ...reply, recycled: endLoans(loans, staged, this.#residents) };
         } catch (error) {
           endLoans(loans, staged, this.#residents);
           throw error;
         }
       });
     } finally {
+      // Uploads named but never lent (the pipeline id was unknown) end here too.
       staged.finish(ids);
     }
+  }
+
+  async #dispatchNow(pipelineId: string, batch: readonly unknown[], options: DispatchOptions | undefined): Promise<DispatchReply> {
+    const entry = this.#cache.pipelineInMemory(pipelineId) ?? (await this.#entryOf(pipelineId));
+    const plans: DispatchPlan[] = planImageBatch(entry.artifact, batch, options, this.#limits, this.#imageLimits());
+    return this.#dispatcher.run(entry, plans, options?.timing === true);
   }
 
   /** Writes one band of a staged input (protocol/staging.ts). */

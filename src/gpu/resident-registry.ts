@@ -41,20 +41,15 @@ export class ResidentRegistry {
     return this.adopt(buffer, type, length);
   }
 
-  /** Registers a buffer the dispatcher allocated for a kept output. */
+  /**
+   * Registers a buffer the dispatcher allocated for a kept output, or lends it one dispatch's
+   * staged input (staged-uploads.ts), which {@link ResidentRegistry.forget} ends.
+   */
   adopt(buffer: GPUBuffer, type: ElementType, length: number): ResidentBufferRef {
     const ref: ResidentBufferRef = { kind: 'vyre-resident-buffer', id: this.nextId++, runtimeId: this.runtimeId, type, length };
     this.live.set(ref.id, { ref, buffer });
     this.stats.residentBuffers = this.live.size;
     return ref;
-  }
-
-  /**
-   * Lends `buffer` to one dispatch as a resident buffer (a staged input, staged-uploads.ts):
-   * planning and binding treat it like any other; {@link ResidentRegistry.forget} ends the loan.
-   */
-  lend(buffer: GPUBuffer, type: ElementType, length: number): ResidentBufferRef {
-    return this.adopt(buffer, type, length);
   }
 
   /** Ends a loan: the reference stops working, the buffer is the lender's again (not destroyed). */

@@ -104,11 +104,6 @@ export class StagedUploads {
     const unclaimed = [...this.#uploads].filter(([, upload]) => !upload.claimed).map(([id]) => id);
     this.finish(unclaimed.slice(0, Math.max(0, unclaimed.length - count)));
   }
-
-  /** Uploads in flight: for tests that check nothing is left behind. */
-  get pending(): number {
-    return this.#uploads.size;
-  }
 }
 
 /** A band whose numbers WebGPU's `writeBuffer` takes: offsets and sizes multiples of 4. */
@@ -164,7 +159,7 @@ function lendItem(inputs: unknown, uploads: StagedUploads, residents: ResidentRe
     if (!isStagedRef(value)) continue;
     const type = ELEMENT_TYPE_OF_ARRAY[value.array];
     if (type === undefined) throw new VyreError('invalid-input', `Buffer "${name}" got a staged ${value.array}.`, 'pass a Float32Array, Uint32Array or Int32Array.', { buffer: name });
-    const ref = residents.lend(uploads.buffer(value.id), type, value.length);
+    const ref = residents.adopt(uploads.buffer(value.id), type, value.length);
     lent.push(ref);
     (changed ??= { ...inputs })[name] = ref;
   }

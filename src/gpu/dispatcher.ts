@@ -27,8 +27,9 @@ import type { GpuCounters } from './gpu-stats.ts';
 import { stagingUsage, storageUsage, type ResidentRegistry } from './resident-registry.ts';
 import { TimerPool, type PassTimer } from './timestamp-timer.ts';
 import { ValidatedCommands } from './validated-commands.ts';
+import { copyOut, landAhead, type Landings } from './landing.ts';
 import { mapForReading, type MapWait } from './map-read.ts';
-import { ImageBinder, type BoundImages } from './image-binder.ts';
+import { ImageBinder, tightBytes, type BoundImages } from './image-binder.ts';
 import { TexturePool } from './texture-pool.ts';
 import { StagedUploads } from './staged-uploads.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
@@ -145,6 +146,7 @@ export class Dispatcher {
       const readbacks: Readback[] = [];
       for (const item of items) readbacks.push(...item.readbacks);
       const imageReadbacks = items.flatMap((item) => item.images?.readbacks ?? []);
+      const landings = landAhead([...readbacks, ...imageReadbacks.map((readback) => ({ staging: readback.staging, bytes: tightBytes(readback) }))]);
       const mapped = await mapForReading(device, [...readbacks, ...imageReadbacks].map(({ staging }) => [staging] as const), this.mapWait);
       const scopeError = checks.length === 0 ? null : ((await Promise.all(checks)).find((error) => error !== null) ?? null);
       if (scopeError !== null) {
@@ -153,7 +155,7 @@ export class Dispatcher {
       if (checks.length > 0) this.validated.add(commands);
       const failedMap = mapped.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failedMap !== undefined) throw failedMap.reason;
-      const results = items.map((item, index) => ({ ...collectOutputs(plans[index], item), ...this.collectImages(item) }));
+      const results = items.map((item, index) => ({ ...collectOutputs(plans[index], item, landings), ...this.collectImages(item, landings) }));
       for (const readback of readbacks) this.pool.release(readback.staging);
       if (!timing) return { outputs: results };
       const gpuMs = timer ? await timer.read() : null;
@@ -263,9 +265,9 @@ export class Dispatcher {
   }
 
   /** An item's storage textures, read back (their staging buffers are mapped), and the ones kept. */
-  private collectImages(item: BoundItem): WireOutputs {
+  private collectImages(item: BoundItem, landings: Landings): WireOutputs {
     const result: WireOutputs = {};
-    for (const readback of item.images?.readbacks ?? []) result[readback.name] = this.images.collect(readback);
+    for (const readback of item.images?.readbacks ?? []) result[readback.name] = this.images.collect(readback, landings.get(readback.staging));
     for (const [name, ref] of item.images?.kept ?? []) result[name] = ref;
     return result;
   }
@@ -296,11 +298,12 @@ export class Dispatcher {
     const encoder = this.device.createCommandEncoder({ label: 'vyre-web resident read' });
     encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
+    const landing = landAhead([{ staging, bytes }]).get(staging);
     const [allocationErrors, [mapped]] = await Promise.all([Promise.all(this.checks.splice(0)), mapForReading(this.device, [[staging]], this.mapWait)]);
     if (mapped?.status === 'rejected') throw mapped.reason;
     const failed = allocationErrors.find((error) => error !== null);
     if (failed) throw new VyreError('gpu-error', `WebGPU could not allocate a staging buffer: ${failed.message}`, 'free resident buffers you no longer need.', { gpuMessage: failed.message });
-    const data = new ArrayType(staging.getMappedRange(0, bytes).slice(0));
+    const data = new ArrayType(copyOut(staging.getMappedRange(0, bytes), bytes, landing));
     staging.unmap();
     this.pool.release(staging);
     return data;
@@ -324,11 +327,11 @@ function bindGroupsId(groups: readonly CachedBindGroup[]): string {
 }
 
 /** A batch item's outputs: kept handles, arrays copied out of the mapped staging buffers. */
-function collectOutputs(plan: DispatchPlan | undefined, item: BoundItem): WireOutputs {
+function collectOutputs(plan: DispatchPlan | undefined, item: BoundItem, landings: Landings): WireOutputs {
   const result: WireOutputs = item.kept === undefined ? {} : Object.fromEntries(item.kept);
   for (const readback of item.readbacks) {
-    // slice() copies out of the mapped range, which unmap() invalidates; only the bytes asked for.
-    const bytes = readback.staging.getMappedRange(0, readback.bytes).slice(0);
+    // Copied out of the mapped range, which unmap() invalidates; only the bytes asked for.
+    const bytes = copyOut(readback.staging.getMappedRange(0, readback.bytes), readback.bytes, landings.get(readback.staging));
     result[readback.name] = readback.layout === undefined ? new (arrayConstructorFor(readback.type))(bytes) : readBackArray(readback.layout, bytes);
     readback.staging.unmap();
   }

@@ -28,6 +28,11 @@ export interface TextureReadback {
   readonly paddedRow: number;
 }
 
+/** The bytes of a texture read-back once its rows are unpadded. */
+export function tightBytes(readback: TextureReadback): number {
+  return readback.width * readback.texel.bytes * readback.height;
+}
+
 export interface BoundImages {
   readonly entries: readonly { readonly group: number; readonly entry: BindingEntry }[];
   readonly readbacks: readonly TextureReadback[];
@@ -164,11 +169,15 @@ export class ImageBinder {
     }
   }
 
-  /** The mapped texels of `readback`, rows unpadded, as a wire image. */
-  collect(readback: TextureReadback): WireImage {
+  /**
+   * The mapped texels of `readback`, rows unpadded, as a wire image.
+   * @param landing - memory made for them while the GPU worked (landing.ts), if any.
+   */
+  collect(readback: TextureReadback, landing?: ArrayBuffer): WireImage {
     const row = readback.width * readback.texel.bytes;
     const mapped = new Uint8Array(readback.staging.getMappedRange(0, readback.paddedRow * readback.height));
-    const tight = new Uint8Array(row * readback.height);
+    const bytes = tightBytes(readback);
+    const tight = landing?.byteLength === bytes ? new Uint8Array(landing) : new Uint8Array(bytes);
     if (row === readback.paddedRow) tight.set(mapped);
     else for (let y = 0; y < readback.height; y++) tight.set(mapped.subarray(y * readback.paddedRow, y * readback.paddedRow + row), y * row);
     readback.staging.unmap();

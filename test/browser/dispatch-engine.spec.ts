@@ -197,6 +197,24 @@ test('the copies the worker moves back are reused for later copies: 12 dispatche
   expect(result).toEqual([]);
 });
 
+test('large outputs land in memory of their own, made while the GPU works: results kept from three dispatches, a batch and a resident read are all still right at the end', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const runtime = await window.vyre.createRuntime({ persistent: false });
+    const { pipeline } = await runtime.compile(window.helpers.addK(3));
+    const n = 131_072; // 512 KiB of output: above landing.ts's LAND_AHEAD_FROM_BYTES (256 KiB)
+    const input = (base: number) => new Uint32Array(n).map((_, i) => base + i);
+    const outputs: { base: number; y: Uint32Array | undefined }[] = [];
+    for (const base of [1_000_000, 2_000_000, 3_000_000]) outputs.push({ base, y: (await pipeline.dispatch({ x: input(base) }))['y'] as Uint32Array | undefined });
+    const [a, b] = await pipeline.dispatchBatch([{ x: input(4_000_000) }, { x: input(5_000_000) }]);
+    outputs.push({ base: 4_000_000, y: a?.['y'] as Uint32Array | undefined }, { base: 5_000_000, y: b?.['y'] as Uint32Array | undefined });
+    const kept = (await pipeline.dispatch({ x: input(6_000_000) }, { keep: ['y'] }))['y'];
+    outputs.push({ base: 6_000_000, y: kept === undefined ? undefined : ((await runtime.read(kept as never)) as Uint32Array) });
+    await runtime.dispose();
+    return outputs.filter(({ base, y }) => y?.length !== n || !y.every((v, i) => v === base + i + 3)).map(({ base }) => base);
+  });
+  expect(result, 'the outputs that are wrong or short, by their input base').toEqual([]);
+});
+
 test.describe('in a cross-origin isolated page', () => {
   test.use({ harness: '/test/browser/pages/cache.html?isolated=1' });
 

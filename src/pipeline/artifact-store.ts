@@ -93,6 +93,16 @@ export interface ArtifactStore {
   workingSet(deviceFingerprint: string, limit: number): Promise<StoredArtifact[]>;
   /** Records the app's first request for a stored pipeline in this session; no-op when it is not stored. Never blocks a compile. */
   markFirstUse(identity: string, use: FirstUse): Promise<void>;
+  /**
+   * Starts reading this device's most recent records ahead, in the background (IndexedDB:
+   * read-ahead.ts; the memory store holds them anyway). Only the first call reads.
+   */
+  startReadAhead(deviceFingerprint: string): void;
+  /**
+   * This device's records that a lookup can have now without a transaction, not yet looked
+   * up: what was read ahead, most recently used first; `[]` while the read is under way.
+   */
+  recordsAhead(deviceFingerprint: string): readonly StoredArtifact[];
   /** The manifests of every stored record, most recently used first. */
   manifests(): Promise<PipelineReproManifest[]>;
   stats(): Promise<StoreStats>;

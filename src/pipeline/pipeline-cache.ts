@@ -19,6 +19,7 @@ import type { ValidationLimits } from '../program/validate.ts';
 import type { CacheBounds, CacheSnapshot } from '../protocol/cache.ts';
 import type { CompileReport, CompileTier, MissReason, PipelineReproManifest } from '../protocol/compile.ts';
 import type { ArtifactStore, FirstUse, StoredArtifact } from './artifact-store.ts';
+import { guessStoredRecord } from './build-ahead.ts';
 import { replayOrder } from './replay-order.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';
 import { compileKeyOf, lookUpOrLower, lookUpStored, type CompileKey, type StoredOutcome, type TierOutcome } from './tier-lookup.ts';
@@ -81,10 +82,16 @@ export class PipelineCache<G> {
   readonly #firstUses = new Map<string, FirstUse>();
   /** The startup replay's plan and progress, for snapshots; null until one starts. */
   #replay: { order: string[]; warmed: string[]; done: boolean } | null = null;
+  /** GPU builds of stored records started on a guess, before their compile's key was known (build-ahead.ts). */
+  readonly #builtAhead = new Map<string, Promise<Flight<G>>>();
+  /** Set by the first wrong guess: the app's order has changed, so the cache stops guessing. */
+  #guessedWrong = false;
 
   constructor(options: PipelineCacheOptions<G>) {
     this.#options = options;
     this.#memory = new LruCache<CompiledEntry<G>>(options.memoryBounds, (entry) => estimateArtifactBytes(entry.artifact));
+    // The first compiles after a start look up, and guess from, the records read ahead.
+    options.store.startReadAhead(options.fingerprint.digest);
   }
 
   /**
@@ -94,9 +101,14 @@ export class PipelineCache<G> {
    */
   async compile(program: unknown, policy?: unknown): Promise<CompileReport> {
     const started = performance.now();
-    const key = compileKeyOf(program, policy, this.#options.limits, this.#options.fingerprint);
+    const guess = this.#buildAhead(program);
+    // Chrome sends WebGPU calls to its GPU process in a microtask (Blink's EnsureFlush): let
+    // that run, so the build is under way while this thread checks and hashes the program.
+    if (guess !== undefined) await Promise.resolve();
+    const keyStarted = performance.now();
+    const key = this.#keyAfterGuess(program, policy, guess);
     const timings = emptyTimings();
-    timings.digest = performance.now() - started;
+    timings.digest = performance.now() - keyStarted;
     const firstUse = this.#firstUseOf(key.identity);
     const { entry, tier, missReason } = await this.#serve(key, timings);
     // After serving, not before: its write transaction would hold up the compile's own read.
@@ -221,10 +233,68 @@ export class PipelineCache<G> {
     this.#generation++;
     this.#memory.clear();
     this.#inFlight.clear();
+    this.#builtAhead.clear();
   }
 
-  /** Serves `key` from memory, by joining a flight in progress, or by starting one. */
+  /** The compile key of `program`; when it is not the `guess` built ahead, or there is none, the guessing stops. */
+  #keyAfterGuess(program: unknown, policy: unknown, guess: string | undefined): CompileKey {
+    let identity: string | undefined;
+    try {
+      const key = compileKeyOf(program, policy, this.#options.limits, this.#options.fingerprint);
+      identity = key.identity;
+      return key;
+    } finally {
+      if (guess !== undefined && guess !== identity) this.#guessedWrong = true;
+    }
+  }
+
+  /**
+   * Starts the GPU build of the stored record `program` most likely is, unless the cache has
+   * guessed wrong before, a startup replay is running, or nothing stored is plausible.
+   * @returns the identity guessed, or `undefined` when no build was started.
+   */
+  #buildAhead(program: unknown): string | undefined {
+    // A startup replay is already building the stored records in this order: a guess would race it.
+    if (this.#guessedWrong || (this.#replay !== null && !this.#replay.done)) return undefined;
+    const { store, fingerprint, logger } = this.#options;
+    const taken = (identity: string): boolean => this.#memory.has(identity) || this.#inFlight.has(identity) || this.#builtAhead.has(identity);
+    const record = guessStoredRecord(program, store.recordsAhead(fingerprint.digest), taken);
+    if (record === undefined) return undefined;
+    const label = `vyre-web ${pipelineIdOf(record.identity)}`;
+    const flight = this.#build(record.identity, record.artifact, label, withCacheHit(record.manifest, null)).then(
+      ({ entry, gpuCompile }): Flight<G> => ({ entry, tier: 'persistent', missReason: null, timings: { storeRead: 0, gpuCompile, firstGpuCompile: record.gpuCompileMs ?? null } }),
+    );
+    this.#builtAhead.set(record.identity, flight);
+    this.telemetry.observeBuildAhead();
+    void this.#track(record.identity, flight, true).catch((error: unknown) => {
+      this.#builtAhead.delete(record.identity);
+      logger.warn('build-ahead-failed', 'A stored artifact built ahead of its lookup did not compile.', { identity: record.identity, error: String(error) });
+    });
+    return record.identity;
+  }
+
+  /**
+   * A build started ahead for `key` (see {@link #buildAhead}), as the flight of this compile:
+   * its record's use is stamped as a lookup's would be. `undefined` when there is none.
+   */
+  #takeBuiltAhead(key: CompileKey): Promise<Flight<G>> | undefined {
+    const flight = this.#builtAhead.get(key.identity);
+    if (flight === undefined) return undefined;
+    this.#builtAhead.delete(key.identity);
+    this.telemetry.observeBuildAheadUsed();
+    const { store, fingerprint } = this.#options;
+    void store.read({ identity: key.identity, programDigest: key.programDigest, policy: key.policy, deviceFingerprint: fingerprint.digest }).catch(() => undefined);
+    return flight;
+  }
+
+  /** Serves `key` from a build started ahead for it, from memory, by joining a flight in progress, or by starting one. */
   async #serve(key: CompileKey, timings: MutableTimings): Promise<{ entry: CompiledEntry<G>; tier: CompileTier; missReason: MissReason | null }> {
+    const ahead = this.#takeBuiltAhead(key);
+    if (ahead !== undefined) {
+      const result = await ahead;
+      Object.assign(timings, result.timings);
+      return result;
+    }
     const held = this.#memory.get(key.identity);
     if (held !== undefined) return { entry: held, tier: 'memory', missReason: null };
     const pending = this.#inFlight.get(key.identity);

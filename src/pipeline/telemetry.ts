@@ -40,6 +40,16 @@ export class CacheTelemetry {
     this.observe('persistent', null);
   }
 
+  /** A stored record's GPU build was started on a guess, before its compile's key was known (build-ahead.ts). */
+  observeBuildAhead(): void {
+    this.#counters.builtAhead = bump(this.#counters.builtAhead);
+  }
+
+  /** A compile's key matched a build started ahead, which then served it. */
+  observeBuildAheadUsed(): void {
+    this.#counters.builtAheadUsed = bump(this.#counters.builtAheadUsed);
+  }
+
   /** A copy the app may keep. */
   counters(): TierCounters {
     return copyTierCounters(this.#counters);

@@ -41,6 +41,13 @@ export interface TierCounters {
   readonly compiled: number;
   /** Pipelines warmed from the store when the runtime started. */
   readonly startupPrewarmed: number;
+  /**
+   * GPU builds of stored pipelines started on a guess from the app's order on its last visit,
+   * while a compile's program was still being checked and hashed.
+   */
+  readonly builtAhead: number;
+  /** Of those, the ones whose compile turned out to want them (each then a persistent-tier compile). */
+  readonly builtAheadUsed: number;
   /** Why the persistent tier missed, by reason. */
   readonly missReasons: Readonly<Record<MissReason, number>>;
 }

@@ -123,6 +123,15 @@ class IndexedDbStore implements ArtifactStore {
     );
   }
 
+  startReadAhead(deviceFingerprint: string): void {
+    if (this.#backend.kind === 'persistent') this.#readAhead.start(deviceFingerprint);
+  }
+
+  recordsAhead(deviceFingerprint: string): readonly StoredArtifact[] {
+    if (this.#backend.kind === 'memory-only') return this.#backend.fallback.recordsAhead(deviceFingerprint);
+    return this.#readAhead.records().filter((record) => record.deviceFingerprint === deviceFingerprint);
+  }
+
   markFirstUse(identity: string, use: FirstUse): Promise<void> {
     if (this.#backend.kind === 'memory-only') return this.#backend.fallback.markFirstUse(identity, use);
     this.#uses.firstUse(identity, use);

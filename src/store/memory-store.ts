@@ -4,6 +4,7 @@
  * IndexedDB store (LRU by entries and bytes, miss evidence, working set in
  * most-recently-used order); nothing survives the worker.
  */
+import { READ_AHEAD_LIMIT } from './read-ahead.ts';
 import type { CacheBounds, StorageStatus } from '../protocol/cache.ts';
 import type { PipelineReproManifest } from '../protocol/compile.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
@@ -91,6 +92,13 @@ class MemoryStore implements ArtifactStore {
       if (record.deviceFingerprint === deviceFingerprint) result.push(record);
     }
     return Promise.resolve(result);
+  }
+
+  /** Nothing to read: every record is in memory already. */
+  startReadAhead(): void {}
+
+  recordsAhead(deviceFingerprint: string): readonly StoredArtifact[] {
+    return this.#mostRecentFirst().filter((record) => record.deviceFingerprint === deviceFingerprint).slice(0, READ_AHEAD_LIMIT);
   }
 
   manifests(): Promise<PipelineReproManifest[]> {

@@ -47,6 +47,11 @@ export class ReadAhead {
     return record;
   }
 
+  /** The records read ahead and not yet taken, most recently used first; none while loading. */
+  records(): StoredArtifact[] {
+    return [...this.#records.values()];
+  }
+
   /** Drops the record of `identity`, written anew; without one, every record (the store was cleared). */
   forget(identity?: string): void {
     if (identity === undefined) {

@@ -218,8 +218,11 @@ describe('PipelineCache: miss reasons through the real path', () => {
     const { cache, fake } = await run(damageable);
     const report = await cache.compile(saxpy(2));
     expect(report).toMatchObject({ tier: 'compiled', cacheHit: false, missReason: reason });
-    expect(fake.calls).toHaveLength(1);
-    const { missReasons } = (await cache.snapshot()).counters;
+    const { missReasons, builtAhead, builtAheadUsed } = (await cache.snapshot()).counters;
+    // A stored program of the same buffers may be built ahead on a guess (build-ahead.ts): a
+    // wrong one here, which serves nothing. The compile itself built once.
+    expect(builtAheadUsed).toBe(0);
+    expect(fake.calls).toHaveLength(1 + builtAhead);
     expect(Object.entries(missReasons).filter(([, count]) => count > 0)).toEqual([[reason, 1]]);
   });
 

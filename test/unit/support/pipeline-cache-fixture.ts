@@ -193,6 +193,8 @@ export function delegatingStore(store: ArtifactStore): ArtifactStore {
     write: (input) => store.write(input),
     workingSet: (device, limit) => store.workingSet(device, limit),
     markFirstUse: (identity, use) => store.markFirstUse(identity, use),
+    startReadAhead: (device) => store.startReadAhead(device),
+    recordsAhead: (device) => store.recordsAhead(device),
     manifests: () => store.manifests(),
     stats: () => store.stats(),
     clear: () => store.clear(),
@@ -254,6 +256,9 @@ export function createDamageableStore(inner: ArtifactStore = createMemoryStore(R
       return all.filter((record) => !deleted.has(record.identity)).slice(0, Math.max(0, Math.floor(limit)));
     },
     markFirstUse: (identity, use) => (deleted.has(identity) ? Promise.resolve() : inner.markFirstUse(identity, use)),
+    startReadAhead: (device) => inner.startReadAhead(device),
+    // A damaged record is only found damaged when read: none is offered ahead.
+    recordsAhead: (device) => inner.recordsAhead(device).filter((record) => !deleted.has(record.identity) && !damaged.has(record.identity)),
     flush: () => inner.flush(),
     async manifests() {
       const hidden = new Set([...deleted.keys()].map((identity) => identity.slice(0, 16)));

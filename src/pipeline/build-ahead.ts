@@ -9,7 +9,7 @@
  * is known before the key is. An app asks for its pipelines in much the same order on every
  * load, and each stored record keeps the order of its first use on the last visit
  * (replay-order.ts), so the next record in that order is the likely one. A cheap look at the
- * program (no validation: its WGSL text, or its buffers' names) rules out most wrong guesses.
+ * program (no validation: its WGSL text, or the names of its bound buffers) rules out most wrong guesses.
  *
  * A guess is only ever a head start: the compile is served by it only when the key worked out
  * afterwards is the guessed record's identity. A wrong guess costs one GPU build that nobody
@@ -42,20 +42,25 @@ function plausibilityOf(program: unknown): ((artifact: ShaderArtifact) => boolea
     return (artifact) => artifact.code === code && (typeof entryPoint !== 'string' || artifact.entryPoint === entryPoint);
   }
   if (kind === 'ir') {
-    const names = bufferNames(buffers);
+    // Workgroup buffers are variables in the shader, not bindings of the artifact.
+    const names = bufferNames(buffers, (access) => access !== 'workgroup');
     return names === undefined ? undefined : (artifact) => bufferNames(artifact.buffers) === names;
   }
   return undefined;
 }
 
-/** The names of `buffers`, sorted and joined; `undefined` unless it is an array of named objects. */
-function bufferNames(buffers: unknown): string | undefined {
+/**
+ * The names of `buffers` whose access passes `bound`, sorted and joined; `undefined` unless
+ * it is an array of named objects.
+ */
+function bufferNames(buffers: unknown, bound: (access: unknown) => boolean = () => true): string | undefined {
   if (!Array.isArray(buffers) || buffers.length > 64) return undefined;
   const names: string[] = [];
   for (const buffer of buffers as unknown[]) {
-    const name = typeof buffer === 'object' && buffer !== null ? (buffer as { name?: unknown }).name : undefined;
+    if (typeof buffer !== 'object' || buffer === null) return undefined;
+    const { name, access } = buffer as { name?: unknown; access?: unknown };
     if (typeof name !== 'string') return undefined;
-    names.push(name);
+    if (bound(access)) names.push(name);
   }
   return names.sort().join('\u0000');
 }

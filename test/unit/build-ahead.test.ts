@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StoredArtifact } from '../../src/pipeline/artifact-store.ts';
+import * as kernels from '../../src/kernels/index.ts';
 import { guessStoredRecord } from '../../src/pipeline/build-ahead.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { openCache, OTHER_DEVICE, reload, rejectionOf, ROOMY, saxpy, settle, shaderError, type CacheUnderTest } from './support/pipeline-cache-fixture.ts';
@@ -39,6 +40,14 @@ describe('guessing the stored record a program is', () => {
     expect(guessStoredRecord(program, records, nothingTaken)?.identity).toBe('early');
     expect(guessStoredRecord(program, records, (identity) => identity === 'early')?.identity).toBe('late');
     expect(guessStoredRecord({ kind: 'ir', buffers: [{ name: 'x' }] }, records, nothingTaken)).toBeUndefined();
+  });
+
+  it('an IR program\'s workgroup buffers are not bindings, so they are left out of the comparison', () => {
+    const records = [record('reduce', { buffers: ['x', 'partials'] }, 0)];
+    const program = { kind: 'ir', buffers: [{ name: 'x', access: 'read' }, { name: 'partials', access: 'output' }, { name: 'scratch', access: 'workgroup' }] };
+    expect(guessStoredRecord(program, records, nothingTaken)?.identity).toBe('reduce');
+    const notWorkgroup = { kind: 'ir', buffers: [{ name: 'x', access: 'read' }, { name: 'partials', access: 'output' }, { name: 'scratch', access: 'read' }] };
+    expect(guessStoredRecord(notWorkgroup, records, nothingTaken)).toBeUndefined();
   });
 
   it.each([
@@ -76,6 +85,17 @@ describe('PipelineCache: builds ahead of the key', () => {
     // The builds are the guesses' (labelled before the program's name is known), not the compiles' own.
     expect(fake.calls.map((call) => call.label)).toEqual(reports.map((report) => `vyre-web ${report.pipelineId}`));
     expect((await cache.snapshot()).counters).toMatchObject({ builtAhead: 3, builtAheadUsed: 3, persistentHits: 3, compiled: 0 });
+  });
+
+  it('the kernel library, compiled again in last visit\'s order (workgroup buffers and all), is served by builds ahead every time', async () => {
+    const library = [kernels.saxpy, kernels.squareU32, kernels.reluF32, kernels.sumReduce, kernels.sumReduceF32, kernels.histogram256, kernels.matmul, kernels.scanBlocks, kernels.addBlockOffsets, kernels.bitonicStep, kernels.mandelbrot, kernels.convolve1d, kernels.countByte];
+    const first = openCache();
+    for (const program of library) await first.cache.compile(structuredClone(program));
+    const { cache, fake } = reload(first);
+    // Structured clones, as programs reach the worker.
+    for (const program of library) expect(await cache.compile(structuredClone(program))).toMatchObject({ tier: 'persistent' });
+    expect((await cache.snapshot()).counters).toMatchObject({ builtAhead: library.length, builtAheadUsed: library.length });
+    expect(fake.calls).toHaveLength(library.length);
   });
 
   it('the build starts before the compile\'s key is worked out: a compile that is held there has its build in flight', async () => {

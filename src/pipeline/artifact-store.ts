@@ -99,10 +99,11 @@ export interface ArtifactStore {
    */
   startReadAhead(deviceFingerprint: string): void;
   /**
-   * This device's records that a lookup can have now without a transaction, not yet looked
-   * up: what was read ahead, most recently used first; `[]` while the read is under way.
+   * This device's records that a lookup can have without a transaction, not yet looked up:
+   * what was read ahead, most recently used first, once a read under way has settled (`[]`
+   * when it failed). Never rejects.
    */
-  recordsAhead(deviceFingerprint: string): readonly StoredArtifact[];
+  recordsAhead(deviceFingerprint: string): Promise<readonly StoredArtifact[]>;
   /** The manifests of every stored record, most recently used first. */
   manifests(): Promise<PipelineReproManifest[]>;
   stats(): Promise<StoreStats>;

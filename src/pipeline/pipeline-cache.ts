@@ -101,7 +101,7 @@ export class PipelineCache<G> {
    */
   async compile(program: unknown, policy?: unknown): Promise<CompileReport> {
     const started = performance.now();
-    const guess = this.#buildAhead(program);
+    const guess = await this.#buildAhead(program);
     // Chrome sends WebGPU calls to its GPU process in a microtask (Blink's EnsureFlush): let
     // that run, so the build is under way while this thread checks and hashes the program.
     if (guess !== undefined) await Promise.resolve();
@@ -253,12 +253,15 @@ export class PipelineCache<G> {
    * guessed wrong before, a startup replay is running, or nothing stored is plausible.
    * @returns the identity guessed, or `undefined` when no build was started.
    */
-  #buildAhead(program: unknown): string | undefined {
-    // A startup replay is already building the stored records in this order: a guess would race it.
-    if (this.#guessedWrong || (this.#replay !== null && !this.#replay.done)) return undefined;
+  async #buildAhead(program: unknown): Promise<string | undefined> {
+    if (!this.#mayGuess()) return undefined;
     const { store, fingerprint, logger } = this.#options;
+    // The first compiles of a start wait for the read-ahead the start began (a few ms): their
+    // own lookups would read the same database meanwhile.
+    const records = await store.recordsAhead(fingerprint.digest);
+    if (!this.#mayGuess()) return undefined;
     const taken = (identity: string): boolean => this.#memory.has(identity) || this.#inFlight.has(identity) || this.#builtAhead.has(identity);
-    const record = guessStoredRecord(program, store.recordsAhead(fingerprint.digest), taken);
+    const record = guessStoredRecord(program, records, taken);
     if (record === undefined) return undefined;
     const label = `vyre-web ${pipelineIdOf(record.identity)}`;
     const flight = this.#build(record.identity, record.artifact, label, withCacheHit(record.manifest, null)).then(
@@ -271,6 +274,11 @@ export class PipelineCache<G> {
       logger.warn('build-ahead-failed', 'A stored artifact built ahead of its lookup did not compile.', { identity: record.identity, error: String(error) });
     });
     return record.identity;
+  }
+
+  /** No guess after a wrong one, or while a startup replay builds the stored records in this order already (a guess would race it). */
+  #mayGuess(): boolean {
+    return !this.#guessedWrong && (this.#replay === null || this.#replay.done);
   }
 
   /**

@@ -127,7 +127,8 @@ class IndexedDbStore implements ArtifactStore {
     if (this.#backend.kind === 'persistent') this.#readAhead.start(deviceFingerprint);
   }
 
-  recordsAhead(deviceFingerprint: string): readonly StoredArtifact[] {
+  async recordsAhead(deviceFingerprint: string): Promise<readonly StoredArtifact[]> {
+    await this.#readAhead.settled();
     if (this.#backend.kind === 'memory-only') return this.#backend.fallback.recordsAhead(deviceFingerprint);
     return this.#readAhead.records().filter((record) => record.deviceFingerprint === deviceFingerprint);
   }

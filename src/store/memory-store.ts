@@ -97,8 +97,8 @@ class MemoryStore implements ArtifactStore {
   /** Nothing to read: every record is in memory already. */
   startReadAhead(): void {}
 
-  recordsAhead(deviceFingerprint: string): readonly StoredArtifact[] {
-    return this.#mostRecentFirst().filter((record) => record.deviceFingerprint === deviceFingerprint).slice(0, READ_AHEAD_LIMIT);
+  recordsAhead(deviceFingerprint: string): Promise<readonly StoredArtifact[]> {
+    return Promise.resolve(this.#mostRecentFirst().filter((record) => record.deviceFingerprint === deviceFingerprint).slice(0, READ_AHEAD_LIMIT));
   }
 
   manifests(): Promise<PipelineReproManifest[]> {

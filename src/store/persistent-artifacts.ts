@@ -29,6 +29,11 @@ export class PersistentArtifacts {
   readonly #logger: StoreLogger;
   #evictions = 0;
   #corruptDeleted = 0;
+  /**
+   * Records found corrupt and deleted by a read of many (the read-ahead, the startup replay)
+   * and not looked up since: the lookup of one still reads as a `corrupt` miss, not an absent key.
+   */
+  readonly #foundCorrupt = new Set<string>();
 
   /**
    * @param db the connection; {@link PersistentArtifacts.close} closes it.
@@ -63,11 +68,15 @@ export class PersistentArtifacts {
       const value: unknown = await tx.store.get(key.identity);
       const parsed = value === undefined ? undefined : parseRecord(value, key.identity);
       if (parsed?.ok === true) return { record: parsed.record } as const;
-      const evidence = await missEvidence(tx.store, key, parsed !== undefined);
+      const foundCorrupt = this.#foundCorrupt.delete(key.identity);
+      const evidence = await missEvidence(tx.store, key, parsed !== undefined || foundCorrupt);
       return { evidence, corruptReason: parsed?.ok === false ? parsed.reason : undefined } as const;
     });
     if ('record' in outcome) return { kind: 'hit', record: outcome.record };
-    if (outcome.corruptReason !== undefined) await this.#deleteCorrupt(new Map([[key.identity, outcome.corruptReason]]));
+    if (outcome.corruptReason !== undefined) {
+      await this.#deleteCorrupt(new Map([[key.identity, outcome.corruptReason]]));
+      this.#foundCorrupt.delete(key.identity); // reported by this miss already
+    }
     return { kind: 'miss', evidence: outcome.evidence };
   }
 
@@ -90,6 +99,7 @@ export class PersistentArtifacts {
 
   /** Stores `record`, then evicts least-recently-used records (never `record`) until within the bounds. */
   async put(record: StoredArtifact): Promise<void> {
+    this.#foundCorrupt.delete(record.identity);
     const tx = writeTransaction(this.#db);
     const deleted = await settle(tx, async () => {
       const artifacts = tx.objectStore('artifacts');
@@ -212,6 +222,7 @@ export class PersistentArtifacts {
     });
     this.#corruptDeleted += deleted;
     for (const [identity, reason] of found) {
+      this.#foundCorrupt.add(identity);
       this.#logger.warn('storage-corrupt-record', `Deleted a stored artifact that failed its integrity check (${reason}); it will be rebuilt.`, { dbName: this.#dbName, identity });
     }
   }

@@ -22,6 +22,8 @@ export class ReadAhead {
   readonly #outdated = new Set<string>();
   #clearedWhileLoading = false;
   #hits = 0;
+  /** Settles once the read has (or has nothing to do); never rejects. */
+  #settled: Promise<void> = Promise.resolve();
 
   /** `load` reads up to {@link READ_AHEAD_LIMIT} checked records of one device; a failure leaves nothing read ahead. */
   constructor(private readonly load: (deviceFingerprint: string) => Promise<StoredArtifact[]>) {}
@@ -35,7 +37,12 @@ export class ReadAhead {
       this.#outdated.clear();
       this.#state = 'done';
     };
-    this.load(deviceFingerprint).then(settle, () => settle([]));
+    this.#settled = this.load(deviceFingerprint).then(settle, () => settle([]));
+  }
+
+  /** Resolves once a read under way has settled (at once when none is). */
+  settled(): Promise<void> {
+    return this.#settled;
   }
 
   /** The record of `identity` read ahead, taken (served once); `undefined` when there is none (yet). */

@@ -98,18 +98,6 @@ describe('PipelineCache: builds ahead of the key', () => {
     expect(fake.calls).toHaveLength(library.length);
   });
 
-  it('the build starts before the compile\'s key is worked out: a compile that is held there has its build in flight', async () => {
-    const first = await visitedABC();
-    const { cache, fake } = reload(first);
-    fake.holding = true;
-    const compiling = cache.compile(A);
-    // Nothing has awaited yet: the key is worked out synchronously after the guess.
-    expect(fake.codes).toEqual([first.fake.codes[0]]);
-    fake.heldAt(0).release();
-    expect(await compiling).toMatchObject({ tier: 'persistent', cacheHit: null });
-    expect(fake.calls).toHaveLength(1);
-  });
-
   it('the first wrong guess stops the guessing; what it built serves its own compile later', async () => {
     const first = await visitedABC();
     const { cache, fake } = reload(first);
@@ -122,7 +110,7 @@ describe('PipelineCache: builds ahead of the key', () => {
     expect((await cache.snapshot()).counters).toMatchObject({ builtAhead: 1, builtAheadUsed: 1 });
   });
 
-  it('a program that fails its check after a plausible guess gets invalid-program, stops the guessing, and the cache keeps serving', async () => {
+  it('the build is asked for before the program is checked: a plausible program that fails its check started one; it gets invalid-program, the guessing stops, and the cache keeps serving', async () => {
     const first = await visitedABC();
     const { cache, fake } = reload(first);
     const broken = { ...A, body: [{ kind: 'no-such-statement' }] };

@@ -258,7 +258,7 @@ export function createDamageableStore(inner: ArtifactStore = createMemoryStore(R
     markFirstUse: (identity, use) => (deleted.has(identity) ? Promise.resolve() : inner.markFirstUse(identity, use)),
     startReadAhead: (device) => inner.startReadAhead(device),
     // A damaged record is only found damaged when read: none is offered ahead.
-    recordsAhead: (device) => inner.recordsAhead(device).filter((record) => !deleted.has(record.identity) && !damaged.has(record.identity)),
+    recordsAhead: async (device) => (await inner.recordsAhead(device)).filter((record) => !deleted.has(record.identity) && !damaged.has(record.identity)),
     flush: () => inner.flush(),
     async manifests() {
       const hidden = new Set([...deleted.keys()].map((identity) => identity.slice(0, 16)));

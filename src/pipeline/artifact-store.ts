@@ -94,10 +94,11 @@ export interface ArtifactStore {
   /** Records the app's first request for a stored pipeline in this session; no-op when it is not stored. Never blocks a compile. */
   markFirstUse(identity: string, use: FirstUse): Promise<void>;
   /**
-   * Starts reading this device's most recent records ahead, in the background (IndexedDB:
-   * read-ahead.ts; the memory store holds them anyway). Only the first call reads.
+   * Starts reading the most recent records ahead, in the background: this device's, or any
+   * device's when none is given (IndexedDB: read-ahead.ts; the memory store holds them anyway).
+   * Only the first call reads.
    */
-  startReadAhead(deviceFingerprint: string): void;
+  startReadAhead(deviceFingerprint?: string): void;
   /**
    * This device's records that a lookup can have without a transaction, not yet looked up:
    * what was read ahead, most recently used first, once a read under way has settled (`[]`

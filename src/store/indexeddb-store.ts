@@ -64,6 +64,9 @@ export async function openIndexedDbStore(options: IndexedDbStoreOptions): Promis
     if (lostEarly !== undefined) store.degrade(lostEarly);
     // Repairs totals left inconsistent by an older build or outside edits; degrades on failure.
     await store.stats();
+    // The most recent records of any device, while the device is still being requested: the
+    // first compiles of this start find them read (build-ahead.ts).
+    store.startReadAhead();
     return store;
   } catch (error) {
     const status: StorageStatus = { mode: 'memory-only', reason: describeError(error) };
@@ -82,7 +85,7 @@ class IndexedDbStore implements ArtifactStore {
   /** Uses of records (last use, first use) held back while compiles follow one another (deferred-uses.ts). */
   readonly #uses = new DeferredUses((uses) => this.#writeUses(uses));
   /** This device's records, read in one transaction at the first lookup (read-ahead.ts). */
-  readonly #readAhead = new ReadAhead((device) => this.#persistent.workingSet(device, READ_AHEAD_LIMIT));
+  readonly #readAhead = new ReadAhead((device) => this.#persistent.newestRecords(READ_AHEAD_LIMIT, device));
   #backend: Backend = { kind: 'persistent' };
 
   constructor(db: Database, dbName: string, limits: CacheBounds, logger: StoreLogger) {
@@ -123,7 +126,7 @@ class IndexedDbStore implements ArtifactStore {
     );
   }
 
-  startReadAhead(deviceFingerprint: string): void {
+  startReadAhead(deviceFingerprint?: string): void {
     if (this.#backend.kind === 'persistent') this.#readAhead.start(deviceFingerprint);
   }
 

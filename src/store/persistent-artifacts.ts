@@ -130,18 +130,30 @@ export class PersistentArtifacts {
   }
 
   /** The records of one device, most recently used first, at most `limit`; corrupt ones are skipped and deleted. */
-  async workingSet(deviceFingerprint: string, limit: number): Promise<StoredArtifact[]> {
+  workingSet(deviceFingerprint: string, limit: number): Promise<StoredArtifact[]> {
+    return this.newestRecords(limit, deviceFingerprint);
+  }
+
+  /**
+   * The most recently used records, at most `limit`: of one device, or of any when
+   * `deviceFingerprint` is undefined (a start reads ahead before its device is known).
+   * Corrupt ones are skipped and deleted.
+   */
+  async newestRecords(limit: number, deviceFingerprint?: string): Promise<StoredArtifact[]> {
     const wanted = Math.max(0, Math.floor(limit));
     if (!(wanted > 0)) return [];
     const tx = this.#db.transaction('artifacts', 'readonly');
     const records: StoredArtifact[] = [];
     const corrupt = new Map<string, string>();
     await settle(tx, async () => {
-      // The identities of this device's records, oldest use first (keys only: small), then the
-      // newest `wanted` records asked for all at once. A cursor costs one round trip to the
-      // database per record: 32 of them took ≈ 8 ms at a start on the H200 host.
-      const range = IDBKeyRange.bound([deviceFingerprint, -Infinity], [deviceFingerprint, Infinity]);
-      const identities = (await tx.store.index('by-device-last-use').getAllKeys(range)).slice(-wanted).reverse();
+      // The identities, oldest use first (keys only: small), then the newest `wanted` records
+      // asked for all at once. A cursor costs one round trip to the database per record: 32 of
+      // them took ≈ 8 ms at a start on the H200 host.
+      const identities = (
+        deviceFingerprint === undefined
+          ? await tx.store.index('by-last-use').getAllKeys()
+          : await tx.store.index('by-device-last-use').getAllKeys(IDBKeyRange.bound([deviceFingerprint, -Infinity], [deviceFingerprint, Infinity]))
+      ).slice(-wanted).reverse();
       const values: unknown[] = await Promise.all(identities.map((identity) => tx.store.get(identity)));
       values.forEach((value, index) => {
         const identity = identities[index] ?? '';

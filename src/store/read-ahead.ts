@@ -1,6 +1,6 @@
 /**
- * The stored records of this device, read ahead in one background transaction when the
- * store's first lookup arrives, so that the lookups of an app's start-up (a dozen pipelines
+ * The stored records of this device, read ahead in one background transaction as the store
+ * opens, so that the lookups of an app's start-up (a dozen pipelines
  * compiled one after another) are served without a transaction each. A lookup's own
  * read-only transaction cost 1.05–1.16 ms of every persistent-tier compile on the H200 in
  * real Chrome (docs/benchmarks.md, warmup suite), against a goal of the whole compile within
@@ -25,11 +25,14 @@ export class ReadAhead {
   /** Settles once the read has (or has nothing to do); never rejects. */
   #settled: Promise<void> = Promise.resolve();
 
-  /** `load` reads up to {@link READ_AHEAD_LIMIT} checked records of one device; a failure leaves nothing read ahead. */
-  constructor(private readonly load: (deviceFingerprint: string) => Promise<StoredArtifact[]>) {}
+  /**
+   * `load` reads up to {@link READ_AHEAD_LIMIT} checked records, most recently used first, of
+   * one device or (undefined) of any; a failure leaves nothing read ahead.
+   */
+  constructor(private readonly load: (deviceFingerprint: string | undefined) => Promise<StoredArtifact[]>) {}
 
-  /** Starts reading ahead for `deviceFingerprint`; only the first call reads. */
-  start(deviceFingerprint: string): void {
+  /** Starts reading ahead for `deviceFingerprint`, or for any device; only the first call reads. */
+  start(deviceFingerprint?: string): void {
     if (this.#state !== 'idle') return;
     this.#state = 'loading';
     const settle = (records: readonly StoredArtifact[]): void => {

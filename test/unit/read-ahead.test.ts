@@ -1,5 +1,5 @@
 /**
- * A device's records read ahead at the store's first lookup (src/store/read-ahead.ts): each
+ * The most recent records read ahead as the store opens (src/store/read-ahead.ts): each
  * served once, none that was written or cleared meanwhile, nothing after a failed read.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,11 +9,11 @@ import type { StoredArtifact } from '../../src/pipeline/artifact-store.ts';
 const record = (identity: string, version = 1): StoredArtifact => ({ identity, lastUsed: version } as unknown as StoredArtifact);
 
 /** A load the test finishes by hand. */
-function pendingLoad(): { load: (device: string) => Promise<StoredArtifact[]>; finish(records: StoredArtifact[]): Promise<void>; fail(): Promise<void>; devices: string[] } {
+function pendingLoad(): { load: (device: string | undefined) => Promise<StoredArtifact[]>; finish(records: StoredArtifact[]): Promise<void>; fail(): Promise<void>; devices: (string | undefined)[] } {
   let resolve: (records: StoredArtifact[]) => void = () => undefined;
   let reject: (error: Error) => void = () => undefined;
-  const devices: string[] = [];
-  const load = (device: string) => {
+  const devices: (string | undefined)[] = [];
+  const load = (device: string | undefined) => {
     devices.push(device);
     return new Promise<StoredArtifact[]>((ok, no) => ((resolve = ok), (reject = no)));
   };
@@ -34,6 +34,16 @@ describe('ReadAhead', () => {
     expect(ahead.take('a')).toBeUndefined();
     expect(ahead.take('b')).toEqual(record('b'));
     expect(ahead.hits).toBe(2);
+  });
+
+  it('a start reads ahead before its device is known: for any device, and a later start for one device reads nothing more', async () => {
+    const pending = pendingLoad();
+    const ahead = new ReadAhead(pending.load);
+    ahead.start();
+    ahead.start('device-1');
+    expect(pending.devices).toEqual([undefined]);
+    await pending.finish([record('a')]);
+    expect(ahead.records()).toEqual([record('a')]);
   });
 
   it('never serves a record written while the read ran, nor any once the store was cleared', async () => {

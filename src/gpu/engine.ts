@@ -126,6 +126,11 @@ export class Engine {
     return prewarmPrograms(programs, request, (program) => this.compile(program), this.#options.logger);
   }
 
+  /** Builds last visit's first pipeline ahead (see {@link PipelineCache.buildFirstAhead}). */
+  buildFirstAhead(): Promise<void> {
+    return this.#cache.buildFirstAhead();
+  }
+
   /** Replays the stored working set of this device (see {@link PipelineCache.replayWorkingSet}). */
   replayWorkingSet(limit: number, onStarted?: () => void): Promise<number> {
     return this.#cache.replayWorkingSet(limit, onStarted);

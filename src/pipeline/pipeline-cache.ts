@@ -255,14 +255,36 @@ export class PipelineCache<G> {
    */
   async #buildAhead(program: unknown): Promise<string | undefined> {
     if (!this.#mayGuess()) return undefined;
-    const { store, fingerprint, logger } = this.#options;
+    const { store, fingerprint } = this.#options;
     // The first compiles of a start wait for the read-ahead the start began (a few ms): their
     // own lookups would read the same database meanwhile.
     const records = await store.recordsAhead(fingerprint.digest);
     if (!this.#mayGuess()) return undefined;
-    const taken = (identity: string): boolean => this.#memory.has(identity) || this.#inFlight.has(identity) || this.#builtAhead.has(identity);
+    // A record built ahead and not yet claimed (at the start, below) is still a candidate.
+    const taken = (identity: string): boolean => !this.#builtAhead.has(identity) && (this.#memory.has(identity) || this.#inFlight.has(identity));
     const record = guessStoredRecord(program, records, taken);
     if (record === undefined) return undefined;
+    if (!this.#builtAhead.has(record.identity)) this.#startBuildAhead(record);
+    return record.identity;
+  }
+
+  /**
+   * At a start without a startup replay: builds last visit's first pipeline before the app
+   * asks for anything, so that its first compile finds that build done or under way (and is
+   * served by it when its key matches; build-ahead.ts). Nothing when the app has asked already.
+   */
+  async buildFirstAhead(): Promise<void> {
+    if (!this.#mayGuess()) return;
+    const records = await this.#options.store.recordsAhead(this.#options.fingerprint.digest);
+    const first = replayOrder(records)[0];
+    if (first === undefined || !this.#mayGuess() || this.#firstUses.size > 0) return;
+    if (this.#memory.has(first.identity) || this.#inFlight.has(first.identity)) return;
+    this.#startBuildAhead(first);
+  }
+
+  /** Starts the GPU build of a stored record ahead of its lookup; a failure is logged, and a compile that joined it gets it. */
+  #startBuildAhead(record: StoredArtifact): void {
+    const { logger } = this.#options;
     const label = `vyre-web ${pipelineIdOf(record.identity)}`;
     const flight = this.#build(record.identity, record.artifact, label, withCacheHit(record.manifest, null)).then(
       ({ entry, gpuCompile }): Flight<G> => ({ entry, tier: 'persistent', missReason: null, timings: { storeRead: 0, gpuCompile, firstGpuCompile: record.gpuCompileMs ?? null } }),
@@ -273,7 +295,6 @@ export class PipelineCache<G> {
       this.#builtAhead.delete(record.identity);
       logger.warn('build-ahead-failed', 'A stored artifact built ahead of its lookup did not compile.', { identity: record.identity, error: String(error) });
     });
-    return record.identity;
   }
 
   /** No guess after a wrong one, or while a startup replay builds the stored records in this order already (a guess would race it). */

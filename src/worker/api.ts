@@ -90,6 +90,10 @@ class WorkerRuntime implements WorkerApi {
       const replayStarted = new Promise<void>((resolve) => (started = resolve));
       void engine.replayWorkingSet(options.prewarmOnStart.limit, started).catch((error: unknown) => this.#logger.warn('prewarm-failed', 'Startup prewarm stopped.', { error: String(error) }));
       await replayStarted;
+    } else {
+      // Without a replay, last visit's first pipeline is built ahead: the app's first compile
+      // most likely wants it (build-ahead.ts). Not awaited: the start does not wait for it.
+      void engine.buildFirstAhead().catch((error: unknown) => this.#logger.warn('build-ahead-failed', 'Building the first pipeline ahead stopped.', { error: String(error) }));
     }
     await lock;
     clock.mark('ready');

@@ -134,6 +134,51 @@ describe('PipelineCache: builds ahead of the key', () => {
     expect(fake.codes).toEqual([codeA, first.fake.codes[2], codeA]);
   });
 
+  it('at a start, last visit\'s first pipeline is built before the app asks; the app\'s compiles are then served by builds ahead, with no build more', async () => {
+    const first = await visitedABC();
+    const { cache, fake } = reload(first);
+    await cache.buildFirstAhead();
+    expect(fake.codes).toEqual([first.fake.codes[0]]);
+    for (const program of [A, B, C]) expect(await cache.compile(program)).toMatchObject({ tier: 'persistent', cacheHit: null });
+    expect(fake.codes).toEqual(first.fake.codes);
+    expect((await cache.snapshot()).counters).toMatchObject({ builtAhead: 3, builtAheadUsed: 3 });
+  });
+
+  it('when the app first asks for another program, the build made at the start is a wrong guess: it serves nothing until its own compile, and the guessing stops', async () => {
+    const first = await visitedABC();
+    const { cache, fake } = reload(first);
+    await cache.buildFirstAhead(); // A
+    expect(await cache.compile(C)).toMatchObject({ tier: 'persistent' });
+    expect(await cache.compile(B)).toMatchObject({ tier: 'persistent' });
+    expect(fake.codes).toEqual([first.fake.codes[0], first.fake.codes[2], first.fake.codes[1]]);
+    expect((await cache.snapshot()).counters).toMatchObject({ builtAhead: 1, builtAheadUsed: 0 });
+    expect(await cache.compile(A)).toMatchObject({ tier: 'persistent' });
+    expect(fake.calls).toHaveLength(3);
+    expect((await cache.snapshot()).counters).toMatchObject({ builtAhead: 1, builtAheadUsed: 1 });
+  });
+
+  it('builds nothing at the start once the app has asked, from an empty store, or while a replay runs', async () => {
+    const first = await visitedABC();
+    const asked = reload(first);
+    await asked.cache.compile(B);
+    const builds = asked.fake.calls.length;
+    await asked.cache.buildFirstAhead();
+    expect(asked.fake.calls).toHaveLength(builds);
+
+    const empty = openCache();
+    await empty.cache.buildFirstAhead();
+    expect(empty.fake.calls).toHaveLength(0);
+
+    const replaying = reload(first);
+    replaying.fake.holding = true;
+    const replay = replaying.cache.replayWorkingSet(1);
+    await settle();
+    await replaying.cache.buildFirstAhead();
+    expect(replaying.fake.calls).toHaveLength(1); // the replay's own
+    replaying.fake.heldAt(0).release();
+    await replay;
+  });
+
   it('no guess while a startup replay is running: the replay builds in that order already', async () => {
     const first = await visitedABC();
     const { cache, fake } = reload(first);

@@ -78,7 +78,7 @@ export interface StoreStats {
   readonly evictions: number;
   /** Records deleted because they failed their integrity check, since the store opened. */
   readonly corruptDeleted: number;
-  /** Lookups served by the records read ahead at the first lookup, without a transaction of their own (store/read-ahead.ts). */
+  /** Lookups served by the records read ahead as the store opened, without a transaction of their own (store/read-ahead.ts). */
   readonly readAheadHits: number;
 }
 

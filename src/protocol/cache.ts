@@ -61,7 +61,7 @@ export interface CacheSnapshot {
     readonly bytes: number;
     readonly evictions: number;
     readonly corruptDeleted: number;
-    /** Lookups served by this device's records read ahead, in one transaction, at the first lookup. */
+    /** Lookups served by the most recent records, read ahead in one transaction as the store opened. */
     readonly readAheadHits: number;
   };
   readonly counters: TierCounters;

@@ -84,7 +84,7 @@ class IndexedDbStore implements ArtifactStore {
   readonly #clock = createStoreClock();
   /** Uses of records (last use, first use) held back while compiles follow one another (deferred-uses.ts). */
   readonly #uses = new DeferredUses((uses) => this.#writeUses(uses));
-  /** This device's records, read in one transaction at the first lookup (read-ahead.ts). */
+  /** The most recent records, read in one transaction as the store opens (read-ahead.ts). */
   readonly #readAhead = new ReadAhead((device) => this.#persistent.newestRecords(READ_AHEAD_LIMIT, device));
   #backend: Backend = { kind: 'persistent' };
 

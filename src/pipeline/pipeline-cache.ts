@@ -249,15 +249,16 @@ export class PipelineCache<G> {
   }
 
   /**
-   * Starts the GPU build of the stored record `program` most likely is, unless the cache has
-   * guessed wrong before, a startup replay is running, or nothing stored is plausible.
-   * @returns the identity guessed, or `undefined` when no build was started.
+   * Guesses the stored record `program` most likely is and starts its GPU build, unless the
+   * start built it already; no guess once the cache has guessed wrong, while a startup replay
+   * runs, or when nothing stored is plausible.
+   * @returns the identity guessed, or `undefined` when there is no guess.
    */
   async #buildAhead(program: unknown): Promise<string | undefined> {
     if (!this.#mayGuess()) return undefined;
     const { store, fingerprint } = this.#options;
-    // The first compiles of a start wait for the read-ahead the start began (a few ms): their
-    // own lookups would read the same database meanwhile.
+    // The first compiles of a start wait for the read-ahead the store began as it opened
+    // (usually done by then): their own lookups would read the same database meanwhile.
     const records = await store.recordsAhead(fingerprint.digest);
     if (!this.#mayGuess()) return undefined;
     // A record built ahead and not yet claimed (at the start, below) is still a candidate.

@@ -94,14 +94,9 @@ export interface ArtifactStore {
   /** Records the app's first request for a stored pipeline in this session; no-op when it is not stored. Never blocks a compile. */
   markFirstUse(identity: string, use: FirstUse): Promise<void>;
   /**
-   * Starts reading the most recent records ahead, in the background: this device's, or any
-   * device's when none is given (IndexedDB: read-ahead.ts; the memory store holds them anyway).
-   * Only the first call reads.
-   */
-  startReadAhead(deviceFingerprint?: string): void;
-  /**
    * This device's records that a lookup can have without a transaction, not yet looked up:
-   * what was read ahead, most recently used first, once a read under way has settled (`[]`
+   * what was read ahead as the store opened (IndexedDB: read-ahead.ts; the memory store
+   * holds every record anyway), most recently used first, once a read under way has settled (`[]`
    * when it failed). Never rejects.
    */
   recordsAhead(deviceFingerprint: string): Promise<readonly StoredArtifact[]>;

@@ -90,8 +90,6 @@ export class PipelineCache<G> {
   constructor(options: PipelineCacheOptions<G>) {
     this.#options = options;
     this.#memory = new LruCache<CompiledEntry<G>>(options.memoryBounds, (entry) => estimateArtifactBytes(entry.artifact));
-    // The first compiles after a start look up, and guess from, the records read ahead.
-    options.store.startReadAhead(options.fingerprint.digest);
   }
 
   /**

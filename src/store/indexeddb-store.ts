@@ -103,7 +103,6 @@ class IndexedDbStore implements ArtifactStore {
     if (this.#backend.kind === 'persistent') {
       const ahead = this.#readAhead.take(key.identity);
       if (ahead !== undefined) return Promise.resolve(this.#hit(ahead));
-      this.#readAhead.start(key.deviceFingerprint);
     }
     return this.#attempt('reading a record', () => this.#readPersistent(key), (memory) => memory.read(key));
   }
@@ -126,8 +125,9 @@ class IndexedDbStore implements ArtifactStore {
     );
   }
 
-  startReadAhead(deviceFingerprint?: string): void {
-    if (this.#backend.kind === 'persistent') this.#readAhead.start(deviceFingerprint);
+  /** Starts reading the most recent records of any device ahead, in the background (read-ahead.ts); only the first call reads. */
+  startReadAhead(): void {
+    if (this.#backend.kind === 'persistent') this.#readAhead.start();
   }
 
   async recordsAhead(deviceFingerprint: string): Promise<readonly StoredArtifact[]> {

@@ -94,9 +94,6 @@ class MemoryStore implements ArtifactStore {
     return Promise.resolve(result);
   }
 
-  /** Nothing to read: every record is in memory already. */
-  startReadAhead(): void {}
-
   recordsAhead(deviceFingerprint: string): Promise<readonly StoredArtifact[]> {
     return Promise.resolve(this.#mostRecentFirst().filter((record) => record.deviceFingerprint === deviceFingerprint).slice(0, READ_AHEAD_LIMIT));
   }

@@ -193,7 +193,6 @@ export function delegatingStore(store: ArtifactStore): ArtifactStore {
     write: (input) => store.write(input),
     workingSet: (device, limit) => store.workingSet(device, limit),
     markFirstUse: (identity, use) => store.markFirstUse(identity, use),
-    startReadAhead: (device) => store.startReadAhead(device),
     recordsAhead: (device) => store.recordsAhead(device),
     manifests: () => store.manifests(),
     stats: () => store.stats(),
@@ -256,7 +255,6 @@ export function createDamageableStore(inner: ArtifactStore = createMemoryStore(R
       return all.filter((record) => !deleted.has(record.identity)).slice(0, Math.max(0, Math.floor(limit)));
     },
     markFirstUse: (identity, use) => (deleted.has(identity) ? Promise.resolve() : inner.markFirstUse(identity, use)),
-    startReadAhead: (device) => inner.startReadAhead(device),
     // A damaged record is only found damaged when read: none is offered ahead.
     recordsAhead: async (device) => (await inner.recordsAhead(device)).filter((record) => !deleted.has(record.identity) && !damaged.has(record.identity)),
     flush: () => inner.flush(),

@@ -17,6 +17,9 @@
 //                  src/ built into a temporary production bundle first) or src (the
 //                  source modules through the dev server). --app-work-tasks 20 runs the
 //                  app's start-up work as 20 ms tasks with yields (default 0: one block).
+//                  --gpu-warm-up off starts every runtime with gpuWarmUp: false (default on).
+//                  --bundle-via vite serves the bundle through Vite's dev server (default
+//                  static: as built, bench/static-bundle.mjs).
 //   wgsl           issue #13: wgsl() + programDigest() of a 300-line shader and its parts, in a
 //                  worker and on the main thread; a uniform-struct kernel through the engine
 //                  inside a worker beside raw WebGPU in that worker (headless Chrome, bench/wgsl.html)
@@ -35,6 +38,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, searchForWorkspaceRoot } from 'vite';
+import { BUNDLE_PREFIX, staticBundle } from './static-bundle.mjs';
 import { BENCH_BROWSERS, FIREFOX_SUITES, launchBenchBrowser } from './bench-browser.mjs';
 import { dispatchRatios, printDispatchRatios } from './dispatch-ratios.mjs';
 import { KERNELS_OPTIMIZE_DEPS, runKernels } from './kernels.mjs';
@@ -112,9 +116,12 @@ const bundle = bundleDir === undefined ? undefined : await buildLibrary(bundleDi
   throw new Error(`warmup: building the library from src/ failed (try --library src to see the source error in the browser): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 });
 const fs = bundleDir === undefined ? {} : { fs: { allow: [searchForWorkspaceRoot(process.cwd()), bundleDir] } };
+// The bundle goes out as built (bench/static-bundle.mjs); `--bundle-via vite` serves it through Vite's dev server as before.
+const bundleVia = option('bundle-via', 'static');
+const bundlePlugins = bundleDir !== undefined && bundleVia === 'static' ? { plugins: [staticBundle(bundleDir, ISOLATION)] } : {};
 // tfjs is imported only by the kernels page: pre-bundled up front, or Vite reloads the page mid-run.
 const optimizeDeps = wants('kernels') ? { optimizeDeps: { include: KERNELS_OPTIMIZE_DEPS } } : {};
-const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, hmr: false, watch: null, headers: ISOLATION, ...fs }, ...optimizeDeps });
+const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, hmr: false, watch: null, headers: ISOLATION, ...fs }, ...optimizeDeps, ...bundlePlugins });
 await server.listen();
 try {
   if (wants('ir-costs')) {
@@ -192,8 +199,8 @@ try {
   }
   if (wants('warmup')) {
     const pageUrl = new URL('bench/bench.html', server.resolvedUrls.local[0]).href;
-    const libraryUrl = bundleDir === undefined ? null : `/@fs${join(bundleDir, bundle.entry)}`;
-    const warmup = await runWarmup({ pageUrl, libraryUrl, library, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)) });
+    const libraryUrl = bundleDir === undefined ? null : bundleVia === 'static' ? `${BUNDLE_PREFIX}${bundle.entry}` : `/@fs${join(bundleDir, bundle.entry)}`;
+    const warmup = await runWarmup({ pageUrl, libraryUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)), gpuWarmUp: option('gpu-warm-up', 'on') !== 'off' });
     results.suites.warmup = { ...warmup, ...(bundle ? { bundleBuildSeconds: bundle.seconds } : {}) };
     printWarmup(warmup);
   }

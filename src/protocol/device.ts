@@ -72,6 +72,11 @@ export interface GpuStats {
  * the database opens, so `ready` is not their sum.
  */
 export interface StartupTimings {
+  /**
+   * The browser had created the worker's global scope (its `performance.timeOrigin`), before
+   * fetching and compiling its script; `null` in same-thread mode (no worker).
+   */
+  readonly workerCreated: number | null;
   /** The worker's script was loaded and evaluated; `null` in same-thread mode (no worker). */
   readonly workerScript: number | null;
   /** `requestAdapter` answered. */
@@ -84,6 +89,11 @@ export interface StartupTimings {
   readonly ready: number;
   /** The startup replay (`prewarmOnStart`) began, before `ready`; `null` without one. */
   readonly replay: number | null;
+  /**
+   * The calling thread's warm-up device (`gpuWarmUp`) had arrived; `null` without a warm-up
+   * or when it had not arrived by the time the runtime was ready. Filled in by the caller.
+   */
+  readonly warmUpDevice: number | null;
 }
 
 /**

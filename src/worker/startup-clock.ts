@@ -30,11 +30,15 @@ export function startupClock(calledAt: number, scriptReadyAt: number | undefined
       const at = (step: Step): number => marks.get(step) ?? Number.NaN;
       return {
         workerScript: scriptReadyAt === undefined ? null : since(scriptReadyAt),
+        // A worker's time origin is when the browser created its global scope, before its script arrived.
+        workerCreated: scriptReadyAt === undefined ? null : since(performance.timeOrigin),
         adapter: at('adapter'),
         device: at('device'),
         store: at('store'),
         ready: at('ready'),
         replay: marks.get('replay') ?? null,
+        // The worker knows nothing of the caller's warm-up; createRuntime fills it in.
+        warmUpDevice: null,
       };
     },
   };

@@ -85,7 +85,7 @@ export function goalRows(runs, settings) {
   return rows;
 }
 
-const STEPS = ['warmUpDevice', 'workerCreated', 'workerScript', 'adapter', 'device', 'store', 'ready'];
+const STEPS = ['workerCreated', 'workerScript', 'adapter', 'device', 'store', 'ready'];
 
 /** Medians of `runtime.startup` per vyre-web start that reported it, beside createRuntime's own time. */
 export function startupBreakdown(runs, settings) {
@@ -166,7 +166,6 @@ export function printWarmup(result) {
   }
   const shape = result.appWorkTaskMs > 0 ? `in ${result.appWorkTaskMs} ms tasks with a yield between them` : 'as one synchronous block';
   console.log(`app work: busy main thread between calling createRuntime (or requestAdapter) and awaiting it: ${appWorkMs} ms with the kernels, ${heavyAppWorkMs} ms with the heavy shaders, ${shape}.`);
-  console.log(`createRuntime's gpuWarmUp: ${result.gpuWarmUp === false ? 'off (--gpu-warm-up off)' : 'on (the default)'}.`);
   if (goals.length) {
     console.log(`\nGoals of issue #14 (medians of the same run; raw = hand-written WebGPU on the main thread)`);
     console.log('| row | vyre-web median | raw median | ratio | goal | met |');
@@ -186,9 +185,9 @@ function printBreakdown(breakdown) {
     return;
   }
   console.log('\nStart-up breakdown (runtime.startup: ms from the createRuntime call until each step was done; medians)');
-  console.log('| start | n | warm-up device (main) | worker created | worker script | adapter | device | store | ready (worker) | createRuntime resolved (main) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const b of breakdown) console.log(`| ${b.label} | ${b.n} | ${fmt(b.warmUpDevice ?? Number.NaN)} | ${fmt(b.workerCreated ?? Number.NaN)} | ${fmt(b.workerScript ?? Number.NaN)} | ${fmt(b.adapter)} | ${fmt(b.device)} | ${fmt(b.store)} | ${fmt(b.ready)} | ${fmt(b.resolved)} |`);
+  console.log('| start | n | worker created | worker script | adapter | device | store | ready (worker) | createRuntime resolved (main) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const b of breakdown) console.log(`| ${b.label} | ${b.n} | ${fmt(b.workerCreated ?? Number.NaN)} | ${fmt(b.workerScript ?? Number.NaN)} | ${fmt(b.adapter)} | ${fmt(b.device)} | ${fmt(b.store)} | ${fmt(b.ready)} | ${fmt(b.resolved)} |`);
 }
 
 function printCompiles(compiles) {

@@ -11,7 +11,6 @@ import type { RunResult } from './runs.ts';
 
 /** The steps of `runtime.startup`, in the order they usually finish. */
 const STEPS: readonly (readonly [keyof StartupTimings, string])[] = [
-  ['warmUpDevice', 'warm-up device (page)'],
   ['workerCreated', 'worker created'],
   ['workerScript', 'worker script'],
   ['adapter', 'adapter'],

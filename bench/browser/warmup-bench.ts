@@ -92,13 +92,6 @@ export function setAppWorkTasks(taskMs: number): void {
   appWorkTaskMs = taskMs;
 }
 
-/** `createRuntime`'s `gpuWarmUp` for every vyre-web start of this page (default: the library's default, on). */
-let gpuWarmUp = true;
-
-export function setGpuWarmUp(on: boolean): void {
-  gpuWarmUp = on;
-}
-
 /** Busy main thread for `ms`: the app's own start-up work (script evaluation, first render). */
 async function appWork(ms: number): Promise<void> {
   const until = performance.now() + ms;
@@ -146,7 +139,7 @@ export async function startRuntime(options: { dbName: string; workload: Workload
   if (current !== undefined) throw new Error('a runtime is already open in this page');
   workload(options.workload);
   const t0 = performance.now();
-  const pending = library.createRuntime({ persistent: { dbName: options.dbName }, prewarmOnStart: options.prewarmOnStart, ...(gpuWarmUp ? {} : { gpuWarmUp: false }) });
+  const pending = library.createRuntime({ persistent: { dbName: options.dbName }, prewarmOnStart: options.prewarmOnStart });
   if (options.appWorkMs > 0) await appWork(options.appWorkMs);
   const runtime = await pending;
   const startup = performance.now() - t0;

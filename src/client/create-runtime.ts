@@ -13,7 +13,6 @@ import { epochNow } from '../protocol/device.ts';
 import { RemoteRuntime } from './remote-runtime.ts';
 import type { Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
-import { startGpuWarmUp } from './gpu-warm-up.ts';
 
 /**
  * Starts a runtime: a module Worker that requests the adapter and owns the device.
@@ -37,17 +36,13 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const runtimeId = randomId();
   const link = options.worker === false ? await sameThreadLink() : workerLink(options);
   const lockName = options.worker === false ? undefined : `vyre-web-worker-${runtimeId}`;
-  // After the worker exists, so that its script is already on its way.
-  const warmUp = options.worker === false || options.gpuWarmUp === false ? undefined : startGpuWarmUp(globalThis.navigator?.gpu, options.adapter, calledAt);
   try {
     const init = await link.call((remote) => remote.init(initOptions(options, runtimeId, lockName, calledAt)));
     if (lockName !== undefined) watchWorkerLifetime(link, lockName);
-    return new RemoteRuntime(link, { ...init, startup: { ...init.startup, warmUpDevice: warmUp?.deviceAt() ?? null } }, bands);
+    return new RemoteRuntime(link, init, bands);
   } catch (error) {
     link.terminate('worker-terminated');
     throw error;
-  } finally {
-    warmUp?.release();
   }
 }
 

@@ -33,14 +33,6 @@ export interface RuntimeOptions {
    */
   readonly worker?: boolean;
   /**
-   * With a worker, also request an adapter and a device in the calling thread at once, and
-   * destroy them when the worker's device is up (default `true`). The browser then sets up
-   * its GPU connection and driver while the worker's script loads, instead of after it: in
-   * Chrome a worker's WebGPU context is created through the page's main thread anyway.
-   * Pass `false` where a second, short-lived device is unwanted. Ignored with `worker: false`.
-   */
-  readonly gpuWarmUp?: boolean;
-  /**
    * Bounds of the memory tier (compiled pipelines held by the worker). Defaults: 256
    * entries, 256 MiB (an estimate per artifact). Invalid values fall back with a warning.
    */

@@ -89,11 +89,6 @@ export interface StartupTimings {
   readonly ready: number;
   /** The startup replay (`prewarmOnStart`) began, before `ready`; `null` without one. */
   readonly replay: number | null;
-  /**
-   * The calling thread's warm-up device (`gpuWarmUp`) had arrived; `null` without a warm-up
-   * or when it had not arrived by the time the runtime was ready. Filled in by the caller.
-   */
-  readonly warmUpDevice: number | null;
 }
 
 /**

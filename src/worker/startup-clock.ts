@@ -37,8 +37,6 @@ export function startupClock(calledAt: number, scriptReadyAt: number | undefined
         store: at('store'),
         ready: at('ready'),
         replay: marks.get('replay') ?? null,
-        // The worker knows nothing of the caller's warm-up; createRuntime fills it in.
-        warmUpDevice: null,
       };
     },
   };

@@ -36,9 +36,10 @@ async function startupRow(page: Page, kind: string): Promise<Record<string, numb
 
 /** What cannot legitimately fail: every step after the call, the device after the adapter, ready after device and store. */
 function expectSaneStartup(row: Record<string, number | null>, replay: 'with-replay' | 'no-replay'): void {
-  const { bare, adapter, device, store, ready, warmUpDevice } = row;
-  // The page's warm-up device (gpuWarmUp, on by default) is asked for at the call, beside the worker's start.
-  for (const [step, ms] of Object.entries({ bare, adapter, device, store, ready, warmUpDevice })) expect(ms, step).toBeGreaterThan(0);
+  const { bare, adapter, device, store, ready, workerCreated, workerScript } = row;
+  for (const [step, ms] of Object.entries({ bare, adapter, device, store, ready, workerCreated, workerScript })) expect(ms, step).toBeGreaterThan(0);
+  // The browser creates the worker's global scope before its script has arrived and run.
+  expect(workerScript).toBeGreaterThanOrEqual(workerCreated ?? Number.NaN);
   expect(device).toBeGreaterThanOrEqual(adapter ?? Number.NaN);
   expect(ready).toBeGreaterThanOrEqual(device ?? Number.NaN);
   expect(ready).toBeGreaterThanOrEqual(store ?? Number.NaN);

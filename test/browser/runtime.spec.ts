@@ -195,38 +195,3 @@ test('rejects pending and later calls with disposed after dispose()', async ({ v
   }, SCALE_F32);
   expect(result).toEqual({ inFlight: 'disposed', dispatch: 'disposed', compile: 'disposed', disposeAgain: 'resolved' });
 });
-
-test('warms the GPU in the calling thread while the worker starts, and destroys that device once the worker has its own', async ({ vyrePage }) => {
-  const result = await vyrePage.evaluate(async (code) => {
-    const { createRuntime, wgsl } = window.vyre;
-    // Every device this page's thread creates: only the warm-up can create one here.
-    const created: GPUDevice[] = [];
-    const requestDevice = GPUAdapter.prototype.requestDevice;
-    GPUAdapter.prototype.requestDevice = async function (this: GPUAdapter, descriptor?: GPUDeviceDescriptor) {
-      const device = await requestDevice.call(this, descriptor);
-      created.push(device);
-      return device;
-    };
-    try {
-      const lost = async (device: GPUDevice | undefined) => (device === undefined ? 'none' : await Promise.race([device.lost.then((info) => info.reason), new Promise((resolve) => setTimeout(() => resolve('still alive'), 2_000))]));
-      const warmed = await createRuntime();
-      const warmLabel = created[0]?.label;
-      const warmLost = await lost(created[0]);
-      const { pipeline } = await warmed.compile(wgsl({ code }));
-      const { y } = await pipeline.dispatch({ x: new Float32Array([1, 2, 3]) });
-      const plain = await createRuntime({ gpuWarmUp: false });
-      const out = { devices: created.length, warmLabel, warmLost, warmUpDevice: warmed.startup.warmUpDevice, y: Array.from(y ?? []), withoutWarmUp: plain.startup.warmUpDevice };
-      await warmed.dispose();
-      await plain.dispose();
-      return out;
-    } finally {
-      GPUAdapter.prototype.requestDevice = requestDevice;
-    }
-  }, SCALE_F32);
-  expect(result.devices).toBe(1);
-  expect(result.warmLabel).toBe('vyre-web warm-up');
-  expect(result.warmLost).toBe('destroyed');
-  expect(result.warmUpDevice).toBeGreaterThan(0);
-  expect(result.y).toEqual([3, 5, 7]);
-  expect(result.withoutWarmUp).toBeNull();
-});

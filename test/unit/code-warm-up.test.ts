@@ -1,0 +1,37 @@
+/**
+ * The worker's code warm-up (src/worker/code-warm-up.ts): its own programs pass the real
+ * compile path and dispatch planning, one task per step, and it stops when asked.
+ */
+import { describe, expect, it } from 'vitest';
+import { startCodeWarmUp } from '../../src/worker/code-warm-up.ts';
+
+describe('the code warm-up while the device is requested', () => {
+  it('checks, hashes, lowers and plans its IR program, and reflects and plans its WGSL one, without an error', async () => {
+    // A step that throws rejects `done`: a sample the validator or planner stopped accepting fails here.
+    await expect(startCodeWarmUp().done).resolves.toBeUndefined();
+  });
+
+  it('runs one step per task, none in the calling task', async () => {
+    const ran: number[] = [];
+    const warmUp = startCodeWarmUp([() => ran.push(1), () => ran.push(2)]);
+    expect(ran).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(ran).toEqual([1]);
+    await warmUp.done;
+    expect(ran).toEqual([1, 2]);
+  });
+
+  it('runs no step after stop()', async () => {
+    const ran: number[] = [];
+    const warmUp = startCodeWarmUp([() => ran.push(1), () => ran.push(2)]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    warmUp.stop();
+    await warmUp.done;
+    expect(ran).toEqual([1]);
+  });
+
+  it('reports a failing step through done', async () => {
+    const warmUp = startCodeWarmUp([() => { throw new Error('sample rejected'); }]);
+    await expect(warmUp.done).rejects.toThrow('sample rejected');
+  });
+});

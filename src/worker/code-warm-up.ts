@@ -83,6 +83,18 @@ function plan(artifact: ShaderArtifact | undefined, inputs: Record<string, unkno
   planImageBatch(artifact, [inputs], options, PLAN_LIMITS, IMAGE_LIMITS);
 }
 
+/**
+ * Logical cores from which the warm-up runs. With fewer, it competes for a core with the GPU
+ * process making the device and with the page: on a 2-vCPU VM in Chrome it delayed the
+ * runtime's start by 18–36 ms, more than it saved later (docs/benchmarks.md).
+ */
+export const CODE_WARM_UP_MIN_CORES = 4;
+
+/** Whether a worker on a machine of `cores` logical cores warms its code (`undefined`: unknown, no). */
+export function codeWarmUpPays(cores: number | undefined): boolean {
+  return (cores ?? 0) >= CODE_WARM_UP_MIN_CORES;
+}
+
 export interface CodeWarmUp {
   /** Runs no further step (the one running finishes). */
   stop(): void;

@@ -3,7 +3,7 @@
  * compile path and dispatch planning, one task per step, and it stops when asked.
  */
 import { describe, expect, it } from 'vitest';
-import { startCodeWarmUp } from '../../src/worker/code-warm-up.ts';
+import { CODE_WARM_UP_MIN_CORES, codeWarmUpPays, startCodeWarmUp } from '../../src/worker/code-warm-up.ts';
 
 describe('the code warm-up while the device is requested', () => {
   it('checks, hashes, lowers and plans its IR program, and reflects and plans its WGSL one, without an error', async () => {
@@ -33,5 +33,10 @@ describe('the code warm-up while the device is requested', () => {
   it('reports a failing step through done', async () => {
     const warmUp = startCodeWarmUp([() => { throw new Error('sample rejected'); }]);
     await expect(warmUp.done).rejects.toThrow('sample rejected');
+  });
+
+  it('runs on machines of 4 logical cores or more, not on 2 nor where the count is unknown', () => {
+    expect(CODE_WARM_UP_MIN_CORES).toBe(4);
+    expect([undefined, 1, 2, 3, 4, 16].map(codeWarmUpPays)).toEqual([false, false, false, false, true, true]);
   });
 });

@@ -22,7 +22,7 @@ import { createMemoryStore } from '../store/memory-store.ts';
 import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import { readBrowserFacts } from './browser-facts.ts';
 import { startupClock } from './startup-clock.ts';
-import { codeWarmUpPays, startCodeWarmUp } from './code-warm-up.ts';
+import { warmUpWhileDeviceIsMade } from './code-warm-up.ts';
 import { recyclableBuffers, transferList } from './transfer-list.ts';
 
 export interface WorkerEnvironment {
@@ -67,9 +67,8 @@ class WorkerRuntime implements WorkerApi {
     // adapter and device are requested; createEngine joins them.
     const store = this.#openStore(options.persistent, persistentBounds).then((opened) => (clock.mark('store'), opened));
     const lock = options.lockName === undefined ? Promise.resolve() : this.#holdLifetimeLock(options.lockName);
-    // From the next task on, while the GPU process makes the adapter and device (code-warm-up.ts).
-    const warmUp = codeWarmUpPays(nav.hardwareConcurrency) ? startCodeWarmUp() : startCodeWarmUp([]);
-    warmUp.done.catch((error: unknown) => this.#logger.warn('code-warm-up-failed', 'The code warm-up stopped on an error.', { error: String(error) }));
+    // While the GPU process makes the device, this thread runs its compile code once (code-warm-up.ts).
+    const warmUp = warmUpWhileDeviceIsMade(nav.hardwareConcurrency, (error) => this.#logger.warn('code-warm-up-failed', 'The code warm-up stopped on an error.', { error: String(error) }));
     const engine = await createEngine(nav.gpu, {
       ...(options.adapter ? { adapter: options.adapter } : {}),
       browser: readBrowserFacts(nav),
@@ -78,7 +77,10 @@ class WorkerRuntime implements WorkerApi {
       persistentBounds,
       logger: this.#logger,
       runtimeId: options.runtimeId,
-      onStartupStep: (step) => clock.mark(step),
+      onStartupStep: (step) => {
+        clock.mark(step);
+        warmUp.afterStep(step);
+      },
     }).catch(async (error: unknown) => {
       (await store.catch(() => undefined))?.close();
       throw error;

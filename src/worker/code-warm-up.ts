@@ -114,3 +114,33 @@ export function startCodeWarmUp(steps: readonly (() => void)[] = warmUpSteps()):
   })();
   return { stop: () => void (stopped = true), done };
 }
+
+/** A warm-up that waits for its moment: see {@link warmUpWhileDeviceIsMade}. */
+export interface DeviceWaitWarmUp {
+  /** Call after each start-up step: the `adapter` step starts the warm-up. */
+  afterStep(step: string): void;
+  /** The start is over (ready or failed): no further step runs. */
+  stop(): void;
+}
+
+/**
+ * The warm-up as a start runs it: from the task after the adapter answered, when the device
+ * has been asked for and the GPU process is making it (≈70 ms on an H200). Not before: a step
+ * running when the adapter answers would hold back the device's request by its length.
+ * @param cores - `navigator.hardwareConcurrency`: nothing runs below {@link CODE_WARM_UP_MIN_CORES}.
+ */
+export function warmUpWhileDeviceIsMade(cores: number | undefined, onError: (error: unknown) => void): DeviceWaitWarmUp {
+  let running: CodeWarmUp | undefined;
+  let over = false;
+  return {
+    afterStep(step) {
+      if (step !== 'adapter' || over || running !== undefined || !codeWarmUpPays(cores)) return;
+      running = startCodeWarmUp();
+      running.done.catch(onError);
+    },
+    stop() {
+      over = true;
+      running?.stop();
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * compile path and dispatch planning, one task per step, and it stops when asked.
  */
 import { describe, expect, it } from 'vitest';
-import { CODE_WARM_UP_MIN_CORES, codeWarmUpPays, startCodeWarmUp } from '../../src/worker/code-warm-up.ts';
+import { CODE_WARM_UP_MIN_CORES, codeWarmUpPays, startCodeWarmUp, warmUpWhileDeviceIsMade } from '../../src/worker/code-warm-up.ts';
 
 describe('the code warm-up while the device is requested', () => {
   it('checks, hashes, lowers and plans its IR program, and reflects and plans its WGSL one, without an error', async () => {
@@ -38,5 +38,43 @@ describe('the code warm-up while the device is requested', () => {
   it('runs on machines of 4 logical cores or more, not on 2 nor where the count is unknown', () => {
     expect(CODE_WARM_UP_MIN_CORES).toBe(4);
     expect([undefined, 1, 2, 3, 4, 16].map(codeWarmUpPays)).toEqual([false, false, false, false, true, true]);
+  });
+
+  it('starts with a start-up only once the adapter has answered (the device is being made), once, and on 4 cores or more', async () => {
+    const errors: unknown[] = [];
+    const started = (cores: number | undefined, steps: readonly string[]) => {
+      const warmUp = warmUpWhileDeviceIsMade(cores, (error) => errors.push(error));
+      for (const step of steps) warmUp.afterStep(step);
+      return warmUp;
+    };
+    // The warm-up's own steps schedule timers; count the scheduled tasks to see whether it started.
+    const timers = () => {
+      let count = 0;
+      const original = globalThis.setTimeout;
+      globalThis.setTimeout = ((handler: () => void, ms?: number) => (count++, original(handler, ms))) as typeof setTimeout;
+      return { count: () => count, restore: () => void (globalThis.setTimeout = original) };
+    };
+    const cases: [number | undefined, string[], boolean][] = [
+      [16, ['store'], false],
+      [16, ['store', 'adapter'], true],
+      [16, ['adapter', 'device', 'adapter'], true],
+      [2, ['adapter'], false],
+      [undefined, ['adapter'], false],
+    ];
+    for (const [cores, steps, expected] of cases) {
+      const watch = timers();
+      const warmUp = started(cores, steps);
+      watch.restore();
+      expect(watch.count(), `${cores} cores, steps ${steps.join(', ')}`).toBe(expected ? 1 : 0);
+      warmUp.stop();
+    }
+    const stopped = warmUpWhileDeviceIsMade(16, (error) => errors.push(error));
+    stopped.stop();
+    const watch = timers();
+    stopped.afterStep('adapter');
+    watch.restore();
+    expect(watch.count()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(errors).toEqual([]);
   });
 });

@@ -24,6 +24,9 @@ export interface PipelineSample {
   /** The worker's program check and key hashing, and its persistent-tier read (ms). */
   readonly digest?: number;
   readonly storeRead?: number;
+  /** Lowering (IR) or WGSL reflection, and the persistent-tier write, of a `compiled` compile (ms). */
+  readonly lower?: number;
+  readonly storeWrite?: number;
 }
 
 /**
@@ -116,7 +119,7 @@ async function compileAll(runtime: vyre.Runtime, name: WorkloadName, t0: number,
   for (const [index, { name: programName, program }] of app.programs.entries()) {
     const started = performance.now();
     const build = await runtime.compile(program);
-    pipelines.push({ name: programName, ms: performance.now() - started, tier: build.tier, cacheHit: build.cacheHit, inWorker: build.timings.total, gpuCompile: build.timings.gpuCompile, digest: build.timings.digest, storeRead: build.timings.storeRead });
+    pipelines.push({ name: programName, ms: performance.now() - started, tier: build.tier, cacheHit: build.cacheHit, inWorker: build.timings.total, gpuCompile: build.timings.gpuCompile, digest: build.timings.digest, storeRead: build.timings.storeRead, lower: build.timings.lower, storeWrite: build.timings.storeWrite });
     if (!expected.includes(build.tier)) unexpectedTiers.push(`${programName}: ${build.tier}`);
     if (index === 0) {
       check = await app.dispatchFirst(build.pipeline);

@@ -209,7 +209,8 @@ export class Engine {
     return { ...this.#stats };
   }
 
-  manifests(): Promise<PipelineReproManifest[]> {
+  async manifests(): Promise<PipelineReproManifest[]> {
+    await this.#cache.writesSettled();
     return this.#store.manifests();
   }
 
@@ -229,6 +230,7 @@ export class Engine {
     this.#dispatcher.clear();
     this.#acquired.device.destroy();
     // The client terminates the worker once this resolves: an unfinished write would be lost.
+    await this.#cache.writesSettled();
     await this.#store.flush();
     this.#store.close();
   }

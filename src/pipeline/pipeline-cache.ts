@@ -86,6 +86,8 @@ export class PipelineCache<G> {
   readonly #builtAhead = new Map<string, Promise<Flight<G>>>();
   /** Set by the first wrong guess: the app's order has changed, so the cache stops guessing. */
   #guessedWrong = false;
+  /** Persistent-tier writes of compiled pipelines, which their compiles do not wait for (see {@link writesSettled}). */
+  readonly #writes = new Set<Promise<void>>();
 
   constructor(options: PipelineCacheOptions<G>) {
     this.#options = options;
@@ -208,8 +210,18 @@ export class PipelineCache<G> {
     return (await this.#track(issued.identity, flight, true)).entry;
   }
 
+  /**
+   * Resolves once every write of a compiled pipeline started so far has settled. A compile
+   * answers as soon as its GPU build is done, before its record is stored (an IndexedDB write
+   * took 2–7 ms of each cold compile); whatever reads the whole store waits for this first.
+   */
+  async writesSettled(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all([...this.#writes]);
+  }
+
   async snapshot(): Promise<CacheSnapshot> {
     const { store, memoryBounds, persistentBounds } = this.#options;
+    await this.writesSettled();
     const stats = await store.stats();
     const memory = this.#memory;
     return {
@@ -223,6 +235,7 @@ export class PipelineCache<G> {
 
   async clear(which: { readonly memory: boolean; readonly persistent: boolean }): Promise<void> {
     if (which.memory) this.#memory.clear();
+    await this.writesSettled();
     if (which.persistent) await this.#options.store.clear();
   }
 
@@ -369,15 +382,14 @@ export class PipelineCache<G> {
     const outcome: TierOutcome = await lookUpOrLower(key, { store, fingerprint, browser });
     if (outcome.tier === 'persistent') return this.#flyStored(key, outcome);
     const { entry, gpuCompile } = await this.#build(key.identity, outcome.artifact, labelOf(key), outcome.manifest);
-    const writeStarted = performance.now();
-    try {
-      const firstUse = this.#firstUses.get(key.identity);
-      await store.write({ ...outcome.record, gpuCompileMs: gpuCompile, ...(firstUse !== undefined ? { firstUse } : {}) });
-    } catch (error) {
-      // The store degrades on its own; a failed write must never fail the compile.
-      logger.warn('store-write-failed', 'Could not persist a compiled artifact.', { error: String(error) });
-    }
-    const timings = { storeRead: outcome.storeRead, lower: outcome.lower, gpuCompile, storeWrite: performance.now() - writeStarted };
+    const firstUse = this.#firstUses.get(key.identity);
+    // Not awaited: the pipeline is ready, and the write would add its transaction to the compile.
+    // The store degrades on its own; a failed write must never fail the compile.
+    const write = store.write({ ...outcome.record, gpuCompileMs: gpuCompile, ...(firstUse !== undefined ? { firstUse } : {}) })
+      .catch((error: unknown) => logger.warn('store-write-failed', 'Could not persist a compiled artifact.', { error: String(error) }))
+      .finally(() => this.#writes.delete(write));
+    this.#writes.add(write);
+    const timings = { storeRead: outcome.storeRead, lower: outcome.lower, gpuCompile, storeWrite: 0 };
     return { entry, tier: 'compiled', missReason: outcome.missReason, timings };
   }
 

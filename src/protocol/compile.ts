@@ -52,6 +52,11 @@ export interface CompileTimings {
   readonly lower: number;
   readonly storeRead: number;
   readonly gpuCompile: number;
+  /**
+   * Always 0: a compile answers once its GPU build is done and stores its record in the
+   * background (`dispose()`, `cacheSnapshot()`, `manifests()` and `clearCache()` wait for
+   * those writes). Kept so that code reading it goes on working.
+   */
   readonly storeWrite: number;
   readonly total: number;
   /**

@@ -441,3 +441,50 @@ describe('PipelineCache: audit and counters', () => {
     expect(snapshot.persistent).toMatchObject({ entries: 1, evictions: 0, corruptDeleted: 0, ...ROOMY });
   });
 });
+
+describe('PipelineCache: a compiled pipeline is stored in the background', () => {
+  /** The memory store, whose writes wait until released. */
+  function heldWrites(): { store: ArtifactStore; release: () => void; writes: () => number } {
+    const inner = createMemoryStore(ROOMY);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let writes = 0;
+    const store = { ...delegatingStore(inner), write: async (input: Parameters<ArtifactStore['write']>[0]) => (writes++, await gate, inner.write(input)) };
+    return { store, release, writes: () => writes };
+  }
+
+  it('the compile answers while its record is still being written; snapshot and clear wait for the write', async () => {
+    const held = heldWrites();
+    const { cache } = openCache({ store: held.store });
+    const report = await cache.compile(saxpy(2));
+    expect(report).toMatchObject({ tier: 'compiled', cacheHit: false });
+    expect(report.timings.storeWrite).toBe(0);
+    expect(held.writes()).toBe(1);
+    let snapshotDone = false;
+    const snapshot = cache.snapshot().then((taken) => ((snapshotDone = true), taken));
+    await settle();
+    expect(snapshotDone).toBe(false);
+    held.release();
+    expect((await snapshot).persistent.entries).toBe(1);
+  });
+
+  it('a restart after writesSettled() finds the record: the next cache serves it from the persistent tier', async () => {
+    const held = heldWrites();
+    const first = openCache({ store: held.store });
+    await first.cache.compile(saxpy(2));
+    const settled = first.cache.writesSettled();
+    held.release();
+    await settled;
+    const next = reload(first);
+    expect(await next.cache.compile(saxpy(2))).toMatchObject({ tier: 'persistent', cacheHit: null });
+  });
+
+  it('a write that fails is logged and the compile still succeeds', async () => {
+    const inner = createMemoryStore(ROOMY);
+    const store = { ...delegatingStore(inner), write: () => Promise.reject(new Error('quota exceeded')) };
+    const { cache, logs } = openCache({ store });
+    expect(await cache.compile(saxpy(2))).toMatchObject({ tier: 'compiled' });
+    await cache.writesSettled();
+    expect(logs.map((entry) => entry.code)).toContain('store-write-failed');
+  });
+});

@@ -23,7 +23,7 @@ export async function runKernels(browser, baseUrl, { rounds, warmup = 1, layout 
     await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
     const setup = await page.evaluate(() => window.kernelsBench.setup());
     console.log(`\nKernels suite (issue #15) on ${setup.adapter}, Chrome ${browser.version()}; timestamp queries: adapter ${setup.timestampQuery.adapter}, vyre-web's device ${setup.timestampQuery.vyre}; cross-origin isolated: ${setup.crossOriginIsolated}`);
-    console.log(`contenders: vyre-web (createRuntime, its worker via Comlink; vyre-web/kernels and an IR chain, exact), vyre-web fast (the same compiled with { floats: 'fast' }), vyre-web wgsl() (the raw WGSL through vyre-web), raw WGSL (hand-written, main thread, matmul layout "${layout}"), tfjs-core + tfjs-backend-webgpu 4.22.0 (main thread)`);
+    console.log(`contenders: vyre-web (createRuntime, its worker via Comlink; vyre-web/kernels and an IR chain, exact), vyre-web fast (the same compiled with { floats: 'fast' }), vyre-web wgsl() (the raw WGSL through vyre-web), raw WGSL (hand-written, main thread, matmul layout "${layout}"), raw WGSL exact (the same, every product of saxpy and the chain rounded on its own), tfjs-core + tfjs-backend-webgpu 4.22.0 (main thread)`);
     const ids = workloads ?? (await page.evaluate(() => window.kernelsBench.workloadIds()));
     const results = [];
     for (const id of ids) {

@@ -92,6 +92,7 @@ export async function runWorkload(id: WorkloadId, rounds: number, warmup = 1, la
     'vyre-web shared': await sharedInputContender(runtime, workload),
     'vyre-web wgsl()': await createVyreWgslContender(runtime, workload, layout),
     'raw WGSL': await createRawContender(device, workload, layout),
+    'raw WGSL exact': await createRawContender(device, workload, layout, true),
     'tfjs webgpu': await createTfjsContender(workload),
   };
   const samples = Object.fromEntries(CONTENDERS.map((name) => [name, { endToEndMs: [], gpuMs: [], check: null }])) as unknown as Record<ContenderName, ContenderSamples>;

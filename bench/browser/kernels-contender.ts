@@ -25,7 +25,9 @@ export interface Contender {
  * library, exact, and the same compiled with floats 'fast'); `vyre-web wgsl()` runs the raw WGSL through vyre-web, to tell runtime cost
  * from kernel quality;
  * `vyre-web shared` is `vyre-web` with its inputs in `SharedArrayBuffer`s (no copy to the
- * worker), to tell the worker hop's copy from the rest of the runtime.
+ * worker), to tell the worker hop's copy from the rest of the runtime. `raw WGSL exact` is the
+ * hand-written WGSL keeping the promise of vyre-web's exact policy (every product of saxpy and
+ * the chain rounded on its own), the baseline of the same contract as the exact `vyre-web` row.
  */
-export const CONTENDERS = ['vyre-web', 'vyre-web fast', 'vyre-web shared', 'vyre-web wgsl()', 'raw WGSL', 'tfjs webgpu'] as const;
+export const CONTENDERS = ['vyre-web', 'vyre-web fast', 'vyre-web shared', 'vyre-web wgsl()', 'raw WGSL', 'raw WGSL exact', 'tfjs webgpu'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];

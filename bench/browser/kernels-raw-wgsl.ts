@@ -144,6 +144,19 @@ export function chainStatements(): string {
   }).join('\n  ');
 }
 
+/**
+ * The chain's steps with the exact policy's promise kept by hand: each product's bits pass
+ * through an XOR with `z`, a run-time zero (vec4u), so no compiler can fuse it into the add
+ * that follows (docs/semantics.md, "Contraction"): the best hand-written WGSL that rounds every
+ * product on its own, as vyre-web's exact lowering does.
+ */
+export function exactChainStatements(): string {
+  return CHAIN_OPS.map(({ op, constant }) => {
+    const c = literal(constant);
+    return op === 'mul' ? `v = bitcast<vec4f>(bitcast<vec4u>(v * ${c}) ^ z);` : op === 'add' ? `v = v + ${c};` : `v = max(v, vec4f(${c}));`;
+  }).join('\n  ');
+}
+
 /** An element-wise vec4 kernel: `x` read, `y` read-write, `body` computes `y[i]` from `x[i]`. */
 function elementwiseWgsl(extra: string, body: string): string {
   return `@group(0) @binding(0) var<storage, read> x: array<vec4f>;
@@ -165,3 +178,15 @@ export const SAXPY_WGSL = elementwiseWgsl(
 );
 
 export const CHAIN_WGSL = elementwiseWgsl('', `var v = x[i];\n  ${chainStatements()}\n  y[i] = v;`);
+
+/** A run-time zero for the exact kernels' rounding guards (binding 2, all zero bits). */
+const GUARD = 'struct Guard { zero: u32 }\n@group(0) @binding(2) var<uniform> guard: Guard;';
+
+/** {@link CHAIN_WGSL} with every product rounded on its own (see {@link exactChainStatements}). */
+export const CHAIN_EXACT_WGSL = elementwiseWgsl(GUARD, `let z = vec4u(guard.zero);\n  var v = x[i];\n  ${exactChainStatements()}\n  y[i] = v;`);
+
+/** {@link SAXPY_WGSL} with the product rounded before the add; `zero` sits after `alpha` (bits 0). */
+export const SAXPY_EXACT_WGSL = elementwiseWgsl(
+  'struct Params { alpha: f32, zero: u32 }\n@group(0) @binding(2) var<uniform> params: Params;',
+  'y[i] = bitcast<vec4f>(bitcast<vec4u>(params.alpha * x[i]) ^ vec4u(params.zero)) + y[i];',
+);

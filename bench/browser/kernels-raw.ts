@@ -6,7 +6,7 @@
  * staging buffer, submits once and maps it.
  */
 import type { Contender } from './kernels-contender.ts';
-import { CHAIN_WGSL, elementwiseGrid, matmulGrid, matmulWgsl, RELU_WGSL, SAXPY_WGSL, type MatmulLayout } from './kernels-raw-wgsl.ts';
+import { CHAIN_EXACT_WGSL, CHAIN_WGSL, elementwiseGrid, matmulGrid, matmulWgsl, RELU_WGSL, SAXPY_EXACT_WGSL, SAXPY_WGSL, type MatmulLayout } from './kernels-raw-wgsl.ts';
 import { outputLength, type Workload } from './kernels-workloads.ts';
 
 /** A storage buffer of the kernel; `data` is written before every end-to-end run. */
@@ -27,8 +27,12 @@ interface RawPlan {
   readonly grid: readonly [number, number];
 }
 
-/** The raw kernel for `workload`; `layout` picks the matmul variant. */
-function rawPlan(workload: Workload, layout: MatmulLayout): RawPlan {
+/**
+ * The raw kernel for `workload`; `layout` picks the matmul variant; `exact` rounds every
+ * product of saxpy and the chain on its own (the others have no product that meets an add
+ * inside one expression: relu none, the matmul a documented tolerance).
+ */
+function rawPlan(workload: Workload, layout: MatmulLayout, exact: boolean): RawPlan {
   if (workload.kind === 'matmul') {
     const { M, N, K, a, b } = workload;
     return {
@@ -48,10 +52,14 @@ function rawPlan(workload: Workload, layout: MatmulLayout): RawPlan {
     case 'relu':
       return { label: 'raw relu', code: RELU_WGSL, storage: [x, { binding: 1, elements: padded }], output: 1, grid };
     case 'chain':
-      return { label: 'raw chain', code: CHAIN_WGSL, storage: [x, { binding: 1, elements: padded }], output: 1, grid };
+      return {
+        label: exact ? 'raw chain (exact)' : 'raw chain', code: exact ? CHAIN_EXACT_WGSL : CHAIN_WGSL, storage: [x, { binding: 1, elements: padded }], output: 1, grid,
+        ...(exact ? { uniform: { binding: 2, data: new Uint32Array(4).buffer } } : {}),
+      };
     case 'saxpy':
       return {
-        label: 'raw saxpy', code: SAXPY_WGSL, storage: [x, { binding: 1, elements: padded, data: workload.y }], output: 1, grid,
+        label: exact ? 'raw saxpy (exact)' : 'raw saxpy', code: exact ? SAXPY_EXACT_WGSL : SAXPY_WGSL, storage: [x, { binding: 1, elements: padded, data: workload.y }], output: 1, grid,
+        // The second word is `zero` in the exact kernel: 0.0 has all bits zero.
         uniform: { binding: 2, data: new Float32Array([workload.alpha, 0, 0, 0]).buffer },
       };
   }
@@ -93,9 +101,10 @@ function createPassTimer(device: GPUDevice, label: string) {
 /**
  * Sets up the raw contender for `workload` on `device`.
  * @param layout - which register-blocked matmul to run (ignored by element-wise workloads).
+ * @param exact - saxpy and the chain with every product rounded on its own (see rawPlan).
  */
-export async function createRawContender(device: GPUDevice, workload: Workload, layout: MatmulLayout = 'direct'): Promise<Contender> {
-  const plan = rawPlan(workload, layout);
+export async function createRawContender(device: GPUDevice, workload: Workload, layout: MatmulLayout = 'direct', exact = false): Promise<Contender> {
+  const plan = rawPlan(workload, layout, exact);
   const module = device.createShaderModule({ label: plan.label, code: plan.code });
   const pipeline = await device.createComputePipelineAsync({ label: plan.label, layout: 'auto', compute: { module, entryPoint: 'main' } });
   const buffers = createBuffers(device, plan);

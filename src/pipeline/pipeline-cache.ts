@@ -383,8 +383,9 @@ export class PipelineCache<G> {
     if (outcome.tier === 'persistent') return this.#flyStored(key, outcome);
     const { entry, gpuCompile } = await this.#build(key.identity, outcome.artifact, labelOf(key), outcome.manifest);
     const firstUse = this.#firstUses.get(key.identity);
-    // Not awaited: the pipeline is ready, and the write would add its transaction to the compile.
-    // The store degrades on its own; a failed write must never fail the compile.
+    // Not awaited: the pipeline is ready, and the write would add its transaction to the compile
+    // (the IndexedDB store also starts it in a later task). The store degrades on its own; a
+    // failed write must never fail the compile.
     const write = store.write({ ...outcome.record, gpuCompileMs: gpuCompile, ...(firstUse !== undefined ? { firstUse } : {}) })
       .catch((error: unknown) => logger.warn('store-write-failed', 'Could not persist a compiled artifact.', { error: String(error) }))
       .finally(() => this.#writes.delete(write));
@@ -463,3 +464,4 @@ function reportOf<G>(entry: CompiledEntry<G>, tier: CompileTier, missReason: Mis
     buffers: entry.artifact.buffers,
   };
 }
+

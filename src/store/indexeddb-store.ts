@@ -108,6 +108,9 @@ class IndexedDbStore implements ArtifactStore {
   }
 
   async write(input: ArtifactInput): Promise<void> {
+    // In a task of its own: the compile that stored this does not wait for it (pipeline-cache.ts),
+    // and the record's checksum and read-back check should not run before that compile answers.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const prepared = prepareWrite(input, this.#clock(), this.#limits);
     if (!prepared.ok) {
       reportRefusedWrite(this.#logger, prepared.reason, { dbName: this.#dbName, identity: String(input.identity) });

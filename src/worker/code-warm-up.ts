@@ -1,14 +1,14 @@
 /**
- * Code warm-up: while the worker waits for its adapter and device, it runs the compile path
- * (program check, digest, lowering or WGSL reflection) and dispatch planning once, on two
+ * Code warm-up: while the GPU process makes the worker's device, the worker runs its compile
+ * path (program check, digest, lowering or WGSL reflection) and dispatch planning once, on two
  * small programs of its own.
  *
  * Why: V8 compiles a function the first time it runs, and a runtime's first compile and
- * dispatch run a few thousand lines nothing has run before: 3–4 ms of the first compile and
- * ≈1.5 ms of the first dispatch on an H200 host, more on slower CPUs (docs/benchmarks.md).
- * The device takes 70–170 ms to arrive there, and this thread has nothing else to do
- * meanwhile. Pure: it touches no tier, counter, store or device, and whatever it computes is
- * dropped.
+ * dispatch run a few thousand lines nothing has run before. On an H200 host the first
+ * compile's check and hash took 3.3–4.6 ms without the warm-up and 0.4–0.6 ms with it, more on
+ * slower CPUs (docs/benchmarks.md, runs 7 and 9). The device takes 70–80 ms to arrive there
+ * (more after a browser restart), and this thread has nothing else to do meanwhile. Pure: it
+ * touches no tier, counter, store or device, and whatever it computes is dropped.
  */
 import { planImageBatch } from '../dispatch/plan-image-batch.ts';
 import { lowerProgram } from '../lower/lower-program.ts';

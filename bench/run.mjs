@@ -17,6 +17,7 @@
 //                  src/ built into a temporary production bundle first) or src (the
 //                  source modules through the dev server). --app-work-tasks 20 runs the
 //                  app's start-up work as 20 ms tasks with yields (default 0: one block).
+//                  --app-yield 5 leaves the main thread idle 5 ms before the app's work.
 //                  --bundle-via vite serves the bundle through Vite's dev server (default
 //                  static: as built, bench/static-bundle.mjs).
 //   wgsl           issue #13: wgsl() + programDigest() of a 300-line shader and its parts, in a
@@ -199,7 +200,7 @@ try {
   if (wants('warmup')) {
     const pageUrl = new URL('bench/bench.html', server.resolvedUrls.local[0]).href;
     const libraryUrl = bundleDir === undefined ? null : bundleVia === 'static' ? `${BUNDLE_PREFIX}${bundle.entry}` : `/@fs${join(bundleDir, bundle.entry)}`;
-    const warmup = await runWarmup({ pageUrl, libraryUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)) });
+    const warmup = await runWarmup({ pageUrl, libraryUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)), appYieldMs: Number(option('app-yield', 0)) });
     results.suites.warmup = { ...warmup, ...(bundle ? { bundleBuildSeconds: bundle.seconds } : {}) };
     printWarmup(warmup);
   }

@@ -164,7 +164,8 @@ export function printWarmup(result) {
     const ratio = row.isBaseline ? 'baseline' : row.ratios.length === 0 ? '– (its baseline did not run)' : row.ratios.map((r) => `${r.ratio.toFixed(2)}× ${r.against}`).join('; ');
     console.log(`| ${row.label} | ${row.name} | ${row.n} | ${fmt(row.median)} | ${fmt(row.p95)} | ${ratio} |`);
   }
-  const shape = result.appWorkTaskMs > 0 ? `in ${result.appWorkTaskMs} ms tasks with a yield between them` : 'as one synchronous block';
+  const blocks = result.appWorkTaskMs > 0 ? `in ${result.appWorkTaskMs} ms tasks with a yield between them` : 'as one synchronous block';
+  const shape = result.appYieldMs > 0 ? `${blocks}, after ${result.appYieldMs} ms idle` : blocks;
   console.log(`app work: busy main thread between calling createRuntime (or requestAdapter) and awaiting it: ${appWorkMs} ms with the kernels, ${heavyAppWorkMs} ms with the heavy shaders, ${shape}.`);
   if (goals.length) {
     console.log(`\nGoals of issue #14 (medians of the same run; raw = hand-written WebGPU on the main thread)`);

@@ -57,15 +57,16 @@ export async function buildLibrary(outDir) {
  * @param {number} [options.appWorkMs] - simulated app start-up work (main thread, busy), kernels app
  * @param {number} [options.heavyAppWorkMs] - the same for the heavy app, whose goal is stated with 300 ms
  * @param {number} [options.appWorkTaskMs] - app work cut into tasks of this many ms with yields between (0: one block)
+ * @param {number} [options.appYieldMs] - idle ms between the start call and the app work (0: none)
  * @returns the suite's JSON: machine, every run with all its samples, the tables, checks
  */
-export async function runWarmup({ pageUrl, libraryUrl = null, library = 'src', repetitions, scenarios, appWorkMs = 100, heavyAppWorkMs = 300, appWorkTaskMs = 0 }) {
+export async function runWarmup({ pageUrl, libraryUrl = null, library = 'src', repetitions, scenarios, appWorkMs = 100, heavyAppWorkMs = 300, appWorkTaskMs = 0, appYieldMs = 0 }) {
   const wants = (scenario) => scenarios.includes(scenario);
   const runs = [];
   const facts = { cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}`, browser: undefined, userAgent: undefined, crossOriginIsolated: undefined, adapter: undefined, rawAdapter: undefined };
   const consoleMessages = [];
   const started = performance.now();
-  const start = browserStarts({ pageUrl, libraryUrl, appWorkTaskMs, facts, consoleMessages });
+  const start = browserStarts({ pageUrl, libraryUrl, appWorkTaskMs, appYieldMs, facts, consoleMessages });
   const record = (repetition, scenario, variant, run, extra = {}) => {
     if (scenario === 'raw') facts.rawAdapter ??= run.device;
     else facts.adapter ??= run.device;
@@ -82,7 +83,7 @@ export async function runWarmup({ pageUrl, libraryUrl = null, library = 'src', r
   const wallSeconds = (performance.now() - started) / 1000;
   const settings = { appWorkMs, heavyAppWorkMs, appWorkTaskMs };
   return {
-    machine: facts, library, repetitions, appWorkMs, heavyAppWorkMs, appWorkTaskMs, scenarios, wallSeconds,
+    machine: facts, library, repetitions, appWorkMs, heavyAppWorkMs, appWorkTaskMs, appYieldMs, scenarios, wallSeconds,
     heavyShaders: runs.find((run) => run.workload === 'heavy')?.pipelines.map((p) => p.name) ?? [],
     rows: summaryRows(runs, settings), goals: goalRows(runs, settings), breakdown: startupBreakdown(runs, settings), compiles: compileBreakdown(runs, settings), checks: checksOf(runs),
     consoleMessages, runs,
@@ -93,7 +94,7 @@ export async function runWarmup({ pageUrl, libraryUrl = null, library = 'src', r
  * @returns `start(profile, label, body)`: one browser start on `profile` that loads the
  *   page and the library, runs `body(page)` and closes the browser, whatever happens.
  */
-function browserStarts({ pageUrl, libraryUrl, appWorkTaskMs, facts, consoleMessages }) {
+function browserStarts({ pageUrl, libraryUrl, appWorkTaskMs, appYieldMs, facts, consoleMessages }) {
   return async function start(profile, label, body) {
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROME_PATH, headless: true, args: CHROME_WEBGPU_FLAGS });
     try {
@@ -107,6 +108,7 @@ function browserStarts({ pageUrl, libraryUrl, appWorkTaskMs, facts, consoleMessa
       // Loaded before any clock starts, like an app's own script.
       await page.evaluate((url) => window.bench.useLibrary(url), libraryUrl);
       await page.evaluate((taskMs) => window.bench.setAppWorkTasks(taskMs), appWorkTaskMs);
+      await page.evaluate((ms) => window.bench.setAppYield(ms), appYieldMs);
       if (facts.browser === undefined) {
         const seen = await page.evaluate(() => window.bench.browserFacts());
         facts.browser = seen.browser;

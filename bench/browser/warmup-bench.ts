@@ -95,8 +95,22 @@ export function setAppWorkTasks(taskMs: number): void {
   appWorkTaskMs = taskMs;
 }
 
+/** Idle ms before the app's work (0: none). See {@link setAppYield}. */
+let appYieldMs = 0;
+
+/**
+ * Lets the main thread go for `ms` between calling `createRuntime()` (raw: `requestAdapter()`)
+ * and the app's work, as an app that yields once before its own start-up would. Chrome
+ * creates a worker in main-thread tasks of its own after a round trip to the browser process:
+ * a yield of one task is too short for them, a few milliseconds are not (docs/benchmarks.md).
+ */
+export function setAppYield(ms: number): void {
+  appYieldMs = ms;
+}
+
 /** Busy main thread for `ms`: the app's own start-up work (script evaluation, first render). */
 async function appWork(ms: number): Promise<void> {
+  if (appYieldMs > 0) await new Promise((resolve) => setTimeout(resolve, appYieldMs));
   const until = performance.now() + ms;
   let x = 0;
   while (performance.now() < until) {

@@ -19,7 +19,8 @@
 //                  app's start-up work as 20 ms tasks with yields (default 0: one block).
 //                  --app-yield 5 leaves the main thread idle 5 ms before the app's work.
 //                  --bundle-via vite serves the bundle through Vite's dev server (default
-//                  static: as built, bench/static-bundle.mjs).
+//                  static: as built, bench/static-bundle.mjs). --worker-chunks one builds
+//                  the worker as one file (its compile path inside it, as before it was a chunk).
 //   wgsl           issue #13: wgsl() + programDigest() of a 300-line shader and its parts, in a
 //                  worker and on the main thread; a uniform-struct kernel through the engine
 //                  inside a worker beside raw WebGPU in that worker (headless Chrome, bench/wgsl.html)
@@ -111,7 +112,9 @@ function printSamples(title, samples) {
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 // The warmup suite measures the library as apps ship it: built once, served by this server.
 const bundleDir = wants('warmup') && library === 'bundle' ? mkdtempSync(join(tmpdir(), 'vyre-bench-lib-')) : undefined;
-const bundle = bundleDir === undefined ? undefined : await buildLibrary(bundleDir).catch((error) => {
+// `--worker-chunks one` builds the worker as one file, as before its compile path became a chunk (an A/B of that split).
+const workerChunks = option('worker-chunks', 'split');
+const bundle = bundleDir === undefined ? undefined : await buildLibrary(bundleDir, { workerInOneFile: workerChunks === 'one' }).catch((error) => {
   rmSync(bundleDir, { recursive: true, force: true });
   throw new Error(`warmup: building the library from src/ failed (try --library src to see the source error in the browser): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 });
@@ -200,7 +203,7 @@ try {
   if (wants('warmup')) {
     const pageUrl = new URL('bench/bench.html', server.resolvedUrls.local[0]).href;
     const libraryUrl = bundleDir === undefined ? null : bundleVia === 'static' ? `${BUNDLE_PREFIX}${bundle.entry}` : `/@fs${join(bundleDir, bundle.entry)}`;
-    const warmup = await runWarmup({ pageUrl, libraryUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)), appYieldMs: Number(option('app-yield', 0)) });
+    const warmup = await runWarmup({ pageUrl, libraryUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"}${workerChunks === 'one' ? ', worker in one file' : ''})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)), appYieldMs: Number(option('app-yield', 0)) });
     results.suites.warmup = { ...warmup, ...(bundle ? { bundleBuildSeconds: bundle.seconds } : {}) };
     printWarmup(warmup);
   }

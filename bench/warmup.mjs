@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
+import { workerOutput } from '../scripts/worker-chunks.mjs';
 import { checksOf, compileBreakdown, goalRows, startupBreakdown, summaryRows } from './warmup-report.mjs';
 
 /** `raw` is the kernels' raw baseline; `heavy` runs both sides of the heavy shaders. */
@@ -29,12 +30,13 @@ export const WARMUP_SCENARIOS = ['cold', 'warm', 'restart', 'prewarm', 'raw', 'h
 
 /**
  * Builds the library from src/ into `outDir` as an app's production build ships it: one
- * main-thread module and one self-contained, minified module worker. Measuring the source
+ * main-thread module and a minified module worker, whose compile path is a chunk beside it
+ * (pipeline/compile-path.ts), or inside it with `workerInOneFile`. Measuring the source
  * modules through the dev server instead would charge createRuntime for ~60 separate
  * module requests in the new worker (about 3× the start-up time of the bundle).
  * @returns the file names to import, relative to `outDir`
  */
-export async function buildLibrary(outDir) {
+export async function buildLibrary(outDir, { workerInOneFile = false } = {}) {
   const startedAt = performance.now();
   await build({
     configFile: false,
@@ -42,7 +44,8 @@ export async function buildLibrary(outDir) {
     base: './',
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, target: 'es2022', minify: true, sourcemap: false, lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' } },
-    worker: { format: 'es', rolldownOptions: { output: { entryFileNames: 'worker.js' } } },
+    // As scripts/build-lib.mjs lays them out: the worker's lazy chunk beside it (the static server serves one folder).
+    worker: { format: 'es', rolldownOptions: { output: workerOutput({ inOneFile: workerInOneFile }) } },
   });
   return { entry: 'index.js', seconds: (performance.now() - startedAt) / 1000 };
 }

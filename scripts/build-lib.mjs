@@ -2,7 +2,9 @@
 //   dist/index.js        ESM entry; comlink and idb are bundled in, no bare imports remain
 //   dist/kernels.js      the `vyre-web/kernels` subpath (the kernel library)
 //   dist/reference.js    the `vyre-web/reference` subpath (the CPU reference interpreter)
-//   dist/worker.js       the module worker, self-contained, a same-origin file next to the entry
+//   dist/worker.js       the module worker's entry, a same-origin file next to the entry, and
+//   dist/worker-*.js     its chunks: the start-up core it imports, the compile path it loads later
+//                        (scripts/worker-chunks.mjs says how and why)
 //   dist/main-thread-<hash>.js  what createRuntime() and wgsl() need, and nothing else (see below)
 //   dist/*-<hash>.js     other chunks the entries import relatively (code they share, the same-thread runtime)
 //   dist/types/**.d.ts   declarations (tsc)
@@ -18,6 +20,7 @@ import { build } from 'vite';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { staticClosure, workerOutput } from './worker-chunks.mjs';
 
 const WORKER_FILE = 'worker.js';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -53,15 +56,6 @@ function mainThreadChunk(id, ctx) {
   return mainThreadModules.has(id) ? 'main-thread' : null;
 }
 
-/** @param {readonly string[]} roots @param {import('rolldown').ChunkingContext} ctx @returns {Set<string>} */
-function staticClosure(roots, ctx) {
-  const seen = new Set(roots);
-  for (const id of seen) {
-    for (const imported of ctx.getModuleInfo(id)?.importedIds ?? []) seen.add(imported);
-  }
-  return seen;
-}
-
 rmSync('dist', { recursive: true, force: true });
 await build({
   configFile: false,
@@ -81,10 +75,16 @@ await build({
       fileName: (_format, name) => `${name}.js`,
     },
   },
-  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: WORKER_FILE, banner: BANNER } } },
+  worker: { format: 'es', rolldownOptions: { output: { ...workerOutput(), banner: BANNER } } },
 });
 
-const chunks = readdirSync('dist').filter((name) => name.endsWith('.js') && name !== WORKER_FILE).map((name) => `dist/${name}`);
+const workerFiles = readdirSync('dist').filter((name) => /^worker.*\.js$/.test(name));
+// The entry is imported by nothing (scripts/worker-chunks.mjs): a chunk importing it would start a second runtime.
+for (const file of workerFiles.filter((name) => name !== WORKER_FILE)) {
+  if (readFileSync(`dist/${file}`, 'utf8').includes(`"./${WORKER_FILE}"`)) throw new Error(`build-lib: dist/${file} imports ./${WORKER_FILE}; the worker entry must stay a chunk of its own (scripts/worker-chunks.mjs).`);
+}
+if (!workerFiles.some((name) => name.startsWith('worker-tier-lookup-'))) throw new Error(`build-lib: no worker-tier-lookup-*.js among [${workerFiles.join(', ')}]; the worker's compile path is no longer a chunk of its own (src/pipeline/compile-path.ts).`);
+const chunks = readdirSync('dist').filter((name) => name.endsWith('.js') && !workerFiles.includes(name)).map((name) => `dist/${name}`);
 const mainThread = chunks.filter((file) => /^dist\/main-thread-[\w-]+\.js$/.test(file));
 if (mainThread.length !== 1) {
   throw new Error(`build-lib: expected one dist/main-thread-*.js, found [${mainThread.join(', ')}]; the codeSplitting group no longer applies (rolldown changed the option?).`);
@@ -100,4 +100,4 @@ for (const file of readdirSync('dist').filter((name) => name.endsWith('.js')).ma
   }
 }
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-console.log('built dist/ (index.js, worker.js, types/)');
+console.log(`built dist/ (index.js, ${workerFiles.join(', ')}, types/)`);

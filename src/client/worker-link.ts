@@ -98,7 +98,7 @@ function closedError(reason: 'disposed' | 'worker-terminated', detail: string | 
   return new VyreError(
     'worker-terminated',
     `The vyre-web worker stopped: ${detail ?? 'it was terminated'}.`,
-    'create a new runtime. If the worker script failed to load: Vite, webpack 5 and Parcel emit it by themselves; with esbuild, Rollup or no bundler, copy node_modules/vyre-web/dist/worker.js next to your bundle or pass createRuntime({ workerUrl }) (README, "Bundling").',
+    'create a new runtime. If the worker script failed to load: Vite, webpack 5 and Parcel emit it by themselves; with esbuild, Rollup or no bundler, copy node_modules/vyre-web/dist/worker*.js (the worker and its chunks) next to your bundle or pass createRuntime({ workerUrl }) (README, "Bundling").',
     detail === undefined ? {} : { detail },
   );
 }

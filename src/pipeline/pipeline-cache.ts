@@ -22,7 +22,8 @@ import type { ArtifactStore, FirstUse, StoredArtifact } from './artifact-store.t
 import { guessStoredRecord } from './build-ahead.ts';
 import { replayOrder } from './replay-order.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';
-import { compileKeyOf, lookUpOrLower, lookUpStored, type CompileKey, type StoredOutcome, type TierOutcome } from './tier-lookup.ts';
+import { loadCompilePath, type CompilePath } from './compile-path.ts';
+import type { CompileKey, StoredOutcome, TierOutcome } from './tier-lookup.ts';
 import { withCacheHit } from './manifest.ts';
 import { LruCache, estimateArtifactBytes } from './memory-cache.ts';
 import { pipelineIdOf } from './identity.ts';
@@ -105,8 +106,9 @@ export class PipelineCache<G> {
     // Chrome sends WebGPU calls to its GPU process in a microtask (Blink's EnsureFlush): let
     // that run, so the build is under way while this thread checks and hashes the program.
     if (guess !== undefined) await Promise.resolve();
+    const path = await loadCompilePath();
     const keyStarted = performance.now();
-    const key = this.#keyAfterGuess(program, policy, guess);
+    const key = this.#keyAfterGuess(path, program, policy, guess);
     const timings = emptyTimings();
     timings.digest = performance.now() - keyStarted;
     const firstUse = this.#firstUseOf(key.identity);
@@ -126,9 +128,11 @@ export class PipelineCache<G> {
    */
   async compileStored(program: unknown, policy?: unknown): Promise<CompileReport | null> {
     const started = performance.now();
+    const { compileKeyOf } = await loadCompilePath();
+    const keyStarted = performance.now();
     const key = compileKeyOf(program, policy, this.#options.limits, this.#options.fingerprint);
     const timings = emptyTimings();
-    timings.digest = performance.now() - started;
+    timings.digest = performance.now() - keyStarted;
     const served = this.#memory.has(key.identity) || this.#inFlight.has(key.identity) ? await this.#serve(key, timings) : await this.#serveStored(key, timings);
     if (served === null) return null;
     this.telemetry.observe(served.tier, served.missReason);
@@ -248,10 +252,10 @@ export class PipelineCache<G> {
   }
 
   /** The compile key of `program`; when it is not the `guess` built ahead, or there is none, the guessing stops. */
-  #keyAfterGuess(program: unknown, policy: unknown, guess: string | undefined): CompileKey {
+  #keyAfterGuess(path: CompilePath, program: unknown, policy: unknown, guess: string | undefined): CompileKey {
     let identity: string | undefined;
     try {
-      const key = compileKeyOf(program, policy, this.#options.limits, this.#options.fingerprint);
+      const key = path.compileKeyOf(program, policy, this.#options.limits, this.#options.fingerprint);
       identity = key.identity;
       return key;
     } finally {
@@ -369,7 +373,7 @@ export class PipelineCache<G> {
   /** The persistent tier only; `null` when it does not hold `key`. */
   async #serveStored(key: CompileKey, timings: MutableTimings): Promise<{ entry: CompiledEntry<G>; tier: CompileTier; missReason: null } | null> {
     const { store, fingerprint, browser } = this.#options;
-    const stored = await lookUpStored(key, { store, fingerprint, browser });
+    const stored = await (await loadCompilePath()).lookUpStored(key, { store, fingerprint, browser });
     if (stored === null) return null;
     const result = await this.#track(key.identity, this.#flyStored(key, stored), true);
     Object.assign(timings, result.timings);
@@ -379,7 +383,7 @@ export class PipelineCache<G> {
   /** The persistent tier, or lowering; then the GPU build. */
   async #fly(key: CompileKey): Promise<Flight<G>> {
     const { store, fingerprint, browser, logger } = this.#options;
-    const outcome: TierOutcome = await lookUpOrLower(key, { store, fingerprint, browser });
+    const outcome: TierOutcome = await (await loadCompilePath()).lookUpOrLower(key, { store, fingerprint, browser });
     if (outcome.tier === 'persistent') return this.#flyStored(key, outcome);
     const { entry, gpuCompile } = await this.#build(key.identity, outcome.artifact, labelOf(key), outcome.manifest);
     const firstUse = this.#firstUses.get(key.identity);

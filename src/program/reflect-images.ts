@@ -9,14 +9,7 @@ import { ResourceType, type VariableInfo } from 'wgsl_reflect';
 import { VyreError } from '../errors.ts';
 import type { TextureDimension, WgslImageResource } from '../protocol/wgsl-module.ts';
 import type { DeclarationSite } from './wgsl-parse.ts';
-
-/** Texel formats WGSL allows in `texture_storage_*` (WGSL §6.5.5, plus WebGPU's tier-1 extras). */
-export const STORAGE_TEXEL_FORMATS = [
-  'rgba8unorm', 'rgba8snorm', 'rgba8uint', 'rgba8sint', 'rgba16uint', 'rgba16sint', 'rgba16float',
-  'r32uint', 'r32sint', 'r32float', 'rg32uint', 'rg32sint', 'rg32float', 'rgba32uint', 'rgba32sint', 'rgba32float', 'bgra8unorm',
-  'r8unorm', 'r8snorm', 'r8uint', 'r8sint', 'rg8unorm', 'rg8snorm', 'rg8uint', 'rg8sint', 'r16uint', 'r16sint', 'r16float',
-  'rg16uint', 'rg16sint', 'rg16float', 'rgb10a2uint', 'rgb10a2unorm', 'rg11b10ufloat',
-] as const;
+import { STORAGE_TEXEL_FORMATS } from './storage-texel-formats.ts';
 
 /** WGSL texture type name (without the storage or depth prefix) → view dimension. */
 const DIMENSIONS: Readonly<Record<string, TextureDimension>> = {

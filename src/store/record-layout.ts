@@ -6,7 +6,7 @@
  * caught by the record's checksum, which covers the layout's JSON text.)
  */
 import type { WgslImageResource, WgslMember, WgslType } from '../protocol/wgsl-module.ts';
-import { STORAGE_TEXEL_FORMATS } from '../program/reflect-images.ts';
+import { STORAGE_TEXEL_FORMATS } from '../program/storage-texel-formats.ts';
 
 const SCALARS = ['f32', 'f16', 'i32', 'u32', 'bool'] as const;
 /** Deeper than any layout reflection makes; bounds the recursion over stored data. */

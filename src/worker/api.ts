@@ -9,6 +9,7 @@ import { VyreError } from '../errors.ts';
 import { createEngine, type Engine } from '../gpu/engine.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { ArtifactStore } from '../pipeline/artifact-store.ts';
+import { loadCompilePath } from '../pipeline/compile-path.ts';
 import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from '../pipeline/limits.ts';
 import type { CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
@@ -80,6 +81,10 @@ class WorkerRuntime implements WorkerApi {
       onStartupStep: (step) => {
         clock.mark(step);
         warmUp.afterStep(step);
+        // The compile path is a chunk of its own (pipeline/compile-path.ts): fetched and
+        // compiled while the GPU process makes the device, not before the adapter is asked
+        // for, and not while the adapter's answer may arrive (it would wait behind it).
+        if (step === 'adapter') void loadCompilePath().catch(() => undefined);
       },
     }).catch(async (error: unknown) => {
       (await store.catch(() => undefined))?.close();

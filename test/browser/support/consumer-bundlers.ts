@@ -27,8 +27,8 @@ const WARNING = /\[WARNING\]|\(!\)|⚠/;
 
 export type Bundler = 'webpack' | 'esbuild' | 'rollup' | 'parcel';
 
-/** The README's copy step for bundlers that leave the worker file behind (esbuild, Rollup). */
-export const COPY_WORKER = 'node_modules/vyre-web/dist/worker.js';
+/** The README's copy step for bundlers that leave the worker's files behind (esbuild, Rollup): the worker and its chunks. */
+export const COPY_WORKER = 'node_modules/vyre-web/dist/worker*.js';
 
 /**
  * Builds the app's `main.js` into `<app>/dist` with `bundler`; returns the emitted file names.
@@ -64,9 +64,16 @@ export async function bundleConsumerApp(app: ConsumerApp, bundler: Bundler, copy
       run([BIN.parcel, 'build', 'index.html']);
       break;
   }
-  // cp node_modules/vyre-web/dist/worker.js dist/
-  if (copyWorker && (bundler === 'esbuild' || bundler === 'rollup')) copyFileSync(join(app.dir, COPY_WORKER), join(dist, 'worker.js'));
+  // cp node_modules/vyre-web/dist/worker*.js dist/
+  if (copyWorker && (bundler === 'esbuild' || bundler === 'rollup')) copyWorkerFiles(join(app.dir, 'node_modules/vyre-web/dist'), dist);
   return readdirSync(dist);
+}
+
+/** The shell's `cp <package>/worker*.js <dist>/`: the worker file and its lazy chunks. */
+function copyWorkerFiles(packageDist: string, dist: string): void {
+  const files = readdirSync(packageDist).filter((name) => /^worker.*\.js$/.test(name));
+  if (!files.includes('worker.js')) throw new Error(`no worker.js in ${packageDist}: build the package first`);
+  for (const file of files) copyFileSync(join(packageDist, file), join(dist, file));
 }
 
 /**

@@ -16,6 +16,11 @@ import type { CacheBounds } from '../../../src/protocol/cache.ts';
 import type { IrProgram } from '../../../src/protocol/ir.ts';
 import { parseRecord } from '../../../src/store/record.ts';
 import { createMemoryStore } from '../../../src/store/memory-store.ts';
+import { loadCompilePath } from '../../../src/pipeline/compile-path.ts';
+
+// A start loads the compile path while its device is made (worker/api.ts): the caches here
+// start as after that, so that one task (`settle`) lets a compile reach its build.
+await loadCompilePath();
 
 // ---- programs and devices ------------------------------------------------------------
 

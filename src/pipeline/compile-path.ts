@@ -1,0 +1,37 @@
+/**
+ * The compile path's code — program checks, WGSL reflection (wgsl_reflect), lowering — is
+ * about half of the worker's, and a start does not need it: the device, the store and the
+ * memory tier come first, a startup replay builds stored artifacts without it, and a
+ * memory-tier hit never runs it. So it is a separate chunk, loaded on the first compile
+ * that needs it, or earlier when a start asks for it ahead (worker/api.ts does, once the
+ * device is being made). The worker's start-up script is then about half the size to fetch
+ * and compile before it can ask for its adapter (docs/benchmarks.md, "A lighter worker start").
+ */
+import { VyreError } from '../errors.ts';
+
+export type CompilePath = typeof import('./tier-lookup.ts');
+
+let loading: Promise<CompilePath> | undefined;
+
+/**
+ * The compile path, loaded once; every caller shares the one load.
+ * @throws VyreError `worker-terminated` when its chunk does not load (a deployment that
+ *   hosts `worker.js` without the `worker-*.js` files beside it). The next call tries again.
+ */
+export function loadCompilePath(): Promise<CompilePath> {
+  loading ??= import('./tier-lookup.ts').catch((cause: unknown) => {
+    loading = undefined;
+    throw notLoaded(cause);
+  });
+  return loading;
+}
+
+function notLoaded(cause: unknown): VyreError {
+  return new VyreError(
+    'worker-terminated',
+    `The worker's compile code did not load: ${(cause instanceof Error ? cause.message : String(cause)).replace(/\.?$/, '.')}`,
+    'host every dist/worker*.js file of the package in the folder that serves worker.js (README, "Bundling"); a copy step that takes worker.js alone leaves its compile code behind.',
+    {},
+    { cause },
+  );
+}

@@ -79,7 +79,9 @@ await build({
 });
 
 const workerFiles = readdirSync('dist').filter((name) => /^worker.*\.js$/.test(name));
-// The entry is imported by nothing (scripts/worker-chunks.mjs): a chunk importing it would start a second runtime.
+// The entry is imported by nothing, and imports nothing statically (scripts/worker-chunks.mjs): it asks for
+// the adapter before the core loads, and a chunk importing it would start a second runtime.
+if (/^\s*import\s[^(]/m.test(readFileSync(`dist/${WORKER_FILE}`, 'utf8'))) throw new Error(`build-lib: dist/${WORKER_FILE} has a static import; the worker's entry must ask for its adapter before the core loads (src/worker/boot.ts).`);
 for (const file of workerFiles.filter((name) => name !== WORKER_FILE)) {
   if (readFileSync(`dist/${file}`, 'utf8').includes(`"./${WORKER_FILE}"`)) throw new Error(`build-lib: dist/${file} imports ./${WORKER_FILE}; the worker entry must stay a chunk of its own (scripts/worker-chunks.mjs).`);
 }

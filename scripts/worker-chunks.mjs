@@ -1,19 +1,19 @@
 // How the module worker is cut into files, for the published build (scripts/build-lib.mjs)
 // and the warmup bench's production build (bench/warmup.mjs):
-//   worker.js                    the entry (src/worker/entry.ts) alone: it starts the runtime
-//   worker-core-<hash>.js        what a start needs (device, store, memory tier, dispatch), imported by the entry
+//   worker.js                    the entry (src/worker/entry.ts, boot.ts, protocol/worker-name.ts):
+//                                asks for the GPU adapter, then loads the core
+//   worker-core-<hash>.js        the runtime a start needs (src/worker/start.ts and all it imports:
+//                                device, store, memory tier, dispatch), loaded by the entry
 //   worker-tier-lookup-<hash>.js the compile path (program checks, WGSL reflection, lowering),
 //                                loaded while the device is made or on the first compile (src/pipeline/compile-path.ts)
 //   worker-code-warm-up-steps-<hash>.js  the code warm-up's samples, loaded with it
-// Why the entry is a file of its own: the lazy chunks import the code they share with the
-// start from another chunk. Were that chunk the entry, a worker started from a URL with a
-// query (Vite's dev server serves worker.js?worker_file&type=module) would be imported a
-// second time, under the plain URL, and start a second runtime in the same worker: seen in
-// test/browser/consumer.spec.ts, "…under the Vite dev server". The entry is a few hundred
-// bytes; its import of the core costs one more request on the start.
+// The entry imports nothing the core has: boot.ts must run before the core is fetched
+// (src/worker/boot.ts says why), and a chunk that imported the entry would evaluate it a
+// second time wherever the worker's URL has a query (Vite's dev server serves
+// worker.js?worker_file&type=module), starting a second runtime in the same worker.
 import { resolve } from 'node:path';
 
-const WORKER_ENTRY = resolve('src/worker/entry.ts');
+const WORKER_START = resolve('src/worker/start.ts');
 
 /**
  * rolldown output options of the worker build.
@@ -31,9 +31,8 @@ export function workerOutput({ inOneFile = false } = {}) {
         debugName: 'worker-core',
         /** @type {import('rolldown').CodeSplittingNameFunction} */
         name: (id, ctx) => {
-          const entry = [...ctx.getModuleIds?.() ?? []].find((moduleId) => moduleId.split('?')[0] === WORKER_ENTRY) ?? WORKER_ENTRY;
-          core ??= staticClosure([entry], ctx);
-          return id !== entry && core.has(id) ? 'core' : null;
+          core ??= staticClosure([WORKER_START], ctx);
+          return core.has(id) ? 'core' : null;
         },
       }],
     },

@@ -10,6 +10,7 @@ import { VyreError } from '../errors.ts';
 import { installErrorTransfer } from '../protocol/error-transfer.ts';
 import type { WorkerApi, WorkerInitOptions } from '../protocol/worker-api.ts';
 import { epochNow } from '../protocol/device.ts';
+import { workerNameFor } from '../protocol/worker-name.ts';
 import { RemoteRuntime } from './remote-runtime.ts';
 import type { Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
@@ -72,11 +73,12 @@ function workerLink(options: RuntimeOptions): WorkerLink {
   }
   let worker: Worker;
   try {
+    // The name carries the adapter request: the worker makes it before its code has loaded (protocol/worker-name.ts).
     worker = options.workerUrl === undefined
       // The literal `new Worker(new URL(…, import.meta.url))` form is what bundlers recognize.
-      ? new Worker(new URL('../worker/entry.ts', import.meta.url), { type: 'module', name: 'vyre-web' })
+      ? new Worker(new URL('../worker/entry.ts', import.meta.url), { type: 'module', name: workerNameFor(options.adapter) })
       // A Trusted Types TrustedScriptURL passes through untouched: Worker() accepts one, lib.dom does not declare it.
-      : new Worker(options.workerUrl as string | URL, { type: 'module', name: 'vyre-web' });
+      : new Worker(options.workerUrl as string | URL, { type: 'module', name: workerNameFor(options.adapter) });
   } catch (cause) {
     throw workerRefused(cause);
   }

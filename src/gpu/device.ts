@@ -32,11 +32,12 @@ export interface AcquiredDevice {
 }
 
 /**
- * Requests an adapter and a device with the adapter's full compute limits.
+ * Requests an adapter (or takes `early`, one already requested with `options`) and a device
+ * with the adapter's full compute limits.
  * @throws VyreError `webgpu-unavailable` when `gpu` is missing;
  *   `adapter-unavailable` when no adapter or device can be had.
  */
-export async function acquireDevice(gpu: GPU | undefined, options: AdapterOptions = {}, onStep?: (step: 'adapter' | 'device') => void): Promise<AcquiredDevice> {
+export async function acquireDevice(gpu: GPU | undefined, options: AdapterOptions = {}, onStep?: (step: 'adapter' | 'device') => void, early?: Promise<GPUAdapter | null>): Promise<AcquiredDevice> {
   if (gpu === undefined || gpu === null || typeof gpu.requestAdapter !== 'function') {
     throw new VyreError(
       'webgpu-unavailable',
@@ -44,7 +45,8 @@ export async function acquireDevice(gpu: GPU | undefined, options: AdapterOption
       'use a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+) on a secure context (https:// or http://localhost).',
     );
   }
-  const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
+  // An adapter asked for with the same options as the worker booted (worker/boot.ts); asked again if that request failed.
+  const adapter = (await early) ?? await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
   if (adapter === null) {
     throw new VyreError(
       'adapter-unavailable',

@@ -47,6 +47,8 @@ export interface EngineOptions {
   readonly runtimeId: string;
   /** Told when the first adapter and device are had, for the start-up breakdown. */
   readonly onStartupStep?: (step: 'adapter' | 'device') => void;
+  /** An adapter already asked for with `adapter`'s options (the worker's boot); used for the first device only. */
+  readonly earlyAdapter?: Promise<GPUAdapter | null>;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
   // All wait on other processes (GPU, storage, the browser): ask for all at once. If the
   // store fails, the device is not left behind (a failed device is the caller's to report;
   // it closes the store).
-  const acquiring = acquireDevice(gpu, options.adapter, options.onStartupStep);
+  const acquiring = acquireDevice(gpu, options.adapter, options.onStartupStep, options.earlyAdapter);
   const [acquired, store, browser] = await Promise.all([acquiring, options.store, options.browser]).catch(async (error: unknown) => {
     (await acquiring.catch(() => undefined))?.device.destroy();
     throw error;

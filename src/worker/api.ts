@@ -13,7 +13,7 @@ import { loadCompilePath } from '../pipeline/compile-path.ts';
 import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from '../pipeline/limits.ts';
 import type { CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
-import type { GpuStats } from '../protocol/device.ts';
+import type { AdapterOptions, GpuStats } from '../protocol/device.ts';
 import type { DispatchOptions, DispatchReply } from '../protocol/dispatch.ts';
 import type { ElementArray } from '../protocol/elements.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
@@ -24,6 +24,7 @@ import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import { readBrowserFacts } from './browser-facts.ts';
 import { startupClock } from './startup-clock.ts';
 import { warmUpWhileDeviceIsMade } from './code-warm-up.ts';
+import type { EarlyAdapter } from './boot.ts';
 import { recyclableBuffers, transferList } from './transfer-list.ts';
 
 export interface WorkerEnvironment {
@@ -33,6 +34,8 @@ export interface WorkerEnvironment {
   readonly close?: () => void;
   /** When the worker's script had been evaluated ({@link epochNow}); absent in same-thread mode. */
   readonly scriptReadyAt?: number;
+  /** The adapter the worker asked for as it booted (boot.ts); absent in same-thread mode. */
+  readonly earlyAdapter?: EarlyAdapter;
 }
 
 /**
@@ -70,8 +73,11 @@ class WorkerRuntime implements WorkerApi {
     const lock = options.lockName === undefined ? Promise.resolve() : this.#holdLifetimeLock(options.lockName);
     // While the GPU process makes the device, this thread runs its compile code once (code-warm-up.ts).
     const warmUp = warmUpWhileDeviceIsMade(nav.hardwareConcurrency, (error) => this.#logger.warn('code-warm-up-failed', 'The code warm-up stopped on an error.', { error: String(error) }));
+    // The adapter the worker asked for as it booted, when this start wants that one.
+    const early = this.#environment.earlyAdapter;
     const engine = await createEngine(nav.gpu, {
       ...(options.adapter ? { adapter: options.adapter } : {}),
+      ...(early !== undefined && sameAdapterRequest(early.options, options.adapter) ? { earlyAdapter: early.adapter } : {}),
       browser: readBrowserFacts(nav),
       store,
       memoryBounds,
@@ -242,6 +248,14 @@ function noWebGpu(): VyreError {
     'This environment has no WebGPU (navigator.gpu is missing).',
     'run vyre-web in a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+) on a secure context (https:// or http://localhost); Node is not a supported target.',
   );
+}
+
+/**
+ * Whether an adapter requested with `early` is the one a start with `wanted` would request.
+ * (Not in protocol/worker-name.ts: the worker's entry loads that file, and this one is the core's.)
+ */
+function sameAdapterRequest(early: AdapterOptions, wanted: AdapterOptions | undefined): boolean {
+  return (early.powerPreference ?? null) === (wanted?.powerPreference ?? null);
 }
 
 /** The bounds fields of the persistent options, without the database name. */

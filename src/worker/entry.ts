@@ -1,20 +1,13 @@
 /**
- * Worker entry: the only file that calls `Comlink.expose`. The worker owns the GPUDevice
- * and the IndexedDB connection; the main thread reaches them only through WorkerApi.
+ * Worker entry: boots the worker (boot.ts), which asks for the GPU adapter before it loads
+ * the runtime's code (start.ts and what it imports, a chunk of its own in the built worker).
  */
-import { expose } from 'comlink';
-import { installErrorTransfer } from '../protocol/error-transfer.ts';
-import { createWorkerApi } from './api.ts';
-import { epochNow } from '../protocol/device.ts';
-import { isBandMessage } from '../protocol/staging.ts';
+import { bootWorker, type BootScope } from './boot.ts';
 
-// Every import above has been evaluated by now: this is when the script was ready.
-const scriptReadyAt = epochNow();
-installErrorTransfer();
-const api = createWorkerApi({ navigator: self.navigator, close: () => self.close(), scriptReadyAt });
-// Bands of large inputs come as plain messages on this same port, ahead of the Comlink
-// dispatch that names them (protocol/staging.ts); Comlink passes over them.
-self.addEventListener('message', (event: MessageEvent) => {
-  if (isBandMessage(event.data)) api.stage(event.data.band);
+bootWorker(self as unknown as BootScope, () => import('./start.ts')).catch((error: unknown) => {
+  // Thrown from a task of its own, the error is uncaught: the page's Worker gets an `error`
+  // event, and the runtime's start rejects with worker-terminated and its Fix.
+  setTimeout(() => {
+    throw error;
+  });
 });
-expose(api);

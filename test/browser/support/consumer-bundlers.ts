@@ -80,7 +80,7 @@ function copyWorkerFiles(packageDist: string, dist: string): void {
  * webpack 5 with no configuration beyond `{ mode: 'production', entry: './main.js' }`.
  * `context` and `output.path` stand in for the command line's defaults (the folder it runs in).
  * Fails on any error or warning except webpack's performance hints: its default 244 KiB
- * hint flags the worker file (≈ 380 KB minified, most of it the WGSL parser), which is
+ * hint flags the worker's compile chunk (≈ 310 KB minified, most of it the WGSL parser), which is
  * advice about size, not a problem with the build (README, "Bundling").
  */
 function runWebpack(dir: string): Promise<void> {

@@ -46,7 +46,7 @@ test('the built bundle loads the tuner on first use (its own chunk) and tunes a 
 /** The worker's lazy chunk with its compile path (pipeline/compile-path.ts), as build-lib names it. */
 const COMPILE_CHUNK = /\/dist\/worker-tier-lookup-[\w-]+\.js$/;
 
-test('the built worker starts without its compile code (WGSL parser, validator, lowering), and a start loads that chunk before the first compile asks [Chrome only: watches the worker's requests through Playwright]', async ({ page, vyrePage }) => {
+test('the built worker starts without its compile code (WGSL parser, validator, lowering), and a start loads that chunk before the first compile asks [Chrome only: watches the requests of the worker through Playwright]', async ({ page, vyrePage }) => {
   const worker = readFileSync('dist/worker.js', 'utf8');
   const chunkName = readdirSync('dist').find((name) => COMPILE_CHUNK.test(`/dist/${name}`));
   expect(chunkName, 'dist/ has the worker\'s compile chunk').toBeDefined();

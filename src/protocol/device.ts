@@ -77,9 +77,15 @@ export interface StartupTimings {
    * fetching and compiling its script; `null` in same-thread mode (no worker).
    */
   readonly workerCreated: number | null;
-  /** The worker's script was loaded and evaluated; `null` in same-thread mode (no worker). */
+  /**
+   * The worker's runtime code (its start-up core, behind a small boot) was loaded and
+   * evaluated; `null` in same-thread mode (no worker).
+   */
   readonly workerScript: number | null;
-  /** `requestAdapter` answered. */
+  /**
+   * The start had its adapter. In a worker, the boot asked for it before `workerScript`
+   * (worker/boot.ts), so this is the later of its answer and the start's first await of it.
+   */
   readonly adapter: number;
   /** `requestDevice` answered. */
   readonly device: number;

@@ -75,13 +75,16 @@ await build({
       fileName: (_format, name) => `${name}.js`,
     },
   },
-  worker: { format: 'es', rolldownOptions: { output: { ...workerOutput(), banner: BANNER } } },
+  // The worker's files are minified (with source maps): the copy recipes (esbuild, Rollup, a CDN)
+  // serve them as they are, and the start-up core is fetched and compiled before the runtime can
+  // answer (131 KB against 303 KB unminified). The entry modules stay readable.
+  worker: { format: 'es', rolldownOptions: { output: { ...workerOutput(), banner: BANNER, minify: true } } },
 });
 
 const workerFiles = readdirSync('dist').filter((name) => /^worker.*\.js$/.test(name));
 // The entry is imported by nothing, and imports nothing statically (scripts/worker-chunks.mjs): it asks for
 // the adapter before the core loads, and a chunk importing it would start a second runtime.
-if (/^\s*import\s[^(]/m.test(readFileSync(`dist/${WORKER_FILE}`, 'utf8'))) throw new Error(`build-lib: dist/${WORKER_FILE} has a static import; the worker's entry must ask for its adapter before the core loads (src/worker/boot.ts).`);
+if (/(?:^|[;}])\s*import\s*[^\s(.]/m.test(readFileSync(`dist/${WORKER_FILE}`, 'utf8'))) throw new Error(`build-lib: dist/${WORKER_FILE} has a static import; the worker's entry must ask for its adapter before the core loads (src/worker/boot.ts).`);
 for (const file of workerFiles.filter((name) => name !== WORKER_FILE)) {
   if (readFileSync(`dist/${file}`, 'utf8').includes(`"./${WORKER_FILE}"`)) throw new Error(`build-lib: dist/${file} imports ./${WORKER_FILE}; the worker entry must stay a chunk of its own (scripts/worker-chunks.mjs).`);
 }
@@ -97,7 +100,8 @@ if (spawners.join() !== mainThread.join() || !readFileSync(mainThread[0], 'utf8'
   throw new Error(`build-lib: ${mainThread[0]} does not spawn its worker with the canonical new Worker(new URL("./worker.js", import.meta.url)) form (spawners: [${spawners.join(', ')}]); Vite changed its output, update VITE_WORKER_URL.`);
 }
 for (const file of readdirSync('dist').filter((name) => name.endsWith('.js')).map((name) => `dist/${name}`)) {
-  if (/^\s*import\s.+from\s+["'][^./]/m.test(readFileSync(file, 'utf8'))) {
+  // Minified files too: `import{a as b}from"x"` has no space before its braces.
+  if (/(?:^|[;}])\s*(?:import|export)\s*[^;(]*?from\s*["'`][^./]/m.test(readFileSync(file, 'utf8'))) {
     throw new Error(`build-lib: ${file} still has a bare import; every import in dist/ must be relative.`);
   }
 }

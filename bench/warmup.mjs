@@ -44,7 +44,7 @@ export async function buildLibrary(outDir, { workerInOneFile = false } = {}) {
     base: './',
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, target: 'es2022', minify: true, sourcemap: false, lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' } },
-    // As scripts/build-lib.mjs lays them out: the worker's lazy chunk beside it (the static server serves one folder).
+    // As scripts/build-lib.mjs lays them out (scripts/worker-chunks.mjs): the worker's chunks beside it, in one folder (the static server serves one).
     worker: { format: 'es', rolldownOptions: { output: workerOutput({ inOneFile: workerInOneFile }) } },
   });
   return { entry: 'index.js', seconds: (performance.now() - startedAt) / 1000 };

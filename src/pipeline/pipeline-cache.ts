@@ -468,4 +468,3 @@ function reportOf<G>(entry: CompiledEntry<G>, tier: CompileTier, missReason: Mis
     buffers: entry.artifact.buffers,
   };
 }
-

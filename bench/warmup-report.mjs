@@ -85,7 +85,7 @@ export function goalRows(runs, settings) {
   return rows;
 }
 
-const STEPS = ['workerCreated', 'workerScript', 'adapter', 'device', 'store', 'ready'];
+const STEPS = ['workerCreated', 'workerBoot', 'workerScript', 'adapter', 'device', 'store', 'ready'];
 
 /** Medians of `runtime.startup` per vyre-web start that reported it, beside createRuntime's own time. */
 export function startupBreakdown(runs, settings) {
@@ -111,6 +111,28 @@ export function compileBreakdown(runs, settings) {
     if (pipelines.length === 0) continue;
     const median = (pick) => summarize(pipelines.map(pick).filter(Number.isFinite)).median;
     out.push({ label, n: pipelines.length, main: median((p) => p.ms), roundTrip: median((p) => p.ms - p.inWorker), digest: median((p) => p.digest ?? Number.NaN), storeRead: median((p) => p.storeRead ?? Number.NaN), gpu: median((p) => p.gpuCompile ?? Number.NaN) });
+  }
+  return out;
+}
+
+/**
+ * Where the time to the first result goes, per start (raw WebGPU's and vyre-web's alike):
+ * medians of the start (createRuntime / bare device), the first program's compile on the main
+ * thread (for vyre-web also its GPU build in the worker) and the first dispatch with its read-back
+ * (the rest of the first result: first result − start − first compile).
+ */
+export function firstResultBreakdown(runs, settings) {
+  const out = [];
+  for (const { of, label } of rowsOf(settings)) {
+    const starts = runs.filter((run) => same(run, of) && run.pipelines.length > 0 && run.startup > 0);
+    if (starts.length === 0) continue;
+    const median = (pick) => summarize(starts.map(pick).filter(Number.isFinite)).median;
+    const first = (run) => run.pipelines[0];
+    out.push({
+      label, n: starts.length, start: median((run) => run.startup), compile: median((run) => first(run).ms),
+      gpuBuild: median((run) => first(run).gpuCompile ?? Number.NaN),
+      dispatch: median((run) => run.firstResult - run.startup - first(run).ms), firstResult: median((run) => run.firstResult),
+    });
   }
   return out;
 }
@@ -175,6 +197,7 @@ export function printWarmup(result) {
   }
   printBreakdown(breakdown);
   printCompiles(result.compiles ?? []);
+  printFirstResults(result.firstResults ?? []);
   printChecks(checks);
   if (result.consoleMessages.length) console.log(`browser console: ${result.consoleMessages.length} warnings/errors (in the JSON); first: ${result.consoleMessages[0]}`);
   console.log(`suite wall time: ${result.wallSeconds.toFixed(0)} s`);
@@ -186,9 +209,17 @@ function printBreakdown(breakdown) {
     return;
   }
   console.log('\nStart-up breakdown (runtime.startup: ms from the createRuntime call until each step was done; medians)');
-  console.log('| start | n | worker created | worker script | adapter | device | store | ready (worker) | createRuntime resolved (main) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const b of breakdown) console.log(`| ${b.label} | ${b.n} | ${fmt(b.workerCreated ?? Number.NaN)} | ${fmt(b.workerScript ?? Number.NaN)} | ${fmt(b.adapter)} | ${fmt(b.device)} | ${fmt(b.store)} | ${fmt(b.ready)} | ${fmt(b.resolved)} |`);
+  console.log('| start | n | worker created | boot (adapter asked) | worker script | adapter | device | store | ready (worker) | createRuntime resolved (main) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const b of breakdown) console.log(`| ${b.label} | ${b.n} | ${fmt(b.workerCreated ?? Number.NaN)} | ${fmt(b.workerBoot ?? Number.NaN)} | ${fmt(b.workerScript ?? Number.NaN)} | ${fmt(b.adapter)} | ${fmt(b.device)} | ${fmt(b.store)} | ${fmt(b.ready)} | ${fmt(b.resolved)} |`);
+}
+
+function printFirstResults(firstResults) {
+  if (firstResults.length === 0) return;
+  console.log('\nFirst result breakdown (medians per start; ms; a start without app work is only the start and the first compile and dispatch)');
+  console.log('| start | n | start (createRuntime / bare device) | first compile (main thread) | its GPU build (worker) | first dispatch + read-back | first result |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const f of firstResults) console.log(`| ${f.label} | ${f.n} | ${fmt(f.start)} | ${fmt(f.compile)} | ${Number.isFinite(f.gpuBuild) ? fmt(f.gpuBuild) : '–'} | ${fmt(f.dispatch)} | ${fmt(f.firstResult)} |`);
 }
 
 function printCompiles(compiles) {

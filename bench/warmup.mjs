@@ -23,7 +23,7 @@ import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
 import { workerOutput } from '../scripts/worker-chunks.mjs';
-import { checksOf, compileBreakdown, goalRows, startupBreakdown, summaryRows } from './warmup-report.mjs';
+import { checksOf, compileBreakdown, firstResultBreakdown, goalRows, startupBreakdown, summaryRows } from './warmup-report.mjs';
 
 /** `raw` is the kernels' raw baseline; `heavy` runs both sides of the heavy shaders. */
 export const WARMUP_SCENARIOS = ['cold', 'warm', 'restart', 'prewarm', 'raw', 'heavy'];
@@ -88,7 +88,7 @@ export async function runWarmup({ pageUrl, libraryUrl = null, library = 'src', r
   return {
     machine: facts, library, repetitions, appWorkMs, heavyAppWorkMs, appWorkTaskMs, appYieldMs, scenarios, wallSeconds,
     heavyShaders: runs.find((run) => run.workload === 'heavy')?.pipelines.map((p) => p.name) ?? [],
-    rows: summaryRows(runs, settings), goals: goalRows(runs, settings), breakdown: startupBreakdown(runs, settings), compiles: compileBreakdown(runs, settings), checks: checksOf(runs),
+    rows: summaryRows(runs, settings), goals: goalRows(runs, settings), breakdown: startupBreakdown(runs, settings), compiles: compileBreakdown(runs, settings), firstResults: firstResultBreakdown(runs, settings), checks: checksOf(runs),
     consoleMessages, runs,
   };
 }

@@ -12,6 +12,7 @@ import type { RunResult } from './runs.ts';
 /** The steps of `runtime.startup`, in the order they usually finish. */
 const STEPS: readonly (readonly [keyof StartupTimings, string])[] = [
   ['workerCreated', 'worker created'],
+  ['workerBoot', 'worker boot'],
   ['workerScript', 'worker script'],
   ['adapter', 'adapter'],
   ['device', 'device'],

@@ -35,6 +35,7 @@ export interface PipelineSample {
  * added to the library; older builds lack it).
  */
 export interface StartupBreakdown {
+  readonly workerBoot?: number | null;
   readonly workerScript: number | null;
   readonly adapter: number;
   readonly device: number;

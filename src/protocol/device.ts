@@ -78,6 +78,11 @@ export interface StartupTimings {
    */
   readonly workerCreated: number | null;
   /**
+   * The worker's boot ran its first statement, the adapter request (worker/boot.ts): its
+   * small script had been fetched and evaluated; `null` in same-thread mode (no worker).
+   */
+  readonly workerBoot: number | null;
+  /**
    * The worker's runtime code (its start-up core, behind a small boot) was loaded and
    * evaluated; `null` in same-thread mode (no worker).
    */

@@ -32,6 +32,8 @@ export interface WorkerEnvironment {
   readonly navigator: WorkerNavigator | Navigator | undefined;
   /** Ends the hosting worker (for the worker-crash simulation); absent in same-thread mode. */
   readonly close?: () => void;
+  /** When the worker's boot began ({@link epochNow}); absent in same-thread mode. */
+  readonly bootedAt?: number;
   /** When the worker's script had been evaluated ({@link epochNow}); absent in same-thread mode. */
   readonly scriptReadyAt?: number;
   /** The adapter the worker asked for as it booted (boot.ts); absent in same-thread mode. */
@@ -63,7 +65,7 @@ class WorkerRuntime implements WorkerApi {
     const nav = this.#environment.navigator;
     // Checked before anything is opened: without WebGPU there is nothing to start.
     if (nav?.gpu === undefined) throw noWebGpu();
-    const clock = startupClock(options.calledAt, this.#environment.scriptReadyAt);
+    const clock = startupClock(options.calledAt, this.#environment);
     const memoryBounds = resolveBounds(options.cache, DEFAULT_MEMORY_BOUNDS, 'cache', this.#logger);
     const persistentBounds = resolveBounds(options.persistent === false ? undefined : boundsOf(options.persistent), DEFAULT_PERSISTENT_BOUNDS, 'persistent', this.#logger);
     // Nothing on the start waits for what it does not need: the database opens, the browser

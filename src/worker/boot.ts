@@ -30,6 +30,8 @@ export interface BootScope extends EventTarget {
 }
 
 export interface StartArguments {
+  /** When the boot began, right before its adapter request ({@link epochNow} of the worker). */
+  readonly bootedAt: number;
   /** When the runtime's code had loaded and this call began ({@link epochNow} of the worker). */
   readonly scriptReadyAt: number;
   readonly earlyAdapter: EarlyAdapter | undefined;
@@ -43,13 +45,14 @@ export interface StartArguments {
  *   caller rethrows as an uncaught error: the main thread then hears `worker-terminated`).
  */
 export async function bootWorker(scope: BootScope, loadStart: () => Promise<{ start(args: StartArguments): void }>): Promise<void> {
+  const bootedAt = performance.timeOrigin + performance.now();
   const earlyAdapter = requestEarly(scope);
   const held: MessageEvent[] = [];
   const hold = (event: Event): void => void held.push(event as MessageEvent);
   scope.addEventListener('message', hold);
   const { start } = await loadStart();
   scope.removeEventListener('message', hold);
-  start({ scriptReadyAt: performance.timeOrigin + performance.now(), earlyAdapter });
+  start({ bootedAt, scriptReadyAt: performance.timeOrigin + performance.now(), earlyAdapter });
   for (const event of held) scope.dispatchEvent(new MessageEvent('message', { data: event.data, ports: [...event.ports] }));
 }
 

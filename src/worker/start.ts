@@ -10,9 +10,9 @@ import { createWorkerApi } from './api.ts';
 import type { StartArguments } from './boot.ts';
 
 /** Adds the worker's message listeners: boot.ts then hands them the messages it held. */
-export function start({ scriptReadyAt, earlyAdapter }: StartArguments): void {
+export function start({ bootedAt, scriptReadyAt, earlyAdapter }: StartArguments): void {
   installErrorTransfer();
-  const api = createWorkerApi({ navigator: self.navigator, close: () => self.close(), scriptReadyAt, ...(earlyAdapter ? { earlyAdapter } : {}) });
+  const api = createWorkerApi({ navigator: self.navigator, close: () => self.close(), bootedAt, scriptReadyAt, ...(earlyAdapter ? { earlyAdapter } : {}) });
   // Bands of large inputs come as plain messages on this same port, ahead of the Comlink
   // dispatch that names them (protocol/staging.ts); Comlink passes over them.
   self.addEventListener('message', (event: MessageEvent) => {

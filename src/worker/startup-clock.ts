@@ -15,9 +15,11 @@ export interface StartupClock {
 
 /**
  * @param calledAt - when createRuntime was called, by {@link epochNow} in the caller's thread.
- * @param scriptReadyAt - when the worker's script had been evaluated; undefined without a worker.
+ * @param worker - when the worker's boot began and when its runtime code had been evaluated
+ *   ({@link epochNow} of the worker); both undefined without a worker.
  */
-export function startupClock(calledAt: number, scriptReadyAt: number | undefined): StartupClock {
+export function startupClock(calledAt: number, worker: { readonly bootedAt?: number | undefined; readonly scriptReadyAt?: number | undefined }): StartupClock {
+  const { bootedAt, scriptReadyAt } = worker;
   // An untyped caller may send anything: then the clock starts at the init message.
   const origin = typeof calledAt === 'number' && Number.isFinite(calledAt) ? calledAt : epochNow();
   const since = (at: number): number => Math.round((at - origin) * 10) / 10;
@@ -32,6 +34,7 @@ export function startupClock(calledAt: number, scriptReadyAt: number | undefined
         workerScript: scriptReadyAt === undefined ? null : since(scriptReadyAt),
         // A worker's time origin is when the browser created its global scope, before its script arrived.
         workerCreated: scriptReadyAt === undefined ? null : since(performance.timeOrigin),
+        workerBoot: bootedAt === undefined ? null : since(bootedAt),
         adapter: at('adapter'),
         device: at('device'),
         store: at('store'),

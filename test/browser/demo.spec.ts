@@ -36,11 +36,13 @@ async function startupRow(page: Page, kind: string): Promise<Record<string, numb
 
 /** What cannot legitimately fail: every step after the call, the device after the adapter, ready after device and store. */
 function expectSaneStartup(row: Record<string, number | null>, replay: 'with-replay' | 'no-replay'): void {
-  const { bare, adapter, device, store, ready, workerCreated, workerScript } = row;
-  for (const [step, ms] of Object.entries({ bare, adapter, device, store, ready, workerScript })) expect(ms, step).toBeGreaterThan(0);
-  // The browser creates the worker's global scope after the call and before its script has arrived and run.
+  const { bare, adapter, device, store, ready, workerCreated, workerBoot, workerScript } = row;
+  for (const [step, ms] of Object.entries({ bare, adapter, device, store, ready, workerBoot, workerScript })) expect(ms, step).toBeGreaterThan(0);
+  // The browser creates the worker's global scope after the call and before its script has arrived and run;
+  // the boot runs first and loads the runtime's code after it.
   expect(workerCreated).toBeGreaterThanOrEqual(0);
-  expect(workerScript).toBeGreaterThanOrEqual(workerCreated ?? Number.NaN);
+  expect(workerBoot).toBeGreaterThanOrEqual(workerCreated ?? Number.NaN);
+  expect(workerScript).toBeGreaterThanOrEqual(workerBoot ?? Number.NaN);
   expect(device).toBeGreaterThanOrEqual(adapter ?? Number.NaN);
   expect(ready).toBeGreaterThanOrEqual(device ?? Number.NaN);
   expect(ready).toBeGreaterThanOrEqual(store ?? Number.NaN);

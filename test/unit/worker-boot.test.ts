@@ -58,9 +58,12 @@ describe('the worker boot', () => {
     const booted = bootWorker(scope, load.load(scope));
     expect(events).toEqual(['requestAdapter', 'load']);
     expect(requests).toEqual([{ powerPreference: 'high-performance' }]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     load.settle(true);
     await booted;
     expect(load.args()?.earlyAdapter?.options).toEqual({ powerPreference: 'high-performance' });
+    // The boot's moment (the adapter request) is when it began, not when the code had loaded 20 ms later.
+    expect((load.args()?.scriptReadyAt ?? Number.NaN) - (load.args()?.bootedAt ?? Number.NaN)).toBeGreaterThanOrEqual(15);
     await expect(load.args()?.earlyAdapter?.adapter).resolves.toEqual({ label: 'early' });
   });
 

@@ -13,7 +13,6 @@ import { epochNow } from '../protocol/device.ts';
 import { workerNameFor } from '../protocol/worker-name.ts';
 import { RemoteRuntime } from './remote-runtime.ts';
 import type { Runtime, RuntimeOptions } from './runtime-types.ts';
-import { wakeGpuProcess } from './wake-gpu-process.ts';
 import { createWorkerLink, type WorkerLink } from './worker-link.ts';
 
 /**
@@ -83,7 +82,6 @@ function workerLink(options: RuntimeOptions): WorkerLink {
   } catch (cause) {
     throw workerRefused(cause);
   }
-  wakeGpuProcess(options.adapter);
   return createWorkerLink(worker, wrap<WorkerApi>(worker));
 }
 

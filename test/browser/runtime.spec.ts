@@ -60,29 +60,6 @@ test('covers every element when the length is not a multiple of the workgroup si
   for (const check of result.checks) expect(check).toEqual({ n: check.n, length: check.n, wrong: 0 });
 });
 
-test('createRuntime wakes the GPU process with one adapter request on the page, from 4 logical cores on, and the runtime still serves', async ({ vyrePage }) => {
-  const result = await vyrePage.evaluate(async (code) => {
-    const { createRuntime, wgsl } = window.vyre;
-    const gpu = navigator.gpu;
-    const requests: unknown[] = [];
-    const original = gpu.requestAdapter.bind(gpu);
-    // Own properties on the instances shadow the prototypes' for this page only.
-    Object.defineProperty(gpu, 'requestAdapter', { configurable: true, value: (options?: GPURequestAdapterOptions) => (requests.push(options), original(options)) });
-    const runWith = async (cores: number) => {
-      Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, value: cores });
-      const runtime = await createRuntime({ adapter: { powerPreference: 'high-performance' } });
-      const { pipeline } = await runtime.compile(wgsl({ code }));
-      const { y } = await pipeline.dispatch({ x: Float32Array.of(1, -2, 0.5) });
-      await runtime.dispose();
-      return { y: Array.from(y ?? []), requests: requests.length };
-    };
-    return { eight: await runWith(8), two: await runWith(2) };
-  }, SCALE_F32);
-  expect(result.eight).toEqual({ y: [3, -3, 2], requests: 1 });
-  // Below 4 cores the page asks for nothing: the count stays at the first runtime's one.
-  expect(result.two).toEqual({ y: [3, -3, 2], requests: 1 });
-});
-
 test('serves the second compile of a program from the memory tier', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async (code) => {
     const { createRuntime, wgsl } = window.vyre;

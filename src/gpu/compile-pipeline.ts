@@ -29,9 +29,7 @@ export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifac
   const module = device.createShaderModule({ label: `${label} module`, code: artifact.code });
   // An explicit layout from what we know of every binding, never `layout: 'auto'`: one
   // pipeline's bind groups then fit any other pipeline with the same bindings.
-  const bindGroupLayouts = layoutEntriesByGroup(artifact).map((entries, group) =>
-    device.createBindGroupLayout({ label: `${label} bind group layout ${group}`, entries }),
-  );
+  const bindGroupLayouts = bindGroupLayoutsOf(device, artifact, label);
   const layout = device.createPipelineLayout({ label: `${label} layout`, bindGroupLayouts });
   const requested = device.createComputePipelineAsync({
     label,
@@ -48,6 +46,11 @@ export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifac
   // to the GPU process came before the pipeline was even requested: ≈0.5 ms of every compile,
   // a persistent-tier one included (docs/benchmarks.md, warmup suite).
   throw compileError(label, artifact, (await module.getCompilationInfo()).messages.map(toShaderMessage), pipelineError ?? scopeError);
+}
+
+/** One bind group layout per group index of `artifact`, 0 to the highest; an unused index gets an empty one. */
+export function bindGroupLayoutsOf(device: GPUDevice, artifact: ShaderArtifact, label: string): GPUBindGroupLayout[] {
+  return layoutEntriesByGroup(artifact).map((entries, group) => device.createBindGroupLayout({ label: `${label} bind group layout ${group}`, entries }));
 }
 
 /** The `shader-compilation` error of a failed compile: the first compiler error, or what WebGPU said. */

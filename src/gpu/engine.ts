@@ -29,6 +29,7 @@ import { LIBRARY_VERSION } from '../version.ts';
 import { compilePipeline, type GpuPipeline } from './compile-pipeline.ts';
 import { acquireDevice, type AcquiredDevice } from './device.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { warmUpDispatch, type DispatchSample } from './dispatch-warm-up.ts';
 import { endLoans, lendStagedInputs, stagedIdsOf } from './staged-uploads.ts';
 import { mapWaitFor } from './map-read.ts';
 import { createGpuStats } from './gpu-stats.ts';
@@ -49,6 +50,8 @@ export interface EngineOptions {
   readonly onStartupStep?: (step: 'adapter' | 'device') => void;
   /** An adapter already asked for with `adapter`'s options (the worker's boot); used for the first device only. */
   readonly earlyAdapter?: Promise<GPUAdapter | null>;
+  /** Told each time a pipeline build has been asked of the GPU process (the thread is free until it answers). */
+  readonly onBuildIssued?: () => void;
 }
 
 /**
@@ -94,7 +97,11 @@ export class Engine {
     this.#residents = new ResidentRegistry(options.runtimeId, acquired.device, this.#stats);
     this.#dispatcher = new Dispatcher(acquired.device, this.#residents, this.#stats, mapWaitFor(options.browser));
     this.#cache = new PipelineCache<GpuPipeline>({
-      build: (artifact, label) => compilePipeline(this.#acquired.device, artifact, label),
+      build: (artifact, label) => {
+        const built = compilePipeline(this.#acquired.device, artifact, label);
+        options.onBuildIssued?.();
+        return built;
+      },
       limits: this.summary.limits,
       fingerprint: this.fingerprint,
       browser: `${options.browser.name} ${options.browser.version}`,
@@ -126,6 +133,12 @@ export class Engine {
 
   prewarm(programs: unknown, request: PrewarmRequest): Promise<PipelinePrewarmReport[]> {
     return prewarmPrograms(programs, request, (program) => this.compile(program), this.#options.logger);
+  }
+
+  /** Runs `sample` through a dispatcher of its own on this device, for the code it runs (dispatch-warm-up.ts). */
+  warmUpDispatch(sample: DispatchSample): Promise<void> {
+    const target = { device: this.#acquired.device, mapWait: mapWaitFor(this.#options.browser), limits: this.#limits, imageLimits: this.#imageLimits() };
+    return warmUpDispatch(target, sample);
   }
 
   /** Builds last visit's first pipeline ahead (see {@link PipelineCache.buildFirstAhead}). */

@@ -23,7 +23,7 @@ import { createMemoryStore } from '../store/memory-store.ts';
 import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import { readBrowserFacts } from './browser-facts.ts';
 import { startupClock } from './startup-clock.ts';
-import { warmUpWhileDeviceIsMade } from './code-warm-up.ts';
+import { warmUpDispatchOnFirstBuild, warmUpWhileDeviceIsMade } from './code-warm-up.ts';
 import type { EarlyAdapter } from './boot.ts';
 import { recyclableBuffers, transferList } from './transfer-list.ts';
 
@@ -86,6 +86,7 @@ class WorkerRuntime implements WorkerApi {
       persistentBounds,
       logger: this.#logger,
       runtimeId: options.runtimeId,
+      onBuildIssued: warmUpDispatchOnFirstBuild(nav.hardwareConcurrency, (sample) => this.#engine?.warmUpDispatch(sample) ?? Promise.resolve(), (error) => this.#logger.warn('dispatch-warm-up-failed', 'The dispatch warm-up stopped on an error.', { error: String(error) })),
       onStartupStep: (step) => {
         clock.mark(step);
         warmUp.afterStep(step);

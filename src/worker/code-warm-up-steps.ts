@@ -13,6 +13,7 @@ import { program } from '../program/builder.ts';
 import { DEFAULT_VALIDATION_LIMITS } from '../program/validate-report.ts';
 import { wgsl } from '../program/wgsl-program.ts';
 import type { ShaderArtifact } from '../lower/artifact.ts';
+import type { DispatchSample } from '../gpu/dispatch-warm-up.ts';
 
 /** A key is only a string here: no tier is asked for it. */
 const NO_DEVICE: DeviceFingerprint = { digest: '0'.repeat(64), readable: `${DEVICE_FINGERPRINT_LABEL} (code warm-up)` };
@@ -48,6 +49,21 @@ override BLOCK: u32 = 64u;
   if (id.x >= params.count) { return; }
   dst[id.x] = max(src[id.x] * params.scale, vec4<f32>(0.0));
 }`;
+
+/**
+ * The dispatch warm-up's sample (gpu/dispatch-warm-up.ts): the IR program above with inputs
+ * of 4 elements to upload, bind and read back, on a grid that is empty in x, so that no pass
+ * begins and no shader runs.
+ */
+export function dispatchWarmUpSample(): DispatchSample {
+  const key = keyOf(warmUpIr());
+  if (key.program.kind !== 'ir') throw new Error('the dispatch warm-up sample is an IR program');
+  return {
+    artifact: lowerProgram(key.program, key.workgroupSize, key.floats),
+    inputs: { x: new Float32Array(4), v: new Float32Array(16), y: new Float32Array(4) },
+    options: { grid: [0, 1, 1], params: { alpha: 2 } },
+  };
+}
 
 /**
  * The steps, each in a task of its own, so that the device's answer waits for one short step

@@ -12,6 +12,8 @@
  * (code-warm-up-steps.ts) are loaded when it starts, with the compile path they exercise.
  */
 
+import type { DispatchSample } from '../gpu/dispatch-warm-up.ts';
+
 /**
  * Logical cores from which the warm-up runs. With fewer, it competes for a core with the GPU
  * process making the device and with the page: on a 2-vCPU VM in Chrome it delayed the
@@ -49,6 +51,25 @@ export function startCodeWarmUp(steps: readonly (() => void)[] | Promise<readonl
     }
   })();
   return { stop: () => void (stopped = true), done };
+}
+
+/**
+ * The dispatch warm-up as a start runs it (gpu/dispatch-warm-up.ts): once, in the task after the
+ * runtime's first pipeline build was asked for, while the GPU process builds it. Not before the
+ * device, which it needs, and not on the start's path to `ready`.
+ * @param cores - `navigator.hardwareConcurrency`: nothing runs below {@link CODE_WARM_UP_MIN_CORES}.
+ * @param run - runs the sample on the runtime's device (the engine's `warmUpDispatch`).
+ * @returns the engine's `onBuildIssued`.
+ */
+export function warmUpDispatchOnFirstBuild(cores: number | undefined, run: (sample: DispatchSample) => Promise<void>, onError: (error: unknown) => void): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled || !codeWarmUpPays(cores)) return;
+    scheduled = true;
+    setTimeout(() => {
+      import('./code-warm-up-steps.ts').then(({ dispatchWarmUpSample }) => run(dispatchWarmUpSample())).catch(onError);
+    }, 0);
+  };
 }
 
 /** A warm-up that waits for its moment: see {@link warmUpWhileDeviceIsMade}. */

@@ -60,6 +60,46 @@ test('covers every element when the length is not a multiple of the workgroup si
   for (const check of result.checks) expect(check).toEqual({ n: check.n, length: check.n, wrong: 0 });
 });
 
+test('the dispatch warm-up runs once, from 4 logical cores on, with a submit of its own that the runtime does not count, and the first dispatch stays exact', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async (code) => {
+    const { createRuntime, wgsl } = window.vyre;
+    // Same-thread mode: the runtime reads this page's navigator, whose core count a test can set.
+    let submits = 0;
+    const submit = GPUQueue.prototype.submit;
+    GPUQueue.prototype.submit = function (this: GPUQueue, ...args: Parameters<GPUQueue['submit']>) {
+      submits++;
+      return submit.apply(this, args);
+    };
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    const runWith = async (cores: number) => {
+      Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, value: cores });
+      submits = 0;
+      const runtime = await createRuntime({ worker: false, persistent: false });
+      const { pipeline } = await runtime.compile(wgsl({ code }));
+      const { y } = await pipeline.dispatch({ x: Float32Array.of(1, -2, 0.5, 4) });
+      // The warm-up runs in the task after the first build was asked for; give it time to finish.
+      const until = performance.now() + 3000;
+      while (submits < (cores >= 4 ? 2 : 1) && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const stats = await runtime.gpuStats();
+      await runtime.dispose();
+      return { y: Array.from(y ?? []), submits, counted: stats.submits, dispatches: stats.dispatches };
+    };
+    try {
+      return { eight: await runWith(8), two: await runWith(2), warnings };
+    } finally {
+      GPUQueue.prototype.submit = submit;
+      console.warn = warn;
+    }
+  }, SCALE_F32);
+  // 2x + 1, exact in f32.
+  expect(result.eight).toEqual({ y: [3, -3, 2, 9], submits: 2, counted: 1, dispatches: 1 });
+  expect(result.two).toEqual({ y: [3, -3, 2, 9], submits: 1, counted: 1, dispatches: 1 });
+  expect(result.warnings.filter((line) => line.includes('warm-up'))).toEqual([]);
+});
+
 test('serves the second compile of a program from the memory tier', async ({ vyrePage }) => {
   const result = await vyrePage.evaluate(async (code) => {
     const { createRuntime, wgsl } = window.vyre;

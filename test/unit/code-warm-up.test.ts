@@ -1,9 +1,12 @@
 /**
  * The worker's code warm-up (src/worker/code-warm-up.ts): its own programs pass the real
- * compile path and dispatch planning, one task per step, and it stops when asked.
+ * compile path and dispatch planning, one task per step, and it stops when asked; and the
+ * dispatch warm-up (src/gpu/dispatch-warm-up.ts), scheduled once the first pipeline build is asked for.
  */
 import { describe, expect, it } from 'vitest';
-import { CODE_WARM_UP_MIN_CORES, codeWarmUpPays, startCodeWarmUp, warmUpWhileDeviceIsMade, type CodeWarmUp } from '../../src/worker/code-warm-up.ts';
+import { CODE_WARM_UP_MIN_CORES, codeWarmUpPays, startCodeWarmUp, warmUpDispatchOnFirstBuild, warmUpWhileDeviceIsMade, type CodeWarmUp } from '../../src/worker/code-warm-up.ts';
+import { dispatchWarmUpSample } from '../../src/worker/code-warm-up-steps.ts';
+import { warmUpDispatch, type DispatchSample } from '../../src/gpu/dispatch-warm-up.ts';
 
 describe('the code warm-up while the device is requested', () => {
   it('loads its steps (a chunk of their own, with the compile path), then checks, hashes, lowers and plans its IR program, and reflects and plans its WGSL one, without an error', async () => {
@@ -65,5 +68,42 @@ describe('the code warm-up while the device is requested', () => {
     stopped.stop();
     stopped.afterStep('adapter');
     expect(starts).toBe(0);
+  });
+});
+
+describe('the dispatch warm-up while the first pipeline is built', () => {
+  it('runs its sample once, in the task after the first build was asked for, on 4 cores or more', async () => {
+    const samples: DispatchSample[] = [];
+    const onBuild = warmUpDispatchOnFirstBuild(8, async (sample) => void samples.push(sample), (error) => { throw error; });
+    onBuild();
+    onBuild();
+    expect(samples).toEqual([]); // not in the task that asked for the build
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(samples.length).toBe(1);
+    // The sample uploads, binds and reads back, but its grid is empty: no shader runs.
+    expect(samples[0]?.options.grid).toEqual([0, 1, 1]);
+    expect(Object.keys(samples[0]?.inputs ?? {}).sort()).toEqual(['v', 'x', 'y']);
+  });
+
+  it('does not run below 4 cores', async () => {
+    let ran = 0;
+    const onBuild = warmUpDispatchOnFirstBuild(2, async () => void ran++, () => undefined);
+    onBuild();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ran).toBe(0);
+  });
+
+  it('hands a failure to onError instead of throwing', async () => {
+    const errors: unknown[] = [];
+    warmUpDispatchOnFirstBuild(8, () => Promise.reject(new Error('device lost')), (error) => void errors.push(error))();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors.map(String)).toEqual(['Error: device lost']);
+  });
+
+  it('refuses a sample whose grid is not empty before it touches the device: it has no pipeline to run', async () => {
+    const sample = dispatchWarmUpSample();
+    const untouchable = new Proxy({}, { get: () => { throw new Error('the device was touched'); } }) as GPUDevice;
+    const target = { device: untouchable, mapWait: 'plain' as const, limits: { maxStorageBufferBindingSize: 1 << 27, maxComputeWorkgroupsPerDimension: 65_535 }, imageLimits: { maxTextureDimension2D: 8192, features: [] } };
+    await expect(warmUpDispatch(target, { ...sample, options: { ...sample.options, grid: [1, 1, 1] } })).rejects.toThrow('needs an empty grid');
   });
 });

@@ -135,10 +135,19 @@ export class Engine {
     return prewarmPrograms(programs, request, (program) => this.compile(program), this.#options.logger);
   }
 
-  /** Runs `sample` through a dispatcher of its own on this device, for the code it runs (dispatch-warm-up.ts). */
-  warmUpDispatch(sample: DispatchSample): Promise<void> {
-    const target = { device: this.#acquired.device, mapWait: mapWaitFor(this.#options.browser), limits: this.#limits, imageLimits: this.#imageLimits() };
-    return warmUpDispatch(target, sample);
+  /**
+   * Runs `sample` through a dispatcher of its own on this device, for the code it runs
+   * (dispatch-warm-up.ts). A failure because the runtime was disposed or its device lost
+   * meanwhile is no failure of the warm-up: it resolves.
+   */
+  async warmUpDispatch(sample: DispatchSample): Promise<void> {
+    const device = this.#acquired.device;
+    const target = { device, mapWait: mapWaitFor(this.#options.browser), limits: this.#limits, imageLimits: this.#imageLimits() };
+    try {
+      await warmUpDispatch(target, sample);
+    } catch (error) {
+      if (!this.#disposed && this.#acquired.device === device) throw error;
+    }
   }
 
   /** Builds last visit's first pipeline ahead (see {@link PipelineCache.buildFirstAhead}). */

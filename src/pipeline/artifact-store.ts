@@ -100,6 +100,14 @@ export interface ArtifactStore {
    * when it failed). Never rejects.
    */
   recordsAhead(deviceFingerprint: string): Promise<readonly StoredArtifact[]>;
+  /**
+   * Whether the store held no record at all when it opened (IndexedDB: its running totals
+   * said 0, as on an app's first visit). A record this runtime did not write can then exist only
+   * if another tab wrote it since: a compile that misses the memory tier may start its GPU
+   * build before its read answers (pipeline-cache.ts). `false` when unknown, after the store
+   * fell back to memory, and for the memory store, whose reads answer at once.
+   */
+  wasEmptyAtOpen(): boolean;
   /** The manifests of every stored record, most recently used first. */
   manifests(): Promise<PipelineReproManifest[]>;
   stats(): Promise<StoreStats>;

@@ -88,6 +88,18 @@ export interface LookupContext {
 /** What the persistent tier gave for a key. */
 export type StoredOutcome = Extract<TierOutcome, { readonly tier: 'persistent' }>;
 
+/** What lowering made on a miss, with the miss's reason. */
+export type CompiledOutcome = Extract<TierOutcome, { readonly tier: 'compiled' }>;
+
+/** A program lowered for a compile, with its manifest and the record to write. */
+interface Lowered {
+  readonly artifact: ShaderArtifact;
+  readonly manifest: PipelineReproManifest;
+  readonly record: ArtifactInput;
+  /** Milliseconds the lowering (or WGSL reflection) took. */
+  readonly lower: number;
+}
+
 /** Reads the persistent tier only: the stored outcome, or the evidence of the miss. */
 async function readStored(key: CompileKey, context: LookupContext): Promise<StoredOutcome | { readonly tier: 'miss'; readonly evidence: MissEvidence; readonly storeRead: number }> {
   const readStarted = performance.now();
@@ -106,10 +118,35 @@ export async function lookUpStored(key: CompileKey, context: LookupContext): Pro
 
 /** Reads the persistent tier; on a miss, classifies it and lowers the program. */
 export async function lookUpOrLower(key: CompileKey, context: LookupContext): Promise<TierOutcome> {
-  const { fingerprint } = context;
   const outcome = await readStored(key, context);
   if (outcome.tier === 'persistent') return outcome;
-  const { evidence, storeRead } = outcome;
+  return compiledOutcome(lowerKey(key, context), outcome);
+}
+
+/**
+ * Starts the persistent tier's read and lowers the program without waiting for it: for a store
+ * that held nothing when it opened, where the read will miss unless another tab wrote the
+ * record since (ArtifactStore.wasEmptyAtOpen). The caller can start the GPU build at once.
+ * @returns the lowering, and what the read found: the stored artifact on a hit, else the lowering with the miss's reason.
+ */
+export function lowerWhileReading(key: CompileKey, context: LookupContext): { readonly lowered: Lowered; readonly outcome: Promise<TierOutcome> } {
+  const reading = readStored(key, context);
+  let lowered: Lowered;
+  try {
+    lowered = lowerKey(key, context);
+  } catch (error) {
+    void reading.catch(() => undefined);
+    throw error;
+  }
+  return { lowered, outcome: reading.then((read) => (read.tier === 'persistent' ? read : compiledOutcome(lowered, read))) };
+}
+
+function compiledOutcome(lowered: Lowered, miss: { readonly evidence: MissEvidence; readonly storeRead: number }): CompiledOutcome {
+  return { tier: 'compiled', ...lowered, missReason: classifyMiss(miss.evidence), storeRead: miss.storeRead };
+}
+
+/** Lowers an IR program, or reflects a WGSL one, into the artifact a miss builds and writes. */
+function lowerKey(key: CompileKey, context: LookupContext): Lowered {
   const lowerStarted = performance.now();
   const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize, key.floats) : wgslArtifact(key.program, key.constants);
   const lower = performance.now() - lowerStarted;
@@ -119,11 +156,11 @@ export async function lookUpOrLower(key: CompileKey, context: LookupContext): Pr
     programDigest: key.programDigest,
     policy: key.policy,
     keyVersion: CURRENT_PIPELINE_CACHE_KEY_VERSION,
-    deviceFingerprint: fingerprint.digest,
+    deviceFingerprint: context.fingerprint.digest,
     artifact,
     manifest,
   };
-  return { tier: 'compiled', artifact, manifest, missReason: classifyMiss(evidence), record, storeRead, lower };
+  return { artifact, manifest, record, lower };
 }
 
 function manifestOf(key: CompileKey, artifact: ShaderArtifact, context: LookupContext): PipelineReproManifest {

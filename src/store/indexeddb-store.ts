@@ -63,7 +63,7 @@ export async function openIndexedDbStore(options: IndexedDbStoreOptions): Promis
     lose = (reason) => store.degrade(reason);
     if (lostEarly !== undefined) store.degrade(lostEarly);
     // Repairs totals left inconsistent by an older build or outside edits; degrades on failure.
-    await store.stats();
+    store.noteEntriesAtOpen((await store.stats()).entries);
     // The most recent records of any device, while the device is still being requested: the
     // first compiles of this start find them read (build-ahead.ts).
     store.startReadAhead();
@@ -87,6 +87,8 @@ class IndexedDbStore implements ArtifactStore {
   /** The most recent records, read in one transaction as the store opens (read-ahead.ts). */
   readonly #readAhead = new ReadAhead((device) => this.#persistent.newestRecords(READ_AHEAD_LIMIT, device));
   #backend: Backend = { kind: 'persistent' };
+  /** The running totals' entry count as the store opened; undefined until read. */
+  #entriesAtOpen: number | undefined;
 
   constructor(db: Database, dbName: string, limits: CacheBounds, logger: StoreLogger) {
     this.#persistent = new PersistentArtifacts(db, dbName, limits, logger);
@@ -126,6 +128,15 @@ class IndexedDbStore implements ArtifactStore {
       () => this.#persistent.workingSet(deviceFingerprint, limit),
       (memory) => memory.workingSet(deviceFingerprint, limit),
     );
+  }
+
+  /** @internal The entry count the store opened with (see {@link ArtifactStore.wasEmptyAtOpen}). */
+  noteEntriesAtOpen(entries: number): void {
+    this.#entriesAtOpen ??= entries;
+  }
+
+  wasEmptyAtOpen(): boolean {
+    return this.#backend.kind === 'persistent' && this.#entriesAtOpen === 0;
   }
 
   /** Starts reading the most recent records of any device ahead, in the background (read-ahead.ts); only the first call reads. */

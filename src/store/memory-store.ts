@@ -98,6 +98,11 @@ class MemoryStore implements ArtifactStore {
     return Promise.resolve(this.#mostRecentFirst().filter((record) => record.deviceFingerprint === deviceFingerprint).slice(0, READ_AHEAD_LIMIT));
   }
 
+  wasEmptyAtOpen(): boolean {
+    // Its reads answer at once: a compile gains nothing from not waiting for one.
+    return false;
+  }
+
   manifests(): Promise<PipelineReproManifest[]> {
     return Promise.resolve(this.#mostRecentFirst().map((record) => record.manifest));
   }

@@ -54,6 +54,20 @@ test('after a browser restart, a compile comes from the persistent tier: no lowe
   expect(browser.errors).toEqual([]);
 });
 
+test('a store says it opened empty on a database without records, and not once one was written: the first visit, whose compiles build while the store is read', async () => {
+  const browser = await profile.launch();
+  try {
+    const opened = await browser.page.evaluate(() => window.helpers.openedEmpty('vyre-test-opened-empty'));
+    expect(opened).toEqual({ asItIs: true, afterAWrite: false });
+    // A first visit's compile is still a miss, written for the next visit, with an exact result.
+    const first = await runAddK(browser.page, 7);
+    expect(first).toMatchObject({ tier: 'compiled', cacheHit: false, missReason: 'empty-cache', y: [7, 8, 9, 10] });
+    expect((await browser.page.evaluate((db) => window.helpers.allRecords(db), DB)).length).toBe(1);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('each miss reason arises from the change that causes it', async () => {
   const browser = await profile.launch();
   const page = browser.page;

@@ -488,3 +488,87 @@ describe('PipelineCache: a compiled pipeline is stored in the background', () =>
     expect(logs.map((entry) => entry.code)).toContain('store-write-failed');
   });
 });
+
+describe('PipelineCache: on a store that held nothing when it opened (a first visit)', () => {
+  /** A store that says it opened empty, whose reads wait until the test lets them answer. */
+  function firstVisitStore(inner: ArtifactStore = createMemoryStore(ROOMY), answer: (read: Awaited<ReturnType<ArtifactStore['read']>>) => Awaited<ReturnType<ArtifactStore['read']>> = (read) => read) {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let reads = 0;
+    const store: ArtifactStore = {
+      ...delegatingStore(inner),
+      wasEmptyAtOpen: () => true,
+      // Nothing was read ahead as it opened: a record in `inner` was written since (another tab).
+      recordsAhead: async () => [],
+      read: async (key) => {
+        reads++;
+        const read = await inner.read(key);
+        await gate;
+        return answer(read);
+      },
+    };
+    return { store, answerReads: open, reads: () => reads };
+  }
+
+  it('starts the GPU build before the store read answers, and reports the miss and writes the record as before', async () => {
+    const { store, answerReads, reads } = firstVisitStore();
+    const { cache, fake } = openCache({ store });
+    const pending = cache.compile(saxpy(2));
+    await settle();
+    // The read was asked for and has not answered, yet the build is under way.
+    expect(reads()).toBe(1);
+    expect(fake.calls).toHaveLength(1);
+    answerReads();
+    const report = await pending;
+    expect(report).toMatchObject({ tier: 'compiled', cacheHit: false, missReason: 'empty-cache' });
+    await cache.writesSettled();
+    expect((await store.stats()).entries).toBe(1);
+    // A reload over what was written finds it there (a store that is no longer empty reads first).
+    const again = openCache({ store: delegatingStore(store) });
+    expect(await again.cache.compile(saxpy(2))).toMatchObject({ tier: 'persistent', cacheHit: null, pipelineId: report.pipelineId });
+  });
+
+  it('a record another tab wrote meanwhile makes it a persistent-tier compile, from one build, with nothing written', async () => {
+    const inner = createMemoryStore(ROOMY);
+    const written = await openCache({ store: inner }).cache.compile(saxpy(2));
+    const { store, answerReads } = firstVisitStore(inner);
+    const { cache, fake } = openCache({ store });
+    const pending = cache.compile(saxpy(2));
+    await settle();
+    answerReads();
+    const report = await pending;
+    expect(report).toMatchObject({ tier: 'persistent', cacheHit: null, missReason: null, pipelineId: written.pipelineId });
+    expect(report.manifest.pipelineId).toBe(written.manifest.pipelineId);
+    expect(fake.calls).toHaveLength(1);
+    await cache.writesSettled();
+    expect((await inner.stats()).entries).toBe(1);
+  });
+
+  it('a stored artifact whose code differs from the lowering is built as stored, not as lowered', async () => {
+    const inner = createMemoryStore(ROOMY);
+    await openCache({ store: inner }).cache.compile(saxpy(2));
+    const storedCode = '// as another build stored it\n';
+    const { store, answerReads } = firstVisitStore(inner, (read) => (read.kind === 'hit' ? { kind: 'hit', record: { ...read.record, artifact: { ...read.record.artifact, code: storedCode + read.record.artifact.code } } } : read));
+    const { cache, fake } = openCache({ store });
+    const pending = cache.compile(saxpy(2));
+    await settle();
+    answerReads();
+    const report = await pending;
+    expect(report.tier).toBe('persistent');
+    expect(fake.codes).toHaveLength(2);
+    expect(fake.codes[0]?.startsWith(storedCode)).toBe(false);
+    expect(fake.codes[1]?.startsWith(storedCode)).toBe(true);
+    expect((await cache.pipeline(report.pipelineId))?.artifact.code.startsWith(storedCode)).toBe(true);
+  });
+
+  it('a store that did not open empty reads before it lowers: no build while its read is pending', async () => {
+    const { store: gated, answerReads } = firstVisitStore();
+    const store: ArtifactStore = { ...gated, wasEmptyAtOpen: () => false };
+    const { cache, fake } = openCache({ store });
+    const pending = cache.compile(saxpy(2));
+    await settle();
+    expect(fake.calls).toHaveLength(0);
+    answerReads();
+    expect(await pending).toMatchObject({ tier: 'compiled', missReason: 'empty-cache' });
+  });
+});

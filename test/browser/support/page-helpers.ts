@@ -131,4 +131,20 @@ export function deleteDatabase(dbName: string): Promise<void> {
   });
 }
 
-export const helpers = { addK, runAddK, allRecords, corrupt, craftVariant, deleteRecord, deleteDatabase, fillStore, putRaw, CORRUPTIONS: Object.keys(CORRUPTIONS) };
+/**
+ * What a store over `dbName` says of its opening (ArtifactStore.wasEmptyAtOpen): on the database
+ * as it is, then once a record was written and the store opened again.
+ */
+export async function openedEmpty(dbName: string): Promise<{ asItIs: boolean; afterAWrite: boolean }> {
+  const limits = { maxEntries: 100, maxBytes: 1 << 26 };
+  const first = await openIndexedDbStore({ dbName, limits });
+  const asItIs = first.wasEmptyAtOpen();
+  first.close();
+  await fillStore(dbName, 1, limits);
+  const second = await openIndexedDbStore({ dbName, limits });
+  const afterAWrite = second.wasEmptyAtOpen();
+  second.close();
+  return { asItIs, afterAWrite };
+}
+
+export const helpers = { addK, runAddK, allRecords, corrupt, craftVariant, deleteRecord, deleteDatabase, fillStore, openedEmpty, putRaw, CORRUPTIONS: Object.keys(CORRUPTIONS) };

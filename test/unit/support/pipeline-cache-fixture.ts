@@ -199,6 +199,7 @@ export function delegatingStore(store: ArtifactStore): ArtifactStore {
     workingSet: (device, limit) => store.workingSet(device, limit),
     markFirstUse: (identity, use) => store.markFirstUse(identity, use),
     recordsAhead: (device) => store.recordsAhead(device),
+    wasEmptyAtOpen: () => store.wasEmptyAtOpen(),
     manifests: () => store.manifests(),
     stats: () => store.stats(),
     clear: () => store.clear(),
@@ -235,6 +236,7 @@ export function createDamageableStore(inner: ArtifactStore = createMemoryStore(R
 
   const store: ArtifactStore = {
     status: () => inner.status(),
+    wasEmptyAtOpen: () => inner.wasEmptyAtOpen(),
     async read(key) {
       if (deleted.has(key.identity)) return evidenceFor(key);
       const read = await inner.read(key);

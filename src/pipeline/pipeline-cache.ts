@@ -96,6 +96,8 @@ export class PipelineCache<G> {
   #guessedWrong = false;
   /** Persistent-tier writes of compiled pipelines, which their compiles do not wait for (see {@link writesSettled}). */
   readonly #writes = new Set<Promise<void>>();
+  /** Identities whose records this cache wrote: a later miss of the memory tier (an eviction) reads them first. */
+  readonly #writtenHere = new Set<string>();
 
   constructor(options: PipelineCacheOptions<G>) {
     this.#options = options;
@@ -391,7 +393,7 @@ export class PipelineCache<G> {
   async #fly(key: CompileKey): Promise<Flight<G>> {
     const { store, fingerprint, browser } = this.#options;
     const path = await loadCompilePath();
-    if (store.wasEmptyAtOpen()) return this.#flyFirstVisit(key, path.lowerWhileReading(key, { store, fingerprint, browser }));
+    if (store.wasEmptyAtOpen() && !this.#writtenHere.has(key.identity)) return this.#flyFirstVisit(key, path.lowerWhileReading(key, { store, fingerprint, browser }));
     const outcome: TierOutcome = await path.lookUpOrLower(key, { store, fingerprint, browser });
     if (outcome.tier === 'persistent') return this.#flyStored(key, outcome);
     return this.#flyCompiled(key, outcome, this.#startBuild(outcome.artifact, labelOf(key)));
@@ -424,6 +426,7 @@ export class PipelineCache<G> {
     // Not awaited: the pipeline is ready, and the write would add its transaction to the compile
     // (the IndexedDB store also starts it in a later task). The store degrades on its own; a
     // failed write must never fail the compile.
+    this.#writtenHere.add(key.identity);
     const write = store.write({ ...outcome.record, gpuCompileMs: gpuCompile, ...(firstUse !== undefined ? { firstUse } : {}) })
       .catch((error: unknown) => logger.warn('store-write-failed', 'Could not persist a compiled artifact.', { error: String(error) }))
       .finally(() => this.#writes.delete(write));

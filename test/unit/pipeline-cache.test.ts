@@ -561,6 +561,34 @@ describe('PipelineCache: on a store that held nothing when it opened (a first vi
     expect((await cache.pipeline(report.pipelineId))?.artifact.code.startsWith(storedCode)).toBe(true);
   });
 
+  it('a pipeline this cache wrote, then evicted from memory, is read before it is lowered again', async () => {
+    const inner = createMemoryStore(ROOMY);
+    let holdReads = false;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const store: ArtifactStore = {
+      ...delegatingStore(inner),
+      wasEmptyAtOpen: () => true,
+      recordsAhead: async () => [],
+      read: async (key) => {
+        const read = await inner.read(key);
+        if (holdReads) await held;
+        return read;
+      },
+    };
+    const { cache, fake } = openCache({ store, memoryBounds: { maxEntries: 1, maxBytes: 1 << 30 } });
+    const first = await cache.compile(saxpy(2));
+    await cache.compile(saxpy(3)); // evicts saxpy(2) from the memory tier
+    await cache.writesSettled();
+    holdReads = true;
+    const again = cache.compile(saxpy(2));
+    await settle();
+    expect(fake.calls).toHaveLength(2); // no third build while its read is pending
+    release();
+    expect(await again).toMatchObject({ tier: 'persistent', cacheHit: null, pipelineId: first.pipelineId });
+    expect(fake.calls).toHaveLength(3);
+  });
+
   it('a store that did not open empty reads before it lowers: no build while its read is pending', async () => {
     const { store: gated, answerReads } = firstVisitStore();
     const store: ArtifactStore = { ...gated, wasEmptyAtOpen: () => false };

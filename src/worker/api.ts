@@ -7,6 +7,7 @@ import { transfer } from 'comlink';
 import { isWireImage, type ResidentTextureRef } from '../protocol/images.ts';
 import { VyreError } from '../errors.ts';
 import { createEngine, type Engine } from '../gpu/engine.ts';
+import type { DispatchSample } from '../gpu/dispatch-warm-up.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { ArtifactStore } from '../pipeline/artifact-store.ts';
 import { loadCompilePath } from '../pipeline/compile-path.ts';
@@ -75,6 +76,9 @@ class WorkerRuntime implements WorkerApi {
     const lock = options.lockName === undefined ? Promise.resolve() : this.#holdLifetimeLock(options.lockName);
     // While the GPU process makes the device, this thread runs its compile code once (code-warm-up.ts).
     const warmUp = warmUpWhileDeviceIsMade(nav.hardwareConcurrency, (error) => this.#logger.warn('code-warm-up-failed', 'The code warm-up stopped on an error.', { error: String(error) }));
+    // While the GPU process builds the first pipeline, this thread runs its dispatch code once (gpu/dispatch-warm-up.ts).
+    const warmDispatch = (sample: DispatchSample): Promise<void> => this.#engine?.warmUpDispatch(sample) ?? Promise.resolve();
+    const dispatchWarmUp = warmUpDispatchOnFirstBuild(nav.hardwareConcurrency, warmDispatch, (error) => this.#logger.warn('dispatch-warm-up-failed', 'The dispatch warm-up stopped on an error.', { error: String(error) }));
     // The adapter the worker asked for as it booted, when this start wants that one.
     const early = this.#environment.earlyAdapter;
     const engine = await createEngine(nav.gpu, {
@@ -86,7 +90,7 @@ class WorkerRuntime implements WorkerApi {
       persistentBounds,
       logger: this.#logger,
       runtimeId: options.runtimeId,
-      onBuildIssued: warmUpDispatchOnFirstBuild(nav.hardwareConcurrency, (sample) => this.#engine?.warmUpDispatch(sample) ?? Promise.resolve(), (error) => this.#logger.warn('dispatch-warm-up-failed', 'The dispatch warm-up stopped on an error.', { error: String(error) })),
+      onBuildIssued: dispatchWarmUp,
       onStartupStep: (step) => {
         clock.mark(step);
         warmUp.afterStep(step);

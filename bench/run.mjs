@@ -11,8 +11,8 @@
 //                  hand-written raw WebGPU, with real restarts of headless Chrome on one
 //                  profile (bench/warmup.mjs), for the 13 kernels and for compile-heavy WGSL
 //                  shaders, with a table of issue #14's goals. Repetitions: --warmup-repetitions,
-//                  else an explicit --repetitions, else 5 (each one restarts Chrome 12 times).
-//                  --scenario cold,warm,restart,prewarm,raw,heavy picks scenarios (implies
+//                  else an explicit --repetitions, else 5 (each one restarts Chrome 17 times).
+//                  --scenario cold,warm,restart,prewarm,raw,raw-worker,heavy picks scenarios (implies
 //                  --only warmup when --only is not given). --library bundle (default:
 //                  src/ built into a temporary production bundle first) or src (the
 //                  source modules through the dev server). --app-work-tasks 20 runs the
@@ -203,7 +203,8 @@ try {
   if (wants('warmup')) {
     const pageUrl = new URL('bench/bench.html', server.resolvedUrls.local[0]).href;
     const libraryUrl = bundleDir === undefined ? null : bundleVia === 'static' ? `${BUNDLE_PREFIX}${bundle.entry}` : `/@fs${join(bundleDir, bundle.entry)}`;
-    const warmup = await runWarmup({ pageUrl, libraryUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"}${workerChunks === 'one' ? ', worker in one file' : ''})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)), appYieldMs: Number(option('app-yield', 0)) });
+    const rawWorkerUrl = bundleDir === undefined ? null : bundleVia === 'static' ? `${BUNDLE_PREFIX}${bundle.rawWorker}` : `/@fs${join(bundleDir, bundle.rawWorker)}`;
+    const warmup = await runWarmup({ pageUrl, libraryUrl, rawWorkerUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"}${workerChunks === 'one' ? ', worker in one file' : ''})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)), appYieldMs: Number(option('app-yield', 0)) });
     results.suites.warmup = { ...warmup, ...(bundle ? { bundleBuildSeconds: bundle.seconds } : {}) };
     printWarmup(warmup);
   }

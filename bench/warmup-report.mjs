@@ -11,18 +11,23 @@ const same = (a, b) => a.workload === b.workload && a.scenario === b.scenario &&
 /** Every measurement of the detailed table: which runs, and its baselines (raw first). */
 const rowsOf = ({ appWorkMs, heavyAppWorkMs }) => [
   { of: k('raw', 'cold'), short: 'raw cold', label: 'raw WebGPU, cold (fresh profile)' },
-  { of: k('cold', 'cold'), label: 'vyre-web, cold (fresh profile)', against: [k('raw', 'cold')] },
+  { of: k('raw-worker', 'cold'), short: 'raw in a worker, cold', label: 'raw WebGPU in a worker, cold (fresh profile)', against: [k('raw', 'cold')] },
+  { of: k('cold', 'cold'), label: 'vyre-web, cold (fresh profile)', against: [k('raw', 'cold'), k('raw-worker', 'cold')] },
   { of: k('warm', 'warm in page'), label: 'vyre-web, warm in page (memory tier)', against: [k('raw', 'cold')] },
   { of: k('raw', 'restart'), short: 'raw after restart', label: 'raw WebGPU, after restart', against: [k('raw', 'cold')] },
-  { of: k('restart', 'restart'), label: 'vyre-web, after restart (persistent tier)', against: [k('raw', 'restart')] },
+  { of: k('raw-worker', 'restart'), short: 'raw in a worker after restart', label: 'raw WebGPU in a worker, after restart', against: [k('raw', 'restart')] },
+  { of: k('restart', 'restart'), label: 'vyre-web, after restart (persistent tier)', against: [k('raw', 'restart'), k('raw-worker', 'restart')] },
   { of: k('raw', 'restart + app work'), short: 'raw after restart + app work', label: `raw WebGPU, after restart + ${appWorkMs} ms app work`, against: [k('raw', 'restart')] },
-  { of: k('prewarm', 'restart + app work, no prewarm'), short: 'without prewarm', label: `vyre-web, after restart + ${appWorkMs} ms app work, no prewarm`, against: [k('raw', 'restart + app work')] },
-  { of: k('prewarm', 'restart + app work, prewarmOnStart'), label: `vyre-web, after restart + ${appWorkMs} ms app work, prewarmOnStart`, against: [k('raw', 'restart + app work'), k('prewarm', 'restart + app work, no prewarm')] },
+  { of: k('raw-worker', 'restart + app work'), short: 'raw in a worker after restart + app work', label: `raw WebGPU in a worker, after restart + ${appWorkMs} ms app work`, against: [k('raw', 'restart + app work')] },
+  { of: k('prewarm', 'restart + app work, no prewarm'), short: 'without prewarm', label: `vyre-web, after restart + ${appWorkMs} ms app work, no prewarm`, against: [k('raw', 'restart + app work'), k('raw-worker', 'restart + app work')] },
+  { of: k('prewarm', 'restart + app work, prewarmOnStart'), label: `vyre-web, after restart + ${appWorkMs} ms app work, prewarmOnStart`, against: [k('raw', 'restart + app work'), k('raw-worker', 'restart + app work'), k('prewarm', 'restart + app work, no prewarm')] },
   { of: h('raw', 'cold'), short: 'raw cold', label: 'heavy: raw WebGPU, cold (fresh profile)' },
-  { of: h('heavy', 'cold'), label: 'heavy: vyre-web, cold (fresh profile)', against: [h('raw', 'cold')] },
+  { of: h('raw-worker', 'cold'), short: 'raw in a worker, cold', label: 'heavy: raw WebGPU in a worker, cold (fresh profile)', against: [h('raw', 'cold')] },
+  { of: h('heavy', 'cold'), label: 'heavy: vyre-web, cold (fresh profile)', against: [h('raw', 'cold'), h('raw-worker', 'cold')] },
   { of: h('raw', 'restart + app work'), short: 'raw after restart + app work', label: `heavy: raw WebGPU, after restart + ${heavyAppWorkMs} ms app work`, against: [h('raw', 'cold')] },
-  { of: h('heavy', 'restart + app work, no prewarm'), short: 'without prewarm', label: `heavy: vyre-web, after restart + ${heavyAppWorkMs} ms app work, no prewarm`, against: [h('raw', 'restart + app work')] },
-  { of: h('heavy', 'restart + app work, prewarmOnStart'), label: `heavy: vyre-web, after restart + ${heavyAppWorkMs} ms app work, prewarmOnStart`, against: [h('raw', 'restart + app work'), h('heavy', 'restart + app work, no prewarm')] },
+  { of: h('raw-worker', 'restart + app work'), short: 'raw in a worker after restart + app work', label: `heavy: raw WebGPU in a worker, after restart + ${heavyAppWorkMs} ms app work`, against: [h('raw', 'restart + app work')] },
+  { of: h('heavy', 'restart + app work, no prewarm'), short: 'without prewarm', label: `heavy: vyre-web, after restart + ${heavyAppWorkMs} ms app work, no prewarm`, against: [h('raw', 'restart + app work'), h('raw-worker', 'restart + app work')] },
+  { of: h('heavy', 'restart + app work, prewarmOnStart'), label: `heavy: vyre-web, after restart + ${heavyAppWorkMs} ms app work, prewarmOnStart`, against: [h('raw', 'restart + app work'), h('raw-worker', 'restart + app work'), h('heavy', 'restart + app work, no prewarm')] },
 ];
 const MEASUREMENTS = [
   ['startup', 'start (createRuntime / requestAdapter+requestDevice)', (run) => (run.startup > 0 ? [run.startup] : [])],
@@ -71,10 +76,17 @@ const goalsOf = ({ appWorkMs, heavyAppWorkMs }) => [
   { row: `heavy: all compiled, restart + ${heavyAppWorkMs} ms app work, no prewarm`, measurement: 'allCompiled', vyre: [h('heavy', 'restart + app work, no prewarm')], raw: [h('raw', 'restart + app work')], goal: null },
 ];
 
-/** The goal table's rows (only those whose runs both sides have). */
-export function goalRows(runs, settings) {
+/**
+ * The goal table's rows (only those whose runs both sides have). With `inWorker`, the same
+ * rows against raw WebGPU in a worker instead, without goals: how far vyre-web is from the
+ * floor of its own architecture, a device owned by a worker.
+ */
+export function goalRows(runs, settings, { inWorker = false } = {}) {
   const rows = [];
-  for (const { row, measurement, vyre, raw, goal } of goalsOf(settings)) {
+  for (const goalRow of goalsOf(settings)) {
+    const { row, measurement, vyre } = goalRow;
+    const raw = inWorker ? goalRow.raw.map((key) => ({ ...key, scenario: 'raw-worker' })) : goalRow.raw;
+    const goal = inWorker ? null : goalRow.goal;
     const pick = pickOf(measurement);
     const v = summarize(samplesOf(runs, vyre, pick));
     const r = summarize(samplesOf(runs, raw, pick));
@@ -139,7 +151,7 @@ export function firstResultBreakdown(runs, settings) {
 
 /** Tiers, first results, storage mode, and what startup prewarm did for the first program. */
 export function checksOf(runs) {
-  const vyre = runs.filter((r) => r.scenario !== 'raw');
+  const vyre = runs.filter((r) => r.scenario !== 'raw' && r.scenario !== 'raw-worker');
   const tiers = {};
   for (const run of vyre) {
     const t = (tiers[`${run.workload}: ${run.variant}`] ??= { runs: 0, allExpectedTiers: 0, unexpected: [] });
@@ -195,12 +207,21 @@ export function printWarmup(result) {
     console.log('|---|---:|---:|---:|---|---|');
     for (const g of goals) console.log(`| ${g.row} | ${fmt(g.vyre.median)} | ${fmt(g.raw.median)} | ${ratioText(g)} | ${goalText(g.goal)} | ${metText(g.met)} |`);
   }
+  printFloor(result.floor ?? []);
   printBreakdown(breakdown);
   printCompiles(result.compiles ?? []);
   printFirstResults(result.firstResults ?? []);
   printChecks(checks);
   if (result.consoleMessages.length) console.log(`browser console: ${result.consoleMessages.length} warnings/errors (in the JSON); first: ${result.consoleMessages[0]}`);
   console.log(`suite wall time: ${result.wallSeconds.toFixed(0)} s`);
+}
+
+function printFloor(floor) {
+  if (floor.length === 0) return;
+  console.log(`\nThe same rows against raw WebGPU in a worker (the same app, hand-written, its device in a dedicated worker: the floor of vyre-web's architecture; no goals)`);
+  console.log('| row | vyre-web median | raw in a worker median | ratio |');
+  console.log('|---|---:|---:|---:|');
+  for (const g of floor) console.log(`| ${g.row.replace('vs bare device', 'vs the worker\'s device')} | ${fmt(g.vyre.median)} | ${fmt(g.raw.median)} | ${g.measurement === 'startup' ? `${g.difference >= 0 ? '+' : '−'}${fmt(Math.abs(g.difference))} (${g.ratio.toFixed(2)}×)` : `${g.ratio.toFixed(2)}×`} |`);
 }
 
 function printBreakdown(breakdown) {

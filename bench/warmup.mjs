@@ -4,10 +4,12 @@
 // Two apps (bench/browser/warmup-workloads.ts): the kernel library (13 small kernels) and
 // the compile-heavy WGSL shaders. Per repetition, fresh profiles (temporary user-data dirs):
 //   raw profile     kernels, raw WebGPU: cold → restart → restart with app start-up work
+//   raw worker      the same, raw WebGPU in a dedicated worker (bench/browser/raw-worker.ts)
 //   vyre profile    kernels: cold (+ warm in the same page) → restart → restart without
 //                   prewarm, with app work → restart with prewarmOnStart, with app work
 //                   (the last two swap places every other repetition)
 //   heavy raw       heavy shaders, raw WebGPU: cold → restart with (more) app work
+//   heavy raw worker  the same in a worker
 //   heavy vyre      heavy shaders: cold → restart without prewarm, with app work → restart
 //                   with prewarmOnStart, with app work (swapping like the kernels')
 // Each start loads the same page from the same server (same origin, so IndexedDB and
@@ -20,13 +22,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { build as esbuild } from 'esbuild';
 import { build } from 'vite';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
 import { workerOutput } from '../scripts/worker-chunks.mjs';
 import { checksOf, compileBreakdown, firstResultBreakdown, goalRows, startupBreakdown, summaryRows } from './warmup-report.mjs';
 
-/** `raw` is the kernels' raw baseline; `heavy` runs both sides of the heavy shaders. */
-export const WARMUP_SCENARIOS = ['cold', 'warm', 'restart', 'prewarm', 'raw', 'heavy'];
+/**
+ * `raw` is the kernels' raw baseline; `raw-worker` the same in a worker, for both apps (the
+ * floor of a worker-owned device); `heavy` runs vyre-web and raw WebGPU on the heavy shaders.
+ */
+export const WARMUP_SCENARIOS = ['cold', 'warm', 'restart', 'prewarm', 'raw', 'raw-worker', 'heavy'];
 
 /**
  * Builds the library from src/ into `outDir` as an app's production build ships it: one
@@ -47,7 +53,9 @@ export async function buildLibrary(outDir, { workerInOneFile = false } = {}) {
     // As scripts/build-lib.mjs lays them out (scripts/worker-chunks.mjs): the worker's chunks beside it, in one folder (the static server serves one).
     worker: { format: 'es', rolldownOptions: { output: workerOutput({ inOneFile: workerInOneFile }) } },
   });
-  return { entry: 'index.js', seconds: (performance.now() - startedAt) / 1000 };
+  // The raw-in-a-worker baseline's script, minified and served beside the library like it.
+  await esbuild({ entryPoints: ['bench/browser/raw-worker.ts'], outfile: join(outDir, 'raw-worker.js'), bundle: true, format: 'esm', minify: true, target: 'es2022', logLevel: 'warning' });
+  return { entry: 'index.js', rawWorker: 'raw-worker.js', seconds: (performance.now() - startedAt) / 1000 };
 }
 
 /**
@@ -56,6 +64,7 @@ export async function buildLibrary(outDir, { workerInOneFile = false } = {}) {
  * @param {number} options.repetitions - browser-start cycles per scenario
  * @param {readonly string[]} options.scenarios - which of WARMUP_SCENARIOS to report
  * @param {string | null} [options.libraryUrl] - the built library's entry (see buildLibrary), or null for src/ through the dev server
+ * @param {string | null} [options.rawWorkerUrl] - the raw worker's built script beside it, or null for the dev server's
  * @param {string} [options.library] - a name for it in the output ('bundle' or 'src')
  * @param {number} [options.appWorkMs] - simulated app start-up work (main thread, busy), kernels app
  * @param {number} [options.heavyAppWorkMs] - the same for the heavy app, whose goal is stated with 300 ms
@@ -63,32 +72,34 @@ export async function buildLibrary(outDir, { workerInOneFile = false } = {}) {
  * @param {number} [options.appYieldMs] - idle ms between the start call and the app work (0: none)
  * @returns the suite's JSON: machine, every run with all its samples, the tables, checks
  */
-export async function runWarmup({ pageUrl, libraryUrl = null, library = 'src', repetitions, scenarios, appWorkMs = 100, heavyAppWorkMs = 300, appWorkTaskMs = 0, appYieldMs = 0 }) {
+export async function runWarmup({ pageUrl, libraryUrl = null, rawWorkerUrl = null, library = 'src', repetitions, scenarios, appWorkMs = 100, heavyAppWorkMs = 300, appWorkTaskMs = 0, appYieldMs = 0 }) {
   const wants = (scenario) => scenarios.includes(scenario);
   const runs = [];
   const facts = { cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}`, browser: undefined, userAgent: undefined, crossOriginIsolated: undefined, adapter: undefined, rawAdapter: undefined };
   const consoleMessages = [];
   const started = performance.now();
-  const start = browserStarts({ pageUrl, libraryUrl, appWorkTaskMs, appYieldMs, facts, consoleMessages });
+  const start = browserStarts({ pageUrl, libraryUrl, rawWorkerUrl, appWorkTaskMs, appYieldMs, facts, consoleMessages });
   const record = (repetition, scenario, variant, run, extra = {}) => {
-    if (scenario === 'raw') facts.rawAdapter ??= run.device;
+    if (scenario === 'raw' || scenario === 'raw-worker') facts.rawAdapter ??= run.device;
     else facts.adapter ??= run.device;
     runs.push({ repetition, scenario, variant, ...extra, ...run });
   };
   for (let rep = 0; rep < repetitions; rep++) {
-    if (wants('raw')) await rawCycle(start, rep, 'kernels', [['cold', 0], ['restart', 0], ['restart + app work', appWorkMs]], record);
+    const kernelsSteps = [['cold', 0], ['restart', 0], ['restart + app work', appWorkMs]];
+    const heavySteps = [['cold', 0], ['restart + app work', heavyAppWorkMs]];
+    if (wants('raw')) await rawCycle(start, rep, 'kernels', kernelsSteps, record);
+    if (wants('raw-worker')) await rawCycle(start, rep, 'kernels', kernelsSteps, record, 'raw-worker');
     if (wants('cold') || wants('warm') || wants('restart') || wants('prewarm')) await kernelsCycle(start, rep, wants, appWorkMs, record);
-    if (wants('heavy')) {
-      await rawCycle(start, rep, 'heavy', [['cold', 0], ['restart + app work', heavyAppWorkMs]], record);
-      await heavyCycle(start, rep, heavyAppWorkMs, record);
-    }
+    if (wants('heavy')) await rawCycle(start, rep, 'heavy', heavySteps, record);
+    if (wants('raw-worker')) await rawCycle(start, rep, 'heavy', heavySteps, record, 'raw-worker');
+    if (wants('heavy')) await heavyCycle(start, rep, heavyAppWorkMs, record);
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const settings = { appWorkMs, heavyAppWorkMs, appWorkTaskMs };
   return {
     machine: facts, library, repetitions, appWorkMs, heavyAppWorkMs, appWorkTaskMs, appYieldMs, scenarios, wallSeconds,
     heavyShaders: runs.find((run) => run.workload === 'heavy')?.pipelines.map((p) => p.name) ?? [],
-    rows: summaryRows(runs, settings), goals: goalRows(runs, settings), breakdown: startupBreakdown(runs, settings), compiles: compileBreakdown(runs, settings), firstResults: firstResultBreakdown(runs, settings), checks: checksOf(runs),
+    rows: summaryRows(runs, settings), goals: goalRows(runs, settings), floor: goalRows(runs, settings, { inWorker: true }), breakdown: startupBreakdown(runs, settings), compiles: compileBreakdown(runs, settings), firstResults: firstResultBreakdown(runs, settings), checks: checksOf(runs),
     consoleMessages, runs,
   };
 }
@@ -97,7 +108,7 @@ export async function runWarmup({ pageUrl, libraryUrl = null, library = 'src', r
  * @returns `start(profile, label, body)`: one browser start on `profile` that loads the
  *   page and the library, runs `body(page)` and closes the browser, whatever happens.
  */
-function browserStarts({ pageUrl, libraryUrl, appWorkTaskMs, appYieldMs, facts, consoleMessages }) {
+function browserStarts({ pageUrl, libraryUrl, rawWorkerUrl, appWorkTaskMs, appYieldMs, facts, consoleMessages }) {
   return async function start(profile, label, body) {
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROME_PATH, headless: true, args: CHROME_WEBGPU_FLAGS });
     try {
@@ -110,6 +121,7 @@ function browserStarts({ pageUrl, libraryUrl, appWorkTaskMs, appYieldMs, facts, 
       await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
       // Loaded before any clock starts, like an app's own script.
       await page.evaluate((url) => window.bench.useLibrary(url), libraryUrl);
+      await page.evaluate((url) => window.bench.setRawWorkerUrl(url), rawWorkerUrl);
       await page.evaluate((taskMs) => window.bench.setAppWorkTasks(taskMs), appWorkTaskMs);
       await page.evaluate((ms) => window.bench.setAppYield(ms), appYieldMs);
       if (facts.browser === undefined) {
@@ -138,12 +150,17 @@ async function withProfile(prefix, body) {
   }
 }
 
-/** Raw WebGPU starts of one app on one fresh profile: `[variant, app work ms]` in order. */
-function rawCycle(start, rep, workload, steps, record) {
-  return withProfile(`vyre-bench-raw-${workload}-`, async (profile) => {
+/**
+ * Raw WebGPU starts of one app on one fresh profile: `[variant, app work ms]` in order, on the
+ * page's main thread (`raw`) or in a worker (`raw-worker`).
+ */
+function rawCycle(start, rep, workload, steps, record, scenario = 'raw') {
+  return withProfile(`vyre-bench-${scenario}-${workload}-`, async (profile) => {
     for (const [variant, appWorkMs] of steps) {
-      const run = await start(profile, `raw ${workload} ${variant} #${rep}`, (page) => page.evaluate((o) => window.bench.rawWebGpu(o), { workload, appWorkMs }));
-      record(rep, 'raw', variant, run, { appWorkMs });
+      const options = { workload, appWorkMs };
+      const run = await start(profile, `${scenario} ${workload} ${variant} #${rep}`, (page) =>
+        scenario === 'raw' ? page.evaluate((o) => window.bench.rawWebGpu(o), options) : page.evaluate((o) => window.bench.rawWebGpuInWorker(o), options));
+      record(rep, scenario, variant, run, { appWorkMs });
     }
   });
 }

@@ -9,6 +9,7 @@
  * Times are main-thread wall clock from the start.
  */
 import * as vyre from '../../test/support/vyre-all.ts';
+import type { RawWorkerMessage } from './raw-worker-protocol.ts';
 import { workload, type ResultCheck, type WorkloadName } from './warmup-workloads.ts';
 
 /** One program's compile, seen from the main thread (and from the worker, for vyre-web). */
@@ -35,6 +36,8 @@ export interface PipelineSample {
  * added to the library; older builds lack it).
  */
 export interface StartupBreakdown {
+  /** When the worker's global scope was made (its `performance.timeOrigin`). */
+  readonly workerCreated?: number | null;
   readonly workerBoot?: number | null;
   readonly workerScript: number | null;
   readonly adapter: number;
@@ -233,6 +236,75 @@ export async function rawWebGpu(options: { workload: WorkloadName; appWorkMs: nu
   const info = adapter.info;
   device.destroy();
   return { workload: options.workload, startup, firstResult, allCompiled, pipelines, resultOk: check(), unexpectedTiers: [], device: [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ') };
+}
+
+/** The raw worker's script (raw-worker.ts): the bundle's copy, set by {@link setRawWorkerUrl}, or the dev server's. */
+let rawWorkerUrl: string | null = null;
+
+/** Serves raw-worker.ts from `url` (built beside the library's bundle), or from the dev server with `null`. */
+export function setRawWorkerUrl(url: string | null): void {
+  rawWorkerUrl = url;
+}
+
+/**
+ * Hand-written raw WebGPU in a dedicated worker, no vyre-web: the same app as
+ * {@link rawWebGpu}, with the device where vyre-web has it. The floor of a worker-owned
+ * device on this browser and machine. `startup` is when the page hears the worker has its
+ * device, as `createRuntime()` resolves once the worker is ready; the worker gets the whole
+ * app in one message and does not wait for the page between steps.
+ */
+export async function rawWebGpuInWorker(options: { workload: WorkloadName; appWorkMs: number }): Promise<ScenarioRun> {
+  const app = workload(options.workload);
+  const job = app.rawWorkerJob();
+  const t0 = performance.now();
+  const worker = rawWorkerUrl === null
+    ? new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' })
+    : new Worker(rawWorkerUrl, { type: 'module' });
+  const heard = rawWorkerMessages(worker);
+  worker.postMessage(job);
+  if (options.appWorkMs > 0) await appWork(options.appWorkMs);
+  try {
+    const device = await heard.next('device');
+    const startup = performance.now() - t0;
+    const first = await heard.next('first-result');
+    const firstResult = performance.now() - t0;
+    const all = await heard.next('all-compiled');
+    const allCompiled = performance.now() - t0;
+    const since = (at: number): number => at - (performance.timeOrigin + t0);
+    return {
+      workload: options.workload, startup, firstResult, allCompiled,
+      startupBreakdown: { workerCreated: since(device.createdAt), workerBoot: since(device.adapterAskedAt), workerScript: null, adapter: since(device.adapterAt), device: since(device.deviceAt), store: Number.NaN, ready: Number.NaN },
+      pipelines: all.compileMs.map((ms, index) => ({ name: job.shaders[index]?.name ?? '?', ms })),
+      resultOk: app.checkRawWorkerOutput(first.output)(), unexpectedTiers: [], device: device.adapter,
+    };
+  } finally {
+    worker.terminate();
+  }
+}
+
+type MessageOf<K extends RawWorkerMessage['kind']> = Extract<RawWorkerMessage, { kind: K }>;
+
+/** The raw worker's messages in order: `next(kind)` waits for the next one, which must be `kind`. */
+function rawWorkerMessages(worker: Worker): { next<K extends RawWorkerMessage['kind']>(kind: K): Promise<MessageOf<K>> } {
+  const queue: RawWorkerMessage[] = [];
+  let wake: (() => void) | undefined;
+  worker.onmessage = (event: MessageEvent<RawWorkerMessage>) => {
+    queue.push(event.data);
+    wake?.();
+  };
+  worker.onerror = (event) => {
+    queue.push({ kind: 'failed', message: event.message || 'the raw worker did not load' });
+    wake?.();
+  };
+  return {
+    async next(kind) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const message = queue.shift() as RawWorkerMessage;
+      if (message.kind === 'failed') throw new Error(`raw WebGPU in a worker: ${message.message}`);
+      if (message.kind !== kind) throw new Error(`raw WebGPU in a worker: expected ${kind}, heard ${message.kind}`);
+      return message as MessageOf<typeof kind>;
+    },
+  };
 }
 
 /** The browser as the page sees it, for naming the machine (the full version: the user agent string is reduced). */

@@ -17,6 +17,7 @@ import { lowerProgram } from '../../src/lower/lower-program.ts';
 import { compileHeavy, dispatchHeavyOnce } from './heavy-raw.ts';
 import { heavyShaders } from './heavy-shaders.ts';
 import { KERNEL_PROGRAMS } from './kernel-programs.ts';
+import type { RawWorkerJob } from './raw-worker-protocol.ts';
 
 export const WORKLOAD_NAMES = ['kernels', 'heavy'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
@@ -34,6 +35,10 @@ export interface Workload {
   readonly raw: readonly { readonly name: string; compile(device: GPUDevice): Promise<GPUComputePipeline> }[];
   /** Raw WebGPU: one dispatch of the first shader, with buffers of its own. */
   rawDispatchFirst(device: GPUDevice, pipeline: GPUComputePipeline): Promise<ResultCheck>;
+  /** Raw WebGPU in a worker (raw-worker.ts): the same shaders and first dispatch, as one message. */
+  rawWorkerJob(): RawWorkerJob;
+  /** Raw WebGPU in a worker: the check of the bytes its first dispatch read back. */
+  checkRawWorkerOutput(output: ArrayBuffer): ResultCheck;
 }
 
 const built = new Map<WorkloadName, Workload>();
@@ -64,6 +69,7 @@ const saxpyOk = (y: ArrayLike<number> | undefined): boolean => y !== undefined &
 
 function kernelsWorkload(): Workload {
   if (KERNEL_PROGRAMS[0]?.name !== 'saxpy') throw new Error('the warmup bench dispatches saxpy first');
+  const lowered = KERNEL_PROGRAMS.map(({ name, program }) => ({ name, artifact: lowerProgram(program, program.workgroupSize) }));
   return {
     name: 'kernels',
     programs: KERNEL_PROGRAMS,
@@ -71,20 +77,26 @@ function kernelsWorkload(): Workload {
       const { y } = await pipeline.dispatch(saxpyInputs(), { params: { alpha: ALPHA } });
       return () => saxpyOk(y as ArrayLike<number> | undefined);
     },
-    raw: KERNEL_PROGRAMS.map(({ name, program }) => {
-      const artifact = lowerProgram(program, program.workgroupSize);
-      return {
-        name,
-        async compile(device: GPUDevice) {
-          const module = device.createShaderModule({ label: name, code: artifact.code });
-          return device.createComputePipelineAsync({ label: name, layout: 'auto', compute: { module, entryPoint: artifact.entryPoint } });
-        },
-      };
-    }),
+    raw: lowered.map(({ name, artifact }) => ({
+      name,
+      async compile(device: GPUDevice) {
+        const module = device.createShaderModule({ label: name, code: artifact.code });
+        return device.createComputePipelineAsync({ label: name, layout: 'auto', compute: { module, entryPoint: artifact.entryPoint } });
+      },
+    })),
     async rawDispatchFirst(device, pipeline) {
       const y = await saxpyOnce(device, pipeline);
       return () => saxpyOk(y);
     },
+    rawWorkerJob() {
+      const { x, y } = saxpyInputs();
+      return {
+        shaders: lowered.map(({ name, artifact }) => ({ name, code: artifact.code, entryPoint: artifact.entryPoint })),
+        // saxpy's bindings as vyre-web lowered it (see saxpyOnce): x, y, the params uniform; y is read back.
+        first: { buffers: [{ data: x.buffer }, { data: y.buffer }, { data: Float32Array.of(ALPHA, 0, 0, 0).buffer, uniform: true }], readBack: 1, workgroups: Math.ceil(N / 64) },
+      };
+    },
+    checkRawWorkerOutput: (output) => () => saxpyOk(new Float32Array(output)),
   };
 }
 
@@ -138,5 +150,11 @@ function heavyWorkload(): Workload {
       const output = await dispatchHeavyOnce(device, pipeline, first);
       return () => first.check(output).ok;
     },
+    // As dispatchHeavyOnce binds them: the inputs at 0…, the output after them, read back.
+    rawWorkerJob: () => ({
+      shaders: shaders.map(({ name, code }) => ({ name, code, entryPoint: 'main' })),
+      first: { buffers: [...Object.values(first.inputs).map((data) => ({ data: data.slice().buffer })), { data: first.output.length * 4 }], readBack: Object.keys(first.inputs).length, workgroups: first.grid },
+    }),
+    checkRawWorkerOutput: (output) => () => first.check(first.output.type === 'u32' ? new Uint32Array(output) : new Float32Array(output)).ok,
   };
 }

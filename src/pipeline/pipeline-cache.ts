@@ -94,8 +94,8 @@ export class PipelineCache<G> {
   readonly #builtAhead = new Map<string, Promise<Flight<G>>>();
   /** Set by the first wrong guess: the app's order has changed, so the cache stops guessing. */
   #guessedWrong = false;
-  /** Persistent-tier writes of compiled pipelines, which their compiles do not wait for (see {@link writesSettled}). */
-  readonly #writes = new Set<Promise<void>>();
+  /** Persistent-tier writes of compiled pipelines by identity, which their compiles do not wait for (see {@link writesSettled}). */
+  readonly #writes = new Map<string, Promise<void>>();
   /** Identities whose records this cache wrote: a later miss of the memory tier (an eviction) reads them first. */
   readonly #writtenHere = new Set<string>();
 
@@ -229,7 +229,7 @@ export class PipelineCache<G> {
    * took 2–7 ms of each cold compile); whatever reads the whole store waits for this first.
    */
   async writesSettled(): Promise<void> {
-    while (this.#writes.size > 0) await Promise.all([...this.#writes]);
+    while (this.#writes.size > 0) await Promise.all([...this.#writes.values()]);
   }
 
   async snapshot(): Promise<CacheSnapshot> {
@@ -392,6 +392,9 @@ export class PipelineCache<G> {
   /** The persistent tier, or lowering; then the GPU build. */
   async #fly(key: CompileKey): Promise<Flight<G>> {
     const { store, fingerprint, browser } = this.#options;
+    // A pipeline this cache compiled, and the memory tier dropped, before its record was written
+    // (writes start a little after their compile: indexeddb-store.ts): its read waits for it.
+    await this.#writes.get(key.identity);
     const path = await loadCompilePath();
     if (store.wasEmptyAtOpen() && !this.#writtenHere.has(key.identity)) return this.#flyFirstVisit(key, path.lowerWhileReading(key, { store, fingerprint, browser }));
     const outcome: TierOutcome = await path.lookUpOrLower(key, { store, fingerprint, browser });
@@ -429,8 +432,10 @@ export class PipelineCache<G> {
     this.#writtenHere.add(key.identity);
     const write = store.write({ ...outcome.record, gpuCompileMs: gpuCompile, ...(firstUse !== undefined ? { firstUse } : {}) })
       .catch((error: unknown) => logger.warn('store-write-failed', 'Could not persist a compiled artifact.', { error: String(error) }))
-      .finally(() => this.#writes.delete(write));
-    this.#writes.add(write);
+      .finally(() => {
+        if (this.#writes.get(key.identity) === write) this.#writes.delete(key.identity);
+      });
+    this.#writes.set(key.identity, write);
     const timings = { storeRead: outcome.storeRead, lower: outcome.lower, gpuCompile, storeWrite: 0 };
     return { entry, tier: 'compiled', missReason: outcome.missReason, timings };
   }

@@ -19,6 +19,16 @@ import { READ_AHEAD_LIMIT, ReadAhead } from './read-ahead.ts';
 import { createStoreClock, prepareWrite, reportRefusedWrite, SILENT_LOGGER, type StoreLogger } from './store-helpers.ts';
 import { isQuotaError, type Database } from './transactions.ts';
 
+/**
+ * How long after a compile its record starts to be prepared. Preparing hashes the WGSL twice,
+ * in code that has not run yet on an app's first visit: 2–6 ms of the worker's one thread that,
+ * started at once, ran exactly when the app's first dispatch of the new pipeline arrived (a cold
+ * first dispatch 1.9 ms slower than raw WebGPU's for the kernels, 5.6 ms for a 19 KB shader on an
+ * H200; docs/benchmarks.md). Later it overlaps the dispatch's wait on the GPU or the next
+ * compile's GPU build. A record is still stored well within a page's life.
+ */
+const WRITE_BEHIND_MS = 50;
+
 /** What {@link openIndexedDbStore} needs. */
 export interface IndexedDbStoreOptions {
   /** The database to open (or create); one per app is usual. */
@@ -110,9 +120,10 @@ class IndexedDbStore implements ArtifactStore {
   }
 
   async write(input: ArtifactInput): Promise<void> {
-    // In a task of its own: the compile that stored this does not wait for it (pipeline-cache.ts),
-    // and the record's checksum and read-back check should not run before that compile answers.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Written behind: the compile that stored this does not wait for it (pipeline-cache.ts), and
+    // the record is prepared (its checksum and read-back check hash the whole WGSL) only once the
+    // app has had WRITE_BEHIND_MS to send what it does with the pipeline.
+    await new Promise((resolve) => setTimeout(resolve, WRITE_BEHIND_MS));
     const prepared = prepareWrite(input, this.#clock(), this.#limits);
     if (!prepared.ok) {
       reportRefusedWrite(this.#logger, prepared.reason, { dbName: this.#dbName, identity: String(input.identity) });

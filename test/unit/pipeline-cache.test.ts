@@ -468,6 +468,19 @@ describe('PipelineCache: a compiled pipeline is stored in the background', () =>
     expect((await snapshot).persistent.entries).toBe(1);
   });
 
+  it('a pipeline evicted from memory before its record is written waits for the write and comes from the persistent tier, not a new compile', async () => {
+    const held = heldWrites();
+    const { cache, fake } = openCache({ store: held.store, memoryBounds: { maxEntries: 1, maxBytes: 1 << 30 } });
+    const first = await cache.compile(saxpy(2));
+    await cache.compile(saxpy(3)); // evicts saxpy(2) from the memory tier; neither record is written yet
+    const again = cache.compile(saxpy(2));
+    await settle();
+    expect(fake.calls).toHaveLength(2); // no build while its write is pending
+    held.release();
+    expect(await again).toMatchObject({ tier: 'persistent', cacheHit: null, pipelineId: first.pipelineId });
+    expect(held.writes()).toBe(2);
+  });
+
   it('a restart after writesSettled() finds the record: the next cache serves it from the persistent tier', async () => {
     const held = heldWrites();
     const first = openCache({ store: held.store });

@@ -20,12 +20,13 @@ import { createStoreClock, prepareWrite, reportRefusedWrite, SILENT_LOGGER, type
 import { isQuotaError, type Database } from './transactions.ts';
 
 /**
- * How long after a compile its record starts to be prepared. Preparing hashes the WGSL twice,
- * in code that has not run yet on an app's first visit: 2–6 ms of the worker's one thread that,
- * started at once, ran exactly when the app's first dispatch of the new pipeline arrived (a cold
- * first dispatch 1.9 ms slower than raw WebGPU's for the kernels, 5.6 ms for a 19 KB shader on an
- * H200; docs/benchmarks.md). Later it overlaps the dispatch's wait on the GPU or the next
- * compile's GPU build. A record is still stored well within a page's life.
+ * How long after a compile its record starts to be prepared. Preparing hashes the whole WGSL
+ * twice (checksum, read-back check), in code that has not run yet on an app's first visit.
+ * Started in the next task, it ran just as the app's first dispatch of the new pipeline arrived:
+ * on an H200 that dispatch took 6.9–7.1 ms for a kernel and 11.7–12.4 ms for a 19 KB shader,
+ * against 4.1–5.2 ms with this wait (docs/benchmarks.md, run 18). Later, it overlaps the
+ * dispatch's wait on the GPU or the next compile's GPU build. A pipeline evicted from memory
+ * before its record is written waits for the write (pipeline-cache.ts).
  */
 const WRITE_BEHIND_MS = 50;
 

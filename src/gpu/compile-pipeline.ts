@@ -20,35 +20,13 @@ export interface ShaderMessage {
   readonly text: string;
 }
 
-/** A shader module asked for before its pipeline: see {@link startShaderModule}. */
-export interface EarlyModule {
-  readonly device: GPUDevice;
-  readonly code: string;
-  readonly module: GPUShaderModule;
-  /** What the validation error scope around its creation caught. */
-  readonly error: Promise<GPUError | null>;
-}
-
 /**
- * Asks the GPU process for `code`'s shader module now, inside an error scope of its own, so
- * that it parses and checks the WGSL while the worker reflects the same text; pass the result
- * to {@link compilePipeline}.
- */
-export function startShaderModule(device: GPUDevice, code: string, label: string): EarlyModule {
-  device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label: `${label} module`, code });
-  return { device, code, module, error: device.popErrorScope() };
-}
-
-/**
- * Compiles `artifact` with `createComputePipelineAsync` and an explicit layout, on `early`'s
- * module when it is this device's module of this code.
+ * Compiles `artifact` with `createComputePipelineAsync` and an explicit layout.
  * @throws VyreError `shader-compilation` carrying the compiler's messages.
  */
-export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifact, label: string, early?: EarlyModule): Promise<GpuPipeline> {
-  const reused = early !== undefined && early.device === device && early.code === artifact.code ? early : undefined;
+export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifact, label: string): Promise<GpuPipeline> {
   device.pushErrorScope('validation');
-  const module = reused?.module ?? device.createShaderModule({ label: `${label} module`, code: artifact.code });
+  const module = device.createShaderModule({ label: `${label} module`, code: artifact.code });
   // An explicit layout from what we know of every binding, never `layout: 'auto'`: one
   // pipeline's bind groups then fit any other pipeline with the same bindings.
   const bindGroupLayouts = bindGroupLayoutsOf(device, artifact, label);
@@ -60,8 +38,7 @@ export async function compilePipeline(device: GPUDevice, artifact: ShaderArtifac
   });
   // Popped as soon as every call it covers is made, not after the pipeline arrives: the two
   // answers then come back from the GPU process together instead of one after the other.
-  const [built, pipelineScopeError, moduleError] = await Promise.all([requested.then((pipeline) => ({ pipeline }), (error: unknown) => ({ error })), device.popErrorScope(), reused?.error ?? null]);
-  const scopeError = pipelineScopeError ?? moduleError;
+  const [built, scopeError] = await Promise.all([requested.then((pipeline) => ({ pipeline }), (error: unknown) => ({ error })), device.popErrorScope()]);
   const pipeline = 'pipeline' in built ? built.pipeline : undefined;
   const pipelineError = 'error' in built ? built.error : undefined;
   if (pipeline !== undefined && scopeError === null) return { pipeline, bindGroupLayouts };

@@ -26,7 +26,7 @@ import type { ElementArray } from '../protocol/elements.ts';
 import type { ResidentBufferRef } from '../protocol/resident.ts';
 import type { ResidentTextureRef } from '../protocol/images.ts';
 import { LIBRARY_VERSION } from '../version.ts';
-import { compilePipeline, startShaderModule, type EarlyModule, type GpuPipeline } from './compile-pipeline.ts';
+import { compilePipeline, type GpuPipeline } from './compile-pipeline.ts';
 import { acquireDevice, type AcquiredDevice } from './device.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { warmUpDispatch, type DispatchSample } from './dispatch-warm-up.ts';
@@ -70,13 +70,6 @@ export async function createEngine(gpu: GPU | undefined, options: EngineOptions)
   return new Engine(gpu, acquired, store, { ...options, browser });
 }
 
-/**
- * Shader modules started ahead of their compile that are kept: a compile takes its own within
- * one reflection, so a few are plenty; one that never gets its pipeline (its WGSL did not
- * reflect) is dropped when newer ones arrive.
- */
-const EARLY_MODULES = 4;
-
 /** One device, its pipeline cache and its dispatcher. Made by {@link createEngine}. */
 export class Engine {
   readonly summary: DeviceSummary;
@@ -105,11 +98,10 @@ export class Engine {
     this.#dispatcher = new Dispatcher(acquired.device, this.#residents, this.#stats, mapWaitFor(options.browser));
     this.#cache = new PipelineCache<GpuPipeline>({
       build: (artifact, label) => {
-        const built = compilePipeline(this.#acquired.device, artifact, label, this.#takeEarlyModule(artifact.code));
+        const built = compilePipeline(this.#acquired.device, artifact, label);
         options.onBuildIssued?.();
         return built;
       },
-      startModule: (code, label) => this.#startEarlyModule(code, label),
       limits: this.summary.limits,
       fingerprint: this.fingerprint,
       browser: `${options.browser.name} ${options.browser.version}`,
@@ -124,22 +116,6 @@ export class Engine {
       checkResident: (ref) => void this.#residents.buffer(ref),
     };
     this.#watch(acquired.device);
-  }
-
-  /** WGSL modules asked for ahead of their pipelines, by code; a few at most (see {@link EARLY_MODULES}). */
-  readonly #earlyModules = new Map<string, EarlyModule>();
-
-  #startEarlyModule(code: string, label: string): void {
-    if (this.#earlyModules.has(code)) return;
-    const oldest = this.#earlyModules.keys().next();
-    if (this.#earlyModules.size >= EARLY_MODULES && !oldest.done) this.#earlyModules.delete(oldest.value);
-    this.#earlyModules.set(code, startShaderModule(this.#acquired.device, code, label));
-  }
-
-  #takeEarlyModule(code: string): EarlyModule | undefined {
-    const early = this.#earlyModules.get(code);
-    this.#earlyModules.delete(code);
-    return early;
   }
 
   compile(program: unknown, policy?: unknown): Promise<CompileReport> {

@@ -46,11 +46,6 @@ export interface CompiledEntry<G> {
 
 export interface PipelineCacheOptions<G> {
   readonly build: BuildPipeline<G>;
-  /**
-   * Told a WGSL program's code before a compile that may build it reflects it: the engine asks
-   * the GPU process for its shader module then, and `build` takes it (gpu/compile-pipeline.ts).
-   */
-  readonly startModule?: (code: string, label: string) => void;
   /** Device limits programs are validated against. */
   readonly limits: ValidationLimits;
   readonly fingerprint: DeviceFingerprint;
@@ -396,9 +391,7 @@ export class PipelineCache<G> {
 
   /** The persistent tier, or lowering; then the GPU build. */
   async #fly(key: CompileKey): Promise<Flight<G>> {
-    const { store, fingerprint, browser, startModule } = this.#options;
-    // The GPU process parses the WGSL while the worker reflects it (20–30 ms for a large shader).
-    if (key.program.kind === 'wgsl') startModule?.(key.program.code, labelOf(key));
+    const { store, fingerprint, browser } = this.#options;
     // A pipeline this cache compiled, and the memory tier dropped, before its record was written
     // (writes start a little after their compile: indexeddb-store.ts): its read waits for it.
     await this.#writes.get(key.identity);

@@ -14,7 +14,7 @@ import { wgsl } from '../../src/program/wgsl-program.ts';
 import type { CompileReport, MissReason } from '../../src/protocol/compile.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import {
-  createDamageableStore, delegatingStore, FakeBuild, identityOf, openCache, OTHER_DEVICE, reload, rejectionOf, ROOMY, saxpy, settle, shaderError, THIS_DEVICE,
+  createDamageableStore, delegatingStore, identityOf, openCache, OTHER_DEVICE, reload, rejectionOf, ROOMY, saxpy, settle, shaderError, THIS_DEVICE,
   type CacheUnderTest, type Damage, type DamageableStore,
 } from './support/pipeline-cache-fixture.ts';
 
@@ -126,21 +126,6 @@ describe('PipelineCache: tiers', () => {
     expect(reports.map((r) => r.tier)).toEqual(['compiled', 'memory', 'persistent']);
     for (const report of reports) expect(report.manifest.cacheHit).toBe(report.cacheHit);
     expect(after.fake.codes).toEqual([program.code]);
-  });
-
-  it('a WGSL program\'s code goes to startModule before its compile builds it, also when it then fails to reflect; never for an IR program or a memory-tier hit', async () => {
-    const code = '@group(0) @binding(0) var<storage, read_write> y: array<u32>;\n@compute @workgroup_size(64) fn main() { y[0] = 1u; }\n';
-    const started: { code: string; buildsBefore: number }[] = [];
-    const fake = new FakeBuild();
-    const startModule = (moduleCode: string): void => void started.push({ code: moduleCode, buildsBefore: fake.calls.length });
-    const before = openCache({ fake, startModule });
-    await before.cache.compile(wgsl({ code }));
-    await before.cache.compile(wgsl({ code }));
-    await before.cache.compile(saxpy(2));
-    expect(started).toEqual([{ code, buildsBefore: 0 }]);
-    expect(fake.codes).toEqual([code, expect.any(String)]);
-    expect((await rejectionOf(before.cache.compile(wgsl({ code: code.replace('1u; }', '1u;') })))).code).toBe('invalid-program');
-    expect(started).toHaveLength(2);
   });
 
   it('a WGSL program whose size its code says is keyed `wg=code`, reflected in the worker: entry point, size and buffers come back with the compile', async () => {

@@ -132,8 +132,6 @@ export interface OpenCacheOptions {
   readonly fingerprint?: DeviceFingerprint;
   readonly memoryBounds?: CacheBounds;
   readonly fake?: FakeBuild;
-  /** Told a WGSL program's code before a compile reflects it (the engine starts its shader module). */
-  readonly startModule?: (code: string, label: string) => void;
 }
 
 /** A pipeline cache with a fresh fake build and logger over `store` (a fresh memory store by default). */
@@ -150,7 +148,6 @@ export function openCache(options: OpenCacheOptions = {}): CacheUnderTest {
     memoryBounds: options.memoryBounds ?? ROOMY,
     persistentBounds: ROOMY,
     logger: createLogger((entry) => logs.push(entry)),
-    ...(options.startModule === undefined ? {} : { startModule: options.startModule }),
   });
   return { cache, fake, store, logs };
 }

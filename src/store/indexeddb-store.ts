@@ -18,6 +18,7 @@ import { DeferredUses, type HeldUse } from './deferred-uses.ts';
 import { READ_AHEAD_LIMIT, ReadAhead } from './read-ahead.ts';
 import { createStoreClock, prepareWrite, reportRefusedWrite, SILENT_LOGGER, type StoreLogger } from './store-helpers.ts';
 import { isQuotaError, type Database } from './transactions.ts';
+import { WritesBehind } from './writes-behind.ts';
 
 /**
  * How long after a compile its record starts to be prepared. Preparing hashes the whole WGSL
@@ -25,8 +26,8 @@ import { isQuotaError, type Database } from './transactions.ts';
  * Started in the next task, it ran just as the app's first dispatch of the new pipeline arrived:
  * on an H200 that dispatch took 6.9–7.1 ms for a kernel and 11.7–12.4 ms for a 19 KB shader,
  * against 4.1–5.2 ms with this wait (docs/benchmarks.md, run 18). Later, it overlaps the
- * dispatch's wait on the GPU or the next compile's GPU build. A pipeline evicted from memory
- * before its record is written waits for the write (pipeline-cache.ts).
+ * dispatch's wait on the GPU or the next compile's GPU build. A read lets the held writes go
+ * first (writes-behind.ts), so it still finds every record asked to be written before it.
  */
 const WRITE_BEHIND_MS = 50;
 
@@ -98,6 +99,7 @@ class IndexedDbStore implements ArtifactStore {
   /** The most recent records, read in one transaction as the store opens (read-ahead.ts). */
   readonly #readAhead = new ReadAhead((device) => this.#persistent.newestRecords(READ_AHEAD_LIMIT, device));
   #backend: Backend = { kind: 'persistent' };
+  readonly #writesBehind = new WritesBehind(WRITE_BEHIND_MS);
   /** The running totals' entry count as the store opened; undefined until read. */
   #entriesAtOpen: number | undefined;
 
@@ -113,6 +115,8 @@ class IndexedDbStore implements ArtifactStore {
   }
 
   read(key: ArtifactKey): Promise<StoreRead> {
+    // A read sees every write asked for before it (a miss's reason depends on what is stored).
+    if (this.#writesBehind.size > 0) return this.#writesBehind.release().then(() => this.read(key));
     if (this.#backend.kind === 'persistent') {
       const ahead = this.#readAhead.take(key.identity);
       if (ahead !== undefined) return Promise.resolve(this.#hit(ahead));
@@ -123,15 +127,23 @@ class IndexedDbStore implements ArtifactStore {
   async write(input: ArtifactInput): Promise<void> {
     // Written behind: the compile that stored this does not wait for it (pipeline-cache.ts), and
     // the record is prepared (its checksum and read-back check hash the whole WGSL) only once the
-    // app has had WRITE_BEHIND_MS to send what it does with the pipeline.
-    await new Promise((resolve) => setTimeout(resolve, WRITE_BEHIND_MS));
-    const prepared = prepareWrite(input, this.#clock(), this.#limits);
-    if (!prepared.ok) {
-      reportRefusedWrite(this.#logger, prepared.reason, { dbName: this.#dbName, identity: String(input.identity) });
-      return;
+    // app has had WRITE_BEHIND_MS to send what it does with the pipeline, or a read needs it.
+    const hold = this.#writesBehind.hold();
+    try {
+      await hold.ready;
+      const prepared = prepareWrite(input, this.#clock(), this.#limits);
+      if (!prepared.ok) {
+        reportRefusedWrite(this.#logger, prepared.reason, { dbName: this.#dbName, identity: String(input.identity) });
+        return;
+      }
+      this.#readAhead.forget(prepared.record.identity);
+      // put() creates its transaction at once: a read released after it is ordered behind it.
+      const writing = this.#attempt('writing a record', () => this.#writePersistent(prepared.record, input), (memory) => memory.write(input));
+      hold.begun();
+      await writing;
+    } finally {
+      hold.begun();
     }
-    this.#readAhead.forget(prepared.record.identity);
-    await this.#attempt('writing a record', () => this.#writePersistent(prepared.record, input), (memory) => memory.write(input));
   }
 
   workingSet(deviceFingerprint: string, limit: number): Promise<StoredArtifact[]> {

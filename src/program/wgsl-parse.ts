@@ -19,10 +19,11 @@
  * declared (public, underscore-named) API; the version is pinned exactly and the unit tests
  * pin each behaviour, so an upgrade that changes them fails loudly.
  */
-import { ArrayType, Attribute, Expression, TokenTypes, WgslParser, WgslScanner } from 'wgsl_reflect';
+import { ArrayType, Attribute, Expression, TokenTypes, WgslParser } from 'wgsl_reflect';
 import type { Node, Token, Type } from 'wgsl_reflect';
 import { VyreError } from '../errors.ts';
 import { lineColumnAt, blankComments } from './wgsl-text.ts';
+import { FastWgslScanner } from './wgsl-scan.ts';
 
 /** One argument of an attribute: its source text, and its expression when it is more than one token. */
 export interface AttributeArg {
@@ -60,7 +61,7 @@ export function parseWgsl(code: string): ParsedWgsl {
   // does not skip the others as blanks); WGSL also breaks lines at \r, \v, \f, U+0085,
   // U+2028 and U+2029. It scans the code with comments blanked and every break as '\n':
   // the same length, so offsets, lines and columns still point into the caller's code.
-  const scanner = new FastScanner(blankComments(code).replace(OTHER_LINE_BREAKS, '\n'));
+  const scanner = new FastWgslScanner(blankComments(code).replace(OTHER_LINE_BREAKS, '\n'));
   let tokens: Token[];
   try {
     tokens = scanner.scanTokens();
@@ -98,31 +99,18 @@ class WgslSyntaxError extends Error {
 }
 
 /** wgsl_reflect's parser with expression attribute arguments, recorded array counts and located errors. */
-/**
- * The library's scanner, with its token classification memoized: `_findType` tries every
- * token regex in turn on each growing lexeme (numbers, operators), and was half of the
- * scan time. Its answer depends on the lexeme alone (static tables), so a cache of past
- * answers returns exactly what it would.
- */
-class FastScanner extends WgslScanner {
-  override _findType(lexeme: string): ReturnType<WgslScanner['_findType']> {
-    let type = TOKEN_TYPE_CACHE.get(lexeme);
-    if (type === undefined) {
-      type = super._findType(lexeme);
-      if (TOKEN_TYPE_CACHE.size >= TOKEN_TYPE_CACHE_LIMIT) TOKEN_TYPE_CACHE.clear();
-      TOKEN_TYPE_CACHE.set(lexeme, type);
-    }
-    return type;
-  }
-}
-
-/** Lexemes seen, per thread; bounded so odd input cannot grow it without end. */
-const TOKEN_TYPE_CACHE = new Map<string, ReturnType<WgslScanner['_findType']>>();
-const TOKEN_TYPE_CACHE_LIMIT = 4096;
-
 class ReflectionParser extends WgslParser {
   readonly attributeArgs = new WeakMap<Attribute, AttributeArg[]>();
   readonly deferredArrayCounts: DeferredArrayCount[] = [];
+
+  constructor() {
+    super();
+    // The parser keeps a reflection of its own for constant evaluation, updated after each
+    // declaration, and it searches every function body for the resources it uses. Constant
+    // expressions never need that (reflect-module.ts works resource use out itself), and it
+    // was a fifth of the parse of a large shader.
+    this._exec.reflection._findResources = () => [];
+  }
 
   /** `@name` or `@name(arg, …[,])`, each argument a WGSL expression. */
   override _attribute(): Attribute[] | null {

@@ -25,6 +25,7 @@ import type { DeviceFingerprint } from './fingerprint.ts';
 import { loadCompilePath, type CompilePath } from './compile-path.ts';
 import type { CompiledOutcome, CompileKey, StoredOutcome, TierOutcome } from './tier-lookup.ts';
 import { withCacheHit } from './manifest.ts';
+import { sameBuildInputs } from './build-inputs.ts';
 import { LruCache, estimateArtifactBytes } from './memory-cache.ts';
 import { pipelineIdOf } from './identity.ts';
 import { CacheTelemetry, cacheHitOf } from './telemetry.ts';
@@ -71,6 +72,12 @@ interface StartedBuild<G> {
   readonly started: number;
   readonly generation: number;
   readonly gpu: Promise<G>;
+}
+
+/** A GPU build started from a guessed artifact, before the tiers gave the real one. */
+interface GuessedBuild<G> {
+  readonly artifact: ShaderArtifact;
+  readonly build: StartedBuild<G>;
 }
 
 /** The memory tier over a persistent store, with single flight and honest telemetry. */
@@ -389,17 +396,50 @@ export class PipelineCache<G> {
     return { entry: result.entry, tier: result.tier, missReason: null };
   }
 
-  /** The persistent tier, or lowering; then the GPU build. */
+  /**
+   * The persistent tier, or lowering; then the GPU build. A WGSL module's build may start
+   * first, from bindings guessed from its text, and serve whichever artifact the tiers give
+   * when it builds the same pipeline (see {@link #startGuessedBuild}).
+   */
   async #fly(key: CompileKey): Promise<Flight<G>> {
     const { store, fingerprint, browser } = this.#options;
     // A pipeline this cache compiled, and the memory tier dropped, before its record was written
     // (writes start a little after their compile: indexeddb-store.ts): its read waits for it.
     await this.#writes.get(key.identity);
     const path = await loadCompilePath();
-    if (store.wasEmptyAtOpen() && !this.#writtenHere.has(key.identity)) return this.#flyFirstVisit(key, path.lowerWhileReading(key, { store, fingerprint, browser }));
-    const outcome: TierOutcome = await path.lookUpOrLower(key, { store, fingerprint, browser });
-    if (outcome.tier === 'persistent') return this.#flyStored(key, outcome);
-    return this.#flyCompiled(key, outcome, this.#startBuild(outcome.artifact, labelOf(key)));
+    const guessed = this.#startGuessedBuild(path, key);
+    try {
+      // Chrome sends WebGPU calls to its GPU process in a microtask: let that run before reflection.
+      if (guessed !== undefined) await Promise.resolve();
+      const context = { store, fingerprint, browser };
+      if (store.wasEmptyAtOpen() && !this.#writtenHere.has(key.identity)) return await this.#flyFirstVisit(key, path.lowerWhileReading(key, context), guessed);
+      const outcome: TierOutcome = await path.lookUpOrLower(key, context);
+      const build = this.#buildFor(outcome.artifact, labelOf(key), guessed);
+      return await (outcome.tier === 'persistent' ? this.#flyStored(key, outcome, build) : this.#flyCompiled(key, outcome, build));
+    } finally {
+      // A guess no artifact matched is dropped; its failure is nobody's.
+      guessed?.build.gpu.catch(() => undefined);
+    }
+  }
+
+  /**
+   * Starts the GPU build of a WGSL module from its guessed bindings (guessed-artifact.ts)
+   * before the module is reflected: reflection of a large module takes tens of milliseconds
+   * of this thread, the GPU build longer in the GPU process, and the two then overlap.
+   * @returns the build and the artifact it was asked for; `undefined` when there is no guess.
+   */
+  #startGuessedBuild(path: CompilePath, key: CompileKey): GuessedBuild<G> | undefined {
+    const artifact = path.guessedArtifact(key.program, key.constants);
+    if (artifact === undefined) return undefined;
+    this.telemetry.observeGuessedBuild();
+    return { artifact, build: this.#startBuild(artifact, labelOf(key)) };
+  }
+
+  /** The guessed build when it builds what `artifact` would; else a build of `artifact`, started now. */
+  #buildFor(artifact: ShaderArtifact, label: string, guessed: GuessedBuild<G> | undefined): StartedBuild<G> {
+    if (guessed === undefined || !sameBuildInputs(guessed.artifact, artifact)) return this.#startBuild(artifact, label);
+    this.telemetry.observeGuessedBuildUsed();
+    return guessed.build;
   }
 
   /**
@@ -410,8 +450,8 @@ export class PipelineCache<G> {
    * tier's, as it would have been: one identity lowers to the same code, and a stored artifact
    * whose code differs all the same is built as stored.
    */
-  async #flyFirstVisit(key: CompileKey, { lowered, outcome }: ReturnType<CompilePath['lowerWhileReading']>): Promise<Flight<G>> {
-    const build = this.#startBuild(lowered.artifact, labelOf(key));
+  async #flyFirstVisit(key: CompileKey, { lowered, outcome }: ReturnType<CompilePath['lowerWhileReading']>, guessed: GuessedBuild<G> | undefined): Promise<Flight<G>> {
+    const build = this.#buildFor(lowered.artifact, labelOf(key), guessed);
     // Awaited below on every path but a stored artifact of other code; never left unobserved.
     build.gpu.catch(() => undefined);
     const read = await outcome;
@@ -440,9 +480,9 @@ export class PipelineCache<G> {
     return { entry, tier: 'compiled', missReason: outcome.missReason, timings };
   }
 
-  /** The GPU build of an artifact the persistent tier gave: no lowering, nothing written. */
-  async #flyStored(key: CompileKey, stored: StoredOutcome): Promise<Flight<G>> {
-    const { entry, gpuCompile } = await this.#build(key.identity, stored.artifact, labelOf(key), stored.manifest);
+  /** The GPU build of an artifact the persistent tier gave (started here unless given): no lowering, nothing written. */
+  async #flyStored(key: CompileKey, stored: StoredOutcome, build?: StartedBuild<G>): Promise<Flight<G>> {
+    const { entry, gpuCompile } = await this.#build(key.identity, stored.artifact, labelOf(key), stored.manifest, build);
     return { entry, tier: 'persistent', missReason: null, timings: { storeRead: stored.storeRead, gpuCompile, firstGpuCompile: stored.firstGpuCompile } };
   }
 

@@ -13,7 +13,7 @@ export type MutableTierCounters = { -readonly [K in Exclude<keyof TierCounters, 
 export function createTierCounters(): MutableTierCounters {
   const missReasons = {} as Record<MissReason, number>;
   for (const reason of MISS_REASONS) missReasons[reason] = 0;
-  return { memoryHits: 0, joinedInFlight: 0, persistentHits: 0, compiled: 0, startupPrewarmed: 0, builtAhead: 0, builtAheadUsed: 0, missReasons };
+  return { memoryHits: 0, joinedInFlight: 0, persistentHits: 0, compiled: 0, startupPrewarmed: 0, builtAhead: 0, builtAheadUsed: 0, builtFromGuess: 0, builtFromGuessUsed: 0, missReasons };
 }
 
 /** A copy the app may keep: later compiles do not change it. */

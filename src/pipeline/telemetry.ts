@@ -50,6 +50,16 @@ export class CacheTelemetry {
     this.#counters.builtAheadUsed = bump(this.#counters.builtAheadUsed);
   }
 
+  /** A WGSL module's GPU build was started from its guessed bindings, before reflection. */
+  observeGuessedBuild(): void {
+    this.#counters.builtFromGuess = bump(this.#counters.builtFromGuess);
+  }
+
+  /** Reflection confirmed a guessed build, which then served its compile. */
+  observeGuessedBuildUsed(): void {
+    this.#counters.builtFromGuessUsed = bump(this.#counters.builtFromGuessUsed);
+  }
+
   /** A copy the app may keep. */
   counters(): TierCounters {
     return copyTierCounters(this.#counters);

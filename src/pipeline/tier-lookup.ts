@@ -13,6 +13,7 @@ import type { WorkgroupSize } from '../protocol/elements.ts';
 import type { IrProgram } from '../protocol/ir.ts';
 import type { FloatPolicy, WgslProgram } from '../protocol/program.ts';
 import { wgslArtifact } from './wgsl-artifact.ts';
+export { guessedArtifact } from './guessed-artifact.ts';
 import { LIBRARY_VERSION } from '../version.ts';
 import type { ArtifactInput, ArtifactStore } from './artifact-store.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';

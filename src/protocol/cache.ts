@@ -48,6 +48,13 @@ export interface TierCounters {
   readonly builtAhead: number;
   /** Of those, the ones whose compile turned out to want them (each then a persistent-tier compile). */
   readonly builtAheadUsed: number;
+  /**
+   * GPU builds of WGSL modules started from the bindings their text suggests, before the
+   * module was reflected (program/wgsl-binding-guess.ts).
+   */
+  readonly builtFromGuess: number;
+  /** Of those, the ones reflection confirmed: the build served its compile. The others were built again. */
+  readonly builtFromGuessUsed: number;
   /** Why the persistent tier missed, by reason. */
   readonly missReasons: Readonly<Record<MissReason, number>>;
 }

@@ -51,6 +51,11 @@ export interface CompileTimings {
   readonly digest: number;
   readonly lower: number;
   readonly storeRead: number;
+  /**
+   * From the GPU build's request to its pipeline. A WGSL module's build may be requested before
+   * its reflection (`lower`), from the bindings its text suggests, so the two can overlap: the
+   * steps may add up to more than `total`.
+   */
   readonly gpuCompile: number;
   /**
    * Always 0: a compile answers once its GPU build is done and stores its record in the

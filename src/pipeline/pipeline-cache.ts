@@ -408,18 +408,13 @@ export class PipelineCache<G> {
     await this.#writes.get(key.identity);
     const path = await loadCompilePath();
     const guessed = this.#startGuessedBuild(path, key);
-    try {
-      // Chrome sends WebGPU calls to its GPU process in a microtask: let that run before reflection.
-      if (guessed !== undefined) await Promise.resolve();
-      const context = { store, fingerprint, browser };
-      if (store.wasEmptyAtOpen() && !this.#writtenHere.has(key.identity)) return await this.#flyFirstVisit(key, path.lowerWhileReading(key, context), guessed);
-      const outcome: TierOutcome = await path.lookUpOrLower(key, context);
-      const build = this.#buildFor(outcome.artifact, labelOf(key), guessed);
-      return await (outcome.tier === 'persistent' ? this.#flyStored(key, outcome, build) : this.#flyCompiled(key, outcome, build));
-    } finally {
-      // A guess no artifact matched is dropped; its failure is nobody's.
-      guessed?.build.gpu.catch(() => undefined);
-    }
+    // Chrome sends WebGPU calls to its GPU process in a microtask: let that run before reflection.
+    if (guessed !== undefined) await Promise.resolve();
+    const context = { store, fingerprint, browser };
+    if (store.wasEmptyAtOpen() && !this.#writtenHere.has(key.identity)) return this.#flyFirstVisit(key, path.lowerWhileReading(key, context), guessed);
+    const outcome: TierOutcome = await path.lookUpOrLower(key, context);
+    const build = this.#buildFor(outcome.artifact, labelOf(key), guessed);
+    return outcome.tier === 'persistent' ? this.#flyStored(key, outcome, build) : this.#flyCompiled(key, outcome, build);
   }
 
   /**
@@ -432,7 +427,10 @@ export class PipelineCache<G> {
     const artifact = path.guessedArtifact(key.program, key.constants);
     if (artifact === undefined) return undefined;
     this.telemetry.observeGuessedBuild();
-    return { artifact, build: this.#startBuild(artifact, labelOf(key)) };
+    const build = this.#startBuild(artifact, labelOf(key));
+    // A guess no artifact matches is dropped: its failure is nobody's. A compile it serves awaits it too.
+    build.gpu.catch(() => undefined);
+    return { artifact, build };
   }
 
   /** The guessed build when it builds what `artifact` would; else a build of `artifact`, started now. */

@@ -104,3 +104,38 @@ test('the corpus survives a browser restart through the persistent tier', async 
     profile.remove();
   }
 });
+
+test('a module\'s GPU build starts from the bindings its text suggests: a right guess serves the compile, a wrong one is built again, and both dispatch right', async ({ vyrePage }) => {
+  const result = await vyrePage.evaluate(async () => {
+    const { createRuntime, wgsl } = window.vyre;
+    const runtime = await createRuntime({ persistent: false });
+    // Bindings as the text says: the guessed build is the pipeline.
+    const agreeing = wgsl({ code: `
+      @group(0) @binding(0) var<storage, read> x: array<f32>;
+      @group(1) @binding(0) var<storage, read_write> y: array<f32>;
+      @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) {
+        if (id.x < arrayLength(&y)) { y[id.x] = 3.0 * x[id.x] + y[id.x]; }
+      }` });
+    const first = await runtime.compile(agreeing);
+    const afterRight = (await runtime.cacheSnapshot()).counters;
+    const { y } = await first.pipeline.dispatch({ x: Float32Array.of(1, 2, 3), y: Float32Array.of(10, 20, 30) });
+    // `spare` is declared and never bound by the entry point, but a local of that name makes the text suggest it is.
+    const misleading = wgsl({ code: `
+      @group(0) @binding(0) var<storage, read_write> out: array<u32>;
+      @group(0) @binding(1) var<storage, read> spare: array<u32>;
+      @compute @workgroup_size(1) fn main() { let spare = 7u; out[0] = spare * 6u; }` });
+    const second = await runtime.compile(misleading);
+    const afterWrong = (await runtime.cacheSnapshot()).counters;
+    const { out } = await second.pipeline.dispatch({ out: new Uint32Array(1) }, { grid: [1] });
+    await runtime.dispose();
+    return {
+      y: Array.from(y), out: Array.from(out), buffers: second.pipeline.buffers.map((buffer) => buffer.name),
+      right: [afterRight.builtFromGuess, afterRight.builtFromGuessUsed], wrong: [afterWrong.builtFromGuess, afterWrong.builtFromGuessUsed],
+    };
+  });
+  expect(result.right).toEqual([1, 1]);
+  expect(result.y).toEqual([13, 26, 39]);
+  expect(result.wrong).toEqual([2, 1]);
+  expect(result.buffers).toEqual(['out']);
+  expect(result.out).toEqual([42]);
+});

@@ -73,6 +73,7 @@ export async function renderSnapshot(runtime: Runtime): Promise<CacheSnapshot> {
       ['storage', snap.storage.mode === 'persistent' ? `persistent (database "${snap.storage.dbName}")` : `memory only: ${snap.storage.reason}`],
       ['joined a compile in flight', String(counters.joinedInFlight)],
       ['prewarmed at startup', String(counters.startupPrewarmed)],
+      ['WGSL builds started before reflection', `${counters.builtFromGuess} (${counters.builtFromGuessUsed} kept)`],
       ['corrupt records deleted', String(persistent.corruptDeleted)],
       ['persistent-tier misses', misses.length === 0 ? 'none' : misses.join(', ')],
     ]),

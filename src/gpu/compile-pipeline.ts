@@ -3,7 +3,7 @@
  * scopes, and turns every compiler message into a `shader-compilation` error the user can act on.
  */
 import { VyreError, type CloneableValue } from '../errors.ts';
-import type { ShaderArtifact } from '../lower/artifact.ts';
+import { bufferBindingType, type ShaderArtifact } from '../lower/artifact.ts';
 import type { WgslImageResource } from '../protocol/wgsl-module.ts';
 
 export interface GpuPipeline {
@@ -76,8 +76,7 @@ function layoutEntriesByGroup(artifact: ShaderArtifact): GPUBindGroupLayoutEntry
   for (const buffer of artifact.buffers) {
     const group = buffer.group ?? 0;
     while (groups.length <= group) groups.push([]);
-    const type: GPUBufferBindingType = buffer.space === 'uniform' ? 'uniform' : buffer.access === 'read' ? 'read-only-storage' : 'storage';
-    groups[group]?.push({ binding: buffer.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+    groups[group]?.push({ binding: buffer.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: bufferBindingType(buffer) } });
   }
   if (artifact.params !== undefined) {
     groups[0]?.push({ binding: artifact.params.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });

@@ -31,6 +31,16 @@ export interface BoundBuffer {
   readonly layout?: WgslType;
 }
 
+/**
+ * How a buffer binds in its bind group layout: the one rule for the layouts the GPU build makes
+ * (gpu/compile-pipeline.ts) and for telling whether two artifacts build the same pipeline
+ * (pipeline/build-inputs.ts).
+ */
+export function bufferBindingType(buffer: Pick<BoundBuffer, 'space' | 'access'>): 'uniform' | 'read-only-storage' | 'storage' {
+  if (buffer.space === 'uniform') return 'uniform';
+  return buffer.access === 'read' ? 'read-only-storage' : 'storage';
+}
+
 /** Per-dispatch parameters: one uniform struct, one 4-byte field per parameter, in order. */
 export interface ParamsLayout {
   readonly binding: number;

@@ -1,11 +1,10 @@
 /**
  * Whether two artifacts build the same GPU pipeline: the same code, entry point and override
  * constants, and the same bind group layouts. The layouts are compared as gpu/compile-pipeline.ts
- * makes them: per buffer its group, binding and binding type (uniform, read-only storage,
- * storage); images and per-dispatch parameters are never guessed, so an artifact with any
- * does not match.
+ * makes them: per buffer its group, binding and binding type ({@link bufferBindingType});
+ * images and per-dispatch parameters are never guessed, so an artifact with any does not match.
  */
-import type { BoundBuffer, ShaderArtifact } from '../lower/artifact.ts';
+import { bufferBindingType, type BoundBuffer, type ShaderArtifact } from '../lower/artifact.ts';
 
 export function sameBuildInputs(a: ShaderArtifact, b: ShaderArtifact): boolean {
   return (
@@ -23,7 +22,7 @@ export function sameBuildInputs(a: ShaderArtifact, b: ShaderArtifact): boolean {
 /** The bind group layout entries of `buffers`, as one comparable string. */
 function layoutOf(buffers: readonly BoundBuffer[]): string {
   return buffers
-    .map((buffer) => ({ group: buffer.group ?? 0, binding: buffer.binding, type: buffer.space === 'uniform' ? 'uniform' : buffer.access === 'read' ? 'read-only-storage' : 'storage' }))
+    .map((buffer) => ({ group: buffer.group ?? 0, binding: buffer.binding, type: bufferBindingType(buffer) }))
     .sort((x, y) => x.group - y.group || x.binding - y.binding)
     .map(({ group, binding, type }) => `${group}:${binding}:${type}`)
     .join(' ');

@@ -31,7 +31,7 @@ export default defineConfig({
   ...chrome,
   testMatch: FIREFOX_SPECS,
   // The grids folded at the device limit take minutes each on a software GPU in Firefox;
-  // CI leaves them to `VYRE_FULL=1 npx playwright test -c playwright.firefox.config.ts`.
+  // CI leaves them to `npm run test:full` (VYRE_FULL=1).
   grepInvert: process.env.VYRE_FULL === '1' ? /\[Chrome only/ : /\[Chrome only|at the real device limit/,
   outputDir: 'test-results/browser-firefox-artifacts',
   reporter: [['list'], ['json', { outputFile: 'test-results/browser-firefox.json' }]],

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: installs what it needs, type-checks, checks the layer rules, runs the
+# Runs the tests: installs what it needs, type-checks, checks the layer rules, runs the
 # unit tests (Vitest, Node), builds the library and the demo, runs the browser tests
 # (Playwright, headed Chrome under Xvfb) and the Firefox lane (the same library specs in a
 # headless Firefox ESR, WebGPU through wgpu) and the Deno lane (the differential fuzzer on
 # Deno's wgpu), and prints one summary line:
 #   ci: N passed, M failed
-# Exits non-zero on any failure.
+# Exits non-zero on any failure. With VYRE_FULL=1 (`npm run test:full`) the browser lanes also
+# run the long sweeps: every kernel on a grid folded at the real device limit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

@@ -93,9 +93,18 @@ export function goalRows(runs, settings, { inWorker = false } = {}) {
     if (v.n === 0 || r.n === 0) continue;
     const met = goal === null ? null : goal.ratio !== undefined ? v.median <= goal.ratio * r.median : v.median <= r.median + goal.plusMs;
     rows.push({ row, measurement, vyre: v, raw: r, ratio: v.median / r.median, difference: v.median - r.median, goal, met });
+    if (inWorker && measurement === 'startup') {
+      // createRuntime resolves once the worker's database is open too: the floor's database opens beside its device.
+      const both = summarize(samplesOf(runs, raw, withDatabase));
+      const bare = summarize(samplesOf(runs, goalRow.raw, pickOf('startup')));
+      if (both.n > 0) rows.push({ row: row.replace('vs bare device', 'vs bare device and database'), measurement, vyre: v, raw: both, ratio: v.median / both.median, difference: v.median - both.median, goal, met, bare });
+    }
   }
   return rows;
 }
+
+/** The page heard of the floor's device, and its database had opened (raw-worker.ts). */
+const withDatabase = (run) => (run.startup > 0 && Number.isFinite(run.startupBreakdown?.store) ? [Math.max(run.startup, run.startupBreakdown.store)] : []);
 
 const STEPS = ['workerCreated', 'workerBoot', 'workerScript', 'adapter', 'device', 'store', 'ready'];
 
@@ -221,7 +230,12 @@ function printFloor(floor) {
   console.log(`\nThe same rows against raw WebGPU in a worker (the same app, hand-written, its device in a dedicated worker: the floor of vyre-web's architecture; no goals)`);
   console.log('| row | vyre-web median | raw in a worker median | ratio |');
   console.log('|---|---:|---:|---:|');
-  for (const g of floor) console.log(`| ${g.row.replace('vs bare device', 'vs the worker\'s device')} | ${fmt(g.vyre.median)} | ${fmt(g.raw.median)} | ${g.measurement === 'startup' ? `${g.difference >= 0 ? '+' : '−'}${fmt(Math.abs(g.difference))} (${g.ratio.toFixed(2)}×)` : `${g.ratio.toFixed(2)}×`} |`);
+  for (const g of floor) console.log(`| ${g.row.replace('vs bare device and database', 'vs the worker\'s device and database').replace('vs bare device', 'vs the worker\'s device')} | ${fmt(g.vyre.median)} | ${fmt(g.raw.median)} | ${g.measurement === 'startup' ? `${g.difference >= 0 ? '+' : '−'}${fmt(Math.abs(g.difference))} (${g.ratio.toFixed(2)}×)` : `${g.ratio.toFixed(2)}×`} |`);
+  // The createRuntime goal allows the bare device on the main thread + 30 ms: how much of that the floor itself takes.
+  for (const g of floor.filter((row) => row.bare !== undefined && row.bare.n > 0)) {
+    const over = g.raw.median - g.bare.median;
+    console.log(`the floor, ${g.row.replace(/^createRuntime ready vs bare device and database, /, '')}: its device and database ready at ${fmt(g.raw.median)}, the page's bare device at ${fmt(g.bare.median)}: ${over >= 0 ? '+' : '−'}${fmt(Math.abs(over))} before any library code (the goal allows +30 ms)`);
+  }
 }
 
 function printBreakdown(breakdown) {

@@ -29,5 +29,6 @@ export interface RawWorkerJob {
 export type RawWorkerMessage =
   | { readonly kind: 'device'; readonly createdAt: number; readonly adapterAskedAt: number; readonly adapterAt: number; readonly deviceAt: number; readonly adapter: string }
   | { readonly kind: 'first-result'; readonly compileMs: number; readonly output: ArrayBuffer }
-  | { readonly kind: 'all-compiled'; readonly compileMs: readonly number[] }
+  /** `databaseAt`: when the worker's IndexedDB database had opened (NaN: it did not). */
+  | { readonly kind: 'all-compiled'; readonly compileMs: readonly number[]; readonly databaseAt: number }
   | { readonly kind: 'failed'; readonly message: string };

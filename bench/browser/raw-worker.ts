@@ -5,6 +5,10 @@
  * Then, as an app whose worker knows its shaders: device, the first shader, one dispatch and
  * its read-back, the other shaders. Each step is posted to the page as it is done.
  *
+ * Beside the adapter it opens an IndexedDB database of its own, as vyre-web's worker must before
+ * `createRuntime()` resolves; nothing waits for it. When it opened goes to the page with the
+ * last message: the floor of "device and database ready" (issue #14's `createRuntime` row).
+ *
  * It imports nothing at run time: its script is as small as a worker's can be.
  */
 import type { RawWorkerJob, RawWorkerMessage } from './raw-worker-protocol.ts';
@@ -12,6 +16,7 @@ import type { RawWorkerJob, RawWorkerMessage } from './raw-worker-protocol.ts';
 const now = (): number => performance.timeOrigin + performance.now();
 const adapterAskedAt = now();
 const pendingAdapter = navigator.gpu.requestAdapter();
+const databaseOpenAt = openDatabase();
 const job = new Promise<RawWorkerJob>((resolve) => {
   self.onmessage = (event: MessageEvent<RawWorkerJob>) => resolve(event.data);
 });
@@ -38,7 +43,7 @@ async function run(): Promise<void> {
       post({ kind: 'first-result', compileMs: compileMs[0] ?? Number.NaN, output }, [output]);
     }
   }
-  post({ kind: 'all-compiled', compileMs });
+  post({ kind: 'all-compiled', compileMs, databaseAt: await databaseOpenAt });
   device.destroy();
 }
 
@@ -67,4 +72,18 @@ async function dispatchOnce(device: GPUDevice, pipeline: GPUComputePipeline, fir
   readback.unmap();
   for (const buffer of [...buffers, readback]) buffer.destroy();
   return output;
+}
+
+/** Opens (creating on a fresh profile) the floor's own database; resolves with when it opened, NaN if it failed. */
+function openDatabase(): Promise<number> {
+  return new Promise((resolve) => {
+    const request = indexedDB.open('raw-worker-floor', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('artifacts');
+    request.onsuccess = () => {
+      request.result.close();
+      resolve(now());
+    };
+    request.onerror = () => resolve(Number.NaN);
+    request.onblocked = () => resolve(Number.NaN);
+  });
 }

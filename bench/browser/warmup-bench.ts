@@ -273,7 +273,7 @@ export async function rawWebGpuInWorker(options: { workload: WorkloadName; appWo
     const since = (at: number): number => at - (performance.timeOrigin + t0);
     return {
       workload: options.workload, startup, firstResult, allCompiled,
-      startupBreakdown: { workerCreated: since(device.createdAt), workerBoot: since(device.adapterAskedAt), workerScript: null, adapter: since(device.adapterAt), device: since(device.deviceAt), store: Number.NaN, ready: Number.NaN },
+      startupBreakdown: { workerCreated: since(device.createdAt), workerBoot: since(device.adapterAskedAt), workerScript: null, adapter: since(device.adapterAt), device: since(device.deviceAt), store: since(all.databaseAt), ready: Math.max(since(device.deviceAt), since(all.databaseAt)) },
       pipelines: all.compileMs.map((ms, index) => ({ name: job.shaders[index]?.name ?? '?', ms })),
       resultOk: app.checkRawWorkerOutput(first.output)(), unexpectedTiers: [], device: device.adapter,
     };

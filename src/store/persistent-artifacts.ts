@@ -10,6 +10,7 @@ import type { PipelineReproManifest } from '../protocol/compile.ts';
 import type { ArtifactKey, StoreRead, StoreStats, StoredArtifact } from '../pipeline/artifact-store.ts';
 import type { MissEvidence } from '../pipeline/miss-reason.ts';
 import type { HeldUse } from './deferred-uses.ts';
+import type { NewestRead } from './read-ahead.ts';
 import { parseRecord } from './record.ts';
 import { adjustTotals, bytesOf, currentTotals, evictWhile, readTotals, recount, saveTotals } from './running-totals.ts';
 import type { VyreDatabase } from './schema.ts';
@@ -140,8 +141,17 @@ export class PersistentArtifacts {
    * Corrupt ones are skipped and deleted.
    */
   async newestRecords(limit: number, deviceFingerprint?: string): Promise<StoredArtifact[]> {
+    return (await this.newestRead(limit, deviceFingerprint)).records;
+  }
+
+  /**
+   * {@link newestRecords}, and whether they are all there were: the store held fewer than
+   * `limit` records (of that device, or of any), so none was left out.
+   */
+  async newestRead(limit: number, deviceFingerprint?: string): Promise<NewestRead> {
     const wanted = Math.max(0, Math.floor(limit));
-    if (!(wanted > 0)) return [];
+    if (!(wanted > 0)) return { records: [], all: false };
+    let all = false;
     const tx = this.#db.transaction('artifacts', 'readonly');
     const records: StoredArtifact[] = [];
     const corrupt = new Map<string, string>();
@@ -149,11 +159,11 @@ export class PersistentArtifacts {
       // The identities, oldest use first (keys only: small), then the newest `wanted` records
       // asked for all at once. A cursor costs one round trip to the database per record: 32 of
       // them took ≈ 8 ms at a start on the H200 host.
-      const identities = (
-        deviceFingerprint === undefined
-          ? await tx.store.index('by-last-use').getAllKeys()
-          : await tx.store.index('by-device-last-use').getAllKeys(IDBKeyRange.bound([deviceFingerprint, -Infinity], [deviceFingerprint, Infinity]))
-      ).slice(-wanted).reverse();
+      const every = deviceFingerprint === undefined
+        ? await tx.store.index('by-last-use').getAllKeys()
+        : await tx.store.index('by-device-last-use').getAllKeys(IDBKeyRange.bound([deviceFingerprint, -Infinity], [deviceFingerprint, Infinity]));
+      all = every.length < wanted;
+      const identities = every.slice(-wanted).reverse();
       const values: unknown[] = await Promise.all(identities.map((identity) => tx.store.get(identity)));
       values.forEach((value, index) => {
         const identity = identities[index] ?? '';
@@ -164,7 +174,7 @@ export class PersistentArtifacts {
       });
     });
     await this.#deleteCorrupt(corrupt);
-    return records;
+    return { records, all };
   }
 
   /** The manifests of every valid record, most recently used first; corrupt records are deleted. */

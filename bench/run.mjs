@@ -18,6 +18,8 @@
 //                  source modules through the dev server). --app-work-tasks 20 runs the
 //                  app's start-up work as 20 ms tasks with yields (default 0: one block).
 //                  --app-yield 5 leaves the main thread idle 5 ms before the app's work.
+//                  --trace-starts 'kernels restart #1' writes a Chrome trace of each start whose
+//                  label matches (bench/start-trace.mjs).
 //                  --bundle-via vite serves the bundle through Vite's dev server (default
 //                  static: as built, bench/static-bundle.mjs). --worker-chunks one builds
 //                  the worker as one file (its compile path inside it, as before it was a chunk).
@@ -204,7 +206,7 @@ try {
     const pageUrl = new URL('bench/bench.html', server.resolvedUrls.local[0]).href;
     const libraryUrl = bundleDir === undefined ? null : bundleVia === 'static' ? `${BUNDLE_PREFIX}${bundle.entry}` : `/@fs${join(bundleDir, bundle.entry)}`;
     const rawWorkerUrl = bundleDir === undefined ? null : bundleVia === 'static' ? `${BUNDLE_PREFIX}${bundle.rawWorker}` : `/@fs${join(bundleDir, bundle.rawWorker)}`;
-    const warmup = await runWarmup({ pageUrl, libraryUrl, rawWorkerUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"}${workerChunks === 'one' ? ', worker in one file' : ''})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)), appYieldMs: Number(option('app-yield', 0)) });
+    const warmup = await runWarmup({ pageUrl, libraryUrl, rawWorkerUrl, library: bundleDir === undefined ? library : `${library} (${bundleVia === 'static' ? 'served as built' : "through Vite's dev server"}${workerChunks === 'one' ? ', worker in one file' : ''})`, repetitions: warmupRepetitions, scenarios, appWorkTaskMs: Number(option('app-work-tasks', 0)), appYieldMs: Number(option('app-yield', 0)), traceStarts: option('trace-starts', undefined) });
     results.suites.warmup = { ...warmup, ...(bundle ? { bundleBuildSeconds: bundle.seconds } : {}) };
     printWarmup(warmup);
   }

@@ -27,6 +27,7 @@ import { build } from 'vite';
 import { CHROME_PATH, CHROME_WEBGPU_FLAGS } from '../scripts/chrome-flags.mjs';
 import { workerOutput } from '../scripts/worker-chunks.mjs';
 import { checksOf, compileBreakdown, firstResultBreakdown, goalRows, startupBreakdown, summaryRows } from './warmup-report.mjs';
+import { traceStart } from './start-trace.mjs';
 
 /**
  * `raw` is the kernels' raw baseline; `raw-worker` the same in a worker, for both apps (the
@@ -70,15 +71,16 @@ export async function buildLibrary(outDir, { workerInOneFile = false } = {}) {
  * @param {number} [options.heavyAppWorkMs] - the same for the heavy app, whose goal is stated with 300 ms
  * @param {number} [options.appWorkTaskMs] - app work cut into tasks of this many ms with yields between (0: one block)
  * @param {number} [options.appYieldMs] - idle ms between the start call and the app work (0: none)
+ * @param {string} [options.traceStarts] - a RegExp source: the starts whose label matches are traced (bench/start-trace.mjs)
  * @returns the suite's JSON: machine, every run with all its samples, the tables, checks
  */
-export async function runWarmup({ pageUrl, libraryUrl = null, rawWorkerUrl = null, library = 'src', repetitions, scenarios, appWorkMs = 100, heavyAppWorkMs = 300, appWorkTaskMs = 0, appYieldMs = 0 }) {
+export async function runWarmup({ pageUrl, libraryUrl = null, rawWorkerUrl = null, library = 'src', repetitions, scenarios, appWorkMs = 100, heavyAppWorkMs = 300, appWorkTaskMs = 0, appYieldMs = 0, traceStarts = undefined }) {
   const wants = (scenario) => scenarios.includes(scenario);
   const runs = [];
   const facts = { cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}`, browser: undefined, userAgent: undefined, crossOriginIsolated: undefined, adapter: undefined, rawAdapter: undefined };
   const consoleMessages = [];
   const started = performance.now();
-  const start = browserStarts({ pageUrl, libraryUrl, rawWorkerUrl, appWorkTaskMs, appYieldMs, facts, consoleMessages });
+  const start = browserStarts({ pageUrl, libraryUrl, rawWorkerUrl, appWorkTaskMs, appYieldMs, traceStarts, facts, consoleMessages });
   const record = (repetition, scenario, variant, run, extra = {}) => {
     if (scenario === 'raw' || scenario === 'raw-worker') facts.rawAdapter ??= run.device;
     else facts.adapter ??= run.device;
@@ -108,7 +110,7 @@ export async function runWarmup({ pageUrl, libraryUrl = null, rawWorkerUrl = nul
  * @returns `start(profile, label, body)`: one browser start on `profile` that loads the
  *   page and the library, runs `body(page)` and closes the browser, whatever happens.
  */
-function browserStarts({ pageUrl, libraryUrl, rawWorkerUrl, appWorkTaskMs, appYieldMs, facts, consoleMessages }) {
+function browserStarts({ pageUrl, libraryUrl, rawWorkerUrl, appWorkTaskMs, appYieldMs, traceStarts, facts, consoleMessages }) {
   return async function start(profile, label, body) {
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROME_PATH, headless: true, args: CHROME_WEBGPU_FLAGS });
     try {
@@ -130,7 +132,10 @@ function browserStarts({ pageUrl, libraryUrl, rawWorkerUrl, appWorkTaskMs, appYi
         facts.userAgent = seen.userAgent;
         facts.crossOriginIsolated = seen.crossOriginIsolated;
       }
-      return await body(page);
+      const stopTrace = await traceStart(context, page, label, traceStarts);
+      const answer = await body(page);
+      await stopTrace();
+      return answer;
     } catch (error) {
       const seen = consoleMessages.filter((m) => m.startsWith(`${label}: `));
       throw new Error(`warmup, ${label}: ${error instanceof Error ? error.message : String(error)}${seen.length ? `\nbrowser console:\n  ${seen.join('\n  ')}` : ''}`, { cause: error });

@@ -14,6 +14,8 @@
 import { resolve } from 'node:path';
 
 const WORKER_START = resolve('src/worker/start.ts');
+const COMPILE_PATH = resolve('src/pipeline/tier-lookup.ts');
+const WGSL_SIDE = resolve('src/pipeline/wgsl-artifact.ts');
 
 /**
  * rolldown output options of the worker build.
@@ -31,7 +33,7 @@ export function workerOutput({ inOneFile = false } = {}) {
         debugName: 'worker-core',
         /** @type {import('rolldown').CodeSplittingNameFunction} */
         name: (id, ctx) => {
-          core ??= staticClosure([WORKER_START], ctx);
+          core ??= withSharedLazyModules(staticClosure([WORKER_START], ctx), ctx);
           return core.has(id) ? 'core' : null;
         },
       }],
@@ -49,4 +51,16 @@ export function staticClosure(roots, ctx) {
     for (const imported of ctx.getModuleInfo(id)?.importedIds ?? []) seen.add(imported);
   }
   return seen;
+}
+
+/**
+ * `core` and the modules that both lazy chunks, the compile path and its WGSL side, import
+ * (a few small helpers): in a chunk of their own, they broke Parcel 2's worker bundles
+ * ("Cannot find module"), and in either lazy chunk, the other would import that chunk.
+ * @param {Set<string>} core @param {import('rolldown').ChunkingContext} ctx @returns {Set<string>}
+ */
+function withSharedLazyModules(core, ctx) {
+  const wgsl = staticClosure([WGSL_SIDE], ctx);
+  for (const id of staticClosure([COMPILE_PATH], ctx)) if (wgsl.has(id)) core.add(id);
+  return core;
 }

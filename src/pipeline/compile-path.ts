@@ -6,8 +6,14 @@
  * that needs it, or earlier when a start asks for it ahead (worker/api.ts does, once the
  * device is being made). The worker's start-up script is then about half the size to fetch
  * and compile before it can ask for its adapter (docs/benchmarks.md, "A lighter worker start").
+ *
+ * Its WGSL side (wgsl-artifact.ts: reflection, 222 of the chunk's 317 KB minified) is a chunk
+ * of its own again (wgsl-slot.ts), loaded when a WGSL program is first lowered, or ahead by a
+ * start that asks for it: on two cores, compiling it held up the start by 20–36 ms, and a
+ * start that is served by the persistent tier, or an app of IR programs, never needs it
+ * (docs/benchmarks.md, "Where the VM's start goes").
  */
-import { VyreError } from '../errors.ts';
+import { chunkNotLoaded } from './chunk-load.ts';
 
 export type CompilePath = typeof import('./tier-lookup.ts');
 
@@ -21,17 +27,7 @@ let loading: Promise<CompilePath> | undefined;
 export function loadCompilePath(): Promise<CompilePath> {
   loading ??= import('./tier-lookup.ts').catch((cause: unknown) => {
     loading = undefined;
-    throw notLoaded(cause);
+    throw chunkNotLoaded(cause);
   });
   return loading;
-}
-
-function notLoaded(cause: unknown): VyreError {
-  return new VyreError(
-    'worker-terminated',
-    `The worker's compile code did not load: ${(cause instanceof Error ? cause.message : String(cause)).replace(/\.?$/, '.')}`,
-    'host every dist/worker*.js file of the package in the folder that serves worker.js (README, "Bundling"); a copy step that takes worker.js alone leaves its compile code behind.',
-    {},
-    { cause },
-  );
 }

@@ -23,6 +23,7 @@ import { guessStoredRecord } from './build-ahead.ts';
 import { replayOrder } from './replay-order.ts';
 import type { DeviceFingerprint } from './fingerprint.ts';
 import { loadCompilePath, type CompilePath } from './compile-path.ts';
+import { loadWgslPath } from './wgsl-slot.ts';
 import type { CompiledOutcome, CompileKey, StoredOutcome, TierOutcome } from './tier-lookup.ts';
 import { withCacheHit } from './manifest.ts';
 import { sameBuildInputs } from './build-inputs.ts';
@@ -411,7 +412,11 @@ export class PipelineCache<G> {
     // Chrome sends WebGPU calls to its GPU process in a microtask: let that run before reflection.
     if (guessed !== undefined) await Promise.resolve();
     const context = { store, fingerprint, browser };
-    if (store.wasEmptyAtOpen() && !this.#writtenHere.has(key.identity)) return this.#flyFirstVisit(key, path.lowerWhileReading(key, context), guessed);
+    if (store.wasEmptyAtOpen() && !this.#writtenHere.has(key.identity)) {
+      // It will be lowered: a WGSL module needs the reflection's chunk (loaded while the guessed build runs).
+      if (key.program.kind === 'wgsl') await loadWgslPath();
+      return this.#flyFirstVisit(key, path.lowerWhileReading(key, context), guessed);
+    }
     const outcome: TierOutcome = await path.lookUpOrLower(key, context);
     const build = this.#buildFor(outcome.artifact, labelOf(key), guessed);
     return outcome.tier === 'persistent' ? this.#flyStored(key, outcome, build) : this.#flyCompiled(key, outcome, build);

@@ -12,7 +12,7 @@ import type { MissReason, PipelineReproManifest } from '../protocol/compile.ts';
 import type { WorkgroupSize } from '../protocol/elements.ts';
 import type { IrProgram } from '../protocol/ir.ts';
 import type { FloatPolicy, WgslProgram } from '../protocol/program.ts';
-import { wgslArtifact } from './wgsl-artifact.ts';
+import { loadWgslPath, wgslPath } from './wgsl-slot.ts';
 export { guessedArtifact } from './guessed-artifact.ts';
 import { LIBRARY_VERSION } from '../version.ts';
 import type { ArtifactInput, ArtifactStore } from './artifact-store.ts';
@@ -121,6 +121,7 @@ export async function lookUpStored(key: CompileKey, context: LookupContext): Pro
 export async function lookUpOrLower(key: CompileKey, context: LookupContext): Promise<TierOutcome> {
   const outcome = await readStored(key, context);
   if (outcome.tier === 'persistent') return outcome;
+  if (key.program.kind === 'wgsl') await loadWgslPath();
   return compiledOutcome(lowerKey(key, context), outcome);
 }
 
@@ -128,6 +129,7 @@ export async function lookUpOrLower(key: CompileKey, context: LookupContext): Pr
  * Starts the persistent tier's read and lowers the program without waiting for it: for a store
  * that held nothing when it opened, where the read will miss unless another tab wrote the
  * record since (ArtifactStore.wasEmptyAtOpen). The caller can start the GPU build at once.
+ * For a WGSL program, the caller has loaded the WGSL side (wgsl-slot.ts) first.
  * @returns the lowering, and what the read found: the stored artifact on a hit, else the lowering with the miss's reason.
  */
 export function lowerWhileReading(key: CompileKey, context: LookupContext): { readonly lowered: Lowered; readonly outcome: Promise<TierOutcome> } {
@@ -149,7 +151,7 @@ function compiledOutcome(lowered: Lowered, miss: { readonly evidence: MissEviden
 /** Lowers an IR program, or reflects a WGSL one, into the artifact a miss builds and writes. */
 function lowerKey(key: CompileKey, context: LookupContext): Lowered {
   const lowerStarted = performance.now();
-  const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize, key.floats) : wgslArtifact(key.program, key.constants);
+  const artifact = key.program.kind === 'ir' ? lowerProgram(key.program, key.workgroupSize, key.floats) : wgslPath().wgslArtifact(key.program, key.constants);
   const lower = performance.now() - lowerStarted;
   const manifest = manifestOf(key, artifact, context);
   const record: ArtifactInput = {

@@ -11,6 +11,7 @@ import type { DispatchSample } from '../gpu/dispatch-warm-up.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { ArtifactStore } from '../pipeline/artifact-store.ts';
 import { loadCompilePath } from '../pipeline/compile-path.ts';
+import { loadWgslPath } from '../pipeline/wgsl-slot.ts';
 import { DEFAULT_MEMORY_BOUNDS, DEFAULT_PERSISTENT_BOUNDS, resolveBounds } from '../pipeline/limits.ts';
 import type { CacheSnapshot, PipelineCacheAuditReport } from '../protocol/cache.ts';
 import type { CompileReport, PipelinePrewarmReport, PipelineReproManifest, PrewarmProgress } from '../protocol/compile.ts';
@@ -24,7 +25,7 @@ import { createMemoryStore } from '../store/memory-store.ts';
 import { DEFAULT_DATABASE_NAME } from '../store/schema.ts';
 import { readBrowserFacts } from './browser-facts.ts';
 import { startupClock } from './startup-clock.ts';
-import { warmUpDispatchOnFirstBuild, warmUpWhileDeviceIsMade } from './code-warm-up.ts';
+import { codeWarmUpPays, warmUpDispatchOnFirstBuild, warmUpWhileDeviceIsMade } from './code-warm-up.ts';
 import type { EarlyAdapter } from './boot.ts';
 import { recyclableBuffers, transferList } from './transfer-list.ts';
 
@@ -97,7 +98,12 @@ class WorkerRuntime implements WorkerApi {
         // The compile path is a chunk of its own (pipeline/compile-path.ts): fetched and
         // compiled while the GPU process makes the device, not before the adapter is asked
         // for, and not while the adapter's answer may arrive (it would wait behind it).
-        if (step === 'adapter') void loadCompilePath().catch(() => undefined);
+        if (step === 'adapter') {
+          void loadCompilePath().catch(() => undefined);
+          // Its WGSL side only where the device's wait hides it: on fewer cores, its compile held
+          // up the start (20–36 ms on two), and a start served by the persistent tier never needs it.
+          if (codeWarmUpPays(nav.hardwareConcurrency)) void loadWgslPath().catch(() => undefined);
+        }
       },
     }).catch(async (error: unknown) => {
       (await store.catch(() => undefined))?.close();

@@ -3,8 +3,8 @@
 //   dist/kernels.js      the `vyre-web/kernels` subpath (the kernel library)
 //   dist/reference.js    the `vyre-web/reference` subpath (the CPU reference interpreter)
 //   dist/worker.js       the module worker's entry, a same-origin file next to the entry, and
-//   dist/worker-*.js     its chunks: the start-up core it imports, the compile path it loads later
-//                        (scripts/worker-chunks.mjs says how and why)
+//   dist/worker-*.js     its chunks: the start-up core it imports, the compile path it loads later,
+//                        that path's WGSL reflection (scripts/worker-chunks.mjs says how and why)
 //   dist/main-thread-<hash>.js  what createRuntime() and wgsl() need, and nothing else (see below)
 //   dist/*-<hash>.js     other chunks the entries import relatively (code they share, the same-thread runtime)
 //   dist/types/**.d.ts   declarations (tsc)
@@ -89,6 +89,7 @@ for (const file of workerFiles.filter((name) => name !== WORKER_FILE)) {
   if (readFileSync(`dist/${file}`, 'utf8').includes(`"./${WORKER_FILE}"`)) throw new Error(`build-lib: dist/${file} imports ./${WORKER_FILE}; the worker entry must stay a chunk of its own (scripts/worker-chunks.mjs).`);
 }
 if (!workerFiles.some((name) => name.startsWith('worker-tier-lookup-'))) throw new Error(`build-lib: no worker-tier-lookup-*.js among [${workerFiles.join(', ')}]; the worker's compile path is no longer a chunk of its own (src/pipeline/compile-path.ts).`);
+if (!workerFiles.some((name) => name.startsWith('worker-wgsl-artifact-'))) throw new Error(`build-lib: no worker-wgsl-artifact-*.js among [${workerFiles.join(', ')}]; the compile path's WGSL reflection is no longer a chunk of its own (src/pipeline/wgsl-slot.ts).`);
 const chunks = readdirSync('dist').filter((name) => name.endsWith('.js') && !workerFiles.includes(name)).map((name) => `dist/${name}`);
 const mainThread = chunks.filter((file) => /^dist\/main-thread-[\w-]+\.js$/.test(file));
 if (mainThread.length !== 1) {

@@ -4,8 +4,10 @@
 //                                asks for the GPU adapter, then loads the core
 //   worker-core-<hash>.js        the runtime a start needs (src/worker/start.ts and all it imports:
 //                                device, store, memory tier, dispatch), loaded by the entry
-//   worker-tier-lookup-<hash>.js the compile path (program checks, WGSL reflection, lowering),
-//                                loaded while the device is made or on the first compile (src/pipeline/compile-path.ts)
+//   worker-tier-lookup-<hash>.js the compile path (program checks, digests, lowering), loaded
+//                                while the device is made or on the first compile (src/pipeline/compile-path.ts)
+//   worker-wgsl-artifact-<hash>.js  its WGSL reflection (wgsl_reflect), loaded when a WGSL module
+//                                is first lowered, or during a start on 4 cores or more (src/pipeline/wgsl-slot.ts)
 //   worker-code-warm-up-steps-<hash>.js  the code warm-up's samples, loaded with it
 // The entry imports nothing the core has: boot.ts must run before the core is fetched
 // (src/worker/boot.ts says why), and a chunk that imported the entry would evaluate it a
